@@ -1,0 +1,190 @@
+/**
+ * TypeScript mirror of contracts/op-codes.fc, contracts/errors.fc and the enumerations stored on-chain.
+ * tests/contracts/Constants.spec.ts parses the FunC files and protocol.tlb and fails if anything drifts.
+ */
+export abstract class Op {
+    static readonly excesses = 0xd53276db;
+    static readonly textComment = 0;
+    static readonly registerWorker = 0x65ff4606;
+    static readonly updateWorker = 0x234e36c6;
+    static readonly syncWorker = 0x39477472;
+    static readonly treasuryDeposit = 0xc8440fae;
+    static readonly addImage = 0x40bc3ec1;
+    static readonly retireImage = 0x37636f23;
+    static readonly addModel = 0xb6da74f1;
+    static readonly removeModel = 0xf517f134;
+    static readonly setParams = 0xe83692a6;
+    static readonly setCode = 0x7e347322;
+    static readonly proposeGovernance = 0x9724c8b6;
+    static readonly acceptGovernance = 0xe029312d;
+    static readonly withdrawTreasury = 0x2678e5c9;
+    static readonly slashWorker = 0xe5504001;
+    static readonly registerRefused = 0xa2ca4c19;
+    static readonly workerAttest = 0xaeb088b4;
+    static readonly workerParams = 0x38c66e1c;
+    static readonly govSlash = 0x5b8726bc;
+    static readonly addStake = 0x109e38f6;
+    static readonly setPrices = 0xe8442c85;
+    static readonly requestUnbond = 0xe9621d39;
+    static readonly cancelUnbond = 0x4f3ddba3;
+    static readonly withdrawStake = 0x7ab6c1e4;
+    static readonly reportEquivocation = 0xff3a372d;
+    static readonly reportWrongModel = 0x325d96f3;
+    static readonly openJob = 0x8649f15c;
+    static readonly jobOffer = 0x0ca48230;
+    static readonly jobAccepted = 0x05907142;
+    static readonly jobRefused = 0xc27370f6;
+    static readonly topUp = 0x74ae1a26;
+    static readonly claim = 0x1a9e0ed9;
+    static readonly closeJob = 0xc09a4fc0;
+    static readonly finalizeJob = 0x4da992b6;
+    static readonly extClaim = 0xe1b31710;
+    static readonly jobPayout = 0x242874c7;
+    // ---- DAO council and proposals (issue 4) ----
+}
+
+export abstract class Errors {
+    /** TVM: a body shorter than its layout (malformed input). */
+    static readonly cellUnderflow = 9;
+    // 100..119 access
+    /** sender is not the root's governance address */
+    static readonly notGovernance = 100;
+    /** sender is not the proposed new governance */
+    static readonly notPendingGovernance = 101;
+    /** sender is not the worker's owner */
+    static readonly notOwner = 102;
+    /** sender is not the root registry */
+    static readonly notRoot = 103;
+    /** sender is not the job's client */
+    static readonly notClient = 104;
+    /** sender is not the job's worker account */
+    static readonly notWorker = 105;
+    /** sender is not a job derived from the known job code */
+    static readonly notJob = 106;
+    /** no governance handover is pending */
+    static readonly noPendingGovernance = 107;
+    // 120..139 registry
+    /** image hash unknown or past its retire_at */
+    static readonly imageNotAllowed = 120;
+    /** model hash not in the allowlist */
+    static readonly modelNotAllowed = 121;
+    /** attached stake below the minimum */
+    static readonly stakeTooSmall = 122;
+    /** a basis-point parameter above 10000 */
+    static readonly bpsOutOfRange = 123;
+    /** a period is zero */
+    static readonly badPeriod = 124;
+    /** minimum challenge period above the maximum */
+    static readonly minAboveMax = 125;
+    /** image hash already in the allowlist */
+    static readonly imageExists = 126;
+    /** image hash not in the allowlist */
+    static readonly imageUnknown = 127;
+    /** model hash already in the allowlist */
+    static readonly modelExists = 128;
+    /** model hash not in the allowlist */
+    static readonly modelUnknown = 129;
+    /** too little value attached to pay the fees of the operation */
+    static readonly insufficientValue = 130;
+    /** withdrawal would go below the storage reserve */
+    static readonly treasuryTooSmall = 131;
+    /** endpoint or name longer than one cell */
+    static readonly textTooLong = 132;
+    /** a hash argument is zero */
+    static readonly zeroHash = 133;
+    /** child code not set */
+    static readonly codeMissing = 134;
+    // 140..159 worker
+    /** worker is not active */
+    static readonly workerNotActive = 140;
+    /** worker is not unbonding */
+    static readonly notUnbonding = 141;
+    /** unbonding deadline not reached */
+    static readonly unbondNotDue = 142;
+    /** worker is already unbonding */
+    static readonly alreadyUnbonding = 143;
+    /** attestation update for an account that was never registered */
+    static readonly workerNotRegistered = 144;
+    /** stake below the minimum, cannot become active */
+    static readonly stakeBelowMin = 145;
+    /** a slashed worker may only unbond and withdraw */
+    static readonly workerSlashed = 146;
+    /** the model changed but the receipt key did not */
+    static readonly keyNotRotated = 147;
+    /** slash above the stake or basis points above 10000 */
+    static readonly slashTooLarge = 148;
+    // 160..179 job
+    /** signature does not verify under the expected key */
+    static readonly badSignature = 160;
+    /** signed payload has the wrong 32-bit tag */
+    static readonly wrongTag = 161;
+    /** signed payload names another network global id */
+    static readonly wrongNetwork = 162;
+    /** signed payload names another contract */
+    static readonly wrongJob = 163;
+    /** voucher amount does not exceed what was already paid */
+    static readonly voucherNotNewer = 164;
+    /** job is not active */
+    static readonly jobNotActive = 165;
+    /** challenge period outside the root's bounds */
+    static readonly challengeOutOfRange = 166;
+    /** job is not in its challenge period */
+    static readonly notClosing = 167;
+    /** challenge period still running */
+    static readonly challengeNotOver = 168;
+    /** challenge period is over, only finalize remains */
+    static readonly challengeOver = 169;
+    /** job is not waiting for the worker's answer */
+    static readonly jobNotPending = 170;
+    /** the client's maximum prices do not cover the worker's prices */
+    static readonly pricesTooLow = 171;
+    /** external claim pays less than its own gas */
+    static readonly payoutBelowGas = 172;
+    /** deposit does not cover the job's reserve */
+    static readonly depositTooSmall = 173;
+    /** job was already opened */
+    static readonly jobAlreadyOpen = 174;
+    // 180..199 evidence
+    /** the two receipts are the same */
+    static readonly evidenceIdentical = 180;
+    /** the two receipts have different sequence numbers */
+    static readonly evidenceSeqnoMismatch = 181;
+    /** the two receipts name different jobs */
+    static readonly evidenceJobMismatch = 182;
+    /** this evidence was already punished */
+    static readonly evidenceUsed = 183;
+    /** the receipt names the registered model */
+    static readonly modelMatches = 184;
+    /** the two receipts are not signed by the same key */
+    static readonly evidenceKeyMismatch = 185;
+    // 200..239 DAO council and proposals (issue 4)
+    // general
+    /** op not handled by this contract */
+    static readonly unknownOp = 0xffff;
+}
+
+/** 32-bit domain tags that start every off-chain signed payload (ASCII). */
+export abstract class Tags {
+    /** "vchr": a client's cumulative voucher. */
+    static readonly voucher = 0x76636872;
+    /** "rcpt": a worker's signed receipt. */
+    static readonly receipt = 0x72637074;
+}
+
+/** Worker account status (worker_storage.status). */
+export enum WorkerStatus {
+    Active = 1,
+    Unbonding = 2,
+    Slashed = 3,
+    Inactive = 4,
+}
+
+/** Job escrow state (job_storage.state). A closed job destroys its account. */
+export enum JobState {
+    Pending = 1,
+    Active = 2,
+    Closing = 3,
+}
+
+/** Basis points denominator for fees, slashes and rewards. */
+export const BPS = 10_000n;

@@ -1,0 +1,54 @@
+/**
+ * Compiled contract code, shared by tests, benchmarks, the demo and the actors.
+ * `buildAllContracts()` compiles every `wrappers/*.compile.ts` once into build/<Name>.compiled.json
+ * (the same files `npm run build` writes); `loadCode()` reads them, so nothing compiles per test.
+ */
+import { Cell } from '@ton/core';
+import { compile } from '@ton/blueprint';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import path from 'path';
+
+export type ContractName = 'Root' | 'Worker' | 'Job' | 'Council' | 'Proposal';
+
+const projectRoot = path.resolve(__dirname, '..');
+const buildDir = path.join(projectRoot, 'build');
+
+function compiledPath(name: string): string {
+    return path.join(buildDir, `${name}.compiled.json`);
+}
+
+/** Names of every contract that has a `wrappers/<Name>.compile.ts`. */
+export function compilableNames(): string[] {
+    return readdirSync(path.join(projectRoot, 'wrappers'))
+        .filter((f) => f.endsWith('.compile.ts'))
+        .map((f) => f.slice(0, -'.compile.ts'.length))
+        .sort();
+}
+
+/** Compiles every contract and writes build/<Name>.compiled.json. */
+export async function buildAllContracts(): Promise<void> {
+    mkdirSync(buildDir, { recursive: true });
+    for (const name of compilableNames()) {
+        const code = await compile(name);
+        writeFileSync(
+            compiledPath(name),
+            JSON.stringify({ hash: code.hash().toString('hex'), hashBase64: code.hash().toString('base64'), hex: code.toBoc().toString('hex') }),
+        );
+    }
+}
+
+const cache = new Map<string, Cell>();
+
+/** The compiled code of a contract, read once per process from build/. */
+export function loadCode(name: ContractName): Cell {
+    const cached = cache.get(name);
+    if (cached) return cached;
+    const file = compiledPath(name);
+    if (!existsSync(file)) {
+        throw new Error(`${file} is missing: run "npm run build" (tests build it in their global setup)`);
+    }
+    const { hex } = JSON.parse(readFileSync(file, 'utf8')) as { hex: string };
+    const code = Cell.fromBoc(Buffer.from(hex, 'hex'))[0];
+    cache.set(name, code);
+    return code;
+}
