@@ -32,7 +32,7 @@ export abstract class Op {
     static readonly reportWrongModel = 0x325d96f3;
     static readonly openJob = 0x8649f15c;
     static readonly jobOffer = 0x0ca48230;
-    static readonly jobAccepted = 0x05907142;
+    static readonly jobAccepted = 0x1caf1100;
     static readonly jobRefused = 0xc27370f6;
     static readonly topUp = 0x74ae1a26;
     static readonly claim = 0x1a9e0ed9;

@@ -5,7 +5,7 @@
  */
 import { Cell } from '@ton/core';
 import { compile } from '@ton/blueprint';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import path from 'path';
 
 export type ContractName = 'Root' | 'Worker' | 'Job' | 'Council' | 'Proposal';
@@ -17,6 +17,10 @@ function compiledPath(name: string): string {
     return path.join(buildDir, `${name}.compiled.json`);
 }
 
+function errorPath(name: string): string {
+    return path.join(buildDir, `${name}.error.txt`);
+}
+
 /** Names of every contract that has a `wrappers/<Name>.compile.ts`. */
 export function compilableNames(): string[] {
     return readdirSync(path.join(projectRoot, 'wrappers'))
@@ -25,16 +29,26 @@ export function compilableNames(): string[] {
         .sort();
 }
 
-/** Compiles every contract and writes build/<Name>.compiled.json. */
-export async function buildAllContracts(): Promise<void> {
+/** Compiles every contract into build/<Name>.compiled.json; returns the names that failed to compile. */
+export async function buildAllContracts(): Promise<string[]> {
     mkdirSync(buildDir, { recursive: true });
+    const failures: string[] = [];
     for (const name of compilableNames()) {
-        const code = await compile(name);
-        writeFileSync(
-            compiledPath(name),
-            JSON.stringify({ hash: code.hash().toString('hex'), hashBase64: code.hash().toString('base64'), hex: code.toBoc().toString('hex') }),
-        );
+        rmSync(compiledPath(name), { force: true });
+        rmSync(errorPath(name), { force: true });
+        try {
+            const code = await compile(name);
+            writeFileSync(
+                compiledPath(name),
+                JSON.stringify({ hash: code.hash().toString('hex'), hashBase64: code.hash().toString('base64'), hex: code.toBoc().toString('hex') }),
+            );
+        } catch (e) {
+            // Keep going: the suites of the other contracts still run; loadCode() reports this one's error.
+            writeFileSync(errorPath(name), String(e instanceof Error ? e.message : e));
+            failures.push(name);
+        }
     }
+    return failures;
 }
 
 const cache = new Map<string, Cell>();
@@ -44,6 +58,9 @@ export function loadCode(name: ContractName): Cell {
     const cached = cache.get(name);
     if (cached) return cached;
     const file = compiledPath(name);
+    if (existsSync(errorPath(name))) {
+        throw new Error(`${name} did not compile:\n${readFileSync(errorPath(name), 'utf8')}`);
+    }
     if (!existsSync(file)) {
         throw new Error(`${file} is missing: run "npm run build" (tests build it in their global setup)`);
     }

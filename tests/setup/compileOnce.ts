@@ -1,6 +1,10 @@
 import { buildAllContracts } from '../../wrappers/code';
 
-/** Jest global setup: compile every contract once per run; test files then read build/. */
+/**
+ * Jest global setup: compile every contract once per run; test files then read build/.
+ * A contract that fails to compile is reported here and fails the suites that load it.
+ */
 export default async function compileOnce(): Promise<void> {
-    await buildAllContracts();
+    const failed = await buildAllContracts();
+    if (failed.length > 0) console.error(`\ncontracts that did not compile: ${failed.join(', ')} (see build/<Name>.error.txt)`);
 }
