@@ -1,0 +1,392 @@
+/**
+ * Root registry: codecs for its storage and messages (protocol.tlb "root") and a sandbox/Blueprint wrapper.
+ * Governance message bodies are built by `rootGovernanceBody()` and read back by `parseRootGovernanceBody()`,
+ * the one codec used by tests, scripts, the DAO council's proposals and the actors.
+ */
+import {
+    Address,
+    beginCell,
+    Builder,
+    Cell,
+    Contract,
+    contractAddress,
+    ContractProvider,
+    Dictionary,
+    DictionaryValue,
+    Sender,
+    SendMode,
+    Slice,
+    TupleBuilder,
+} from '@ton/core';
+import { Op } from './Constants';
+import { Attestation, attestationCell, Prices, pricesCell, readText, textCell } from './common';
+
+/** Protocol parameters (protocol.tlb `Params`). Times in seconds, amounts in nanoton, rates in basis points. */
+export interface RootParams {
+    /** Incremented by the root on every change; ignored when sent in `setParams`. */
+    version: number;
+    /** Smallest stake a worker may register or stay active with, nanoton. */
+    minStake: bigint;
+    /** Seconds between an unbonding request and the withdrawal; also how long a rotated key stays slashable. */
+    unbondingPeriod: number;
+    /** Share of every job payout that goes to the treasury, basis points. */
+    protocolFeeBps: number;
+    /** Share of the stake taken for proven equivocation or wrong-model evidence, basis points. */
+    slashBps: number;
+    /** Share of a slash paid to whoever proved it, basis points. */
+    reporterBps: number;
+    /** Bounds of a job's challenge period, seconds. */
+    minChallenge: number;
+    maxChallenge: number;
+}
+
+// params$_ version:uint32 min_stake:Coins unbonding_period:uint32 protocol_fee_bps:uint16
+//          slash_bps:uint16 reporter_bps:uint16 min_challenge:uint32 max_challenge:uint32 = Params;
+export function storeParams(p: RootParams): (b: Builder) => void {
+    return (b) =>
+        b
+            .storeUint(p.version, 32)
+            .storeCoins(p.minStake)
+            .storeUint(p.unbondingPeriod, 32)
+            .storeUint(p.protocolFeeBps, 16)
+            .storeUint(p.slashBps, 16)
+            .storeUint(p.reporterBps, 16)
+            .storeUint(p.minChallenge, 32)
+            .storeUint(p.maxChallenge, 32);
+}
+
+export function paramsCell(p: RootParams): Cell {
+    return beginCell().store(storeParams(p)).endCell();
+}
+
+export function loadParams(s: Slice): RootParams {
+    return {
+        version: s.loadUint(32),
+        minStake: s.loadCoins(),
+        unbondingPeriod: s.loadUint(32),
+        protocolFeeBps: s.loadUint(16),
+        slashBps: s.loadUint(16),
+        reporterBps: s.loadUint(16),
+        minChallenge: s.loadUint(32),
+        maxChallenge: s.loadUint(32),
+    };
+}
+
+/** An allowed TDX image (protocol.tlb `ImageEntry`). retireAt 0 = not retiring. */
+export interface ImageEntry {
+    addedAt: number;
+    retireAt: number;
+}
+
+/** An allowed model (protocol.tlb `ModelEntry`): name is e.g. `org/model@revision:contenthash`. */
+export interface ModelEntry {
+    addedAt: number;
+    name: string;
+}
+
+export const ImageEntryValue: DictionaryValue<ImageEntry> = {
+    serialize: (v, b) => b.storeUint(v.addedAt, 32).storeUint(v.retireAt, 32),
+    parse: (s) => ({ addedAt: s.loadUint(32), retireAt: s.loadUint(32) }),
+};
+
+export const ModelEntryValue: DictionaryValue<ModelEntry> = {
+    serialize: (v, b) => b.storeUint(v.addedAt, 32).storeRef(textCell(v.name)),
+    parse: (s) => ({ addedAt: s.loadUint(32), name: readText(s.loadRef()) }),
+};
+
+export interface RootConfig {
+    governance: Address;
+    params: RootParams;
+    workerCode: Cell;
+    jobCode: Cell;
+    /** Optional allowlists at deploy time (tests, the demo); production starts empty and uses governance. */
+    images?: Map<bigint, ImageEntry>;
+    models?: Map<bigint, ModelEntry>;
+}
+
+// root_storage$_ governance:MsgAddressInt pending_governance:MsgAddress collected:Coins
+//                params:^Params images:(HashmapE 256 ImageEntry) models:(HashmapE 256 ModelEntry)
+//                codes:^ChildCodes = RootStorage;
+export function rootConfigToCell(c: RootConfig): Cell {
+    const images = Dictionary.empty(Dictionary.Keys.BigUint(256), ImageEntryValue);
+    for (const [k, v] of c.images ?? []) images.set(k, v);
+    const models = Dictionary.empty(Dictionary.Keys.BigUint(256), ModelEntryValue);
+    for (const [k, v] of c.models ?? []) models.set(k, v);
+    return beginCell()
+        .storeAddress(c.governance)
+        .storeUint(0, 2) // pending_governance: addr_none
+        .storeCoins(0)
+        .storeRef(paramsCell(c.params))
+        .storeDict(images)
+        .storeDict(models)
+        // child_codes$_ worker_code:^Cell job_code:^Cell = ChildCodes;
+        .storeRef(beginCell().storeRef(c.workerCode).storeRef(c.jobCode).endCell())
+        .endCell();
+}
+
+/** Every governance operation of the root, as a typed value. */
+export type RootGovernanceAction =
+    | { kind: 'addImage'; imageHash: bigint; supersedes?: bigint; grace?: number }
+    | { kind: 'retireImage'; imageHash: bigint }
+    | { kind: 'addModel'; modelHash: bigint; name: string }
+    | { kind: 'removeModel'; modelHash: bigint }
+    | { kind: 'setParams'; params: RootParams }
+    | { kind: 'setCode'; workerCode?: Cell; jobCode?: Cell }
+    | { kind: 'proposeGovernance'; newGovernance: Address }
+    | { kind: 'acceptGovernance' }
+    | { kind: 'withdrawTreasury'; amount: bigint; to: Address }
+    | { kind: 'slashWorker'; owner: Address; index: number; amount: bigint; bps: number; reason: bigint };
+
+/** Builds the message body of a governance operation (protocol.tlb "root: governance operations"). */
+export function rootGovernanceBody(action: RootGovernanceAction, queryId: bigint = 0n): Cell {
+    const b = beginCell();
+    switch (action.kind) {
+        case 'addImage': // add_image query_id image_hash supersedes grace
+            return b
+                .storeUint(Op.addImage, 32)
+                .storeUint(queryId, 64)
+                .storeUint(action.imageHash, 256)
+                .storeUint(action.supersedes ?? 0n, 256)
+                .storeUint(action.grace ?? 0, 32)
+                .endCell();
+        case 'retireImage': // retire_image query_id image_hash
+            return b.storeUint(Op.retireImage, 32).storeUint(queryId, 64).storeUint(action.imageHash, 256).endCell();
+        case 'addModel': // add_model query_id model_hash name:^Text
+            return b
+                .storeUint(Op.addModel, 32)
+                .storeUint(queryId, 64)
+                .storeUint(action.modelHash, 256)
+                .storeRef(textCell(action.name))
+                .endCell();
+        case 'removeModel': // remove_model query_id model_hash
+            return b.storeUint(Op.removeModel, 32).storeUint(queryId, 64).storeUint(action.modelHash, 256).endCell();
+        case 'setParams': // set_params query_id params:^Params
+            return b.storeUint(Op.setParams, 32).storeUint(queryId, 64).storeRef(paramsCell(action.params)).endCell();
+        case 'setCode': // set_code query_id worker_code:(Maybe ^Cell) job_code:(Maybe ^Cell)
+            return b
+                .storeUint(Op.setCode, 32)
+                .storeUint(queryId, 64)
+                .storeMaybeRef(action.workerCode ?? null)
+                .storeMaybeRef(action.jobCode ?? null)
+                .endCell();
+        case 'proposeGovernance': // propose_governance query_id new_governance
+            return b.storeUint(Op.proposeGovernance, 32).storeUint(queryId, 64).storeAddress(action.newGovernance).endCell();
+        case 'acceptGovernance': // accept_governance query_id
+            return b.storeUint(Op.acceptGovernance, 32).storeUint(queryId, 64).endCell();
+        case 'withdrawTreasury': // withdraw_treasury query_id amount to
+            return b
+                .storeUint(Op.withdrawTreasury, 32)
+                .storeUint(queryId, 64)
+                .storeCoins(action.amount)
+                .storeAddress(action.to)
+                .endCell();
+        case 'slashWorker': // slash_worker query_id owner index amount bps reason
+            return b
+                .storeUint(Op.slashWorker, 32)
+                .storeUint(queryId, 64)
+                .storeAddress(action.owner)
+                .storeUint(action.index, 32)
+                .storeCoins(action.amount)
+                .storeUint(action.bps, 16)
+                .storeUint(action.reason, 256)
+                .endCell();
+    }
+}
+
+/** Reads a governance body back into a typed action (voters read proposals through this). */
+export function parseRootGovernanceBody(body: Cell): RootGovernanceAction {
+    const s = body.beginParse();
+    const op = s.loadUint(32);
+    s.loadUintBig(64); // query_id
+    let action: RootGovernanceAction;
+    switch (op) {
+        case Op.addImage: {
+            const imageHash = s.loadUintBig(256);
+            const supersedes = s.loadUintBig(256);
+            const grace = s.loadUint(32);
+            action = { kind: 'addImage', imageHash, supersedes, grace };
+            break;
+        }
+        case Op.retireImage:
+            action = { kind: 'retireImage', imageHash: s.loadUintBig(256) };
+            break;
+        case Op.addModel: {
+            const modelHash = s.loadUintBig(256);
+            action = { kind: 'addModel', modelHash, name: readText(s.loadRef()) };
+            break;
+        }
+        case Op.removeModel:
+            action = { kind: 'removeModel', modelHash: s.loadUintBig(256) };
+            break;
+        case Op.setParams:
+            action = { kind: 'setParams', params: loadParams(s.loadRef().beginParse()) };
+            break;
+        case Op.setCode: {
+            const workerCode = s.loadMaybeRef() ?? undefined;
+            const jobCode = s.loadMaybeRef() ?? undefined;
+            action = { kind: 'setCode', workerCode, jobCode };
+            break;
+        }
+        case Op.proposeGovernance:
+            action = { kind: 'proposeGovernance', newGovernance: s.loadAddress() };
+            break;
+        case Op.acceptGovernance:
+            action = { kind: 'acceptGovernance' };
+            break;
+        case Op.withdrawTreasury: {
+            const amount = s.loadCoins();
+            action = { kind: 'withdrawTreasury', amount, to: s.loadAddress() };
+            break;
+        }
+        case Op.slashWorker: {
+            const owner = s.loadAddress();
+            const index = s.loadUint(32);
+            const amount = s.loadCoins();
+            const bps = s.loadUint(16);
+            action = { kind: 'slashWorker', owner, index, amount, bps, reason: s.loadUintBig(256) };
+            break;
+        }
+        default:
+            throw new Error(`not a root governance op: 0x${op.toString(16)}`);
+    }
+    s.endParse();
+    return action;
+}
+
+/** What a worker registers with (protocol.tlb register_worker / update_worker). */
+export interface WorkerRegistration {
+    index: number;
+    receiptKey: bigint;
+    encryptionKey: bigint;
+    attestation: Attestation;
+    prices: Prices;
+    endpoint: string;
+}
+
+// register_worker / update_worker  query_id index receipt_key enc_key attestation:^Attestation prices:^Prices endpoint:^Text
+export function workerRegistrationBody(r: WorkerRegistration, update = false, queryId: bigint = 0n): Cell {
+    return beginCell()
+        .storeUint(update ? Op.updateWorker : Op.registerWorker, 32)
+        .storeUint(queryId, 64)
+        .storeUint(r.index, 32)
+        .storeUint(r.receiptKey, 256)
+        .storeUint(r.encryptionKey, 256)
+        .storeRef(attestationCell(r.attestation))
+        .storeRef(pricesCell(r.prices))
+        .storeRef(textCell(r.endpoint))
+        .endCell();
+}
+
+// sync_worker query_id owner index
+export function syncWorkerBody(owner: Address, index: number, queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.syncWorker, 32).storeUint(queryId, 64).storeAddress(owner).storeUint(index, 32).endCell();
+}
+
+// treasury_deposit query_id
+export function treasuryDepositBody(queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.treasuryDeposit, 32).storeUint(queryId, 64).endCell();
+}
+
+export interface Treasury {
+    /** What governance can withdraw now: balance above the storage reserve. */
+    withdrawable: bigint;
+    /** Every fee and slash the root has received since deployment. */
+    collected: bigint;
+}
+
+export class Root implements Contract {
+    constructor(
+        readonly address: Address,
+        readonly init?: { code: Cell; data: Cell },
+    ) {}
+
+    static createFromAddress(address: Address) {
+        return new Root(address);
+    }
+
+    static createFromConfig(config: RootConfig, code: Cell, workchain = 0) {
+        const data = rootConfigToCell(config);
+        const init = { code, data };
+        return new Root(contractAddress(workchain, init), init);
+    }
+
+    async sendDeploy(provider: ContractProvider, via: Sender, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: beginCell().endCell() });
+    }
+
+    async sendGovernance(provider: ContractProvider, via: Sender, action: RootGovernanceAction, value: bigint, queryId = 0n) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: rootGovernanceBody(action, queryId) });
+    }
+
+    /** Registers (or, with update = true, re-attests) a worker; `value` carries the stake plus fees. */
+    async sendRegisterWorker(provider: ContractProvider, via: Sender, r: WorkerRegistration, value: bigint, update = false) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerRegistrationBody(r, update) });
+    }
+
+    async sendSyncWorker(provider: ContractProvider, via: Sender, owner: Address, index: number, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: syncWorkerBody(owner, index) });
+    }
+
+    async sendTreasuryDeposit(provider: ContractProvider, via: Sender, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: treasuryDepositBody() });
+    }
+
+    async sendRaw(provider: ContractProvider, via: Sender, body: Cell, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body });
+    }
+
+    async getParams(provider: ContractProvider): Promise<RootParams> {
+        const r = await provider.get('get_params', []);
+        return loadParams(r.stack.readCell().beginParse());
+    }
+
+    async getIsImageAllowed(provider: ContractProvider, imageHash: bigint): Promise<boolean> {
+        const t = new TupleBuilder();
+        t.writeNumber(imageHash);
+        return (await provider.get('is_image_allowed', t.build())).stack.readBoolean();
+    }
+
+    async getIsModelAllowed(provider: ContractProvider, modelHash: bigint): Promise<boolean> {
+        const t = new TupleBuilder();
+        t.writeNumber(modelHash);
+        return (await provider.get('is_model_allowed', t.build())).stack.readBoolean();
+    }
+
+    async getImages(provider: ContractProvider): Promise<Map<bigint, ImageEntry>> {
+        const c = (await provider.get('get_images', [])).stack.readCellOpt();
+        const d = Dictionary.loadDirect(Dictionary.Keys.BigUint(256), ImageEntryValue, c);
+        return new Map(d.keys().map((k) => [k, d.get(k)!]));
+    }
+
+    async getModels(provider: ContractProvider): Promise<Map<bigint, ModelEntry>> {
+        const c = (await provider.get('get_models', [])).stack.readCellOpt();
+        const d = Dictionary.loadDirect(Dictionary.Keys.BigUint(256), ModelEntryValue, c);
+        return new Map(d.keys().map((k) => [k, d.get(k)!]));
+    }
+
+    async getWorkerAddress(provider: ContractProvider, owner: Address, index: number): Promise<Address> {
+        const t = new TupleBuilder();
+        t.writeAddress(owner);
+        t.writeNumber(index);
+        return (await provider.get('get_worker_address', t.build())).stack.readAddress();
+    }
+
+    async getGovernance(provider: ContractProvider): Promise<{ governance: Address; pending: Address | null }> {
+        const s = (await provider.get('get_governance', [])).stack;
+        return { governance: s.readAddress(), pending: s.readAddressOpt() };
+    }
+
+    async getTreasury(provider: ContractProvider): Promise<Treasury> {
+        const s = (await provider.get('get_treasury', [])).stack;
+        return { withdrawable: s.readBigNumber(), collected: s.readBigNumber() };
+    }
+
+    async getChildCodes(provider: ContractProvider): Promise<{ workerCode: Cell; jobCode: Cell }> {
+        const s = (await provider.get('get_child_codes', [])).stack;
+        return { workerCode: s.readCell(), jobCode: s.readCell() };
+    }
+
+    async getBalance(provider: ContractProvider): Promise<bigint> {
+        return (await provider.getState()).balance;
+    }
+}
