@@ -41,6 +41,16 @@ export abstract class Op {
     static readonly extClaim = 0xe1b31710;
     static readonly jobPayout = 0x242874c7;
     // ---- DAO council and proposals (issue 4) ----
+    static readonly createProposal = 0x60c216c9;
+    static readonly vetoProposal = 0x8cbc0d93;
+    static readonly acceptRoot = 0x03208de7;
+    static readonly proposalApproved = 0xeadec9a1;
+    static readonly initProposal = 0xd55617ff;
+    static readonly councilVeto = 0x4f3d454e;
+    static readonly vote = 0x46153def;
+    static readonly executeProposal = 0xd04a3c8b;
+    static readonly cancelProposal = 0xfcf4a350;
+    static readonly cleanupProposal = 0x1e0d1286;
 }
 
 export abstract class Errors {
@@ -158,6 +168,66 @@ export abstract class Errors {
     /** the two receipts are not signed by the same key */
     static readonly evidenceKeyMismatch = 185;
     // 200..239 DAO council and proposals (issue 4)
+    /** sender is not a council member (or not in the proposal snapshot) */
+    static readonly notMember = 200;
+    /** sender is not the proposal contract of that id */
+    static readonly notProposal = 201;
+    /** proposal was made under an older epoch (member set, weights or threshold changed) */
+    static readonly staleEpoch = 202;
+    /** sender is not the guardian, or there is none */
+    static readonly notGuardian = 203;
+    /** the guardian has no power after its sunset */
+    static readonly guardianSunset = 204;
+    /** sender is not the proposer */
+    static readonly notProposer = 205;
+    /** sender is not the council */
+    static readonly notCouncil = 206;
+    /** proposal is not in its voting state */
+    static readonly notVoting = 207;
+    /** voting deadline has passed */
+    static readonly votingOver = 208;
+    /** this member has already voted */
+    static readonly alreadyVoted = 209;
+    /** proposal has not passed (or was already executed) */
+    static readonly notPassed = 210;
+    /** timelock is not over yet */
+    static readonly timelockRunning = 211;
+    /** timelock is over, the proposal can no longer be vetoed */
+    static readonly timelockOver = 212;
+    /** proposal is still live, it cannot be cleaned up */
+    static readonly notFinished = 213;
+    /** proposal has no actions */
+    static readonly noActions = 214;
+    /** proposal has more actions than the maximum */
+    static readonly tooManyActions = 215;
+    /** action with an unknown tag, a bad layout, gaps in its keys or trailing data */
+    static readonly malformedAction = 216;
+    /** root action body is not a well-formed root governance operation */
+    static readonly badRootAction = 217;
+    /** member is already in the council */
+    static readonly memberExists = 218;
+    /** member is not in the council */
+    static readonly memberUnknown = 219;
+    /** council would have more than 255 members */
+    static readonly tooManyMembers = 220;
+    /** member weight is zero */
+    static readonly zeroWeight = 221;
+    /** threshold is zero or above the total weight */
+    static readonly badThreshold = 222;
+    /** voting period zero or above its maximum, or timelock above its maximum */
+    static readonly badCouncilPeriod = 223;
+    /** value attached to a proposal is below get_proposal_fee */
+    static readonly proposalFeeTooSmall = 224;
+    /** value attached to execute does not cover the actions and fees */
+    static readonly executeValueTooSmall = 225;
+    /** member, voter or guardian address is not a basechain address */
+    static readonly notBasechain = 226;
+    /** proposal was already initialised */
+    static readonly alreadyInitialized = 227;
+    /** description is more than one cell */
+    static readonly descriptionTooLong = 228;
+    /** root action value below the minimum that pays the root */
+    static readonly actionValueTooSmall = 229;
     // general
     /** op not handled by this contract */
     static readonly unknownOp = 0xffff;
