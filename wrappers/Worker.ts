@@ -1,0 +1,179 @@
+/**
+ * Worker account: address derivation, owner/anyone message bodies and a sandbox/Blueprint wrapper.
+ * Job-side bodies (job_offer, job_payout) live with the job codec (wrappers/Job.ts); evidence bodies with
+ * the signed payloads (wrappers/payloads.ts).
+ */
+import { Address, beginCell, Cell, Contract, contractAddress, ContractProvider, Sender, SendMode, StateInit } from '@ton/core';
+import { Op, WorkerStatus } from './Constants';
+import { commentBody, loadPrices, Prices, pricesCell, readText, textCell } from './common';
+import { loadParams, RootParams } from './Root';
+
+// worker_init$_ root:MsgAddressInt owner:MsgAddressInt index:uint32 = WorkerInitData;
+export function workerInitData(root: Address, owner: Address, index: number): Cell {
+    return beginCell().storeAddress(root).storeAddress(owner).storeUint(index, 32).endCell();
+}
+
+export function workerStateInit(code: Cell, root: Address, owner: Address, index: number): StateInit {
+    return { code, data: workerInitData(root, owner, index) };
+}
+
+/** Where the root deploys the worker account of (owner, index): stable across key rotations. */
+export function workerAddress(code: Cell, root: Address, owner: Address, index: number): Address {
+    return contractAddress(0, workerStateInit(code, root, owner, index));
+}
+
+/** Owner commands that also work as a plain wallet's text comment. */
+export const WorkerComments = {
+    unbond: 'unbond',
+    cancelUnbond: 'cancel unbond',
+    withdraw: 'withdraw',
+} as const;
+
+// set_prices#_ query_id:uint64 prices:^Prices endpoint:(Maybe ^Text) = WorkerMsg;
+export function setPricesBody(prices: Prices, endpoint?: string, queryId = 0n): Cell {
+    return beginCell()
+        .storeUint(Op.setPrices, 32)
+        .storeUint(queryId, 64)
+        .storeRef(pricesCell(prices))
+        .storeMaybeRef(endpoint === undefined ? null : textCell(endpoint))
+        .endCell();
+}
+
+/** request_unbond / cancel_unbond / withdraw_stake / add_stake: op + query_id only. */
+export function workerOpBody(op: number, queryId = 0n): Cell {
+    return beginCell().storeUint(op, 32).storeUint(queryId, 64).endCell();
+}
+
+export interface WorkerState {
+    root: Address;
+    owner: Address;
+    index: number;
+    /** 0 = never registered. */
+    status: WorkerStatus | 0;
+    stake: bigint;
+    /** 0 = no unbonding requested; otherwise the earliest withdrawal time. */
+    unbondAt: number;
+}
+
+export interface WorkerKeys {
+    receiptKey: bigint;
+    encryptionKey: bigint;
+    previousReceiptKey: bigint;
+    rotatedAt: number;
+}
+
+export interface WorkerProfile {
+    imageHash: bigint;
+    modelHash: bigint;
+    quoteHash: bigint;
+    prices: Prices;
+    endpoint: string;
+}
+
+export interface Reputation {
+    registeredAt: number;
+    jobs: number;
+    /** Net nanoton paid to the owner through jobs. */
+    volume: bigint;
+    tokens: bigint;
+    slashes: number;
+    slashed: bigint;
+}
+
+export class Worker implements Contract {
+    constructor(
+        readonly address: Address,
+        readonly init?: StateInit,
+    ) {}
+
+    static createFromAddress(address: Address) {
+        return new Worker(address);
+    }
+
+    static createFor(code: Cell, root: Address, owner: Address, index: number) {
+        const init = workerStateInit(code, root, owner, index);
+        return new Worker(contractAddress(0, init), init);
+    }
+
+    async sendAddStake(provider: ContractProvider, via: Sender, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerOpBody(Op.addStake) });
+    }
+
+    async sendSetPrices(provider: ContractProvider, via: Sender, prices: Prices, endpoint: string | undefined, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: setPricesBody(prices, endpoint) });
+    }
+
+    async sendRequestUnbond(provider: ContractProvider, via: Sender, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerOpBody(Op.requestUnbond) });
+    }
+
+    async sendCancelUnbond(provider: ContractProvider, via: Sender, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerOpBody(Op.cancelUnbond) });
+    }
+
+    async sendWithdraw(provider: ContractProvider, via: Sender, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerOpBody(Op.withdrawStake) });
+    }
+
+    /** What a plain wallet does: a transfer with a text comment. */
+    async sendComment(provider: ContractProvider, via: Sender, text: string, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: commentBody(text) });
+    }
+
+    async sendRaw(provider: ContractProvider, via: Sender, body: Cell | undefined, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body });
+    }
+
+    async getState(provider: ContractProvider): Promise<WorkerState> {
+        const s = (await provider.get('get_worker_state', [])).stack;
+        return {
+            root: s.readAddress(),
+            owner: s.readAddress(),
+            index: s.readNumber(),
+            status: s.readNumber() as WorkerStatus | 0,
+            stake: s.readBigNumber(),
+            unbondAt: s.readNumber(),
+        };
+    }
+
+    async getKeys(provider: ContractProvider): Promise<WorkerKeys> {
+        const s = (await provider.get('get_keys', [])).stack;
+        return { receiptKey: s.readBigNumber(), encryptionKey: s.readBigNumber(), previousReceiptKey: s.readBigNumber(), rotatedAt: s.readNumber() };
+    }
+
+    async getProfile(provider: ContractProvider): Promise<WorkerProfile> {
+        const s = (await provider.get('get_profile', [])).stack;
+        return {
+            imageHash: s.readBigNumber(),
+            modelHash: s.readBigNumber(),
+            quoteHash: s.readBigNumber(),
+            prices: loadPrices(s.readCell().beginParse()),
+            endpoint: readText(s.readCell()),
+        };
+    }
+
+    async getReputation(provider: ContractProvider): Promise<Reputation> {
+        const s = (await provider.get('get_reputation', [])).stack;
+        return {
+            registeredAt: s.readNumber(),
+            jobs: s.readNumber(),
+            volume: s.readBigNumber(),
+            tokens: s.readBigNumber(),
+            slashes: s.readNumber(),
+            slashed: s.readBigNumber(),
+        };
+    }
+
+    async getSettings(provider: ContractProvider): Promise<{ params: RootParams; jobCode: Cell }> {
+        const s = (await provider.get('get_settings', [])).stack;
+        return { params: loadParams(s.readCell().beginParse()), jobCode: s.readCell() };
+    }
+
+    async getIsEvidenceUsed(provider: ContractProvider, evidenceId: bigint): Promise<boolean> {
+        return (await provider.get('is_evidence_used', [{ type: 'int', value: evidenceId }])).stack.readBoolean();
+    }
+
+    async getBalance(provider: ContractProvider): Promise<bigint> {
+        return (await provider.getState()).balance;
+    }
+}
