@@ -2,7 +2,7 @@ import { KeyObject, X509Certificate } from 'crypto';
 import { fromHex } from '../bytes';
 import { Quote } from '../quote/types';
 import { splitPemChain } from '../quote/parse';
-import { certValidAt, issuedBy, parsePemCerts, serialOf } from '../x509/certs';
+import { certValidAt, issuedBy, parsePemCerts, publicKeyOf, serialOf } from '../x509/certs';
 import { crlCurrent, crlSignedBy, parseCrl, ParsedCrl } from '../x509/crl';
 import { PckChain, verifyP1363 } from '../verify/offline';
 import { Checks, CollateralEvaluation, Reason, TcbStatus } from '../verify/types';
@@ -97,8 +97,8 @@ export function verifyCollateral(quote: Quote, chain: PckChain, input: unknown, 
     checks.qeSignerTimeValid = qeSigner.timeOk;
     if (!tcbSigner.chainOk || !qeSigner.chainOk) fail('COLLATERAL_SIGNER_UNTRUSTED', 'a collateral signing certificate does not chain to the trusted root');
     if (!tcbSigner.timeOk || !qeSigner.timeOk) fail('CERT_NOT_TIME_VALID', `a collateral signing certificate is not valid at ${at.toISOString()}`);
-    const tcbKey = tcbSigner.chainOk ? tcbSigner.signer?.publicKey : undefined;
-    const qeKey = qeSigner.chainOk ? qeSigner.signer?.publicKey : undefined;
+    const tcbKey = tcbSigner.chainOk && tcbSigner.signer ? publicKeyOf(tcbSigner.signer) : undefined;
+    const qeKey = qeSigner.chainOk && qeSigner.signer ? publicKeyOf(qeSigner.signer) : undefined;
 
     // Signatures cover the exact JSON text as shipped: never re-serialise before verifying.
     checks.tcbInfoSig = signatureOk(tcbKey, c.tcb_info, c.tcb_info_signature);
@@ -113,13 +113,13 @@ export function verifyCollateral(quote: Quote, chain: PckChain, input: unknown, 
     // the quote's own intermediate, platform or processor) must not list the leaf.
     const rootCrl = tryParseCrl(c.root_ca_crl, 'Root CA CRL', fail);
     const pckCrl = tryParseCrl(c.pck_crl, 'PCK CRL', fail);
-    checks.rootCrlSig = rootCrl !== undefined && crlSignedBy(rootCrl, root.publicKey);
+    checks.rootCrlSig = rootCrl !== undefined && crlSignedBy(rootCrl, publicKeyOf(root));
     checks.rootCrlTimeValid = rootCrl !== undefined && crlCurrent(rootCrl, at);
     checks.interNotRevoked = rootCrl !== undefined && !rootCrl.revokedSerials.has(serialOf(chain.intermediate));
     checks.tcbSignerNotRevoked =
         rootCrl !== undefined &&
         [tcbSigner.signer, qeSigner.signer].every((s) => s === undefined || !rootCrl.revokedSerials.has(serialOf(s)));
-    checks.pckCrlSig = pckCrl !== undefined && crlSignedBy(pckCrl, chain.intermediate.publicKey);
+    checks.pckCrlSig = pckCrl !== undefined && crlSignedBy(pckCrl, publicKeyOf(chain.intermediate));
     checks.pckCrlTimeValid = pckCrl !== undefined && crlCurrent(pckCrl, at);
     checks.pckNotRevoked = pckCrl !== undefined && !pckCrl.revokedSerials.has(serialOf(chain.leaf));
     if (!checks.rootCrlSig || !checks.pckCrlSig) fail('CRL_SIGNATURE_INVALID', 'a CRL is not signed by its issuer');

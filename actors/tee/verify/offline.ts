@@ -2,7 +2,7 @@ import { createHash, createPublicKey, KeyObject, verify as nodeVerify, X509Certi
 import { bytesEqual, isAllZero } from '../bytes';
 import { EnclaveReportBody, Quote } from '../quote/types';
 import { INTEL_SGX_ROOT, TrustAnchor } from '../trust/anchors';
-import { certValidAt, issuedBy, parsePemCerts } from '../x509/certs';
+import { certValidAt, issuedBy, parsePemCerts, publicKeyOf } from '../x509/certs';
 import { parsePckExtensions, PckExtensions } from '../x509/pckExtensions';
 import { Checks, Reason } from './types';
 
@@ -93,7 +93,8 @@ export function verifyOffline(quote: Quote, at: Date, anchors: TrustAnchor[] = [
         if (!anchor) fail('ROOT_NOT_TRUSTED', checks.rootIsPinnedIntelRoot ? 'Intel root is not among the configured anchors' : 'chain root is not a configured trust anchor');
         checks.chainTimeValid = certs.every((c) => certValidAt(c, at));
         if (!checks.chainTimeValid) fail('CERT_NOT_TIME_VALID', `a PCK chain certificate is not valid at ${at.toISOString()}`);
-        checks.qeReportSig = verifyP1363(leaf.publicKey, sd.qeReport.raw, sd.qeReportSignature);
+        const leafKey = publicKeyOf(leaf);
+        checks.qeReportSig = leafKey !== undefined && verifyP1363(leafKey, sd.qeReport.raw, sd.qeReportSignature);
         if (anchor && certs.length === 3) {
             chain = { leaf, intermediate, root, anchor };
             try {

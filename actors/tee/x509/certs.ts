@@ -1,4 +1,4 @@
-import { X509Certificate } from 'crypto';
+import { KeyObject, X509Certificate } from 'crypto';
 import { normaliseSerial } from './der';
 
 export function certValidAt(cert: X509Certificate, at: Date): boolean {
@@ -12,6 +12,15 @@ export function issuedBy(child: X509Certificate, parent: X509Certificate): boole
         return child.checkIssued(parent) && child.verify(parent.publicKey);
     } catch {
         return false;
+    }
+}
+
+/** The certificate's key, or undefined when a damaged SubjectPublicKeyInfo cannot be decoded. */
+export function publicKeyOf(cert: X509Certificate): KeyObject | undefined {
+    try {
+        return cert.publicKey;
+    } catch {
+        return undefined;
     }
 }
 

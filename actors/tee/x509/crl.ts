@@ -28,7 +28,8 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
 }
 
 /** ECDSA-SHA256 over the exact tbsCertList bytes; the CRL signature is DER-encoded (not r||s). */
-export function crlSignedBy(crl: ParsedCrl, issuerKey: KeyObject): boolean {
+export function crlSignedBy(crl: ParsedCrl, issuerKey: KeyObject | undefined): boolean {
+    if (!issuerKey) return false;
     try {
         return nodeVerify('sha256', crl.tbs, issuerKey, crl.signature);
     } catch {
