@@ -1,0 +1,408 @@
+/**
+ * DAO council (contracts/council.fc, protocol.tlb "DAO council (issue 4)"): codecs for its storage, its
+ * actions and its messages, a readable action decoder for voters, and a sandbox/Blueprint wrapper.
+ * Root actions are encoded with rootGovernanceBody() and read back with parseRootGovernanceBody() (wrappers/Root.ts).
+ */
+import {
+    Address,
+    beginCell,
+    Builder,
+    Cell,
+    Contract,
+    contractAddress,
+    ContractProvider,
+    Dictionary,
+    DictionaryValue,
+    fromNano,
+    Sender,
+    SendMode,
+    TupleBuilder,
+} from '@ton/core';
+import { Op } from './Constants';
+import { textCell } from './common';
+import { parseRootGovernanceBody, RootGovernanceAction, rootGovernanceBody } from './Root';
+
+/** Tags of protocol.tlb `CouncilAction` (act_*). */
+export abstract class ActionTag {
+    static readonly root = 0x01;
+    static readonly addMember = 0x02;
+    static readonly removeMember = 0x03;
+    static readonly setWeight = 0x04;
+    static readonly setThreshold = 0x05;
+    static readonly setPeriods = 0x06;
+    static readonly setGuardian = 0x07;
+}
+
+/** Limits enforced by contracts/council-common.fc. */
+export const MAX_ACTIONS = 8;
+export const MAX_MEMBERS = 255;
+export const MAX_VOTING_PERIOD = 90 * 24 * 3600;
+export const MAX_TIMELOCK = 90 * 24 * 3600;
+/** contracts/gas.fc value::min_root_action: the least TON a root action may carry. */
+export const MIN_ROOT_ACTION_VALUE = 20_000_000n;
+
+/** One action of a proposal. `root` is encoded with rootGovernanceBody(); `rootRaw` carries any body (tests). */
+export type CouncilAction =
+    | { kind: 'root'; value: bigint; action: RootGovernanceAction; queryId?: bigint }
+    | { kind: 'rootRaw'; value: bigint; body: Cell }
+    | { kind: 'addMember'; member: Address; weight: number }
+    | { kind: 'removeMember'; member: Address }
+    | { kind: 'setWeight'; member: Address; weight: number }
+    | { kind: 'setThreshold'; threshold: bigint }
+    | { kind: 'setPeriods'; votingPeriod: number; timelock: number }
+    | { kind: 'setGuardian'; guardian: Address | null; sunset: number };
+
+// act_root#01 value:Coins body:^RootMsg | act_add_member#02 member weight:uint32 | act_remove_member#03 member
+// act_set_weight#04 member weight:uint32 | act_set_threshold#05 threshold:uint64
+// act_set_periods#06 voting_period:uint32 timelock:uint32 | act_set_guardian#07 guardian:MsgAddress sunset:uint32
+export function councilActionCell(a: CouncilAction): Cell {
+    const b = beginCell();
+    switch (a.kind) {
+        case 'root':
+            return b.storeUint(ActionTag.root, 8).storeCoins(a.value).storeRef(rootGovernanceBody(a.action, a.queryId ?? 0n)).endCell();
+        case 'rootRaw':
+            return b.storeUint(ActionTag.root, 8).storeCoins(a.value).storeRef(a.body).endCell();
+        case 'addMember':
+            return b.storeUint(ActionTag.addMember, 8).storeAddress(a.member).storeUint(a.weight, 32).endCell();
+        case 'removeMember':
+            return b.storeUint(ActionTag.removeMember, 8).storeAddress(a.member).endCell();
+        case 'setWeight':
+            return b.storeUint(ActionTag.setWeight, 8).storeAddress(a.member).storeUint(a.weight, 32).endCell();
+        case 'setThreshold':
+            return b.storeUint(ActionTag.setThreshold, 8).storeUint(a.threshold, 64).endCell();
+        case 'setPeriods':
+            return b.storeUint(ActionTag.setPeriods, 8).storeUint(a.votingPeriod, 32).storeUint(a.timelock, 32).endCell();
+        case 'setGuardian':
+            return b.storeUint(ActionTag.setGuardian, 8).storeAddress(a.guardian).storeUint(a.sunset, 32).endCell();
+    }
+}
+
+/** Reads an action back. A root body that parseRootGovernanceBody() cannot read comes back as `rootRaw`. */
+export function parseCouncilAction(c: Cell): CouncilAction {
+    const s = c.beginParse();
+    const tag = s.loadUint(8);
+    let a: CouncilAction;
+    switch (tag) {
+        case ActionTag.root: {
+            const value = s.loadCoins();
+            const body = s.loadRef();
+            try {
+                const queryId = body.beginParse().skip(32).loadUintBig(64);
+                a = { kind: 'root', value, action: parseRootGovernanceBody(body), queryId };
+            } catch {
+                a = { kind: 'rootRaw', value, body };
+            }
+            break;
+        }
+        case ActionTag.addMember:
+            a = { kind: 'addMember', member: s.loadAddress(), weight: s.loadUint(32) };
+            break;
+        case ActionTag.removeMember:
+            a = { kind: 'removeMember', member: s.loadAddress() };
+            break;
+        case ActionTag.setWeight:
+            a = { kind: 'setWeight', member: s.loadAddress(), weight: s.loadUint(32) };
+            break;
+        case ActionTag.setThreshold:
+            a = { kind: 'setThreshold', threshold: s.loadUintBig(64) };
+            break;
+        case ActionTag.setPeriods:
+            a = { kind: 'setPeriods', votingPeriod: s.loadUint(32), timelock: s.loadUint(32) };
+            break;
+        case ActionTag.setGuardian:
+            a = { kind: 'setGuardian', guardian: s.loadMaybeAddress(), sunset: s.loadUint(32) };
+            break;
+        default:
+            throw new Error(`unknown council action tag 0x${tag.toString(16)}`);
+    }
+    s.endParse();
+    return a;
+}
+
+const hex = (v: bigint) => '0x' + v.toString(16).padStart(64, '0');
+const seconds = (s: number) => (s % 86400 === 0 ? `${s / 86400} d` : s % 3600 === 0 ? `${s / 3600} h` : `${s} s`);
+
+/** One line a voter can read, e.g. `root: add image 0x…, superseding 0x… after a grace of 7 d (0.05 TON)`. */
+export function describeAction(a: CouncilAction): string {
+    switch (a.kind) {
+        case 'root': {
+            const r = a.action;
+            const ton = ` (${fromNano(a.value)} TON attached)`;
+            switch (r.kind) {
+                case 'addImage':
+                    return r.supersedes
+                        ? `root: add image ${hex(r.imageHash)}, superseding ${hex(r.supersedes)} which retires after a grace of ${seconds(r.grace ?? 0)}${ton}`
+                        : `root: add image ${hex(r.imageHash)}${ton}`;
+                case 'retireImage':
+                    return `root: retire image ${hex(r.imageHash)}${ton}`;
+                case 'addModel':
+                    return `root: add model ${hex(r.modelHash)} "${r.name}"${ton}`;
+                case 'removeModel':
+                    return `root: remove model ${hex(r.modelHash)}${ton}`;
+                case 'setParams':
+                    return `root: set parameters ${JSON.stringify(r.params, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}${ton}`;
+                case 'setCode':
+                    return `root: set code${r.workerCode ? ` worker ${r.workerCode.hash().toString('hex')}` : ''}${r.jobCode ? ` job ${r.jobCode.hash().toString('hex')}` : ''}${ton}`;
+                case 'proposeGovernance':
+                    return `root: hand governance over to ${r.newGovernance.toString()}${ton}`;
+                case 'acceptGovernance':
+                    return `root: accept governance${ton}`;
+                case 'withdrawTreasury':
+                    return `root: withdraw ${fromNano(r.amount)} TON from the treasury to ${r.to.toString()}${ton}`;
+                case 'slashWorker':
+                    return `root: slash worker ${r.index} of ${r.owner.toString()} by ${fromNano(r.amount)} TON + ${r.bps} bps, reason ${hex(r.reason)}${ton}`;
+            }
+            return `root: ${(r as { kind: string }).kind}${ton}`;
+        }
+        case 'rootRaw':
+            return `root: unreadable body ${a.body.hash().toString('hex')} (${fromNano(a.value)} TON attached)`;
+        case 'addMember':
+            return `council: add member ${a.member.toString()} with weight ${a.weight}`;
+        case 'removeMember':
+            return `council: remove member ${a.member.toString()}`;
+        case 'setWeight':
+            return `council: set the weight of ${a.member.toString()} to ${a.weight}`;
+        case 'setThreshold':
+            return `council: set the threshold to ${a.threshold}`;
+        case 'setPeriods':
+            return `council: set the voting period to ${seconds(a.votingPeriod)} and the timelock to ${seconds(a.timelock)}`;
+        case 'setGuardian':
+            return a.guardian
+                ? `council: set the guardian to ${a.guardian.toString()} until ${new Date(a.sunset * 1000).toISOString()}`
+                : 'council: remove the guardian';
+    }
+}
+
+/** The actions of a proposal as a dictionary 0..n-1 -> ^CouncilAction (protocol.tlb CouncilActions). */
+export function actionsDict(actions: CouncilAction[] | Cell[]): Dictionary<number, Cell> {
+    const d = Dictionary.empty(Dictionary.Keys.Uint(8), Dictionary.Values.Cell());
+    actions.forEach((a, i) => d.set(i, a instanceof Cell ? a : councilActionCell(a)));
+    return d;
+}
+
+export function loadActions(dict: Cell | null): Cell[] {
+    if (!dict) return [];
+    const d = Dictionary.loadDirect(Dictionary.Keys.Uint(8), Dictionary.Values.Cell(), dict);
+    return d.keys().sort((a, b) => a - b).map((k) => d.get(k)!);
+}
+
+/** member_weight$_ weight:uint32 = MemberWeight;  keyed by the basechain account id. */
+export const MemberWeightValue: DictionaryValue<number> = {
+    serialize: (v, b) => b.storeUint(v, 32),
+    parse: (s) => s.loadUint(32),
+};
+
+export interface CouncilMember {
+    address: Address;
+    weight: number;
+}
+
+export function membersDict(members: CouncilMember[]): Dictionary<bigint, number> {
+    const d = Dictionary.empty(Dictionary.Keys.BigUint(256), MemberWeightValue);
+    for (const m of members) {
+        if (m.address.workChain !== 0) throw new Error(`member ${m.address} is not a basechain address`);
+        d.set(BigInt('0x' + m.address.hash.toString('hex')), m.weight);
+    }
+    return d;
+}
+
+/** Account id (hex) -> weight, as the council and the proposals store their members. */
+export function readMembers(dict: Cell | null): Map<string, number> {
+    const out = new Map<string, number>();
+    if (!dict) return out;
+    const d = Dictionary.loadDirect(Dictionary.Keys.BigUint(256), MemberWeightValue, dict);
+    for (const k of d.keys()) out.set(k.toString(16).padStart(64, '0'), d.get(k)!);
+    return out;
+}
+
+export interface CouncilConfig {
+    root: Address;
+    members: CouncilMember[];
+    threshold: bigint;
+    votingPeriod: number;
+    timelock: number;
+    guardian?: Address | null;
+    guardianSunset?: number;
+    proposalCode: Cell;
+    /** Defaults 0; only tests set them. */
+    nextId?: number;
+    epoch?: number;
+}
+
+// council_storage$_ root next_id:uint32 epoch:uint32 threshold:uint64 total_weight:uint64 member_count:uint8
+//                   members:(HashmapE 256 MemberWeight) config:^CouncilConfig proposal_code:^Cell = CouncilStorage;
+// council_config$_ voting_period:uint32 timelock:uint32 guardian:MsgAddress guardian_sunset:uint32 = CouncilConfig;
+export function councilConfigToCell(c: CouncilConfig): Cell {
+    const total = c.members.reduce((s, m) => s + BigInt(m.weight), 0n);
+    return beginCell()
+        .storeAddress(c.root)
+        .storeUint(c.nextId ?? 0, 32)
+        .storeUint(c.epoch ?? 0, 32)
+        .storeUint(c.threshold, 64)
+        .storeUint(total, 64)
+        .storeUint(c.members.length, 8)
+        .storeDict(membersDict(c.members))
+        .storeRef(
+            beginCell()
+                .storeUint(c.votingPeriod, 32)
+                .storeUint(c.timelock, 32)
+                .storeAddress(c.guardian ?? null)
+                .storeUint(c.guardianSunset ?? 0, 32)
+                .endCell(),
+        )
+        .storeRef(c.proposalCode)
+        .endCell();
+}
+
+/** Checks a config the way the contract checks its own changes; deploy scripts call it before sending. */
+export function validateCouncilConfig(c: CouncilConfig): void {
+    if (c.members.length === 0 || c.members.length > MAX_MEMBERS) throw new Error(`1..${MAX_MEMBERS} members needed`);
+    const seen = new Set<string>();
+    for (const m of c.members) {
+        if (m.weight <= 0) throw new Error(`member ${m.address} has weight ${m.weight}`);
+        if (seen.has(m.address.toRawString())) throw new Error(`member ${m.address} twice`);
+        seen.add(m.address.toRawString());
+    }
+    const total = c.members.reduce((s, m) => s + BigInt(m.weight), 0n);
+    if (c.threshold <= 0n || c.threshold > total) throw new Error(`threshold ${c.threshold} must be in 1..${total}`);
+    if (c.votingPeriod <= 0 || c.votingPeriod > MAX_VOTING_PERIOD) throw new Error('voting period out of range');
+    if (c.timelock < 0 || c.timelock > MAX_TIMELOCK) throw new Error('timelock out of range');
+}
+
+export interface CouncilData {
+    root: Address;
+    nextId: number;
+    epoch: number;
+    threshold: bigint;
+    totalWeight: bigint;
+    memberCount: number;
+    /** Account id (hex) -> weight. */
+    members: Map<string, number>;
+    votingPeriod: number;
+    timelock: number;
+    guardian: Address | null;
+    guardianSunset: number;
+}
+
+// create_proposal#_ query_id:uint64 actions:CouncilActions description:^Text = CouncilMsg;
+export function createProposalBody(actions: CouncilAction[] | Cell[] | Dictionary<number, Cell>, description: string | Cell, queryId = 0n): Cell {
+    const dict = actions instanceof Dictionary ? actions : actionsDict(actions);
+    return beginCell()
+        .storeUint(Op.createProposal, 32)
+        .storeUint(queryId, 64)
+        .storeDict(dict)
+        .storeRef(typeof description === 'string' ? textCell(description) : description)
+        .endCell();
+}
+
+// veto_proposal#_ query_id:uint64 id:uint32 = CouncilMsg;
+export function vetoProposalBody(id: number, queryId = 0n): Cell {
+    return beginCell().storeUint(Op.vetoProposal, 32).storeUint(queryId, 64).storeUint(id, 32).endCell();
+}
+
+// accept_root#_ query_id:uint64 = CouncilMsg;
+export function acceptRootBody(queryId = 0n): Cell {
+    return beginCell().storeUint(Op.acceptRoot, 32).storeUint(queryId, 64).endCell();
+}
+
+// proposal_approved#_ query_id:uint64 id:uint32 epoch:uint32 executor:MsgAddressInt actions:CouncilActions = CouncilMsg;
+export function proposalApprovedBody(id: number, epoch: number, executor: Address, actions: CouncilAction[] | Cell[], queryId = 0n): Cell {
+    return beginCell()
+        .storeUint(Op.proposalApproved, 32)
+        .storeUint(queryId, 64)
+        .storeUint(id, 32)
+        .storeUint(epoch, 32)
+        .storeAddress(executor)
+        .storeDict(actionsDict(actions))
+        .endCell();
+}
+
+export class Council implements Contract {
+    constructor(
+        readonly address: Address,
+        readonly init?: { code: Cell; data: Cell },
+    ) {}
+
+    static createFromAddress(address: Address) {
+        return new Council(address);
+    }
+
+    static createFromConfig(config: CouncilConfig, code: Cell, workchain = 0) {
+        const init = { code, data: councilConfigToCell(config) };
+        return new Council(contractAddress(workchain, init), init);
+    }
+
+    async sendDeploy(provider: ContractProvider, via: Sender, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: beginCell().endCell() });
+    }
+
+    /** A member proposes; `value` must be at least getProposalFee() (the rest funds the proposal's storage). */
+    async sendCreateProposal(
+        provider: ContractProvider,
+        via: Sender,
+        opts: { actions: CouncilAction[] | Cell[] | Dictionary<number, Cell>; description: string | Cell; value: bigint; queryId?: bigint },
+    ) {
+        await provider.internal(via, {
+            value: opts.value,
+            sendMode: SendMode.PAY_GAS_SEPARATELY,
+            body: createProposalBody(opts.actions, opts.description, opts.queryId),
+        });
+    }
+
+    /** The guardian vetoes proposal `id` during its timelock (before the guardian's sunset). */
+    async sendVeto(provider: ContractProvider, via: Sender, id: number, value: bigint, queryId = 0n) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: vetoProposalBody(id, queryId) });
+    }
+
+    /** A member completes the root's two-step handover (the council sends accept_governance). */
+    async sendAcceptRoot(provider: ContractProvider, via: Sender, value: bigint, queryId = 0n) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: acceptRootBody(queryId) });
+    }
+
+    async sendRaw(provider: ContractProvider, via: Sender, body: Cell, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body });
+    }
+
+    async getCouncilData(provider: ContractProvider): Promise<CouncilData> {
+        const s = (await provider.get('get_council_data', [])).stack;
+        return {
+            root: s.readAddress(),
+            nextId: s.readNumber(),
+            epoch: s.readNumber(),
+            threshold: s.readBigNumber(),
+            totalWeight: s.readBigNumber(),
+            memberCount: s.readNumber(),
+            members: readMembers(s.readCellOpt()),
+            votingPeriod: s.readNumber(),
+            timelock: s.readNumber(),
+            guardian: s.readAddressOpt(),
+            guardianSunset: s.readNumber(),
+        };
+    }
+
+    async getProposalAddress(provider: ContractProvider, id: number): Promise<Address> {
+        const t = new TupleBuilder();
+        t.writeNumber(id);
+        return (await provider.get('get_proposal_address', t.build())).stack.readAddress();
+    }
+
+    async getMemberWeight(provider: ContractProvider, member: Address): Promise<number> {
+        const t = new TupleBuilder();
+        t.writeAddress(member);
+        return (await provider.get('get_member_weight', t.build())).stack.readNumber();
+    }
+
+    /** The least value create_proposal must carry now. */
+    async getProposalFee(provider: ContractProvider): Promise<bigint> {
+        return (await provider.get('get_proposal_fee', [])).stack.readBigNumber();
+    }
+
+    async getBalance(provider: ContractProvider): Promise<bigint> {
+        return (await provider.getState()).balance;
+    }
+}
+
+/** For scripts: a builder step that stores a council action (e.g. inside custom bodies). */
+export function storeCouncilAction(a: CouncilAction): (b: Builder) => void {
+    return (b) => b.storeSlice(councilActionCell(a).beginParse());
+}

@@ -1,0 +1,141 @@
+/**
+ * DAO council test kit: the protocol (wrappers/testkit deployProtocol) plus a council of three members of
+ * different weights that governs the root after the two-step handover.
+ *
+ *     const c = await deployCouncil();
+ *     const { proposal } = await c.propose(c.alice, [{ kind: 'root', value: toNano('0.05'), action: { kind: 'addImage', imageHash } }]);
+ *     await c.run(() => proposal.sendVote(c.bob.getSender(), true, toNano('0.05')));
+ *
+ * Weights: alice 4, bob 3, carol 2 (total 9), threshold 5: bob + carol is exactly the threshold,
+ * alice alone is one vote short. Every action goes through `c.run` (the TON conservation ledger).
+ */
+import { Address, beginCell, Cell, toNano } from '@ton/core';
+import { SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
+import { loadCode } from '../code';
+import { Council, CouncilAction, CouncilConfig } from '../Council';
+import { Proposal } from '../Proposal';
+import { deployProtocol, Protocol, ProtocolOptions } from './index';
+
+export const WEIGHTS = { alice: 4, bob: 3, carol: 2 } as const;
+export const THRESHOLD = 5n;
+export const VOTING_PERIOD = 3 * 24 * 3600;
+export const TIMELOCK = 2 * 24 * 3600;
+export const GUARDIAN_TERM = 365 * 24 * 3600;
+/** What tests attach to a vote, a cancel, a cleanup, a veto (the rest comes back as excesses). */
+export const SMALL = toNano('0.05');
+/** What tests attach to a root action. */
+export const ROOT_ACTION_VALUE = toNano('0.05');
+
+export interface CouncilKit extends Protocol {
+    council: SandboxContract<Council>;
+    proposalCode: Cell;
+    alice: SandboxContract<TreasuryContract>;
+    bob: SandboxContract<TreasuryContract>;
+    carol: SandboxContract<TreasuryContract>;
+    guardian: SandboxContract<TreasuryContract>;
+    outsider: SandboxContract<TreasuryContract>;
+    /** A proposal handle by id. */
+    proposal(id: number): SandboxContract<Proposal>;
+    /** `member` proposes `actions` with the council's fee (+ margin); returns the new id and its handle. */
+    propose(
+        member: SandboxContract<TreasuryContract>,
+        actions: CouncilAction[] | Cell[],
+        opts?: { description?: string; value?: bigint },
+    ): Promise<{ id: number; proposal: SandboxContract<Proposal>; result: SendMessageResult }>;
+    /** bob and carol vote yes (exactly the threshold): the proposal passes. */
+    pass(proposal: SandboxContract<Proposal>): Promise<SendMessageResult>;
+    /** Moves the clock past the timelock and executes with the proposal's own minimum value + margin. */
+    execute(proposal: SandboxContract<Proposal>, executor?: SandboxContract<TreasuryContract>, margin?: bigint): Promise<SendMessageResult>;
+    /** Propose, pass, wait, execute: the whole path. */
+    enact(actions: CouncilAction[]): Promise<{ id: number; proposal: SandboxContract<Proposal>; result: SendMessageResult }>;
+}
+
+export interface CouncilOptions extends ProtocolOptions {
+    /** Council fields to override (members default to alice, bob, carol). */
+    council?: Partial<Omit<CouncilConfig, 'root' | 'proposalCode'>>;
+    /** Skip the root handover (the root keeps its deployer wallet as governance). */
+    noHandover?: boolean;
+}
+
+/** Worker and job code for the root: the compiled ones when they compile, otherwise placeholders. */
+function childCode(name: 'Worker' | 'Job'): Cell {
+    try {
+        return loadCode(name);
+    } catch {
+        return beginCell().storeUint(name === 'Worker' ? 1 : 2, 8).endCell();
+    }
+}
+
+export async function deployCouncil(options: CouncilOptions = {}): Promise<CouncilKit> {
+    const p = await deployProtocol({ workerCode: childCode('Worker'), jobCode: childCode('Job'), ...options });
+    const alice = await p.wallet('alice');
+    const bob = await p.wallet('bob');
+    const carol = await p.wallet('carol');
+    const guardian = await p.wallet('guardian');
+    const outsider = await p.wallet('outsider');
+    const proposalCode = loadCode('Proposal');
+    const config: CouncilConfig = {
+        root: p.root.address,
+        members: [
+            { address: alice.address, weight: WEIGHTS.alice },
+            { address: bob.address, weight: WEIGHTS.bob },
+            { address: carol.address, weight: WEIGHTS.carol },
+        ],
+        threshold: THRESHOLD,
+        votingPeriod: VOTING_PERIOD,
+        timelock: TIMELOCK,
+        guardian: guardian.address,
+        guardianSunset: p.blockchain.now! + GUARDIAN_TERM,
+        proposalCode,
+        ...options.council,
+    };
+    const council = p.blockchain.openContract(Council.createFromConfig(config, loadCode('Council')));
+    await p.run(() => council.sendDeploy(p.governance.getSender(), toNano('1')));
+
+    if (!options.noHandover) {
+        // Bootstrap: the deployer's wallet proposes the council, then a member has the council accept.
+        await p.run(() =>
+            p.root.sendGovernance(p.governance.getSender(), { kind: 'proposeGovernance', newGovernance: council.address }, toNano('0.05')),
+        );
+        await p.run(() => council.sendAcceptRoot(alice.getSender(), toNano('0.05')));
+        const g = await p.root.getGovernance();
+        if (!g.governance.equals(council.address)) throw new Error('root handover to the council failed');
+    }
+
+    const proposal = (id: number) => p.blockchain.openContract(Proposal.createFor(council.address, id, proposalCode));
+
+    const propose: CouncilKit['propose'] = async (member, actions, opts = {}) => {
+        const { nextId } = await council.getCouncilData();
+        const value = opts.value ?? (await council.getProposalFee()) + toNano('0.1');
+        const entry = await p.run(() =>
+            council.sendCreateProposal(member.getSender(), { actions, description: opts.description ?? `proposal ${nextId}`, value }),
+        );
+        return { id: nextId, proposal: proposal(nextId), result: entry.result };
+    };
+
+    const pass = async (pr: SandboxContract<Proposal>) => {
+        await p.run(() => pr.sendVote(bob.getSender(), true, SMALL));
+        return (await p.run(() => pr.sendVote(carol.getSender(), true, SMALL))).result;
+    };
+
+    const execute = async (pr: SandboxContract<Proposal>, executor = outsider, margin = toNano('0.05')) => {
+        const data = await pr.getProposalData();
+        if (p.blockchain.now! < data.executeAt) p.blockchain.now = data.executeAt;
+        const value = (await pr.getExecuteValue()) + margin;
+        return (await p.run(() => pr.sendExecute(executor.getSender(), value))).result;
+    };
+
+    const enact = async (actions: CouncilAction[]) => {
+        const { id, proposal: pr } = await propose(alice, actions);
+        await pass(pr);
+        const result = await execute(pr);
+        return { id, proposal: pr, result };
+    };
+
+    return { ...p, council, proposalCode, alice, bob, carol, guardian, outsider, proposal, propose, pass, execute, enact };
+}
+
+/** The account id (hex) of a basechain address, as member and voter maps key it. */
+export function accountId(a: Address): string {
+    return a.hash.toString('hex');
+}
