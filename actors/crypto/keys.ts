@@ -27,9 +27,10 @@ export function x25519PrivateKey(raw: Uint8Array): KeyObject {
     return createPrivateKey({ key: Buffer.concat([X25519_PKCS8, need32(raw, 'X25519 private key')]), format: 'der', type: 'pkcs8' });
 }
 
-/** Raw public key bytes of an Ed25519 or X25519 KeyObject (the last 32 bytes of its SPKI). */
+/** Raw public key bytes of an Ed25519 or X25519 KeyObject, public or private (last 32 bytes of the SPKI). */
 export function rawPublicKey(key: KeyObject): Buffer {
-    const spki = key.export({ format: 'der', type: 'spki' });
+    const pub = key.type === 'private' ? createPublicKey(key) : key;
+    const spki = pub.export({ format: 'der', type: 'spki' });
     return Buffer.from(spki.subarray(spki.length - 32));
 }
 /** Raw private key bytes (seed for Ed25519, scalar for X25519): the last 32 bytes of its PKCS#8. */

@@ -1,0 +1,5 @@
+export * from './keys';
+export * from './hpke';
+export * from './jobAddress';
+export * from './request';
+export * from './stream';
