@@ -80,10 +80,10 @@ export class Ledger {
             }
         }
         const first = result.transactions[0]?.inMessage?.info;
-        if (first && first.type === 'internal' && !this.tracked.has(first.src.toRawString())) {
-            // An internal message injected by the test (blockchain.sendMessage) brings value from outside.
-            const sender = first.src.toRawString();
-            if (!touched.has(sender)) entered += first.value.coins;
+        if (first && first.type === 'internal') {
+            // A chain that starts with an internal message was injected by the test (blockchain.sender or
+            // sendMessage): no transaction in the sandbox paid for it, so its value entered from outside.
+            entered += first.value.coins;
         }
 
         const flows = new Map<string, bigint>();
