@@ -25,6 +25,11 @@ export interface GasRow extends ChainCost {
     feeBudget?: bigint;
     /** Free text shown in the table (what the chain contains). */
     note?: string;
+    /**
+     * Gas constants of contracts/gas.fc that this measurement backs: the transaction at `transaction`
+     * (index in the chain, the wallet's is 0) must not use more gas than the constant says.
+     */
+    handlers?: Array<{ constant: string; transaction: number }>;
 }
 
 export interface Scenario {

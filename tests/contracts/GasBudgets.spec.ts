@@ -1,0 +1,45 @@
+/**
+ * Runs every gas scenario of `npm run bench:gas` and fails when an operation goes over its budget, or a
+ * handler over the gas constant in contracts/gas.fc that the contracts use for their own fee checks.
+ */
+import { readFileSync } from 'fs';
+import path from 'path';
+import { scenarios } from '../../bench/scenarios';
+
+const gasFc = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
+
+function gasConstant(name: string): number {
+    const m = new RegExp(`const int ${name.replace('::', '::')} = (\\d+);`).exec(gasFc);
+    if (!m) throw new Error(`${name} is not defined in contracts/gas.fc`);
+    return Number(m[1]);
+}
+
+describe('gas budgets', () => {
+    for (const scenario of scenarios) {
+        it(`${scenario.title}: every operation within its budget`, async () => {
+            const rows = await scenario.run();
+            expect(rows.length).toBeGreaterThan(0);
+            for (const row of rows) {
+                expect({ operation: row.operation, withinGasBudget: row.gas <= row.gasBudget, gas: row.gas }).toEqual({
+                    operation: row.operation,
+                    withinGasBudget: true,
+                    gas: row.gas,
+                });
+                if (row.feeBudget !== undefined) {
+                    expect({ operation: row.operation, withinFeeBudget: row.fees <= row.feeBudget }).toEqual({
+                        operation: row.operation,
+                        withinFeeBudget: true,
+                    });
+                }
+                for (const h of row.handlers ?? []) {
+                    const used = row.gasPerTransaction[h.transaction];
+                    expect({ constant: h.constant, used, within: used <= gasConstant(h.constant) }).toEqual({
+                        constant: h.constant,
+                        used,
+                        within: true,
+                    });
+                }
+            }
+        });
+    }
+});

@@ -1,0 +1,48 @@
+/**
+ * Storage and message sizes the contracts rely on for their fee checks (contracts/gas.fc `size::` constants).
+ */
+import { beginCell, Cell, toNano } from '@ton/core';
+import { readFileSync } from 'fs';
+import path from 'path';
+import { loadCode } from '../../wrappers/code';
+import { workerStateInit } from '../../wrappers/Worker';
+import { deployProtocol } from '../../wrappers/testkit';
+
+const gasFc = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
+const constant = (name: string) => Number(new RegExp(`const int ${name} = (\\d+);`).exec(gasFc)![1]);
+
+/** Distinct cells and their bits in a tree, as the forwarding-fee rules count them. */
+function treeSize(roots: Cell[]): { cells: number; bits: number } {
+    const seen = new Set<string>();
+    let bits = 0;
+    const walk = (c: Cell) => {
+        const h = c.hash().toString('hex');
+        if (seen.has(h)) return;
+        seen.add(h);
+        bits += c.bits.length;
+        c.refs.forEach(walk);
+    };
+    roots.forEach(walk);
+    return { cells: seen.size, bits };
+}
+
+describe('state init and message sizes', () => {
+    it('the root → worker deploy message fits the size the root charges for', async () => {
+        const p = await deployProtocol({ workers: 1 });
+        const registration = p.workers[0];
+        const init = workerStateInit(loadCode('Worker'), p.root.address, registration.owner.address, 0);
+        const stateInit = beginCell().storeUint(0, 2).storeMaybeRef(init.code).storeMaybeRef(init.data).storeUint(0, 1).endCell();
+        // The attest body carries the worker's registration, prices, endpoint and the parameter snapshot with the job code.
+        const settings = await registration.worker.getSettings();
+        const body = beginCell()
+            .storeUint(0, 32 + 64 + 1 + 512)
+            .storeRef(beginCell().storeUint(0, 768).endCell())
+            .storeRef(beginCell().storeCoins(toNano('1')).storeCoins(toNano('1')).storeCoins(toNano('1')).storeCoins(toNano('1')).endCell())
+            .storeRef(beginCell().storeBuffer(Buffer.alloc(127)).endCell())
+            .storeRef(beginCell().storeUint(0, 300).storeRef(settings.jobCode).endCell())
+            .endCell();
+        const size = treeSize([stateInit, body]);
+        expect(size.bits).toBeLessThanOrEqual(constant('size::worker_deploy_msg_bits'));
+        expect(size.cells).toBeLessThanOrEqual(constant('size::worker_deploy_msg_cells'));
+    });
+});
