@@ -1,4 +1,5 @@
-import { KeyObject, X509Certificate } from 'crypto';
+import { createHash, KeyObject, X509Certificate } from 'crypto';
+import { TrustAnchor } from '../trust/anchors';
 import { fromHex } from '../bytes';
 import { Quote } from '../quote/types';
 import { splitPemChain } from '../quote/parse';
@@ -41,13 +42,13 @@ function parseSignedJson<T>(text: string, schema: { safeParse(v: unknown): { suc
 }
 
 /** An issuer chain (signer, root) must end at the same anchor as the PCK chain and be valid at `at`. */
-function verifySignerChain(pem: string, anchorRoot: X509Certificate, at: Date): { signer?: X509Certificate; chainOk: boolean; timeOk: boolean } {
+function verifySignerChain(pem: string, anchorRoot: X509Certificate): { signer?: X509Certificate; chainOk: boolean } {
     const certs = parsePemCerts(splitPemChain(pem));
-    if (!certs || certs.length === 0) return { chainOk: false, timeOk: false };
+    if (!certs || certs.length === 0) return { chainOk: false };
     const signer = certs[0];
     const rootOk = certs.length === 1 || certs.slice(1).every((c) => c.raw.equals(anchorRoot.raw) || issuedBy(c, anchorRoot));
     const chainOk = rootOk && issuedBy(signer, anchorRoot);
-    return { signer, chainOk, timeOk: certValidAt(signer, at) };
+    return { signer, chainOk };
 }
 
 function fresh(doc: { issueDate: string; nextUpdate: string }, at: Date): boolean {
@@ -74,29 +75,45 @@ function signatureOk(key: KeyObject | undefined, text: string, sigHex: string): 
 }
 
 /**
- * tdx.md §2.2 steps 8-14: TCB Info, QE Identity and both CRLs, each with its signature chain checked
- * against the anchor that anchored the PCK chain, then the TCB status by Intel's matching rule.
+ * The time-independent half of collateral verification: JSON shape, signer chains, signatures and CRL
+ * parsing. It depends only on the collateral and the trust anchor, so a relay caches it (CollateralCache)
+ * and re-runs only the cheap time-dependent checks for each quote.
  */
-export function verifyCollateral(quote: Quote, chain: PckChain, input: unknown, at: Date): CollateralResult {
+export interface PreparedCollateral {
+    anchor: TrustAnchor;
+    checks: Checks;
+    reasons: Reason[];
+    tcbSigner?: X509Certificate;
+    qeSigner?: X509Certificate;
+    tcbInfo?: TcbInfo;
+    qeId?: QeIdentity;
+    rootCrl?: ParsedCrl;
+    pckCrl?: ParsedCrl;
+    /** PCK CRL signature result per issuing intermediate (DER hex of its SHA-256). */
+    pckCrlSigByIssuer: Map<string, boolean>;
+}
+
+export function prepareCollateral(input: unknown, anchor: TrustAnchor): PreparedCollateral {
     const checks: Checks = {};
     const reasons: Reason[] = [];
     const fail: Fail = (code, detail) => reasons.push({ code, detail });
+    const prepared: PreparedCollateral = { anchor, checks, reasons, pckCrlSigByIssuer: new Map() };
     const parsed = parseCollateral(input);
-    if (!parsed.ok) return { checks, reasons: [parsed.reason] };
+    if (!parsed.ok) {
+        reasons.push(parsed.reason);
+        return prepared;
+    }
     const c = parsed.collateral;
-    const root = chain.anchor.certificate;
-    const pck = chain.extensions;
-    if (!pck) return { checks, reasons: [{ code: 'PCK_EXTENSIONS_UNREADABLE', detail: 'cannot evaluate TCB without the PCK SGX extension' }] };
+    const root = anchor.certificate;
 
     // Signers of TCB Info and QE Identity (Intel SGX TCB Signing), chained to the same root.
-    const tcbSigner = verifySignerChain(c.tcb_info_issuer_chain, root, at);
-    const qeSigner = verifySignerChain(c.qe_identity_issuer_chain, root, at);
+    const tcbSigner = verifySignerChain(c.tcb_info_issuer_chain, root);
+    const qeSigner = verifySignerChain(c.qe_identity_issuer_chain, root);
     checks.tcbSignerChain = tcbSigner.chainOk;
-    checks.tcbSignerTimeValid = tcbSigner.timeOk;
     checks.qeSignerChain = qeSigner.chainOk;
-    checks.qeSignerTimeValid = qeSigner.timeOk;
+    prepared.tcbSigner = tcbSigner.signer;
+    prepared.qeSigner = qeSigner.signer;
     if (!tcbSigner.chainOk || !qeSigner.chainOk) fail('COLLATERAL_SIGNER_UNTRUSTED', 'a collateral signing certificate does not chain to the trusted root');
-    if (!tcbSigner.timeOk || !qeSigner.timeOk) fail('CERT_NOT_TIME_VALID', `a collateral signing certificate is not valid at ${at.toISOString()}`);
     const tcbKey = tcbSigner.chainOk && tcbSigner.signer ? publicKeyOf(tcbSigner.signer) : undefined;
     const qeKey = qeSigner.chainOk && qeSigner.signer ? publicKeyOf(qeSigner.signer) : undefined;
 
@@ -105,21 +122,51 @@ export function verifyCollateral(quote: Quote, chain: PckChain, input: unknown, 
     checks.qeIdentitySig = signatureOk(qeKey, c.qe_identity, c.qe_identity_signature);
     if (!checks.tcbInfoSig) fail('COLLATERAL_SIGNATURE_INVALID', 'TCB Info signature does not verify');
     if (!checks.qeIdentitySig) fail('COLLATERAL_SIGNATURE_INVALID', 'QE Identity signature does not verify');
+    prepared.tcbInfo = parseSignedJson(c.tcb_info, TcbInfoSchema, 'TCB Info', fail);
+    prepared.qeId = parseSignedJson(c.qe_identity, QeIdentitySchema, 'QE Identity', fail);
 
-    const tcbInfo: TcbInfo | undefined = parseSignedJson(c.tcb_info, TcbInfoSchema, 'TCB Info', fail);
-    const qeId: QeIdentity | undefined = parseSignedJson(c.qe_identity, QeIdentitySchema, 'QE Identity', fail);
+    prepared.rootCrl = tryParseCrl(c.root_ca_crl, 'Root CA CRL', fail);
+    prepared.pckCrl = tryParseCrl(c.pck_crl, 'PCK CRL', fail);
+    checks.rootCrlSig = prepared.rootCrl !== undefined && crlSignedBy(prepared.rootCrl, publicKeyOf(root));
+    return prepared;
+}
+
+/**
+ * tdx.md §2.2 steps 8-14: TCB Info, QE Identity and both CRLs, each with its signature chain checked
+ * against the anchor that anchored the PCK chain, then the TCB status by Intel's matching rule.
+ */
+export function verifyCollateral(quote: Quote, chain: PckChain, input: unknown, at: Date): CollateralResult {
+    return evaluateCollateral(quote, chain, prepareCollateral(input, chain.anchor), at);
+}
+
+export function evaluateCollateral(quote: Quote, chain: PckChain, prepared: PreparedCollateral, at: Date): CollateralResult {
+    const checks: Checks = { ...prepared.checks };
+    const reasons: Reason[] = [...prepared.reasons];
+    const fail: Fail = (code, detail) => reasons.push({ code, detail });
+    if (prepared.anchor !== chain.anchor) {
+        return { checks, reasons: [{ code: 'COLLATERAL_SIGNER_UNTRUSTED', detail: 'collateral was prepared for another trust anchor' }] };
+    }
+    const pck = chain.extensions;
+    if (!pck) return { checks, reasons: [...reasons, { code: 'PCK_EXTENSIONS_UNREADABLE', detail: 'cannot evaluate TCB without the PCK SGX extension' }] };
+    if (checks.tcbSignerChain === undefined) return { checks, reasons }; // malformed collateral
+
+    const { tcbSigner, qeSigner, tcbInfo, qeId, rootCrl, pckCrl } = prepared;
+    checks.tcbSignerTimeValid = tcbSigner !== undefined && certValidAt(tcbSigner, at);
+    checks.qeSignerTimeValid = qeSigner !== undefined && certValidAt(qeSigner, at);
+    if (!checks.tcbSignerTimeValid || !checks.qeSignerTimeValid) fail('CERT_NOT_TIME_VALID', `a collateral signing certificate is not valid at ${at.toISOString()}`);
 
     // CRLs: the Root CA CRL must not list the PCK intermediate or the TCB signer; the PCK CRL (issued by
     // the quote's own intermediate, platform or processor) must not list the leaf.
-    const rootCrl = tryParseCrl(c.root_ca_crl, 'Root CA CRL', fail);
-    const pckCrl = tryParseCrl(c.pck_crl, 'PCK CRL', fail);
-    checks.rootCrlSig = rootCrl !== undefined && crlSignedBy(rootCrl, publicKeyOf(root));
+    const issuerId = createHash('sha256').update(chain.intermediate.raw).digest('hex');
+    let pckCrlSig = prepared.pckCrlSigByIssuer.get(issuerId);
+    if (pckCrlSig === undefined) {
+        pckCrlSig = pckCrl !== undefined && crlSignedBy(pckCrl, publicKeyOf(chain.intermediate));
+        prepared.pckCrlSigByIssuer.set(issuerId, pckCrlSig);
+    }
     checks.rootCrlTimeValid = rootCrl !== undefined && crlCurrent(rootCrl, at);
     checks.interNotRevoked = rootCrl !== undefined && !rootCrl.revokedSerials.has(serialOf(chain.intermediate));
-    checks.tcbSignerNotRevoked =
-        rootCrl !== undefined &&
-        [tcbSigner.signer, qeSigner.signer].every((s) => s === undefined || !rootCrl.revokedSerials.has(serialOf(s)));
-    checks.pckCrlSig = pckCrl !== undefined && crlSignedBy(pckCrl, publicKeyOf(chain.intermediate));
+    checks.tcbSignerNotRevoked = rootCrl !== undefined && [tcbSigner, qeSigner].every((s) => s === undefined || !rootCrl.revokedSerials.has(serialOf(s)));
+    checks.pckCrlSig = pckCrlSig;
     checks.pckCrlTimeValid = pckCrl !== undefined && crlCurrent(pckCrl, at);
     checks.pckNotRevoked = pckCrl !== undefined && !pckCrl.revokedSerials.has(serialOf(chain.leaf));
     if (!checks.rootCrlSig || !checks.pckCrlSig) fail('CRL_SIGNATURE_INVALID', 'a CRL is not signed by its issuer');

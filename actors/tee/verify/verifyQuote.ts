@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { toHex } from '../bytes';
-import { verifyCollateral } from '../collateral/verify';
+import { CollateralCache } from '../collateral/cache';
+import { evaluateCollateral, prepareCollateral } from '../collateral/verify';
 import { cocoonImageHash, imageHash, imageHashUint } from '../imageHash';
 import { QuoteFormatError } from '../quote/errors';
 import { parseQuote, ParseOptions } from '../quote/parse';
@@ -19,6 +20,8 @@ export interface VerifyOptions {
     trustedRoots?: TrustAnchor[];
     policy?: Partial<Policy>;
     parse?: ParseOptions;
+    /** Reuse verified collateral across calls (a relay keeps one for its lifetime). */
+    collateralCache?: CollateralCache;
 }
 
 export function measurementsOf(td: TdReportBody): Measurements {
@@ -55,7 +58,10 @@ export function verifyParsedQuote(quote: Quote, options: VerifyOptions): Verdict
     let evaluation: Verdict['collateral'];
     if (options.collateral !== undefined) {
         if (offline.chain) {
-            const col = verifyCollateral(quote, offline.chain, options.collateral, at);
+            const prepared = options.collateralCache
+                ? options.collateralCache.get(options.collateral, offline.chain.anchor)
+                : prepareCollateral(options.collateral, offline.chain.anchor);
+            const col = evaluateCollateral(quote, offline.chain, prepared, at);
             Object.assign(checks, col.checks);
             reasons.push(...col.reasons);
             evaluation = col.evaluation;
