@@ -381,6 +381,12 @@ export class Root implements Contract {
         return { withdrawable: s.readBigNumber(), collected: s.readBigNumber() };
     }
 
+    /** Fees at current prices: registration (on top of the minimum stake), attestation update, parameter sync. */
+    async getFees(provider: ContractProvider): Promise<{ register: bigint; update: bigint; sync: bigint }> {
+        const s = (await provider.get('get_fees', [])).stack;
+        return { register: s.readBigNumber(), update: s.readBigNumber(), sync: s.readBigNumber() };
+    }
+
     async getChildCodes(provider: ContractProvider): Promise<{ workerCode: Cell; jobCode: Cell }> {
         const s = (await provider.get('get_child_codes', [])).stack;
         return { workerCode: s.readCell(), jobCode: s.readCell() };

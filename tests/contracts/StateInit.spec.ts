@@ -45,4 +45,14 @@ describe('state init and message sizes', () => {
         expect(size.bits).toBeLessThanOrEqual(constant('size::worker_deploy_msg_bits'));
         expect(size.cells).toBeLessThanOrEqual(constant('size::worker_deploy_msg_cells'));
     });
+
+    it('the root → worker parameter push fits the size the root charges for', async () => {
+        const p = await deployProtocol({ workers: 1 });
+        const settings = await p.workers[0].worker.getSettings();
+        // worker_params query_id cfg:^WorkerConfig, with the job code inside the snapshot
+        const body = beginCell().storeUint(0, 32 + 64).storeRef(beginCell().storeUint(0, 300).storeRef(settings.jobCode).endCell()).endCell();
+        const size = treeSize([body]);
+        expect(size.bits).toBeLessThanOrEqual(constant('size::worker_params_msg_bits'));
+        expect(size.cells).toBeLessThanOrEqual(constant('size::worker_params_msg_cells'));
+    });
 });
