@@ -1,3 +1,4 @@
+import { KeyObject } from 'crypto';
 import { HpkeContext, HpkeError, N_ENC, setupBaseR, setupBaseS } from './hpke';
 import { encodeJobAddress, JobAddress } from './jobAddress';
 import { ResponseStreamOpener, ResponseStreamSealer } from './stream';
@@ -54,8 +55,8 @@ export function sealRequest(input: SealRequestInput): SealedRequest {
 }
 
 export interface OpenRequestInput extends RequestBinding {
-    /** Worker's X25519 private key (32 bytes), generated inside the TD. */
-    recipientPrivateKey: Uint8Array;
+    /** Worker's X25519 private key, generated inside the TD: raw 32 bytes or a KeyObject (import once with x25519PrivateKey). */
+    recipientPrivateKey: Uint8Array | KeyObject;
     enc: Uint8Array;
     ciphertext: Uint8Array;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import { HpkeError } from '../../actors/crypto/hpke';
 import { encodeJobAddress, formatJobAddress } from '../../actors/crypto/jobAddress';
-import { generateEd25519, generateX25519 } from '../../actors/crypto/keys';
+import { generateEd25519, generateX25519, x25519PrivateKey } from '../../actors/crypto/keys';
 import { decodeSealedRequest, encodeSealedRequest, openRequest, requestInfo, sealRequest } from '../../actors/crypto/request';
 import { ResponseStreamOpener, ResponseStreamSealer, StreamError, chunkNonce } from '../../actors/crypto/stream';
 
@@ -75,6 +75,9 @@ describe('request sealing', () => {
     });
 
     it('opens unchanged', () => expect(open({})().plaintext.toString()).toBe('prompt'));
+    it('opens with a private key imported once as a KeyObject', () => {
+        expect(open({ recipientPrivateKey: x25519PrivateKey(worker.privateKey) })().plaintext.toString()).toBe('prompt');
+    });
 });
 
 describe('response stream', () => {
