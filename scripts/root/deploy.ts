@@ -1,0 +1,36 @@
+/**
+ * Deploys the root registry with the sender's wallet as governance (hand it to the DAO council afterwards
+ * with root/governance propose-governance + the council's accept).
+ * npx blueprint run root/deploy --testnet --tonconnect -- [--min-stake 10] [--unbonding-days 14] [--fee-bps 200]
+ *   [--slash-bps 1000] [--reporter-bps 2000] [--min-challenge 600] [--max-challenge 604800]
+ */
+import { compile, NetworkProvider } from '@ton/blueprint';
+import { toNano } from '@ton/core';
+import { Root, RootParams } from '../../wrappers/Root';
+import { ScriptArgs } from '../lib/cli';
+
+export async function readParams(args: ScriptArgs): Promise<RootParams> {
+    return {
+        version: 1,
+        minStake: await args.ton('min-stake', 'Minimum worker stake, TON', '10'),
+        unbondingPeriod: (await args.integer('unbonding-days', 'Unbonding period, days', 14)) * 86_400,
+        protocolFeeBps: await args.integer('fee-bps', 'Protocol fee, basis points', 200),
+        slashBps: await args.integer('slash-bps', 'Evidence slash, basis points of the stake', 1000),
+        reporterBps: await args.integer('reporter-bps', 'Reporter reward, basis points of the slash', 2000),
+        minChallenge: await args.integer('min-challenge', 'Minimum job challenge period, seconds', 600),
+        maxChallenge: await args.integer('max-challenge', 'Maximum job challenge period, seconds', 604_800),
+    };
+}
+
+export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
+    const args = new ScriptArgs(provider, rawArgs);
+    const governance = provider.sender().address;
+    if (!governance) throw new Error('the sender has no address: use --tonconnect, --deeplink with a wallet, or --mnemonic');
+    const params = await readParams(args);
+    const root = provider.open(
+        Root.createFromConfig({ governance, params, workerCode: await compile('Worker'), jobCode: await compile('Job') }, await compile('Root')),
+    );
+    await root.sendDeploy(provider.sender(), toNano('0.5'));
+    await provider.waitForDeploy(root.address);
+    provider.ui().write(`Root registry deployed at ${root.address.toString()} with governance ${governance.toString()}`);
+}

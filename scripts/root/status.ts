@@ -1,0 +1,29 @@
+/**
+ * Prints the root's parameters, governance, treasury, fees and allowlists (with retirement times).
+ * npx blueprint run root/status --testnet -- --root <addr>
+ */
+import { NetworkProvider } from '@ton/blueprint';
+import { fromNano } from '@ton/core';
+import { Root } from '../../wrappers/Root';
+import { ScriptArgs } from '../lib/cli';
+
+const hex = (v: bigint) => v.toString(16).padStart(64, '0');
+const time = (t: number) => new Date(t * 1000).toISOString();
+
+export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
+    const args = new ScriptArgs(provider, rawArgs);
+    const root = provider.open(Root.createFromAddress(await args.address('root', 'Root registry address')));
+    const ui = provider.ui();
+    const p = await root.getParams();
+    ui.write(`parameters v${p.version}: min stake ${fromNano(p.minStake)} TON, unbonding ${p.unbondingPeriod} s, fee ${p.protocolFeeBps} bps, slash ${p.slashBps} bps, reporter ${p.reporterBps} bps, challenge ${p.minChallenge}..${p.maxChallenge} s`);
+    const g = await root.getGovernance();
+    ui.write(`governance ${g.governance.toString()}${g.pending ? `, pending ${g.pending.toString()}` : ''}`);
+    const t = await root.getTreasury();
+    ui.write(`treasury: ${fromNano(t.withdrawable)} TON withdrawable, ${fromNano(t.collected)} TON collected in all`);
+    const f = await root.getFees();
+    ui.write(`fees: registration ${fromNano(f.register)} TON + stake, update ${fromNano(f.update)} TON, sync ${fromNano(f.sync)} TON`);
+    for (const [hash, e] of await root.getImages()) {
+        ui.write(`image ${hex(hash)} added ${time(e.addedAt)}${e.retireAt ? `, retires ${time(e.retireAt)}` : ''}`);
+    }
+    for (const [hash, e] of await root.getModels()) ui.write(`model ${hex(hash)} ${e.name} added ${time(e.addedAt)}`);
+}

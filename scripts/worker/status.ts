@@ -1,0 +1,26 @@
+/**
+ * Prints a worker account's state, keys, profile, reputation and parameter snapshot.
+ * npx blueprint run worker/status --testnet -- --worker <address>
+ */
+import { NetworkProvider } from '@ton/blueprint';
+import { fromNano } from '@ton/core';
+import { WorkerStatus } from '../../wrappers/Constants';
+import { Worker } from '../../wrappers/Worker';
+import { ScriptArgs } from '../lib/cli';
+
+export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
+    const args = new ScriptArgs(provider, rawArgs);
+    const worker = provider.open(Worker.createFromAddress(await args.address('worker', 'Worker account address')));
+    const state = await worker.getState();
+    const ui = provider.ui();
+    ui.write(`status: ${state.status === 0 ? 'not registered' : WorkerStatus[state.status]}, stake ${fromNano(state.stake)} TON`);
+    if (state.status === 0) return;
+    if (state.unbondAt) ui.write(`withdrawal allowed from ${new Date(state.unbondAt * 1000).toISOString()}`);
+    const profile = await worker.getProfile();
+    ui.write(`image ${profile.imageHash.toString(16).padStart(64, '0')}`);
+    ui.write(`model ${profile.modelHash.toString(16).padStart(64, '0')}`);
+    ui.write(`endpoint ${profile.endpoint}`);
+    ui.write(`prices per million tokens: prompt ${fromNano(profile.prices.prompt)}, cached ${fromNano(profile.prices.cached)}, completion ${fromNano(profile.prices.completion)}, reasoning ${fromNano(profile.prices.reasoning)} TON`);
+    const rep = await worker.getReputation();
+    ui.write(`reputation: ${rep.jobs} jobs, ${fromNano(rep.volume)} TON paid, ${rep.tokens} tokens, ${rep.slashes} slashes (${fromNano(rep.slashed)} TON)`);
+}
