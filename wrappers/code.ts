@@ -5,7 +5,7 @@
  */
 import { Cell } from '@ton/core';
 import { compile } from '@ton/blueprint';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import path from 'path';
 
 export type ContractName = 'Root' | 'Worker' | 'Job' | 'Council' | 'Proposal';
@@ -32,19 +32,24 @@ export function compilableNames(): string[] {
 /** Compiles every contract into build/<Name>.compiled.json; returns the names that failed to compile. */
 export async function buildAllContracts(): Promise<string[]> {
     mkdirSync(buildDir, { recursive: true });
+    // Each FunC compiler instance (WASM) adds a process listener; a handful of contracts exceeds Node's default 10.
+    process.setMaxListeners(Math.max(process.getMaxListeners(), 64));
     const failures: string[] = [];
     for (const name of compilableNames()) {
-        rmSync(compiledPath(name), { force: true });
-        rmSync(errorPath(name), { force: true });
         try {
             const code = await compile(name);
+            // Write then rename, so another process reading build/ never sees a missing or half-written file.
+            const tmp = `${compiledPath(name)}.${process.pid}.tmp`;
             writeFileSync(
-                compiledPath(name),
+                tmp,
                 JSON.stringify({ hash: code.hash().toString('hex'), hashBase64: code.hash().toString('base64'), hex: code.toBoc().toString('hex') }),
             );
+            renameSync(tmp, compiledPath(name));
+            rmSync(errorPath(name), { force: true });
         } catch (e) {
             // Keep going: the suites of the other contracts still run; loadCode() reports this one's error.
             writeFileSync(errorPath(name), String(e instanceof Error ? e.message : e));
+            rmSync(compiledPath(name), { force: true });
             failures.push(name);
         }
     }
