@@ -1,0 +1,114 @@
+/**
+ * DAO council gas budgets (issue 4): every row of bench/scenarios/council.ts under its budget, and each
+ * contract's own transaction under the constant contracts/gas.fc states for it; storage and message size
+ * bounds behind the fee formulas of contracts/council-common.fc.
+ */
+import { Address, beginCell, Cell, toNano } from '@ton/core';
+import { readFileSync } from 'fs';
+import path from 'path';
+import '@ton/test-utils';
+import { CouncilGasDetail, measureCouncil } from '../../bench/scenarios/council';
+import { GasRow } from '../../bench/scenarios/types';
+import { MAX_ACTIONS, MIN_ROOT_ACTION_VALUE } from '../../wrappers/Council';
+import { hashOf } from '../../wrappers/testkit';
+import { deployCouncil, ROOT_ACTION_VALUE } from '../../wrappers/testkit/council';
+
+/** Reads `const int <name> = <value>;` from contracts/gas.fc. */
+function gasConstant(name: string): number {
+    const text = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
+    const m = new RegExp(`const int ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} = (\\d+);`).exec(text);
+    if (!m) throw new Error(`${name} not in gas.fc`);
+    return Number(m[1]);
+}
+
+/** Distinct cells and bits of a cell tree (what storage and forwarding are priced on). */
+function treeSize(root: Cell): { cells: number; bits: number } {
+    const seen = new Set<string>();
+    let bits = 0;
+    const walk = (c: Cell) => {
+        const h = c.hash().toString('hex');
+        if (seen.has(h)) return;
+        seen.add(h);
+        bits += c.bits.length;
+        c.refs.forEach(walk);
+    };
+    walk(root);
+    return { cells: seen.size, bits };
+}
+
+describe('Council gas', () => {
+    let rows: GasRow[];
+    let detail: CouncilGasDetail;
+
+    beforeAll(async () => {
+        ({ rows, detail } = await measureCouncil());
+        // printed for docs/governance.md and the PR (fee printer style)
+        console.log(rows.map((r) => `${r.operation}: ${r.gas} gas (budget ${r.gasBudget}) [${r.gasPerTransaction.join(', ')}], fees ${r.fees}`).join('\n'));
+        console.log(detail);
+    }, 120_000);
+
+    it('every council row stays under its gas budget', () => {
+        expect(rows.length).toBeGreaterThanOrEqual(12);
+        for (const r of rows) {
+            expect({ operation: r.operation, over: r.gas > r.gasBudget }).toEqual({ operation: r.operation, over: false });
+        }
+    });
+
+    it('gas::council_propose covers create_proposal with 8 actions', () => {
+        expect(detail.councilPropose8).toBeGreaterThan(detail.councilPropose1);
+        expect(detail.councilPropose8).toBeLessThanOrEqual(gasConstant('gas::council_propose'));
+    });
+
+    it('gas::proposal_init covers init_proposal, whatever the snapshot size', () => {
+        expect(Math.max(detail.proposalInit, detail.proposalInit255)).toBeLessThanOrEqual(gasConstant('gas::proposal_init'));
+    });
+
+    it('gas::proposal_execute covers execute with 1 and 8 actions', () => {
+        expect(Math.max(detail.proposalExecute1, detail.proposalExecute8)).toBeLessThanOrEqual(gasConstant('gas::proposal_execute'));
+    });
+
+    it('gas::council_execute + n * gas::council_execute_per_action covers proposal_approved', () => {
+        const base = gasConstant('gas::council_execute');
+        const per = gasConstant('gas::council_execute_per_action');
+        expect(detail.councilExecute1).toBeLessThanOrEqual(base + per);
+        expect(detail.councilExecute8).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
+    });
+
+    it('root governance gas fits the minimum action value', () => {
+        expect(Number(MIN_ROOT_ACTION_VALUE)).toBe(gasConstant('value::min_root_action'));
+        // basechain gas price of the sandbox config: 400 nanoton per gas unit (26214400 / 2^16)
+        expect(BigInt(detail.rootGovernanceMax) * 400n * 2n).toBeLessThanOrEqual(MIN_ROOT_ACTION_VALUE);
+    });
+
+    it('proposal size bounds: account and deploy message under size::proposal_* for 3 and 255 members', async () => {
+        const fixedBits = gasConstant('size::proposal_fixed_bits');
+        const fixedCells = gasConstant('size::proposal_fixed_cells');
+        const memberBits = gasConstant('size::proposal_member_bits');
+        const memberCells = gasConstant('size::proposal_member_cells');
+        let aliceAddress: Address | undefined;
+        for (const n of [3, 255]) {
+            // treasury addresses are deterministic per name, so the 3-member kit tells alice's address
+            const members = [{ address: aliceAddress ?? new Address(0, Buffer.alloc(32)), weight: 1 }];
+            for (let i = 1; i < n; i++) members.push({ address: new Address(0, Buffer.alloc(32, i)), weight: 1 });
+            const c = await deployCouncil(n === 3 ? {} : { council: { members, threshold: 2n } });
+            aliceAddress = c.alice.address;
+            const actions = Array.from({ length: MAX_ACTIONS }, (_, i) => ({
+                kind: 'root' as const,
+                value: ROOT_ACTION_VALUE,
+                action: { kind: 'addModel' as const, modelHash: hashOf(`m${i}`), name: 'x'.repeat(120) },
+            }));
+            const { proposal, result } = await c.propose(c.alice, actions, { description: 'd'.repeat(120), value: toNano('3') });
+            const account = (await c.blockchain.getContract(proposal.address)).account.account!;
+            const used = account.storageStats.used;
+            expect((await proposal.getProposalData()).members.size).toBe(n);
+            expect(Number(used.bits)).toBeLessThanOrEqual(fixedBits + n * memberBits);
+            expect(Number(used.cells)).toBeLessThanOrEqual(fixedCells + n * memberCells);
+            const deployTx = result.transactions.find((t) => t.inMessage?.info.dest instanceof Address && (t.inMessage.info.dest as Address).equals(proposal.address))!;
+            const msg = deployTx.inMessage!;
+            const size = treeSize(beginCell().storeRef(msg.init!.code!).storeRef(msg.init!.data!).storeRef(msg.body).endCell());
+            expect(size.bits).toBeLessThanOrEqual(fixedBits + n * memberBits);
+            expect(size.cells).toBeLessThanOrEqual(fixedCells + n * memberCells);
+            console.log(`proposal with ${n} members: account ${used.bits} bits / ${used.cells} cells; deploy message ${size.bits} bits / ${size.cells} cells`);
+        }
+    }, 120_000);
+});
