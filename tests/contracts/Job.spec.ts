@@ -1,0 +1,636 @@
+/**
+ * Job escrow (contracts/job.fc): the full life of a job against real root and worker accounts, every
+ * rejection, every bounce path, and the get-methods. Every action runs under the TON conservation ledger
+ * (p.run), and money assertions are exact to the nanoton.
+ */
+import { Address, beginCell, Cell, toNano, Transaction } from '@ton/core';
+import { SandboxContract, TreasuryContract } from '@ton/sandbox';
+import '@ton/test-utils';
+import { readFileSync } from 'fs';
+import path from 'path';
+import { Errors, JobState, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
+import { commentBody } from '../../wrappers/common';
+import { claimSplit, feesOf, Job, jobAddress, parseJobPayoutBody, parseJobStorage } from '../../wrappers/Job';
+import { GlobalId, ZERO_HEAD } from '../../wrappers/payloads';
+import { DEFAULT_PRICES, ed25519FromLabel, Ledger, Protocol } from '../../wrappers/testkit';
+import { CLAIM_VALUE, CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
+
+const USAGE = { prompt: 200_000, cached: 50_000, completion: 80_000, reasoning: 20_000 };
+
+function txTo(txs: Transaction[], to: Address, op?: number): Transaction {
+    const tx = txs.find((t) => {
+        const info = t.inMessage?.info;
+        if (!info || info.type === 'external-out' || !info.dest.equals(to)) return false;
+        if (op === undefined) return true;
+        const s = t.inMessage!.body.beginParse();
+        return s.remainingBits >= 32 && s.preloadUint(32) === op;
+    });
+    if (!tx) throw new Error(`no transaction to ${to}`);
+    return tx;
+}
+
+function computeFeeOf(tx: Transaction): bigint {
+    const d = tx.description;
+    if (d.type !== 'generic' || d.computePhase.type !== 'vm') return 0n;
+    return d.computePhase.gasFees;
+}
+
+function gasOf(tx: Transaction): number {
+    const d = tx.description;
+    if (d.type !== 'generic' || d.computePhase.type !== 'vm') return 0;
+    return Number(d.computePhase.gasUsed);
+}
+
+/** Value carried by the i-th internal message a transaction sent. */
+function sentValue(tx: Transaction, i = 0): bigint {
+    const m = tx.outMessages.get(i)!;
+    if (m.info.type !== 'internal') throw new Error('not internal');
+    return m.info.value.coins;
+}
+
+function inValue(tx: Transaction): bigint {
+    const info = tx.inMessage!.info;
+    if (info.type !== 'internal') throw new Error('not internal');
+    return info.value.coins;
+}
+
+async function balanceOf(p: Protocol, a: Address): Promise<bigint> {
+    return (await p.blockchain.getContract(a)).balance;
+}
+
+async function accountType(p: Protocol, a: Address): Promise<string | undefined> {
+    return (await p.blockchain.getContract(a)).accountState?.type;
+}
+
+/** The job's gas constants, read from contracts/gas.fc (the measured budgets the tests hold the job to). */
+function gasConstants(): Record<string, number> {
+    const text = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(/const int gas::(job_[a-z_]+) = (\d+);/g)) out[m[1]] = Number(m[2]);
+    return out;
+}
+
+describe('Job', () => {
+    let p: Protocol;
+    let j: OpenedJob;
+    let stranger: SandboxContract<TreasuryContract>;
+    const gasSeen: Record<string, number> = {};
+    const see = (name: string, gas: number) => (gasSeen[name] = Math.max(gasSeen[name] ?? 0, gas));
+
+    beforeEach(async () => {
+        p = await deployForJobs();
+        stranger = await p.wallet('stranger');
+        j = await openJob(p, { value: toNano('5') });
+    });
+
+    afterAll(() => {
+        console.log('job gas (max seen per handler):', gasSeen);
+    });
+
+    describe('open', () => {
+        it('deploys, asks the worker account, and becomes active with its answer', async () => {
+            const txs = j.opened.result.transactions;
+            expect(txs).toHaveTransaction({ from: j.client.address, to: j.address, deploy: true, success: true, op: Op.openJob });
+            expect(txs).toHaveTransaction({ from: j.address, to: j.worker.worker.address, success: true, op: Op.jobOffer });
+            expect(txs).toHaveTransaction({ from: j.worker.worker.address, to: j.address, success: true, op: Op.jobAccepted });
+            see('job_open', gasOf(txTo(txs, j.address, Op.openJob)));
+            see('job_answer', gasOf(txTo(txs, j.address, Op.jobAccepted)));
+            see('job_worker_offer', gasOf(txTo(txs, j.worker.worker.address, Op.jobOffer)));
+
+            const reserve = await j.job.getReserve();
+            const data = await j.job.getJobData();
+            expect(data.state).toBe(JobState.Active);
+            expect(data.deposit).toBe(toNano('5') - reserve); // nothing was at the address before
+            expect(data.paid).toBe(0n);
+            expect(data.remaining).toBe(data.deposit);
+            expect(data.head.equals(ZERO_HEAD)).toBe(true);
+            expect(data.worker).toEqualAddress(j.worker.worker.address);
+            // The job never holds less than it still owes plus what it keeps for itself.
+            expect(await balanceOf(p, j.address)).toBeGreaterThan(data.deposit);
+
+            const keys = await j.job.getKeys();
+            expect(keys.clientKey).toBe(BigInt('0x' + j.clientKeys.publicKey.toString('hex')));
+            expect(keys.receiptKey).toBe(BigInt('0x' + j.worker.receiptKeys.publicKey.toString('hex')));
+            const prices = await j.job.getPrices();
+            expect(prices.maxPrices).toEqual(DEFAULT_PRICES);
+            expect(prices.workerPrices).toEqual(j.worker.registration.prices);
+            const terms = await j.job.getTerms();
+            expect(terms.feeBps).toBe(p.params.protocolFeeBps);
+            expect(terms.challenge).toBe(p.params.minChallenge);
+            expect(terms.jobId).toBe(j.id.jobId);
+            expect(await j.job.getChallengeDeadline()).toBe(0);
+            expect(await j.job.getRemaining()).toBe(data.deposit);
+            expect(await j.job.getDeposit()).toBe(data.deposit);
+            expect(await j.job.getPaid()).toBe(0n);
+        });
+
+        it('has the address the worker account derives (TS jobAddress = FunC job_address)', async () => {
+            expect(jobAddress(p.codes.job, j.id)).toEqualAddress(j.address);
+            expect((await j.worker.worker.getSettings()).jobCode.hash().equals(p.codes.job.hash())).toBe(true);
+        });
+
+        it('counts value that reached the address before open_job into the deposit', async () => {
+            const client = await p.wallet('early client');
+            const id = { root: p.root.address, client: client.address, worker: j.worker.worker.address, jobId: 77n };
+            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+            await p.run(() => stranger.send({ to: job.address, value: toNano('1'), bounce: false }));
+            const early = await balanceOf(p, job.address);
+            const clientKeys = ed25519FromLabel('early');
+            await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const before = early + toNano('2');
+            expect(await job.getDeposit()).toBe(before - (await job.getReserve()));
+            expect(await job.getState()).toBe(JobState.Active);
+        });
+
+        it('should refuse and refund everything when the worker is not active', async () => {
+            await p.run(() => j.worker.worker.sendRequestUnbond(j.worker.owner.getSender(), toNano('0.05')));
+            expect((await j.worker.worker.getState()).status).toBe(WorkerStatus.Unbonding);
+            const r = await openJob(p, { allowRefusal: true });
+            const txs = r.opened.result.transactions;
+            const refusal = txTo(txs, r.address, Op.jobRefused);
+            expect(refusal.inMessage!.body.beginParse().skip(96).loadUint(32)).toBe(Errors.workerNotActive);
+            expect(txs).toHaveTransaction({ from: r.address, to: r.client.address, success: true });
+            expect(await accountType(p, r.address)).not.toBe('active');
+            // The client lost exactly the fees of the chain, nothing else; the worker kept nothing.
+            const entry = r.opened;
+            expect(Ledger.flow(entry, r.client.address)).toBe(-(entry.fees + entry.forwardFees));
+            expect(Ledger.flow(entry, r.worker.worker.address)).toBe(0n);
+            see('job_answer', gasOf(refusal));
+        });
+
+        it('should refuse when the client maximum prices are below the worker prices', async () => {
+            const r = await openJob(p, { allowRefusal: true, maxPrices: { ...DEFAULT_PRICES, completion: DEFAULT_PRICES.completion - 1n } });
+            const refusal = txTo(r.opened.result.transactions, r.address, Op.jobRefused);
+            expect(refusal.inMessage!.body.beginParse().skip(96).loadUint(32)).toBe(Errors.pricesTooLow);
+            expect(await accountType(p, r.address)).not.toBe('active');
+            expect(Ledger.flow(r.opened, r.client.address)).toBe(-(r.opened.fees + r.opened.forwardFees));
+        });
+
+        it('should refuse a challenge period outside the root bounds', async () => {
+            for (const challenge of [p.params.minChallenge - 1, p.params.maxChallenge + 1]) {
+                const r = await openJob(p, { allowRefusal: true, challenge });
+                const refusal = txTo(r.opened.result.transactions, r.address, Op.jobRefused);
+                expect(refusal.inMessage!.body.beginParse().skip(96).loadUint(32)).toBe(Errors.challengeOutOfRange);
+                expect(await accountType(p, r.address)).not.toBe('active');
+            }
+        });
+
+        it('should bounce the offer of a forged job (code the worker does not know) and refund', async () => {
+            // Same code with one extra byte of padding: a different address that the worker account cannot derive.
+            const forgedCode = beginCell().storeSlice(p.codes.job.beginParse()).storeRef(beginCell().storeUint(1, 8).endCell()).endCell();
+            const client = await p.wallet('forger');
+            const id = { root: p.root.address, client: client.address, worker: j.worker.worker.address, jobId: 1n };
+            const job = p.blockchain.openContract(Job.createForJob(forgedCode, id));
+            const keys = ed25519FromLabel('forger');
+            const entry = await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: keys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: j.worker.worker.address, success: false, exitCode: Errors.notJob });
+            expect(entry.result.transactions).toHaveTransaction({ from: j.worker.worker.address, to: job.address, inMessageBounced: true, success: true });
+            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: client.address, success: true });
+            expect(await accountType(p, job.address)).not.toBe('active');
+            expect(Ledger.flow(entry, client.address)).toBe(-(entry.fees + entry.forwardFees));
+        });
+
+        it('should refund when the worker address has no account (offer bounces)', async () => {
+            const client = await p.wallet('lost client');
+            const nowhere = Address.parse('0:' + '11'.repeat(32));
+            const id = { root: p.root.address, client: client.address, worker: nowhere, jobId: 1n };
+            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+            const entry = await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(entry.result.transactions).toHaveTransaction({ to: job.address, inMessageBounced: true, success: true });
+            expect(await accountType(p, job.address)).not.toBe('active');
+            expect(Ledger.flow(entry, client.address)).toBe(-(entry.fees + entry.forwardFees));
+        });
+
+        it('should reject open_job from anyone but the client of the init data', async () => {
+            const id = { ...j.id, jobId: 999n };
+            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+            const entry = await p.run(() => job.sendOpen(stranger.getSender(), toNano('2'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(entry.result.transactions).toHaveTransaction({ from: stranger.address, to: job.address, success: false, exitCode: Errors.notClient });
+            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: stranger.address, inMessageBounced: true });
+            expect(await job.getState()).toBe(0); // still the init data: the client can open it later
+            expect(await balanceOf(p, job.address)).toBe(0n);
+        });
+
+        it('should reject a deposit that does not cover the reserve', async () => {
+            const reserve = await j.job.getReserve();
+            const id = { ...j.id, jobId: 1000n };
+            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+            const entry = await p.run(() => job.sendOpen(j.client.getSender(), reserve, { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(entry.result.transactions).toHaveTransaction({ to: job.address, success: false, exitCode: Errors.depositTooSmall });
+            expect(await job.getState()).toBe(0);
+            expect(await balanceOf(p, job.address)).toBe(0n);
+        });
+
+        it('should reject a second open_job', async () => {
+            const entry = await p.run(() => j.job.sendOpen(j.client.getSender(), toNano('1'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(entry.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.jobAlreadyOpen });
+        });
+
+        it('should reject answers that do not come from its worker account', async () => {
+            const body = beginCell().storeUint(Op.jobRefused, 32).storeUint(0, 64).storeUint(1, 32).endCell();
+            const entry = await p.run(() => stranger.send({ to: j.address, value: toNano('0.05'), body }));
+            expect(entry.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.notWorker });
+            expect(await j.job.getState()).toBe(JobState.Active);
+        });
+    });
+
+    describe('claims', () => {
+        it('pays growing vouchers by external message: exact amounts, fees derived, reputation counted', async () => {
+            const owner = j.worker.owner.address;
+            let paid = 0n;
+            let tokens = 0n;
+            for (let i = 0; i < 4; i++) {
+                j.serve(USAGE);
+                const signed = j.voucher();
+                const before = await balanceOf(p, j.address);
+                const entry = await p.run(() => j.job.sendExtClaim(signed));
+                const txs = entry.result.transactions;
+                const jobTx = txs[0];
+                see('job_ext_claim', gasOf(jobTx));
+                see('job_worker_payout', gasOf(txTo(txs, j.worker.worker.address, Op.jobPayout)));
+                const { gross, fee, net } = claimSplit(paid, j.cumulative, p.params.protocolFeeBps);
+                const payout = parseJobPayoutBody(jobTx.outMessages.get(0)!.body);
+                expect(payout).toMatchObject({ gross, fee, tokens: j.tokens - tokens, first: i === 0, jobId: j.id.jobId });
+                expect(payout.client).toEqualAddress(j.client.address);
+                // The escrow pays no gas: its balance drops by exactly what it sent plus its own fees, and
+                // that is at most net (the gas constant over-charges a little, in the escrow's favour).
+                const after = await balanceOf(p, j.address);
+                expect(before - after).toBe(sentValue(jobTx) + jobTx.totalFees.coins + sumForwardFees(jobTx));
+                expect(before - after).toBeLessThanOrEqual(net);
+                expect(before - after).toBeGreaterThan(net - toNano('0.0003'));
+                // The worker account keeps nothing: all of it goes on to the owner's wallet.
+                expect(Ledger.flow(entry, j.worker.worker.address)).toBe(0n);
+                const ownerTx = txTo(txs, owner);
+                expect(Ledger.flow(entry, owner)).toBe(inValue(ownerTx) - ownerTx.totalFees.coins);
+                paid = j.cumulative;
+                tokens = j.tokens;
+                const data = await j.job.getJobData();
+                expect(data.paid).toBe(paid);
+                expect(data.feesOwed).toBe(feesOf(paid, p.params.protocolFeeBps));
+                expect(data.head.equals(j.head)).toBe(true);
+                expect(data.tokens).toBe(j.tokens);
+                expect(data.remaining).toBe(data.deposit - paid);
+            }
+            const rep = await j.worker.worker.getReputation();
+            expect(rep.jobs).toBe(1);
+            expect(rep.volume).toBe(paid - feesOf(paid, p.params.protocolFeeBps));
+            expect(rep.tokens).toBe(j.tokens);
+        });
+
+        it('pays a claim sent from any wallet; the claimer value rides along to the worker owner', async () => {
+            j.serve(USAGE);
+            const signed = j.voucher();
+            const { gross, fee, net } = claimSplit(0n, j.cumulative, p.params.protocolFeeBps);
+            const before = await balanceOf(p, j.address);
+            const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, signed, 5n));
+            const txs = entry.result.transactions;
+            const jobTx = txTo(txs, j.address, Op.claim);
+            see('job_claim', gasOf(jobTx));
+            expect(parseJobPayoutBody(jobTx.outMessages.get(0)!.body)).toMatchObject({ gross, fee, first: true });
+            // Exactly net leaves the escrow; the claimer's value (minus the claim's gas) goes with it.
+            expect(before - (await balanceOf(p, j.address))).toBe(net);
+            expect(inValue(jobTx)).toBe(CLAIM_VALUE);
+            expect(sentValue(jobTx) + sumForwardFees(jobTx) + jobTx.totalFees.coins).toBe(net + CLAIM_VALUE);
+            expect(txs).toHaveTransaction({ from: j.worker.worker.address, to: j.worker.owner.address, success: true });
+            expect(await j.job.getPaid()).toBe(j.cumulative);
+        });
+
+        it('caps a voucher above the deposit at the deposit', async () => {
+            const deposit = await j.job.getDeposit();
+            const signed = j.voucher(deposit * 2n);
+            await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, signed));
+            expect(await j.job.getPaid()).toBe(deposit);
+            expect(await j.job.getRemaining()).toBe(0n);
+            // Nothing more can be drawn.
+            const again = j.voucher(deposit * 3n);
+            await expect(j.job.sendExtClaim(again)).rejects.toThrow(`Exit code: ${Errors.voucherNotNewer}`);
+        });
+
+        it('accepts top-ups from anyone: op, plain transfer, any comment', async () => {
+            const deposit = await j.job.getDeposit();
+            const e1 = await p.run(() => j.job.sendTopUp(stranger.getSender(), toNano('1')));
+            const t1 = txTo(e1.result.transactions, j.address);
+            see('job_top_up', gasOf(t1));
+            const d1 = await j.job.getDeposit();
+            expect(d1 - deposit).toBeGreaterThan(toNano('1') - toNano('0.005'));
+            expect(d1 - deposit).toBeLessThanOrEqual(toNano('1') - computeFeeOf(t1));
+            await p.run(() => stranger.send({ to: j.address, value: toNano('1'), bounce: true }));
+            const d2 = await j.job.getDeposit();
+            expect(d2 - d1).toBe(d1 - deposit); // same gas charge for an empty body
+            await p.run(() => stranger.send({ to: j.address, value: toNano('1'), body: commentBody('for the GPU') }));
+            expect(await j.job.getDeposit()).toBe(d2 + (d1 - deposit));
+        });
+
+        it('pays vouchers signed in TypeScript whose head commits to the receipt chain', async () => {
+            const r1 = j.serve(USAGE);
+            const r2 = j.serve(USAGE);
+            await p.run(() => j.job.sendExtClaim(j.voucher()));
+            const { chainHeadOf } = await import('../../wrappers/payloads');
+            expect((await j.job.getJobData()).head.equals(chainHeadOf([r1.cell, r2.cell]))).toBe(true);
+        });
+    });
+
+    describe('rejections', () => {
+        beforeEach(() => {
+            j.serve(USAGE);
+        });
+
+        async function rejectExt(signed: { cell: Cell; signature: Buffer }, code: number) {
+            const before = await balanceOf(p, j.address);
+            const data = await j.job.getJobData();
+            await expect(j.job.sendExtClaim(signed)).rejects.toThrow(`Exit code: ${code}`);
+            // A failing external costs the job nothing and changes nothing.
+            expect(await balanceOf(p, j.address)).toBe(before);
+            const now = await j.job.getJobData();
+            expect({ ...now, worker: now.worker.toString() }).toEqual({ ...data, worker: data.worker.toString() });
+        }
+
+        async function rejectInt(signed: { cell: Cell; signature: Buffer }, code: number) {
+            const before = await balanceOf(p, j.address);
+            const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, signed));
+            expect(entry.result.transactions).toHaveTransaction({ from: stranger.address, to: j.address, success: false, aborted: true, exitCode: code });
+            expect(entry.result.transactions).toHaveTransaction({ from: j.address, to: stranger.address, inMessageBounced: true });
+            expect(await balanceOf(p, j.address)).toBe(before);
+        }
+
+        it('should reject a bad signature', async () => {
+            const signed = j.voucher();
+            const bad = { cell: signed.cell, signature: Buffer.from(signed.signature).fill(7, 0, 8) };
+            await rejectExt(bad, Errors.badSignature);
+            await rejectInt(bad, Errors.badSignature);
+        });
+
+        it("should reject a voucher signed with another key (the worker's own, say)", async () => {
+            const signed = j.voucher(undefined, { secretKey: j.worker.receiptKeys.secretKey });
+            await rejectExt(signed, Errors.badSignature);
+            await rejectInt(signed, Errors.badSignature);
+        });
+
+        it('should reject a stale or equal amount, and a replay of the same voucher', async () => {
+            const signed = j.voucher();
+            await p.run(() => j.job.sendExtClaim(signed));
+            await rejectExt(signed, Errors.voucherNotNewer); // replay, external
+            await rejectInt(signed, Errors.voucherNotNewer); // replay, internal
+            await rejectExt(j.voucher(j.cumulative - 1n), Errors.voucherNotNewer); // stale
+            await rejectExt(j.voucher(j.cumulative), Errors.voucherNotNewer); // equal, freshly signed
+        });
+
+        it('should reject a voucher with the wrong tag (a receipt tag)', async () => {
+            const signed = j.voucher(undefined, { tag: Tags.receipt });
+            await rejectExt(signed, Errors.wrongTag);
+            await rejectInt(signed, Errors.wrongTag);
+        });
+
+        it('should reject a voucher for another network', async () => {
+            expect(j.globalId).toBe(GlobalId.mainnet);
+            const signed = j.voucher(undefined, { globalId: GlobalId.testnet });
+            await rejectExt(signed, Errors.wrongNetwork);
+            await rejectInt(signed, Errors.wrongNetwork);
+        });
+
+        it('should reject a voucher for another job', async () => {
+            const other = await openJob(p, { client: j.client, clientKeys: j.clientKeys, jobId: 4242n });
+            const signed = j.voucher(undefined, { job: other.address });
+            await rejectExt(signed, Errors.wrongJob);
+            await rejectInt(signed, Errors.wrongJob);
+            // ...and the voucher is good where it belongs.
+            await p.run(() => other.job.sendExtClaim(signed));
+            expect(await other.job.getPaid()).toBe(j.cumulative);
+        });
+
+        it('should reject an external claim whose payout would not cover its own gas', async () => {
+            await rejectExt(j.voucher(1000n), Errors.payoutBelowGas);
+        });
+
+        it('should reject an internal claim whose value does not pay its gas', async () => {
+            const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), toNano('0.002'), j.voucher()));
+            expect(entry.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.insufficientValue });
+        });
+
+        it('should reject malformed externals before accepting them', async () => {
+            const before = await balanceOf(p, j.address);
+            await expect(p.blockchain.sendMessage({ info: { type: 'external-in', dest: j.address, importFee: 0n }, body: beginCell().storeUint(Op.claim, 32).endCell() })).rejects.toThrow();
+            await expect(p.blockchain.sendMessage({ info: { type: 'external-in', dest: j.address, importFee: 0n }, body: beginCell().storeUint(Op.extClaim, 32).endCell() })).rejects.toThrow();
+            expect(await balanceOf(p, j.address)).toBe(before);
+        });
+
+        it('should reject claims while the worker has not answered (pending)', async () => {
+            // A "worker" that never answers: a plain wallet.
+            const client = await p.wallet('patient');
+            const id = { root: p.root.address, client: client.address, worker: stranger.address, jobId: 5n };
+            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+            await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(await job.getState()).toBe(JobState.Pending);
+            const pendingJob = new OpenedJob(p, job, id, client, j.clientKeys, j.worker, DEFAULT_PRICES, j.globalId, j.opened);
+            pendingJob.serve(USAGE);
+            await expect(job.sendExtClaim(pendingJob.voucher())).rejects.toThrow(`Exit code: ${Errors.jobNotActive}`);
+            const e = await p.run(() => job.sendClaim(stranger.getSender(), CLAIM_VALUE, pendingJob.voucher()));
+            expect(e.result.transactions).toHaveTransaction({ to: job.address, success: false, exitCode: Errors.jobNotActive });
+            // Close is refused too: the client gets its money back when the worker refuses or the offer bounces.
+            const c = await p.run(() => job.sendClose(client.getSender(), CLOSE_VALUE));
+            expect(c.result.transactions).toHaveTransaction({ to: job.address, success: false, exitCode: Errors.jobNotActive });
+        });
+
+        it('should reject a claim after finalize (the account is gone)', async () => {
+            await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));
+            p.advance(p.params.minChallenge);
+            await p.run(() => j.job.sendFinalize(stranger.getSender(), FINALIZE_VALUE));
+            expect(await accountType(p, j.address)).not.toBe('active');
+            await expect(j.job.sendExtClaim(j.voucher())).rejects.toThrow();
+        });
+    });
+
+    describe('close and finalize', () => {
+        it('closes, lets the worker claim inside the challenge period, then anyone finalizes: exact settlement', async () => {
+            j.serve(USAGE);
+            await p.run(() => j.job.sendExtClaim(j.voucher()));
+
+            const close = await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));
+            see('job_close', gasOf(txTo(close.result.transactions, j.address)));
+            expect(await j.job.getState()).toBe(JobState.Closing);
+            const deadline = await j.job.getChallengeDeadline();
+            expect(deadline).toBe(p.blockchain.now! + p.params.minChallenge);
+
+            p.advance(p.params.minChallenge - 1);
+            j.serve(USAGE);
+            await p.run(() => j.job.sendExtClaim(j.voucher())); // inside the challenge period
+            expect(await j.job.getPaid()).toBe(j.cumulative);
+
+            const early = await p.run(() => j.job.sendFinalize(stranger.getSender(), FINALIZE_VALUE));
+            expect(early.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.challengeNotOver });
+
+            p.advance(1);
+            j.serve(USAGE);
+            await expect(j.job.sendExtClaim(j.voucher())).rejects.toThrow(`Exit code: ${Errors.challengeOver}`);
+            const late = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, j.voucher()));
+            expect(late.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.challengeOver });
+
+            const owed = (await j.job.getJobData()).feesOwed;
+            const before = await balanceOf(p, j.address);
+            const fin = await p.run(() => j.job.sendFinalize(stranger.getSender(), FINALIZE_VALUE));
+            const txs = fin.result.transactions;
+            const jobTx = txTo(txs, j.address, Op.finalizeJob);
+            see('job_finalize', gasOf(jobTx));
+            expect(jobTx.endStatus).not.toBe('active');
+            // The treasury gets exactly the fees owed; the client everything else.
+            const rootTx = txTo(txs, p.root.address, Op.treasuryDeposit);
+            expect(inValue(rootTx)).toBe(owed);
+            const clientTx = txTo(txs, j.client.address);
+            // Conservation at the job: all it held plus the finalizer's value left it, to the nanoton.
+            expect(before + FINALIZE_VALUE).toBe(owed + inValue(clientTx) + jobTx.totalFees.coins + sumForwardFees(jobTx));
+            expect(await accountType(p, j.address)).not.toBe('active');
+        });
+
+        it('closes with the text comment "close" and finalizes with "finalize"', async () => {
+            await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE, { asText: true }));
+            expect(await j.job.getState()).toBe(JobState.Closing);
+            p.advance(p.params.minChallenge);
+            const fin = await p.run(() => j.job.sendFinalize(j.client.getSender(), FINALIZE_VALUE, { asText: true }));
+            // Nothing paid: no treasury message, everything back to the client.
+            expect(fin.result.transactions).not.toHaveTransaction({ to: p.root.address });
+            expect(fin.result.transactions).toHaveTransaction({ from: j.address, to: j.client.address, success: true });
+            expect(await accountType(p, j.address)).not.toBe('active');
+        });
+
+        it('should reject close by a stranger, a second close, and finalize of an open job', async () => {
+            const e1 = await p.run(() => j.job.sendClose(stranger.getSender(), CLOSE_VALUE));
+            expect(e1.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.notClient });
+            const e1b = await p.run(() => j.job.sendClose(stranger.getSender(), CLOSE_VALUE, { asText: true }));
+            expect(e1b.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.notClient });
+            const e2 = await p.run(() => j.job.sendFinalize(j.client.getSender(), FINALIZE_VALUE));
+            expect(e2.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.notClosing });
+            await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));
+            const e3 = await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));
+            expect(e3.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.jobNotActive });
+        });
+
+        it('settles at once on a final voucher (external): worker paid, fees to the treasury, the rest to the client', async () => {
+            j.serve(USAGE);
+            await p.run(() => j.job.sendExtClaim(j.voucher()));
+            j.serve(USAGE);
+            const signed = j.voucher(undefined, { final: true });
+            const owed = feesOf(j.cumulative, p.params.protocolFeeBps);
+            const entry = await p.run(() => j.job.sendExtClaim(signed));
+            const txs = entry.result.transactions;
+            see('job_ext_claim', gasOf(txs[0]));
+            expect(txs[0].endStatus).not.toBe('active');
+            expect(txs).toHaveTransaction({ from: j.address, to: j.worker.worker.address, op: Op.jobPayout, success: true });
+            expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit))).toBe(owed);
+            expect(txs).toHaveTransaction({ from: j.address, to: j.client.address, success: true });
+            expect((await j.worker.worker.getReputation()).volume).toBe(j.cumulative - owed);
+        });
+
+        it('settles at once on a final voucher (internal), also at the amount already paid', async () => {
+            j.serve(USAGE);
+            await p.run(() => j.job.sendExtClaim(j.voucher()));
+            const signed = j.voucher(undefined, { final: true }); // same amount: pays nothing more, settles
+            const entry = await p.run(() => j.job.sendClaim(j.client.getSender(), CLAIM_VALUE, signed));
+            const txs = entry.result.transactions;
+            see('job_claim', gasOf(txTo(txs, j.address, Op.claim)));
+            expect(txs).not.toHaveTransaction({ from: j.address, to: j.worker.worker.address });
+            expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit))).toBe(feesOf(j.cumulative, p.params.protocolFeeBps));
+            expect(await accountType(p, j.address)).not.toBe('active');
+        });
+    });
+
+    describe('bounces', () => {
+        it('restores paid and tokens when the payout bounces (worker account withdrawn), and winds the job down', async () => {
+            j.serve(USAGE);
+            await p.run(() => j.job.sendExtClaim(j.voucher()));
+            const paid = await j.job.getPaid();
+            const tokens = (await j.job.getJobData()).tokens;
+            // The worker leaves: unbond, wait, withdraw (the account is deleted).
+            await p.run(() => j.worker.worker.sendRequestUnbond(j.worker.owner.getSender(), toNano('0.05')));
+            p.advance(p.params.unbondingPeriod);
+            await p.run(() => j.worker.worker.sendWithdraw(j.worker.owner.getSender(), toNano('0.05')));
+            expect(await accountType(p, j.worker.worker.address)).not.toBe('active');
+
+            j.serve(USAGE);
+            const entry = await p.run(() => j.job.sendExtClaim(j.voucher()));
+            const bounce = entry.result.transactions.find((t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.bounced);
+            expect(entry.result.transactions).toHaveTransaction({ from: j.worker.worker.address, to: j.address, inMessageBounced: true, success: true });
+            see('job_bounce', gasOf(bounce!));
+            const data = await j.job.getJobData();
+            expect(data.paid).toBe(paid);
+            expect(data.tokens).toBe(tokens);
+            expect(data.feesOwed).toBe(feesOf(paid, p.params.protocolFeeBps));
+            // No more claims (they would bounce again): the job is closing with its deadline now.
+            expect(data.state).toBe(JobState.Closing);
+            expect(data.deadline).toBe(p.blockchain.now);
+            await expect(j.job.sendExtClaim(j.voucher())).rejects.toThrow(`Exit code: ${Errors.challengeOver}`);
+            const fin = await p.run(() => j.job.sendFinalize(j.client.getSender(), FINALIZE_VALUE));
+            expect(inValue(txTo(fin.result.transactions, p.root.address, Op.treasuryDeposit))).toBe(feesOf(paid, p.params.protocolFeeBps));
+            expect(await accountType(p, j.address)).not.toBe('active');
+        });
+
+        it('restores a bounced internal claim the same way', async () => {
+            await p.run(() => j.worker.worker.sendRequestUnbond(j.worker.owner.getSender(), toNano('0.05')));
+            p.advance(p.params.unbondingPeriod);
+            await p.run(() => j.worker.worker.sendWithdraw(j.worker.owner.getSender(), toNano('0.05')));
+            j.serve(USAGE);
+            const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, j.voucher()));
+            expect(entry.result.transactions).toHaveTransaction({ to: j.address, inMessageBounced: true, success: true });
+            expect(await j.job.getPaid()).toBe(0n);
+            expect((await j.job.getJobData()).tokens).toBe(0n);
+        });
+    });
+
+    describe('gas constants', () => {
+        it('every handler stays within its constant in contracts/gas.fc', async () => {
+            // Run a full life so that every handler is measured in this test alone.
+            j.serve(USAGE);
+            const ext = await p.run(() => j.job.sendExtClaim(j.voucher()));
+            see('job_ext_claim', gasOf(ext.result.transactions[0]));
+            see('job_worker_payout', gasOf(txTo(ext.result.transactions, j.worker.worker.address)));
+            j.serve(USAGE);
+            const int = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, j.voucher()));
+            see('job_claim', gasOf(txTo(int.result.transactions, j.address)));
+            const top = await p.run(() => j.job.sendTopUp(stranger.getSender(), toNano('1')));
+            see('job_top_up', gasOf(txTo(top.result.transactions, j.address)));
+            const close = await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));
+            see('job_close', gasOf(txTo(close.result.transactions, j.address)));
+            p.advance(p.params.minChallenge);
+            const fin = await p.run(() => j.job.sendFinalize(stranger.getSender(), FINALIZE_VALUE));
+            see('job_finalize', gasOf(txTo(fin.result.transactions, j.address)));
+            see('job_open', gasOf(txTo(j.opened.result.transactions, j.address, Op.openJob)));
+            see('job_answer', gasOf(txTo(j.opened.result.transactions, j.address, Op.jobAccepted)));
+            see('job_worker_offer', gasOf(txTo(j.opened.result.transactions, j.worker.worker.address, Op.jobOffer)));
+
+            const constants = gasConstants();
+            for (const [name, gas] of Object.entries(gasSeen)) {
+                expect(constants[name]).toBeDefined();
+                if (gas > constants[name]) throw new Error(`gas::${name}: measured ${gas} > constant ${constants[name]}`);
+            }
+        });
+
+        it('job storage stays within size::job_storage_bits / cells', async () => {
+            const state = (await p.blockchain.getContract(j.address)).accountState;
+            if (state?.type !== 'active') throw new Error('inactive');
+            const data = state.state.data!;
+            const stored = parseJobStorage(data);
+            expect(stored?.state).toBe(JobState.Active);
+            let bits = 0;
+            let cells = 0;
+            const seen = new Set<string>();
+            const walk = (c: Cell) => {
+                if (seen.has(c.hash().toString('hex'))) return;
+                seen.add(c.hash().toString('hex'));
+                bits += c.bits.length;
+                cells += 1;
+                c.refs.forEach(walk);
+            };
+            walk(data);
+            const text = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
+            const maxBits = Number(/size::job_storage_bits = (\d+)/.exec(text)![1]);
+            const maxCells = Number(/size::job_storage_cells = (\d+)/.exec(text)![1]);
+            expect(bits).toBeLessThanOrEqual(maxBits);
+            expect(cells).toBeLessThanOrEqual(maxCells);
+        });
+    });
+});
+
+function sumForwardFees(tx: Transaction): bigint {
+    let s = 0n;
+    for (const m of tx.outMessages.values()) if (m.info.type === 'internal') s += m.info.forwardFee;
+    return s;
+}

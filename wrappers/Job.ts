@@ -1,0 +1,365 @@
+/**
+ * Job escrow (contracts/job.fc): its address, message bodies, storage codec and a sandbox/Blueprint wrapper.
+ * Voucher and receipt codecs live in ./payloads (the one codec for signed payloads).
+ */
+import {
+    Address,
+    beginCell,
+    Cell,
+    Contract,
+    contractAddress,
+    ContractProvider,
+    Sender,
+    SendMode,
+    Slice,
+    StateInit,
+    TupleBuilder,
+} from '@ton/core';
+import { JobState, Op } from './Constants';
+import { commentBody, loadPrices, Prices, pricesCell } from './common';
+import { claimBody, extClaimBody, SignedVoucher } from './payloads';
+
+/** Identity of a job: everything its address is derived from (besides the code). */
+export interface JobIdentity {
+    root: Address;
+    client: Address;
+    /** The worker account (not the worker's owner wallet). */
+    worker: Address;
+    /** Chosen by the client; any uint64, unique per (client, worker). */
+    jobId: bigint;
+}
+
+// job_init$_ root:MsgAddressInt client:MsgAddressInt worker:MsgAddressInt job_id:uint64 = JobInitData;  (no refs)
+export function jobInitData(id: JobIdentity): Cell {
+    return beginCell().storeAddress(id.root).storeAddress(id.client).storeAddress(id.worker).storeUint(id.jobId, 64).endCell();
+}
+
+export function jobStateInit(code: Cell, id: JobIdentity): StateInit {
+    return { code, data: jobInitData(id) };
+}
+
+/** The job's address, as contracts/addresses.fc job_address() computes it on-chain (basechain). */
+export function jobAddress(code: Cell, id: JobIdentity): Address {
+    return contractAddress(0, jobStateInit(code, id));
+}
+
+/** What the client states when it opens a job. */
+export interface OpenJobParams {
+    /** Ed25519 public key (32 bytes) that signs the client's vouchers. */
+    clientKey: Buffer;
+    /** Challenge period in seconds (within the root's bounds, checked by the worker account). */
+    challenge: number;
+    /** Highest prices the client accepts, nanoton per million tokens. */
+    maxPrices: Prices;
+    queryId?: bigint;
+}
+
+// open_job#_ query_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = JobMsg;
+export function openJobBody(p: OpenJobParams): Cell {
+    if (p.clientKey.length !== 32) throw new RangeError('clientKey must be 32 bytes');
+    return beginCell()
+        .storeUint(Op.openJob, 32)
+        .storeUint(p.queryId ?? 0n, 64)
+        .storeBuffer(p.clientKey)
+        .storeUint(p.challenge, 32)
+        .storeRef(pricesCell(p.maxPrices))
+        .endCell();
+}
+
+// top_up#_ query_id:uint64 = JobMsg;   close_job#_ query_id:uint64 = JobMsg;   finalize_job#_ query_id:uint64 = JobMsg;
+export function topUpBody(queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.topUp, 32).storeUint(queryId, 64).endCell();
+}
+export function closeJobBody(queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.closeJob, 32).storeUint(queryId, 64).endCell();
+}
+export function finalizeJobBody(queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.finalizeJob, 32).storeUint(queryId, 64).endCell();
+}
+
+/** The worker account's answers (built here for tests that stand in for a worker account). */
+export interface JobAcceptance {
+    receiptKey: bigint;
+    paramsVersion: number;
+    feeBps: number;
+    prices: Prices;
+}
+
+// job_accepted#_ query_id:uint64 receipt_key:uint256 params_version:uint32 fee_bps:uint16 prices:^Prices = JobMsg;
+export function jobAcceptedBody(a: JobAcceptance, queryId: bigint = 0n): Cell {
+    return beginCell()
+        .storeUint(Op.jobAccepted, 32)
+        .storeUint(queryId, 64)
+        .storeUint(a.receiptKey, 256)
+        .storeUint(a.paramsVersion, 32)
+        .storeUint(a.feeBps, 16)
+        .storeRef(pricesCell(a.prices))
+        .endCell();
+}
+
+// job_refused#_ query_id:uint64 reason:uint32 = JobMsg;
+export function jobRefusedBody(reason: number, queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.jobRefused, 32).storeUint(queryId, 64).storeUint(reason, 32).endCell();
+}
+
+/** job_offer as the job sends it to the worker account. */
+export interface JobOffer {
+    queryId: bigint;
+    client: Address;
+    jobId: bigint;
+    challenge: number;
+    maxPrices: Prices;
+}
+
+// job_offer#_ query_id:uint64 client:MsgAddressInt job_id:uint64 challenge:uint32 max_prices:^Prices = WorkerMsg;
+export function jobOfferBody(o: JobOffer): Cell {
+    return beginCell()
+        .storeUint(Op.jobOffer, 32)
+        .storeUint(o.queryId, 64)
+        .storeAddress(o.client)
+        .storeUint(o.jobId, 64)
+        .storeUint(o.challenge, 32)
+        .storeRef(pricesCell(o.maxPrices))
+        .endCell();
+}
+
+export function parseJobOfferBody(c: Cell): JobOffer {
+    const s = c.beginParse();
+    if (s.loadUint(32) !== Op.jobOffer) throw new Error('not a job_offer');
+    return { queryId: s.loadUintBig(64), client: s.loadAddress(), jobId: s.loadUintBig(64), challenge: s.loadUint(32), maxPrices: loadPrices(s.loadRef().beginParse()) };
+}
+
+/** job_payout as the job sends it to the worker account. */
+export interface JobPayout {
+    gross: bigint;
+    fee: bigint;
+    tokens: bigint;
+    first: boolean;
+    client: Address;
+    jobId: bigint;
+}
+
+// job_payout#_ gross:Coins fee:Coins tokens:uint64 first:Bool client:MsgAddressInt job_id:uint64 = WorkerMsg;
+export function jobPayoutBody(p: JobPayout): Cell {
+    return beginCell()
+        .storeUint(Op.jobPayout, 32)
+        .storeCoins(p.gross)
+        .storeCoins(p.fee)
+        .storeUint(p.tokens, 64)
+        .storeBit(p.first)
+        .storeAddress(p.client)
+        .storeUint(p.jobId, 64)
+        .endCell();
+}
+
+export function parseJobPayoutBody(c: Cell): JobPayout {
+    const s = c.beginParse();
+    if (s.loadUint(32) !== Op.jobPayout) throw new Error('not a job_payout');
+    return { gross: s.loadCoins(), fee: s.loadCoins(), tokens: s.loadUintBig(64), first: s.loadBit(), client: s.loadAddress(), jobId: s.loadUintBig(64) };
+}
+
+/** protocol.tlb JobTerms. */
+export interface JobTerms {
+    clientKey: bigint;
+    root: Address;
+    client: Address;
+    jobId: bigint;
+    challenge: number;
+    feeBps: number;
+    maxPrices: Prices;
+    acceptance: { receiptKey: bigint; paramsVersion: number; workerPrices: Prices } | null;
+}
+
+/** protocol.tlb JobStorage (after open_job). */
+export interface JobStorage {
+    state: JobState;
+    deposit: bigint;
+    paid: bigint;
+    tokens: bigint;
+    head: Buffer;
+    worker: Address;
+    deadline: number;
+    terms: JobTerms;
+}
+
+function loadTerms(s: Slice): JobTerms {
+    const clientKey = s.loadUintBig(256);
+    const root = s.loadAddress();
+    const client = s.loadAddress();
+    const jobId = s.loadUintBig(64);
+    const challenge = s.loadUint(32);
+    const feeBps = s.loadUint(16);
+    const maxPrices = loadPrices(s.loadRef().beginParse());
+    const acc = s.loadMaybeRef();
+    let acceptance: JobTerms['acceptance'] = null;
+    if (acc) {
+        const a = acc.beginParse();
+        acceptance = { receiptKey: a.loadUintBig(256), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
+    }
+    return { clientKey, root, client, jobId, challenge, feeBps, maxPrices, acceptance };
+}
+
+/** Parses the job's data cell; null while it is still the init data (before open_job). */
+export function parseJobStorage(data: Cell): JobStorage | null {
+    if (data.refs.length === 0) return null;
+    const s = data.beginParse();
+    return {
+        state: s.loadUint(3) as JobState,
+        deposit: s.loadCoins(),
+        paid: s.loadCoins(),
+        tokens: s.loadUintBig(64),
+        head: s.loadBuffer(32),
+        worker: s.loadAddress(),
+        deadline: s.loadUint(32),
+        terms: loadTerms(s.loadRef().beginParse()),
+    };
+}
+
+/** fees(P) = P * fee_bps / 10000, rounded down: what the treasury is owed once P has been paid. */
+export function feesOf(paid: bigint, feeBps: number): bigint {
+    return (paid * BigInt(feeBps)) / 10_000n;
+}
+
+/** What one claim moves from `paid` to `newPaid`: gross, the protocol fee, and the worker's net. */
+export function claimSplit(paid: bigint, newPaid: bigint, feeBps: number): { gross: bigint; fee: bigint; net: bigint } {
+    const gross = newPaid - paid;
+    const fee = feesOf(newPaid, feeBps) - feesOf(paid, feeBps);
+    return { gross, fee, net: gross - fee };
+}
+
+export interface JobData {
+    state: number; // 0 before open_job
+    deposit: bigint;
+    paid: bigint;
+    remaining: bigint;
+    feesOwed: bigint;
+    tokens: bigint;
+    head: Buffer;
+    deadline: number;
+    worker: Address;
+}
+
+function bigintTo32(v: bigint): Buffer {
+    return Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
+}
+
+export class Job implements Contract {
+    constructor(
+        readonly address: Address,
+        readonly init?: StateInit,
+    ) {}
+
+    static createFromAddress(address: Address): Job {
+        return new Job(address);
+    }
+
+    /** The job of `id`, with its state init (needed by open_job, which deploys it). */
+    static createForJob(code: Cell, id: JobIdentity): Job {
+        const init = jobStateInit(code, id);
+        return new Job(contractAddress(0, init), init);
+    }
+
+    /** Deploys and opens the job; `value` is the deposit plus the reserve (see getReserve). */
+    async sendOpen(provider: ContractProvider, via: Sender, value: bigint, params: OpenJobParams): Promise<void> {
+        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: openJobBody(params) });
+    }
+
+    /** Internal claim from any wallet; what is left of `value` after the gas rides along with the payout. */
+    async sendClaim(provider: ContractProvider, via: Sender, value: bigint, signed: SignedVoucher | { cell: Cell; signature: Buffer }, queryId = 0n): Promise<void> {
+        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: claimBody(signed, queryId) });
+    }
+
+    /** External claim: no wallet needed; the job pays the gas out of the payout. */
+    async sendExtClaim(provider: ContractProvider, signed: SignedVoucher | { cell: Cell; signature: Buffer }): Promise<void> {
+        await provider.external(extClaimBody(signed));
+    }
+
+    /** Top-up by anyone (op top_up; a plain transfer works too). */
+    async sendTopUp(provider: ContractProvider, via: Sender, value: bigint, queryId = 0n): Promise<void> {
+        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: topUpBody(queryId) });
+    }
+
+    /** Client: start the challenge period (op close_job, or the comment "close" when `asText`). */
+    async sendClose(provider: ContractProvider, via: Sender, value: bigint, opts: { asText?: boolean; queryId?: bigint } = {}): Promise<void> {
+        const body = opts.asText ? commentBody('close') : closeJobBody(opts.queryId);
+        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body });
+    }
+
+    /** Anyone, after the deadline (op finalize_job, or the comment "finalize"). */
+    async sendFinalize(provider: ContractProvider, via: Sender, value: bigint, opts: { asText?: boolean; queryId?: bigint } = {}): Promise<void> {
+        const body = opts.asText ? commentBody('finalize') : finalizeJobBody(opts.queryId);
+        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body });
+    }
+
+    async getState(provider: ContractProvider): Promise<number> {
+        return Number((await provider.get('get_state', [])).stack.readBigNumber());
+    }
+
+    async getJobData(provider: ContractProvider): Promise<JobData> {
+        const s = (await provider.get('get_job_data', [])).stack;
+        return {
+            state: s.readNumber(),
+            deposit: s.readBigNumber(),
+            paid: s.readBigNumber(),
+            remaining: s.readBigNumber(),
+            feesOwed: s.readBigNumber(),
+            tokens: s.readBigNumber(),
+            head: bigintTo32(s.readBigNumber()),
+            deadline: s.readNumber(),
+            worker: s.readAddress(),
+        };
+    }
+
+    async getTerms(provider: ContractProvider): Promise<JobTerms> {
+        const s = (await provider.get('get_job_terms', [])).stack;
+        const clientKey = s.readBigNumber();
+        const root = s.readAddress();
+        const client = s.readAddress();
+        const jobId = s.readBigNumber();
+        const challenge = s.readNumber();
+        const feeBps = s.readNumber();
+        const maxPrices = loadPrices(s.readCell().beginParse());
+        const acc = s.readCellOpt();
+        let acceptance: JobTerms['acceptance'] = null;
+        if (acc) {
+            const a = acc.beginParse();
+            acceptance = { receiptKey: a.loadUintBig(256), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
+        }
+        return { clientKey, root, client, jobId, challenge, feeBps, maxPrices, acceptance };
+    }
+
+    async getDeposit(provider: ContractProvider): Promise<bigint> {
+        return (await provider.get('get_deposit', [])).stack.readBigNumber();
+    }
+
+    async getPaid(provider: ContractProvider): Promise<bigint> {
+        return (await provider.get('get_paid', [])).stack.readBigNumber();
+    }
+
+    async getRemaining(provider: ContractProvider): Promise<bigint> {
+        return (await provider.get('get_remaining', [])).stack.readBigNumber();
+    }
+
+    /** The client's maximum prices and, once accepted, the worker's prices. */
+    async getPrices(provider: ContractProvider): Promise<{ maxPrices: Prices; workerPrices: Prices | null }> {
+        const s = (await provider.get('get_prices', [])).stack;
+        const maxPrices = loadPrices(s.readCell().beginParse());
+        const w = s.readCellOpt();
+        return { maxPrices, workerPrices: w ? loadPrices(w.beginParse()) : null };
+    }
+
+    /** The client's voucher key and the worker's receipt key (0 before acceptance), as uint256. */
+    async getKeys(provider: ContractProvider): Promise<{ clientKey: bigint; receiptKey: bigint }> {
+        const s = (await provider.get('get_keys', [])).stack;
+        return { clientKey: s.readBigNumber(), receiptKey: s.readBigNumber() };
+    }
+
+    async getChallengeDeadline(provider: ContractProvider): Promise<number> {
+        return (await provider.get('get_challenge_deadline', [])).stack.readNumber();
+    }
+
+    /** What open_job keeps out of the deposit at the current config (a job must exist to ask it). */
+    async getReserve(provider: ContractProvider): Promise<bigint> {
+        return (await provider.get('get_reserve', new TupleBuilder().build())).stack.readBigNumber();
+    }
+}

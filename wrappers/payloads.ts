@@ -1,0 +1,281 @@
+/**
+ * Signed off-chain payloads of cocoon-ton: the client's cumulative voucher and the worker's receipt
+ * (contracts/protocol.tlb "signed payloads"), their Ed25519 signatures, the receipt hash chain, and the
+ * message bodies that carry them on-chain (claim, ext_claim, report_equivocation, report_wrong_model).
+ *
+ * This is the one codec: contract tests, the gas benchmark and the relay/worker/client actors all build and
+ * read payloads through these functions. Pure functions, no sandbox imports.
+ *
+ * Signatures are Ed25519 over the payload's cell hash (what FunC's check_signature(cell_hash(c), ...) verifies).
+ * Every payload binds a 32-bit ASCII tag, the network global id (ConfigParam 19: -239 mainnet, -3 testnet)
+ * and the contract address, so a signature is valid for one purpose, one network and one job only.
+ */
+import { Address, beginCell, Builder, Cell, Slice } from '@ton/core';
+import { sign, signVerify } from '@ton/crypto';
+import { createHash } from 'crypto';
+import { Op, Tags } from './Constants';
+import { Prices } from './common';
+
+/** Network global ids (ConfigParam 19). The sandbox uses the mainnet value. */
+export const GlobalId = { mainnet: -239, testnet: -3 } as const;
+
+/** 32 zero bytes: the head of an empty receipt chain (head_0). */
+export const ZERO_HEAD: Buffer = Buffer.alloc(32);
+
+/** Thrown by the parsers on a payload that does not follow its layout. */
+export class PayloadError extends Error {}
+
+function hash32(name: string, b: Buffer): Buffer {
+    if (b.length !== 32) throw new PayloadError(`${name} must be 32 bytes, got ${b.length}`);
+    return b;
+}
+
+// ---------------------------------------------------------------------------------------------- voucher
+
+/** A client's promise: "through this voucher I owe the job's worker `amount` in total". Cumulative. */
+export interface Voucher {
+    /** Network global id the voucher is valid on. */
+    globalId: number;
+    /** The job escrow that pays it. */
+    job: Address;
+    /** Cumulative amount owed, nanoton. The job pays the part above what it already paid (capped at its deposit). */
+    amount: bigint;
+    /** Cumulative tokens served (informational: counted on-chain, never priced there). */
+    tokens: bigint;
+    /** Head of the receipt hash chain this voucher pays for (32 bytes; ZERO_HEAD for none). */
+    head: Buffer;
+    /** A final voucher settles the job at once: worker paid, fees to the treasury, the rest back to the client. */
+    final: boolean;
+}
+
+/** A voucher with its cell and the client's signature over the cell hash. */
+export interface SignedVoucher {
+    voucher: Voucher;
+    cell: Cell;
+    signature: Buffer;
+}
+
+// voucher#76636872 global_id:int32 job:MsgAddressInt amount:Coins tokens:uint64 head:uint256 final:Bool = Voucher;
+/** Builds a voucher cell. `tag` exists only to build deliberately wrong payloads in tests. */
+export function buildVoucherCell(v: Voucher, opts: { tag?: number } = {}): Cell {
+    return beginCell()
+        .storeUint(opts.tag ?? Tags.voucher, 32)
+        .storeInt(v.globalId, 32)
+        .storeAddress(v.job)
+        .storeCoins(v.amount)
+        .storeUint(v.tokens, 64)
+        .storeBuffer(hash32('head', v.head))
+        .storeBit(v.final)
+        .endCell();
+}
+
+export function parseVoucherCell(c: Cell): Voucher {
+    const s = c.beginParse();
+    const tag = s.loadUint(32);
+    if (tag !== Tags.voucher) throw new PayloadError(`not a voucher: tag 0x${tag.toString(16)}`);
+    const v: Voucher = {
+        globalId: s.loadInt(32),
+        job: s.loadAddress(),
+        amount: s.loadCoins(),
+        tokens: s.loadUintBig(64),
+        head: s.loadBuffer(32),
+        final: s.loadBit(),
+    };
+    s.endParse();
+    return v;
+}
+
+/** Signs a voucher with the client's voucher key (64-byte Ed25519 secret key, as from @ton/crypto). */
+export function signVoucher(voucher: Voucher, secretKey: Buffer, opts: { tag?: number } = {}): SignedVoucher {
+    const cell = buildVoucherCell(voucher, opts);
+    return { voucher, cell, signature: sign(cell.hash(), secretKey) };
+}
+
+export function verifyVoucher(signed: { cell: Cell; signature: Buffer }, publicKey: Buffer): boolean {
+    return signVerify(signed.cell.hash(), signed.signature, publicKey);
+}
+
+// ---------------------------------------------------------------------------------------------- receipt
+
+/** Token counts of one request, as the worker's inference server reported them. */
+export interface TokenCounts {
+    prompt: number;
+    /** Prompt tokens served from the cache (a part of `prompt`). */
+    cached: number;
+    completion: number;
+    /** Reasoning tokens (a part of `completion`). */
+    reasoning: number;
+}
+
+/** A worker's statement about one request of a job, signed inside the TEE by its attested receipt key. */
+export interface Receipt {
+    globalId: number;
+    job: Address;
+    /** 1, 2, 3, ... per job; two different receipts with one seqno are equivocation. */
+    seqno: number;
+    /** SHA-256 of the model served (must equal the worker's registered model hash). */
+    modelHash: Buffer;
+    tokens: TokenCounts;
+    /** This request's cost at the job's prices, nanoton. */
+    cost: bigint;
+    /** Cumulative cost of the job through this seqno, nanoton. */
+    cumulative: bigint;
+    /** SHA-256 of the encrypted request and of the encrypted response. */
+    requestHash: Buffer;
+    responseHash: Buffer;
+}
+
+export interface SignedReceipt {
+    receipt: Receipt;
+    cell: Cell;
+    signature: Buffer;
+}
+
+// receipt_hashes$_ request_hash:uint256 response_hash:uint256 = ReceiptHashes;
+// receipt#72637074 global_id:int32 job:MsgAddressInt seqno:uint32 model_hash:uint256
+//                  prompt:uint32 cached:uint32 completion:uint32 reasoning:uint32
+//                  cost:Coins cumulative:Coins hashes:^ReceiptHashes = Receipt;
+export function buildReceiptCell(r: Receipt, opts: { tag?: number } = {}): Cell {
+    return beginCell()
+        .storeUint(opts.tag ?? Tags.receipt, 32)
+        .storeInt(r.globalId, 32)
+        .storeAddress(r.job)
+        .storeUint(r.seqno, 32)
+        .storeBuffer(hash32('modelHash', r.modelHash))
+        .storeUint(r.tokens.prompt, 32)
+        .storeUint(r.tokens.cached, 32)
+        .storeUint(r.tokens.completion, 32)
+        .storeUint(r.tokens.reasoning, 32)
+        .storeCoins(r.cost)
+        .storeCoins(r.cumulative)
+        .storeRef(
+            beginCell()
+                .storeBuffer(hash32('requestHash', r.requestHash))
+                .storeBuffer(hash32('responseHash', r.responseHash))
+                .endCell(),
+        )
+        .endCell();
+}
+
+export function parseReceiptCell(c: Cell): Receipt {
+    const s = c.beginParse();
+    const tag = s.loadUint(32);
+    if (tag !== Tags.receipt) throw new PayloadError(`not a receipt: tag 0x${tag.toString(16)}`);
+    const globalId = s.loadInt(32);
+    const job = s.loadAddress();
+    const seqno = s.loadUint(32);
+    const modelHash = s.loadBuffer(32);
+    const tokens = { prompt: s.loadUint(32), cached: s.loadUint(32), completion: s.loadUint(32), reasoning: s.loadUint(32) };
+    const cost = s.loadCoins();
+    const cumulative = s.loadCoins();
+    const h = s.loadRef().beginParse();
+    s.endParse();
+    const requestHash = h.loadBuffer(32);
+    const responseHash = h.loadBuffer(32);
+    h.endParse();
+    return { globalId, job, seqno, modelHash, tokens, cost, cumulative, requestHash, responseHash };
+}
+
+/** Signs a receipt with the worker's receipt key (in production, inside the TEE). */
+export function signReceipt(receipt: Receipt, secretKey: Buffer, opts: { tag?: number } = {}): SignedReceipt {
+    const cell = buildReceiptCell(receipt, opts);
+    return { receipt, cell, signature: sign(cell.hash(), secretKey) };
+}
+
+export function verifyReceipt(signed: { cell: Cell; signature: Buffer }, publicKey: Buffer): boolean {
+    return signVerify(signed.cell.hash(), signed.signature, publicKey);
+}
+
+// signed_receipt$_ signature:bits512 receipt:^Receipt = SignedReceipt;
+export function buildSignedReceiptCell(signed: { cell: Cell; signature: Buffer }): Cell {
+    return beginCell().storeBuffer(signed.signature).storeRef(signed.cell).endCell();
+}
+
+export function parseSignedReceiptCell(c: Cell): SignedReceipt {
+    const s = c.beginParse();
+    const signature = s.loadBuffer(64);
+    const cell = s.loadRef();
+    s.endParse();
+    return { receipt: parseReceiptCell(cell), cell, signature };
+}
+
+// ---------------------------------------------------------------------------------------------- pricing and chain
+
+/**
+ * Cost of one request at the given prices (nanoton per million tokens), rounded down:
+ * uncached prompt, cached prompt, non-reasoning completion and reasoning tokens each at their own price.
+ */
+export function requestCost(t: TokenCounts, p: Prices): bigint {
+    if (t.cached > t.prompt || t.reasoning > t.completion) throw new PayloadError('cached/reasoning exceed their totals');
+    const micro =
+        BigInt(t.prompt - t.cached) * p.prompt +
+        BigInt(t.cached) * p.cached +
+        BigInt(t.completion - t.reasoning) * p.completion +
+        BigInt(t.reasoning) * p.reasoning;
+    return micro / 1_000_000n;
+}
+
+/** head_i = SHA-256(head_{i-1} || receipt_i cell hash). */
+export function chainHead(previous: Buffer, receiptCell: Cell): Buffer {
+    return createHash('sha256').update(hash32('previous head', previous)).update(receiptCell.hash()).digest();
+}
+
+/** Head of the chain over `receipts` in order, starting from `from` (ZERO_HEAD by default). */
+export function chainHeadOf(receipts: Cell[], from: Buffer = ZERO_HEAD): Buffer {
+    return receipts.reduce((h, c) => chainHead(h, c), from);
+}
+
+// ---------------------------------------------------------------------------------------------- message bodies
+
+// claim#_ query_id:uint64 signature:bits512 voucher:^Voucher = JobMsg;
+export function claimBody(signed: { cell: Cell; signature: Buffer }, queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.claim, 32).storeUint(queryId, 64).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
+}
+
+// ext_claim#_ signature:bits512 voucher:^Voucher = JobExternal;
+export function extClaimBody(signed: { cell: Cell; signature: Buffer }): Cell {
+    return beginCell().storeUint(Op.extClaim, 32).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
+}
+
+/** Reads a claim or ext_claim body back (the relay and the tests inspect what was sent). */
+export function parseClaimBody(c: Cell): { external: boolean; queryId: bigint; signature: Buffer; voucher: Voucher; cell: Cell } {
+    const s: Slice = c.beginParse();
+    const op = s.loadUint(32);
+    if (op !== Op.claim && op !== Op.extClaim) throw new PayloadError(`not a claim: op 0x${op.toString(16)}`);
+    const external = op === Op.extClaim;
+    const queryId = external ? 0n : s.loadUintBig(64);
+    const signature = s.loadBuffer(64);
+    const cell = s.loadRef();
+    s.endParse();
+    return { external, queryId, signature, voucher: parseVoucherCell(cell), cell };
+}
+
+// report_equivocation#_ query_id:uint64 a:^SignedReceipt b:^SignedReceipt = WorkerMsg;
+export function equivocationBody(a: { cell: Cell; signature: Buffer }, b: { cell: Cell; signature: Buffer }, queryId: bigint = 0n): Cell {
+    return beginCell()
+        .storeUint(Op.reportEquivocation, 32)
+        .storeUint(queryId, 64)
+        .storeRef(buildSignedReceiptCell(a))
+        .storeRef(buildSignedReceiptCell(b))
+        .endCell();
+}
+
+// report_wrong_model#_ query_id:uint64 evidence:^SignedReceipt = WorkerMsg;
+export function wrongModelBody(evidence: { cell: Cell; signature: Buffer }, queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.reportWrongModel, 32).storeUint(queryId, 64).storeRef(buildSignedReceiptCell(evidence)).endCell();
+}
+
+/** Equivocation evidence id, as the worker account records it: SHA-256 of the cell (job address, seqno). */
+export function equivocationEvidenceId(job: Address, seqno: number): Buffer {
+    return beginCell().storeAddress(job).storeUint(seqno, 32).endCell().hash();
+}
+
+/** Wrong-model evidence id: the receipt's cell hash. */
+export function wrongModelEvidenceId(receiptCell: Cell): Buffer {
+    return receiptCell.hash();
+}
+
+/** Stores a 32-byte hash as uint256 (a helper for layouts that embed one). */
+export function storeHash(h: Buffer): (b: Builder) => void {
+    return (b) => b.storeBuffer(hash32('hash', h));
+}

@@ -1,0 +1,193 @@
+/**
+ * Job helpers on top of the protocol test kit: open a job between a client wallet and a registered worker,
+ * serve requests (worker-signed receipts, chained), and sign the client's cumulative vouchers.
+ *
+ *     const p = await deployProtocol({ workers: 1 });
+ *     const j = await openJob(p, { deposit: toNano('5') });
+ *     const r = j.serve({ prompt: 1000, cached: 0, completion: 500, reasoning: 0 });
+ *     await p.run(() => j.job.sendExtClaim(j.voucher()));
+ *
+ * Everything is built with ../payloads (the one codec) and ../Job.
+ */
+import { Address, Cell, Dictionary, toNano } from '@ton/core';
+import { existsSync, readFileSync } from 'fs';
+import { KeyPair } from '@ton/crypto';
+import { SandboxContract, TreasuryContract } from '@ton/sandbox';
+import { Prices, uint256ToBuffer } from '../common';
+import { Job, JobIdentity } from '../Job';
+import {
+    chainHead,
+    requestCost,
+    Receipt,
+    signReceipt,
+    SignedReceipt,
+    SignedVoucher,
+    signVoucher,
+    TokenCounts,
+    Voucher,
+    ZERO_HEAD,
+} from '../payloads';
+import { deployProtocol, DEFAULT_PRICES, Protocol, ProtocolOptions, RegisteredWorker } from './index';
+import { ed25519FromLabel, hashOf } from './keys';
+import { LedgerEntry } from './ledger';
+
+/** Value attached to a wallet claim, close or finalize: covers the gas; the rest flows on. */
+export const CLAIM_VALUE = toNano('0.02');
+export const CLOSE_VALUE = toNano('0.01');
+export const FINALIZE_VALUE = toNano('0.01');
+
+export interface OpenJobOptions {
+    worker?: RegisteredWorker;
+    client?: SandboxContract<TreasuryContract>;
+    clientKeys?: KeyPair;
+    jobId?: bigint;
+    /** Value sent with open_job (deposit + reserve). Default 5 TON. */
+    value?: bigint;
+    challenge?: number;
+    maxPrices?: Prices;
+    /** Do not throw if the worker refused (tests of refusal paths). */
+    allowRefusal?: boolean;
+}
+
+export interface VoucherOptions {
+    tokens?: bigint;
+    head?: Buffer;
+    final?: boolean;
+    globalId?: number;
+    job?: Address;
+    tag?: number;
+    /** Sign with another key (tests of wrong keys). */
+    secretKey?: Buffer;
+}
+
+/** A job opened in the sandbox, with the client's and the worker's keys, and the served receipts. */
+export class OpenedJob {
+    /** Receipts served so far, in order; `head` is the chain head over them. */
+    readonly receipts: SignedReceipt[] = [];
+    head: Buffer = ZERO_HEAD;
+    cumulative = 0n;
+    tokens = 0n;
+
+    constructor(
+        readonly p: Protocol,
+        readonly job: SandboxContract<Job>,
+        readonly id: JobIdentity,
+        readonly client: SandboxContract<TreasuryContract>,
+        readonly clientKeys: KeyPair,
+        readonly worker: RegisteredWorker,
+        readonly prices: Prices,
+        readonly globalId: number,
+        readonly opened: LedgerEntry,
+    ) {}
+
+    get address(): Address {
+        return this.job.address;
+    }
+
+    /** A receipt for one more request, signed by the worker's receipt key; advances the chain. */
+    serve(tokens: TokenCounts, opts: { modelHash?: Buffer; secretKey?: Buffer; seqno?: number } = {}): SignedReceipt {
+        const cost = requestCost(tokens, this.prices);
+        const receipt: Receipt = {
+            globalId: this.globalId,
+            job: this.address,
+            seqno: opts.seqno ?? this.receipts.length + 1,
+            modelHash: opts.modelHash ?? uint256ToBuffer(this.p.modelHash),
+            tokens,
+            cost,
+            cumulative: this.cumulative + cost,
+            requestHash: uint256ToBuffer(hashOf(`request ${this.receipts.length + 1}`)),
+            responseHash: uint256ToBuffer(hashOf(`response ${this.receipts.length + 1}`)),
+        };
+        const signed = signReceipt(receipt, opts.secretKey ?? this.worker.receiptKeys.secretKey);
+        this.receipts.push(signed);
+        this.cumulative += cost;
+        this.tokens += BigInt(tokens.prompt + tokens.completion);
+        this.head = chainHead(this.head, signed.cell);
+        return signed;
+    }
+
+    /** A receipt signed by this job's worker key without advancing the chain (evidence tests). */
+    receipt(fields: Partial<Receipt> & { seqno: number }, secretKey?: Buffer): SignedReceipt {
+        const receipt: Receipt = {
+            globalId: this.globalId,
+            job: this.address,
+            modelHash: uint256ToBuffer(this.p.modelHash),
+            tokens: { prompt: 100, cached: 0, completion: 50, reasoning: 0 },
+            cost: 1000n,
+            cumulative: 1000n,
+            requestHash: uint256ToBuffer(hashOf(`request ${fields.seqno}`)),
+            responseHash: uint256ToBuffer(hashOf(`response ${fields.seqno}`)),
+            ...fields,
+        };
+        return signReceipt(receipt, secretKey ?? this.worker.receiptKeys.secretKey);
+    }
+
+    /** The client's voucher for everything served so far (or for `amount`), signed by the client's key. */
+    voucher(amount: bigint = this.cumulative, opts: VoucherOptions = {}): SignedVoucher {
+        const v: Voucher = {
+            globalId: opts.globalId ?? this.globalId,
+            job: opts.job ?? this.address,
+            amount,
+            tokens: opts.tokens ?? this.tokens,
+            head: opts.head ?? this.head,
+            final: opts.final ?? false,
+        };
+        return signVoucher(v, opts.secretKey ?? this.clientKeys.secretKey, { tag: opts.tag });
+    }
+}
+
+/** The network global id the sandbox runs with (ConfigParam 19). */
+export function sandboxGlobalId(p: Protocol): number {
+    return configGlobalId(p.blockchain.config);
+}
+
+/** ConfigParam 19 of a config cell (Hashmap 32 ^Cell). */
+export function configGlobalId(config: Cell): number {
+    const c = Dictionary.loadDirect(Dictionary.Keys.Int(32), Dictionary.Values.Cell(), config).get(19);
+    if (!c) throw new Error('ConfigParam 19 missing');
+    return c.beginParse().loadInt(32);
+}
+
+let jobCounter = 0n;
+
+/** Deploys and opens a job; returns once the worker account answered. Throws if it refused (unless allowed). */
+export async function openJob(p: Protocol, o: OpenJobOptions = {}): Promise<OpenedJob> {
+    const worker = o.worker ?? p.workers[0];
+    if (!worker) throw new Error('no registered worker: deployProtocol({ workers: 1 })');
+    jobCounter += 1n;
+    const client = o.client ?? (await p.wallet(`client ${jobCounter}`));
+    const clientKeys = o.clientKeys ?? ed25519FromLabel(`voucher ${client.address.toRawString()}`);
+    const id: JobIdentity = { root: p.root.address, client: client.address, worker: worker.worker.address, jobId: o.jobId ?? jobCounter };
+    const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+    const opened = await p.run(() =>
+        job.sendOpen(client.getSender(), o.value ?? toNano('5'), {
+            clientKey: clientKeys.publicKey,
+            challenge: o.challenge ?? p.params.minChallenge,
+            maxPrices: o.maxPrices ?? DEFAULT_PRICES,
+        }),
+    );
+    const j = new OpenedJob(p, job, id, client, clientKeys, worker, worker.registration.prices, sandboxGlobalId(p), opened);
+    if (!o.allowRefusal) {
+        const state = (await p.blockchain.getContract(job.address)).accountState?.type;
+        if (state !== 'active' || (await job.getState()) !== 2) throw new Error(`job ${job.address} was not accepted`);
+    }
+    return j;
+}
+
+/** The cell hash of a receipt as a bigint (evidence ids, tests). */
+export function cellHashUint(c: Cell): bigint {
+    return BigInt('0x' + c.hash().toString('hex'));
+}
+
+/**
+ * deployProtocol for job tests. COCOON_WORKER_CODE may name a compiled.json of another worker build
+ * (e.g. a patched one under review); by default the worker of build/ is used.
+ */
+export async function deployForJobs(options: ProtocolOptions = {}): Promise<Protocol> {
+    const override = process.env.COCOON_WORKER_CODE;
+    if (override && existsSync(override) && !options.workerCode) {
+        const { hex } = JSON.parse(readFileSync(override, 'utf8')) as { hex: string };
+        options = { ...options, workerCode: Cell.fromBoc(Buffer.from(hex, 'hex'))[0] };
+    }
+    return deployProtocol({ workers: 1, ...options });
+}
