@@ -1,0 +1,23 @@
+// The example of docs/testing.md, kept here so the documentation cannot go stale.
+import { toNano } from '@ton/core';
+import '@ton/test-utils';
+import { Errors, WorkerStatus } from '../../wrappers/Constants';
+import { WorkerComments } from '../../wrappers/Worker';
+import { deployProtocol, DEFAULT_PARAMS, Ledger } from '../../wrappers/testkit';
+
+describe('my first cocoon-ton test', () => {
+    it('a worker unbonds from a plain wallet and leaves with its stake', async () => {
+        const p = await deployProtocol({ workers: 1 });
+        const { owner, worker } = p.workers[0];
+
+        await p.run(() => worker.sendComment(owner.getSender(), WorkerComments.unbond, toNano('0.05')));
+        expect((await worker.getState()).status).toBe(WorkerStatus.Unbonding);
+
+        let e = await p.run(() => worker.sendComment(owner.getSender(), WorkerComments.withdraw, toNano('0.05')));
+        expect(e.result.transactions).toHaveTransaction({ to: worker.address, success: false, exitCode: Errors.unbondNotDue });
+
+        p.advance(DEFAULT_PARAMS.unbondingPeriod);
+        e = await p.run(() => worker.sendComment(owner.getSender(), WorkerComments.withdraw, toNano('0.05')));
+        expect(Ledger.flow(e, owner.address)).toBeGreaterThan(DEFAULT_PARAMS.minStake);
+    });
+});
