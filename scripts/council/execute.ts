@@ -1,0 +1,26 @@
+/**
+ * Anyone executes a passed proposal once its timelock is over: the text comment "execute" with enough TON
+ * for the actions (the proposal's get_execute_value) and a margin; the rest comes back.
+ * npx blueprint run council/execute --testnet --tonconnect -- --council <addr> --id <n>
+ */
+import { NetworkProvider } from '@ton/blueprint';
+import { fromNano, toNano } from '@ton/core';
+import { Council } from '../../wrappers/Council';
+import { Proposal, ProposalState } from '../../wrappers/Proposal';
+import { printWalletLink, ScriptArgs, sendComment } from '../lib/cli';
+
+export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
+    const args = new ScriptArgs(provider, rawArgs);
+    const ui = provider.ui();
+    const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
+    const id = await args.integer('id', 'Proposal id');
+    const proposal = provider.open(Proposal.createFromAddress(await council.getProposalAddress(id)));
+    const d = await proposal.getProposalData();
+    if (d.state !== ProposalState.Passed) throw new Error(`proposal ${id} is ${ProposalState[d.state]}, not Passed`);
+    // The proposal itself refuses an early execute (and the value comes back); this is only a warning.
+    if (Math.floor(Date.now() / 1000) < d.executeAt) ui.write(`warning: the timelock runs until ${new Date(d.executeAt * 1000).toISOString()}`);
+    const value = (await proposal.getExecuteValue()) + toNano('0.05');
+    ui.write(`Executing proposal ${id}: ${d.readable.join('; ')} (${fromNano(value)} TON, the rest comes back)`);
+    printWalletLink(provider, proposal.address, value, { comment: 'execute' });
+    await sendComment(provider, proposal.address, value, 'execute');
+}

@@ -1,0 +1,93 @@
+/**
+ * A council member proposes one action (run it again for another proposal; tests and the wrapper take up to 8).
+ * npx blueprint run council/propose --testnet --tonconnect -- --council <addr> --description "text or URL + hash"
+ *   --action <action> [action arguments] [--value <TON attached to a root action, default 0.05>]
+ * Root actions (sent by the council to the root): add-image --image <hex> [--supersedes <hex> --grace <seconds>],
+ *   retire-image --image, add-model --model <hex> --name <org/model@rev:hash>, remove-model --model,
+ *   set-params [--min-stake ... as root/deploy], set-code [--worker-boc <file>] [--job-boc <file>],
+ *   propose-governance --to <addr>, accept-governance, withdraw --amount <TON> --to <addr>,
+ *   slash --owner <addr> --index <n> [--amount <TON>] [--bps <n>] --reason <hex>
+ * Council changes: add-member --member <addr> --weight <n>, remove-member --member, set-weight --member --weight,
+ *   set-threshold --threshold <n>, set-periods --voting-days <n> --timelock-days <n>,
+ *   set-guardian --guardian <addr>|none --sunset-days <n>
+ */
+import { NetworkProvider } from '@ton/blueprint';
+import { Address, Cell, fromNano, toNano } from '@ton/core';
+import { readFileSync } from 'fs';
+import { Council, CouncilAction, createProposalBody, describeAction } from '../../wrappers/Council';
+import { RootGovernanceAction } from '../../wrappers/Root';
+import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { readParams } from '../root/deploy';
+import { readGovernanceAction } from '../root/governance';
+
+const ROOT_ACTIONS = ['add-image', 'retire-image', 'add-model', 'remove-model', 'propose-governance', 'accept-governance', 'withdraw', 'slash'];
+
+function readBoc(file: string | undefined): Cell | undefined {
+    return file ? Cell.fromBoc(readFileSync(file))[0] : undefined;
+}
+
+export async function readCouncilAction(args: ScriptArgs): Promise<CouncilAction> {
+    const action = await args.string('action', 'Action (add-image, retire-image, add-model, remove-model, set-params, set-code, propose-governance, accept-governance, withdraw, slash, add-member, remove-member, set-weight, set-threshold, set-periods, set-guardian)');
+    const rootAction = async (a: RootGovernanceAction): Promise<CouncilAction> => ({ kind: 'root', value: await args.ton('value', 'TON attached to the root action', '0.05'), action: a });
+    if (ROOT_ACTIONS.includes(action)) {
+        return rootAction(await readGovernanceAction(new ScriptArgsWith(args, 'action', action)));
+    }
+    switch (action) {
+        case 'set-params':
+            return rootAction({ kind: 'setParams', params: await readParams(args) });
+        case 'set-code':
+            return rootAction({ kind: 'setCode', workerCode: readBoc(await args.optionalString('worker-boc')), jobCode: readBoc(await args.optionalString('job-boc')) });
+        case 'add-member':
+            return { kind: 'addMember', member: await args.address('member', 'Member address'), weight: await args.integer('weight', 'Weight') };
+        case 'remove-member':
+            return { kind: 'removeMember', member: await args.address('member', 'Member address') };
+        case 'set-weight':
+            return { kind: 'setWeight', member: await args.address('member', 'Member address'), weight: await args.integer('weight', 'New weight') };
+        case 'set-threshold':
+            return { kind: 'setThreshold', threshold: BigInt(await args.integer('threshold', 'New threshold')) };
+        case 'set-periods':
+            return {
+                kind: 'setPeriods',
+                votingPeriod: (await args.integer('voting-days', 'Voting period, days')) * 86_400,
+                timelock: (await args.integer('timelock-days', 'Timelock, days')) * 86_400,
+            };
+        case 'set-guardian': {
+            const g = await args.string('guardian', 'Guardian address (or none)');
+            if (g === 'none') return { kind: 'setGuardian', guardian: null, sunset: 0 };
+            return { kind: 'setGuardian', guardian: Address.parse(g), sunset: Math.floor(Date.now() / 1000) + (await args.integer('sunset-days', 'Sunset, days from now', 365)) * 86_400 };
+        }
+        default:
+            throw new Error(`unknown action "${action}"`);
+    }
+}
+
+/** The same arguments with one value fixed (readGovernanceAction asks for --action again). */
+class ScriptArgsWith extends ScriptArgs {
+    constructor(private readonly inner: ScriptArgs, private readonly name: string, private readonly value: string) {
+        super(undefined as never, []);
+    }
+    override has(name: string) { return this.inner.has(name); }
+    override async string(name: string, q: string) { return name === this.name ? this.value : this.inner.string(name, q); }
+    override async optionalString(name: string) { return name === this.name ? this.value : this.inner.optionalString(name); }
+    override async address(name: string, q: string) { return this.inner.address(name, q); }
+    override async integer(name: string, q: string, f?: number) { return this.inner.integer(name, q, f); }
+    override async ton(name: string, q: string, f?: string) { return this.inner.ton(name, q, f); }
+    override async hash(name: string, q: string) { return this.inner.hash(name, q); }
+}
+
+export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
+    const args = new ScriptArgs(provider, rawArgs);
+    const ui = provider.ui();
+    const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
+    const action = await readCouncilAction(args);
+    const description = await args.string('description', 'Description (short text, or a URL and the hash of the full text)');
+    const { nextId } = await council.getCouncilData();
+    const fee = await council.getProposalFee();
+    const value = fee + toNano('0.05');
+    ui.write(`Proposal ${nextId}: ${describeAction(action)}`);
+    ui.write(`Attach ${fromNano(value)} TON (proposal fee ${fromNano(fee)} TON); what the proposal does not spend comes back at cleanup.`);
+    const body = createProposalBody([action], description);
+    printWalletLink(provider, council.address, value, { cell: body });
+    await council.sendCreateProposal(provider.sender(), { actions: [action], description, value });
+    ui.write(`Proposal ${nextId} at ${(await council.getProposalAddress(nextId)).toString()}`);
+}

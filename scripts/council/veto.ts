@@ -1,0 +1,18 @@
+/**
+ * The guardian vetoes a passed proposal during its timelock (only before the guardian's sunset).
+ * npx blueprint run council/veto --testnet --tonconnect -- --council <addr> --id <n>
+ */
+import { NetworkProvider } from '@ton/blueprint';
+import { toNano } from '@ton/core';
+import { Council, vetoProposalBody } from '../../wrappers/Council';
+import { printWalletLink, ScriptArgs } from '../lib/cli';
+
+export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
+    const args = new ScriptArgs(provider, rawArgs);
+    const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
+    const id = await args.integer('id', 'Proposal id');
+    const value = toNano('0.05');
+    printWalletLink(provider, council.address, value, { cell: vetoProposalBody(id) });
+    await council.sendVeto(provider.sender(), id, value);
+    provider.ui().write(`Veto of proposal ${id} sent`);
+}
