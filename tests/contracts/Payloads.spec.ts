@@ -1,0 +1,183 @@
+/**
+ * The signed-payload codec (wrappers/payloads.ts): layouts as in protocol.tlb, signatures over cell hashes,
+ * the receipt hash chain, prices, and the message bodies that carry payloads. The on-chain side (FunC
+ * verifying what TypeScript signed) is in Job.spec.ts and Slashing.spec.ts, through this same codec.
+ */
+import { Address, beginCell } from '@ton/core';
+import { keyPairFromSeed } from '@ton/crypto';
+import { createHash } from 'crypto';
+import { Op, Tags } from '../../wrappers/Constants';
+import {
+    buildReceiptCell,
+    buildSignedReceiptCell,
+    buildVoucherCell,
+    chainHead,
+    chainHeadOf,
+    claimBody,
+    equivocationBody,
+    equivocationEvidenceId,
+    extClaimBody,
+    GlobalId,
+    parseClaimBody,
+    parseReceiptCell,
+    parseSignedReceiptCell,
+    parseVoucherCell,
+    PayloadError,
+    Receipt,
+    requestCost,
+    signReceipt,
+    signVoucher,
+    verifyReceipt,
+    verifyVoucher,
+    Voucher,
+    wrongModelBody,
+    wrongModelEvidenceId,
+    ZERO_HEAD,
+} from '../../wrappers/payloads';
+
+const sha = (s: string) => createHash('sha256').update(s).digest();
+/** Addresses carry functions, so compare payloads with the address as a string. */
+const norm = <T extends { job: Address }>(o: T) => ({ ...o, job: o.job.toRawString() });
+const client = keyPairFromSeed(sha('client'));
+const worker = keyPairFromSeed(sha('worker'));
+const job = Address.parse('0:' + 'ab'.repeat(32));
+
+const voucher: Voucher = { globalId: GlobalId.mainnet, job, amount: 123_456_789n, tokens: 42_000n, head: sha('head'), final: false };
+const receipt: Receipt = {
+    globalId: GlobalId.mainnet,
+    job,
+    seqno: 7,
+    modelHash: sha('model'),
+    tokens: { prompt: 1000, cached: 200, completion: 300, reasoning: 50 },
+    cost: 1234n,
+    cumulative: 99_999n,
+    requestHash: sha('request'),
+    responseHash: sha('response'),
+};
+
+describe('Payloads', () => {
+    describe('voucher', () => {
+        it('round-trips through its cell with the "vchr" tag first', () => {
+            const c = buildVoucherCell(voucher);
+            expect(c.beginParse().loadUint(32)).toBe(Tags.voucher);
+            expect(Buffer.from('vchr').readUInt32BE(0)).toBe(Tags.voucher);
+            expect(norm(parseVoucherCell(c))).toEqual(norm(voucher));
+            expect(c.refs.length).toBe(0);
+            // 32 + 32 + 267 + Coins + 64 + 256 + 1: one cell, no refs, whatever the amount.
+            expect(buildVoucherCell({ ...voucher, amount: (1n << 120n) - 1n }).bits.length).toBeLessThanOrEqual(1023);
+        });
+
+        it('signs the cell hash; verification fails for another key or any changed field', () => {
+            const signed = signVoucher(voucher, client.secretKey);
+            expect(verifyVoucher(signed, client.publicKey)).toBe(true);
+            expect(verifyVoucher(signed, worker.publicKey)).toBe(false);
+            for (const changed of [
+                { ...voucher, amount: voucher.amount + 1n },
+                { ...voucher, globalId: GlobalId.testnet },
+                { ...voucher, job: Address.parse('0:' + 'cd'.repeat(32)) },
+                { ...voucher, head: ZERO_HEAD },
+                { ...voucher, final: true },
+                { ...voucher, tokens: 0n },
+            ]) {
+                expect(verifyVoucher({ cell: buildVoucherCell(changed), signature: signed.signature }, client.publicKey)).toBe(false);
+            }
+            // A different tag is a different message.
+            expect(verifyVoucher({ cell: buildVoucherCell(voucher, { tag: Tags.receipt }), signature: signed.signature }, client.publicKey)).toBe(false);
+        });
+
+        it('should reject parsing a payload with another tag', () => {
+            expect(() => parseVoucherCell(buildVoucherCell(voucher, { tag: Tags.receipt }))).toThrow(PayloadError);
+            expect(() => parseVoucherCell(buildReceiptCell(receipt))).toThrow(PayloadError);
+        });
+
+        it('should reject a head that is not 32 bytes', () => {
+            expect(() => buildVoucherCell({ ...voucher, head: Buffer.alloc(31) })).toThrow(PayloadError);
+        });
+    });
+
+    describe('receipt', () => {
+        it('round-trips through its cell ("rcpt" tag, hashes in a ref) and fits the 995-bit bound', () => {
+            const c = buildReceiptCell(receipt);
+            expect(c.beginParse().loadUint(32)).toBe(Tags.receipt);
+            expect(Buffer.from('rcpt').readUInt32BE(0)).toBe(Tags.receipt);
+            expect(norm(parseReceiptCell(c))).toEqual(norm(receipt));
+            expect(c.refs.length).toBe(1);
+            const big = buildReceiptCell({ ...receipt, cost: (1n << 120n) - 1n, cumulative: (1n << 120n) - 1n });
+            expect(big.bits.length).toBeLessThanOrEqual(995);
+        });
+
+        it('signs the cell hash and wraps into signed_receipt (signature, ^receipt)', () => {
+            const signed = signReceipt(receipt, worker.secretKey);
+            expect(verifyReceipt(signed, worker.publicKey)).toBe(true);
+            expect(verifyReceipt(signed, client.publicKey)).toBe(false);
+            const sc = buildSignedReceiptCell(signed);
+            expect(sc.bits.length).toBe(512);
+            expect(sc.refs[0].hash().equals(signed.cell.hash())).toBe(true);
+            const back = parseSignedReceiptCell(sc);
+            expect(norm(back.receipt)).toEqual(norm(receipt));
+            expect(back.signature.equals(signed.signature)).toBe(true);
+        });
+    });
+
+    describe('hash chain', () => {
+        it('head_i = SHA-256(head_{i-1} || receipt_i cell hash), starting from 32 zero bytes', () => {
+            const cells = [1, 2, 3].map((seqno) => buildReceiptCell({ ...receipt, seqno }));
+            let h: Buffer = Buffer.alloc(32);
+            for (const c of cells) h = createHash('sha256').update(Buffer.concat([h, c.hash()])).digest();
+            expect(chainHeadOf(cells).equals(h)).toBe(true);
+            expect(chainHead(chainHeadOf(cells.slice(0, 2)), cells[2]).equals(h)).toBe(true);
+            expect(chainHeadOf([]).equals(ZERO_HEAD)).toBe(true);
+            // Order matters: a different order is a different commitment.
+            expect(chainHeadOf([cells[1], cells[0], cells[2]]).equals(h)).toBe(false);
+        });
+    });
+
+    describe('pricing', () => {
+        it('prices uncached prompt, cached prompt, plain completion and reasoning separately, per million tokens', () => {
+            const prices = { prompt: 200n, cached: 50n, completion: 600n, reasoning: 900n };
+            // (1000-200)*200 + 200*50 + (300-50)*600 + 50*900 = 160000 + 10000 + 150000 + 45000 = 365000 -> 0 (per million)
+            expect(requestCost(receipt.tokens, prices)).toBe(0n);
+            expect(requestCost(receipt.tokens, { prompt: 200_000_000n, cached: 50_000_000n, completion: 600_000_000n, reasoning: 900_000_000n })).toBe(365_000n);
+            expect(() => requestCost({ prompt: 1, cached: 2, completion: 0, reasoning: 0 }, prices)).toThrow(PayloadError);
+        });
+    });
+
+    describe('message bodies', () => {
+        it('claim and ext_claim carry the signature inline and the voucher in a ref', () => {
+            const signed = signVoucher(voucher, client.secretKey);
+            const internal = claimBody(signed, 9n);
+            expect(internal.beginParse().loadUint(32)).toBe(Op.claim);
+            expect(internal.bits.length).toBe(32 + 64 + 512);
+            const parsed = parseClaimBody(internal);
+            expect(parsed).toMatchObject({ external: false, queryId: 9n });
+            expect(norm(parsed.voucher)).toEqual(norm(voucher));
+            const external = extClaimBody(signed);
+            expect(external.bits.length).toBe(32 + 512);
+            const back = parseClaimBody(external);
+            expect(back.external).toBe(true);
+            expect(back.signature.equals(signed.signature)).toBe(true);
+            expect(back.cell.hash().equals(signed.cell.hash())).toBe(true);
+        });
+
+        it('evidence bodies carry signed receipts in refs', () => {
+            const a = signReceipt(receipt, worker.secretKey);
+            const b = signReceipt({ ...receipt, cost: receipt.cost + 1n }, worker.secretKey);
+            const eq = equivocationBody(a, b, 3n).beginParse();
+            expect(eq.loadUint(32)).toBe(Op.reportEquivocation);
+            expect(eq.loadUintBig(64)).toBe(3n);
+            expect(norm(parseSignedReceiptCell(eq.loadRef()).receipt)).toEqual(norm(receipt));
+            expect(parseSignedReceiptCell(eq.loadRef()).receipt.cost).toBe(receipt.cost + 1n);
+            const wm = wrongModelBody(a).beginParse();
+            expect(wm.loadUint(32)).toBe(Op.reportWrongModel);
+            wm.loadUintBig(64);
+            expect(parseSignedReceiptCell(wm.loadRef()).cell.hash().equals(a.cell.hash())).toBe(true);
+        });
+
+        it('evidence ids: the (job, seqno) cell hash for equivocation, the receipt hash for wrong model', () => {
+            expect(equivocationEvidenceId(job, 7).equals(beginCell().storeAddress(job).storeUint(7, 32).endCell().hash())).toBe(true);
+            expect(equivocationEvidenceId(job, 7).equals(equivocationEvidenceId(job, 8))).toBe(false);
+            const c = buildReceiptCell(receipt);
+            expect(wrongModelEvidenceId(c).equals(c.hash())).toBe(true);
+        });
+    });
+});
