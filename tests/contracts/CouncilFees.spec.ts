@@ -30,7 +30,7 @@ function withPrices(config: Cell, gasFactor: bigint, fwdFactor: bigint): Cell {
         },
         {
             kind: 'ConfigParam_config_fwd_prices',
-            anon0: { ...fwd, lump_price: times(fwd.lump_price, fwdFactor), bit_price: times(fwd.bit_price, fwdFactor), cell_price: times(fwd.cell_price, fwdFactor) },
+            anon0: { ...fwd, lump_price: times(fwd.lump_price, fwdFactor), bit_price: times(fwd.bit_price, fwdFactor), _cell_price: times(fwd._cell_price, fwdFactor) },
         },
     );
 }
