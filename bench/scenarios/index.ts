@@ -1,5 +1,6 @@
 /** Every gas scenario, in the order docs/gas.md shows them. */
+import { councilScenario } from './council';
 import { registryScenario } from './registry';
 import { Scenario } from './types';
 
-export const scenarios: Scenario[] = [registryScenario];
+export const scenarios: Scenario[] = [registryScenario, councilScenario];

@@ -33,7 +33,7 @@ function scaledConfig(config: Cell, gasFactor: bigint, fwdFactor: bigint): Cell 
         },
         {
             kind: 'ConfigParam_config_fwd_prices',
-            anon0: { ...fwd, lump_price: scale(fwd.lump_price, fwdFactor), bit_price: scale(fwd.bit_price, fwdFactor), cell_price: scale(fwd.cell_price, fwdFactor) },
+            anon0: { ...fwd, lump_price: scale(fwd.lump_price, fwdFactor), bit_price: scale(fwd.bit_price, fwdFactor), _cell_price: scale(fwd._cell_price, fwdFactor) },
         },
     );
 }

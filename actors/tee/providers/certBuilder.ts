@@ -49,7 +49,9 @@ export function issueCertificate(p: IssueParams): X509Certificate {
     const pub = p.subjectKey.type === 'private' ? createPublicKey(p.subjectKey) : p.subjectKey;
     const spki = pub.export({ format: 'der', type: 'spki' });
     const serial = randomBytes(16);
-    serial[0] &= 0x7f; // positive INTEGER
+    // Positive and minimally encoded: DER forbids a leading zero byte unless the next byte has its top bit set,
+    // and OpenSSL rejects such certificates (a 1-in-256 flake with a plain `& 0x7f`).
+    serial[0] = (serial[0] & 0x3f) | 0x40;
     const extensions = new Extensions([
         new Extension({ extnID: id_ce_basicConstraints, critical: true, extnValue: new OctetString(AsnConvert.serialize(new BasicConstraints({ cA: p.ca }))) }),
         ...(p.extraExtensions ?? []),
