@@ -352,6 +352,19 @@ describe('Root registry', () => {
             expect(-Ledger.flow(e, owner.address)).toBeLessThan(toNano('0.01'));
         });
 
+        it('keeps a refund that its sender refuses in the treasury (register_refused bounce path)', async () => {
+            const refusing = await deployRejecting(p.blockchain, 3);
+            p.ledger.track(refusing);
+            const { registration } = p.registrationFor('refusing sender');
+            const before = await p.root.getBalance();
+            const e = await p.run(() =>
+                p.root.sendRegisterWorker(p.blockchain.sender(refusing), { ...registration, attestation: { ...registration.attestation, imageHash: NEW_IMAGE } }, toNano('11')),
+            );
+            expect(registrationRefusal(e.result, refusing)).toBe(Errors.imageNotAllowed);
+            expect(e.result.transactions).toHaveTransaction({ from: refusing, to: p.root.address, inMessageBounced: true });
+            expect((await p.root.getBalance()) - before).toBeGreaterThan(toNano('10.9'));
+        });
+
         it('should refuse an endpoint longer than one cell', async () => {
             const { registration } = p.registrationFor('long');
             const body = workerRegistrationBody(registration);
