@@ -5,8 +5,8 @@
 export abstract class Op {
     static readonly excesses = 0xd53276db;
     static readonly textComment = 0;
-    static readonly registerWorker = 0x65ff4606;
-    static readonly updateWorker = 0x234e36c6;
+    static readonly registerWorker = 0x1339c2d0;
+    static readonly updateWorker = 0x36df060f;
     static readonly syncWorker = 0x39477472;
     static readonly treasuryDeposit = 0xc8440fae;
     static readonly addImage = 0x40bc3ec1;
@@ -20,7 +20,7 @@ export abstract class Op {
     static readonly withdrawTreasury = 0x2678e5c9;
     static readonly slashWorker = 0xe5504001;
     static readonly registerRefused = 0xa2ca4c19;
-    static readonly workerAttest = 0xaeb088b4;
+    static readonly workerAttest = 0xfe237059;
     static readonly workerParams = 0x38c66e1c;
     static readonly govSlash = 0x5b8726bc;
     static readonly addStake = 0x109e38f6;
@@ -28,6 +28,8 @@ export abstract class Op {
     static readonly requestUnbond = 0xe9621d39;
     static readonly cancelUnbond = 0x4f3ddba3;
     static readonly withdrawStake = 0x7ab6c1e4;
+    static readonly setPayoutThreshold = 0x393884c1;
+    static readonly collectEarnings = 0xadf13031;
     static readonly reportEquivocation = 0xff3a372d;
     static readonly reportWrongModel = 0x325d96f3;
     static readonly openJob = 0x8649f15c;
@@ -39,7 +41,8 @@ export abstract class Op {
     static readonly closeJob = 0xc09a4fc0;
     static readonly finalizeJob = 0x4da992b6;
     static readonly extClaim = 0xe1b31710;
-    static readonly jobPayout = 0x242874c7;
+    static readonly jobPayout = 0x43bbc7ce;
+    static readonly jobReport = 0x2dda3500;
     // ---- DAO council and proposals (issue 4) ----
     static readonly createProposal = 0x60c216c9;
     static readonly vetoProposal = 0x8cbc0d93;

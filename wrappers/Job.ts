@@ -129,33 +129,50 @@ export function parseJobOfferBody(c: Cell): JobOffer {
     return { queryId: s.loadUintBig(64), client: s.loadAddress(), jobId: s.loadUintBig(64), challenge: s.loadUint(32), maxPrices: loadPrices(s.loadRef().beginParse()) };
 }
 
-/** job_payout as the job sends it to the worker account. */
+/** job_payout as the job sends it to the worker account on every claim. */
 export interface JobPayout {
+    /** What this claim paid out of the escrow, protocol fee included. */
     gross: bigint;
-    fee: bigint;
+    /** Tokens the voucher added. */
     tokens: bigint;
-    first: boolean;
-    client: Address;
-    jobId: bigint;
 }
 
-// job_payout#_ gross:Coins fee:Coins tokens:uint64 first:Bool client:MsgAddressInt job_id:uint64 = WorkerMsg;
+// job_payout#_ gross:Coins tokens:uint64 = WorkerMsg;
 export function jobPayoutBody(p: JobPayout): Cell {
-    return beginCell()
-        .storeUint(Op.jobPayout, 32)
-        .storeCoins(p.gross)
-        .storeCoins(p.fee)
-        .storeUint(p.tokens, 64)
-        .storeBit(p.first)
-        .storeAddress(p.client)
-        .storeUint(p.jobId, 64)
-        .endCell();
+    return beginCell().storeUint(Op.jobPayout, 32).storeCoins(p.gross).storeUint(p.tokens, 64).endCell();
 }
 
 export function parseJobPayoutBody(c: Cell): JobPayout {
     const s = c.beginParse();
     if (s.loadUint(32) !== Op.jobPayout) throw new Error('not a job_payout');
-    return { gross: s.loadCoins(), fee: s.loadCoins(), tokens: s.loadUintBig(64), first: s.loadBit(), client: s.loadAddress(), jobId: s.loadUintBig(64) };
+    return { gross: s.loadCoins(), tokens: s.loadUintBig(64) };
+}
+
+/** job_report as a settling job sends it to the worker account: the job's totals, for its reputation. */
+export interface JobReport {
+    paid: bigint;
+    fees: bigint;
+    tokens: bigint;
+    client: Address;
+    jobId: bigint;
+}
+
+// job_report#_ paid:Coins fees:Coins tokens:uint64 client:MsgAddressInt job_id:uint64 = WorkerMsg;
+export function jobReportBody(r: JobReport): Cell {
+    return beginCell()
+        .storeUint(Op.jobReport, 32)
+        .storeCoins(r.paid)
+        .storeCoins(r.fees)
+        .storeUint(r.tokens, 64)
+        .storeAddress(r.client)
+        .storeUint(r.jobId, 64)
+        .endCell();
+}
+
+export function parseJobReportBody(c: Cell): JobReport {
+    const s = c.beginParse();
+    if (s.loadUint(32) !== Op.jobReport) throw new Error('not a job_report');
+    return { paid: s.loadCoins(), fees: s.loadCoins(), tokens: s.loadUintBig(64), client: s.loadAddress(), jobId: s.loadUintBig(64) };
 }
 
 /** protocol.tlb JobTerms. */

@@ -258,12 +258,15 @@ export interface WorkerRegistration {
     index: number;
     receiptKey: bigint;
     encryptionKey: bigint;
+    /** Job earnings are forwarded to the owner once they reach this many nanoton (0: after every payout). */
+    payoutThreshold: bigint;
     attestation: Attestation;
     prices: Prices;
     endpoint: string;
 }
 
-// register_worker / update_worker  query_id index receipt_key enc_key attestation:^Attestation prices:^Prices endpoint:^Text
+// register_worker / update_worker  query_id index receipt_key enc_key payout_threshold:Coins
+//                                  attestation:^Attestation prices:^Prices endpoint:^Text
 export function workerRegistrationBody(r: WorkerRegistration, update = false, queryId: bigint = 0n): Cell {
     return beginCell()
         .storeUint(update ? Op.updateWorker : Op.registerWorker, 32)
@@ -271,6 +274,7 @@ export function workerRegistrationBody(r: WorkerRegistration, update = false, qu
         .storeUint(r.index, 32)
         .storeUint(r.receiptKey, 256)
         .storeUint(r.encryptionKey, 256)
+        .storeCoins(r.payoutThreshold)
         .storeRef(attestationCell(r.attestation))
         .storeRef(pricesCell(r.prices))
         .storeRef(textCell(r.endpoint))

@@ -27,7 +27,14 @@ export const WorkerComments = {
     unbond: 'unbond',
     cancelUnbond: 'cancel unbond',
     withdraw: 'withdraw',
+    /** Forward the job earnings held for the owner now. */
+    collect: 'collect',
 } as const;
+
+// set_payout_threshold#_ query_id:uint64 payout_threshold:Coins = WorkerMsg;
+export function setPayoutThresholdBody(threshold: bigint, queryId = 0n): Cell {
+    return beginCell().storeUint(Op.setPayoutThreshold, 32).storeUint(queryId, 64).storeCoins(threshold).endCell();
+}
 
 // set_prices#_ query_id:uint64 prices:^Prices endpoint:(Maybe ^Text) = WorkerMsg;
 export function setPricesBody(prices: Prices, endpoint?: string, queryId = 0n): Cell {
@@ -103,6 +110,14 @@ export class Worker implements Contract {
         await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: setPricesBody(prices, endpoint) });
     }
 
+    async sendSetPayoutThreshold(provider: ContractProvider, via: Sender, threshold: bigint, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: setPayoutThresholdBody(threshold) });
+    }
+
+    async sendCollectEarnings(provider: ContractProvider, via: Sender, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerOpBody(Op.collectEarnings) });
+    }
+
     async sendRequestUnbond(provider: ContractProvider, via: Sender, value: bigint) {
         await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerOpBody(Op.requestUnbond) });
     }
@@ -134,6 +149,12 @@ export class Worker implements Contract {
             stake: s.readBigNumber(),
             unbondAt: s.readNumber(),
         };
+    }
+
+    /** Job earnings held for the owner (forwarded at the threshold, or with "collect") and the threshold. */
+    async getEarnings(provider: ContractProvider): Promise<{ earnings: bigint; payoutThreshold: bigint }> {
+        const s = (await provider.get('get_earnings', [])).stack;
+        return { earnings: s.readBigNumber(), payoutThreshold: s.readBigNumber() };
     }
 
     async getKeys(provider: ContractProvider): Promise<WorkerKeys> {

@@ -12,13 +12,13 @@ import { chainCost, GasRow, Scenario } from './types';
 export const REGISTRY_GAS_BUDGETS = {
     registerWorker: 19_500,
     registrationRefused: 6_000,
-    updateWorker: 20_500,
-    syncWorker: 16_000,
-    addStake: 4_000,
-    setPrices: 7_000,
-    unbond: 4_500,
-    cancelUnbond: 4_500,
-    withdraw: 5_500,
+    updateWorker: 21_500,
+    syncWorker: 16_500,
+    addStake: 5_000,
+    setPrices: 8_000,
+    unbond: 6_000,
+    cancelUnbond: 6_000,
+    withdraw: 6_500,
     addImage: 6_500,
     supersedeImage: 9_000,
     retireImage: 6_500,
@@ -30,7 +30,7 @@ export const REGISTRY_GAS_BUDGETS = {
     acceptGovernance: 4_000,
     treasuryDeposit: 3_500,
     withdrawTreasury: 6_500,
-    governanceSlash: 22_500,
+    governanceSlash: 23_000,
 } as const;
 
 export const registryScenario: Scenario = {

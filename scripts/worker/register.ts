@@ -2,7 +2,7 @@
  * Registers a worker (one GPU) with the root: stake + the keys and measurements its TDX quote proved.
  * npx blueprint run worker/register --testnet --tonconnect -- --root <addr> --index 0 --receipt-key <hex> \
  *   --enc-key <hex> --image <hex> --model <hex> --quote-hash <hex> --endpoint https://… \
- *   --prices 0.2,0.05,0.6,0.6 --stake 10
+ *   --prices 0.2,0.05,0.6,0.6 --stake 10 [--payout-threshold 1]
  * The keys and hashes come from the worker's attestation (`npm run image-hash -- quote.dat` prints the image hash).
  */
 import { NetworkProvider } from '@ton/blueprint';
@@ -22,6 +22,8 @@ export async function readRegistration(args: ScriptArgs): Promise<WorkerRegistra
         index: await args.integer('index', 'Worker index (one per GPU of this owner)', 0),
         receiptKey: await args.hash('receipt-key', 'Ed25519 receipt public key (hex)'),
         encryptionKey: await args.hash('enc-key', 'X25519 encryption public key (hex)'),
+        // Batching earnings saves a transfer per claim; 0 forwards every payout.
+        payoutThreshold: await args.ton('payout-threshold', 'Forward job earnings to the owner once they reach (TON)', '1'),
         attestation: {
             imageHash: await args.hash('image', 'Image hash (hex)'),
             modelHash: await args.hash('model', 'Model hash (hex)'),

@@ -10,7 +10,8 @@ import { readFileSync } from 'fs';
 import path from 'path';
 import { Errors, JobState, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
 import { commentBody } from '../../wrappers/common';
-import { claimSplit, feesOf, Job, jobAddress, parseJobPayoutBody, parseJobStorage } from '../../wrappers/Job';
+import { claimSplit, feesOf, Job, jobAddress, parseJobPayoutBody, parseJobReportBody,
+    parseJobStorage } from '../../wrappers/Job';
 import { GlobalId, ZERO_HEAD } from '../../wrappers/payloads';
 import { DEFAULT_PRICES, ed25519FromLabel, Ledger, Protocol } from '../../wrappers/testkit';
 import { CLAIM_VALUE, CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
@@ -235,7 +236,7 @@ describe('Job', () => {
     });
 
     describe('claims', () => {
-        it('pays growing vouchers by external message: exact amounts, fees derived, reputation counted', async () => {
+        it('pays growing vouchers by external message: exact amounts, fees derived, reputation counted at settlement', async () => {
             const owner = j.worker.owner.address;
             let paid = 0n;
             let tokens = 0n;
@@ -248,10 +249,9 @@ describe('Job', () => {
                 const jobTx = txs[0];
                 see('job_ext_claim', gasOf(jobTx));
                 see('job_worker_payout', gasOf(txTo(txs, j.worker.worker.address, Op.jobPayout)));
-                const { gross, fee, net } = claimSplit(paid, j.cumulative, p.params.protocolFeeBps);
+                const { gross, net } = claimSplit(paid, j.cumulative, p.params.protocolFeeBps);
                 const payout = parseJobPayoutBody(jobTx.outMessages.get(0)!.body);
-                expect(payout).toMatchObject({ gross, fee, tokens: j.tokens - tokens, first: i === 0, jobId: j.id.jobId });
-                expect(payout.client).toEqualAddress(j.client.address);
+                expect(payout).toEqual({ gross, tokens: j.tokens - tokens });
                 // The escrow pays no gas: its balance drops by exactly what it sent plus its own fees, and
                 // that is at most net (the gas constant over-charges a little, in the escrow's favour).
                 const after = await balanceOf(p, j.address);
@@ -271,6 +271,16 @@ describe('Job', () => {
                 expect(data.tokens).toBe(j.tokens);
                 expect(data.remaining).toBe(data.deposit - paid);
             }
+            // Reputation is counted once, from the job's own report when it settles.
+            expect(await j.worker.worker.getReputation()).toMatchObject({ jobs: 0, volume: 0n, tokens: 0n });
+            await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));
+            p.advance(p.params.minChallenge);
+            const settled = await p.run(() => j.job.sendFinalize(stranger.getSender(), FINALIZE_VALUE));
+            const reportTx = txTo(settled.result.transactions, j.worker.worker.address, Op.jobReport);
+            expect(reportTx.description.type === 'generic' && reportTx.description.aborted).toBe(false);
+            const report = parseJobReportBody(reportTx.inMessage!.body);
+            expect(report).toMatchObject({ paid, fees: feesOf(paid, p.params.protocolFeeBps), tokens: j.tokens, jobId: j.id.jobId });
+            expect(report.client).toEqualAddress(j.client.address);
             const rep = await j.worker.worker.getReputation();
             expect(rep.jobs).toBe(1);
             expect(rep.volume).toBe(paid - feesOf(paid, p.params.protocolFeeBps));
@@ -280,13 +290,13 @@ describe('Job', () => {
         it('pays a claim sent from any wallet; the claimer value rides along to the worker owner', async () => {
             j.serve(USAGE);
             const signed = j.voucher();
-            const { gross, fee, net } = claimSplit(0n, j.cumulative, p.params.protocolFeeBps);
+            const { gross, net } = claimSplit(0n, j.cumulative, p.params.protocolFeeBps);
             const before = await balanceOf(p, j.address);
             const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, signed, 5n));
             const txs = entry.result.transactions;
             const jobTx = txTo(txs, j.address, Op.claim);
             see('job_claim', gasOf(jobTx));
-            expect(parseJobPayoutBody(jobTx.outMessages.get(0)!.body)).toMatchObject({ gross, fee, first: true });
+            expect(parseJobPayoutBody(jobTx.outMessages.get(0)!.body)).toEqual({ gross, tokens: j.tokens });
             // Exactly net leaves the escrow; the claimer's value (minus the claim's gas) goes with it.
             expect(before - (await balanceOf(p, j.address))).toBe(net);
             expect(inValue(jobTx)).toBe(CLAIM_VALUE);
@@ -477,7 +487,8 @@ describe('Job', () => {
             expect(inValue(rootTx)).toBe(owed);
             const clientTx = txTo(txs, j.client.address);
             // Conservation at the job: all it held plus the finalizer's value left it, to the nanoton.
-            expect(before + FINALIZE_VALUE).toBe(owed + inValue(clientTx) + jobTx.totalFees.coins + sumForwardFees(jobTx));
+            const report = inValue(txTo(txs, j.worker.worker.address, Op.jobReport));
+            expect(before + FINALIZE_VALUE).toBe(owed + report + inValue(clientTx) + jobTx.totalFees.coins + sumForwardFees(jobTx));
             expect(await accountType(p, j.address)).not.toBe('active');
         });
 
@@ -527,7 +538,8 @@ describe('Job', () => {
             const entry = await p.run(() => j.job.sendClaim(j.client.getSender(), CLAIM_VALUE, signed));
             const txs = entry.result.transactions;
             see('job_claim', gasOf(txTo(txs, j.address, Op.claim)));
-            expect(txs).not.toHaveTransaction({ from: j.address, to: j.worker.worker.address });
+            expect(txs).not.toHaveTransaction({ from: j.address, to: j.worker.worker.address, op: Op.jobPayout });
+            expect(txs).toHaveTransaction({ from: j.address, to: j.worker.worker.address, op: Op.jobReport, success: true });
             expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit))).toBe(feesOf(j.cumulative, p.params.protocolFeeBps));
             expect(await accountType(p, j.address)).not.toBe('active');
         });

@@ -369,7 +369,7 @@ describe('Root registry', () => {
             const { registration } = p.registrationFor('long');
             const body = workerRegistrationBody(registration);
             const s = body.beginParse();
-            const head = s.loadBits(32 + 64 + 32 + 512);
+            const head = s.loadBits(32 + 64 + 32 + 512 + 4); // ... enc_key, payout_threshold = 0 (4 bits)
             const attestation = s.loadRef();
             const prices = s.loadRef();
             const longEndpoint = beginCell().storeBuffer(Buffer.alloc(120, 104)).storeRef(textCell('x')).endCell();

@@ -5,6 +5,7 @@ import { Errors, Op, WorkerStatus } from '../../wrappers/Constants';
 import { commentBody } from '../../wrappers/common';
 import { rootGovernanceBody, workerRegistrationBody } from '../../wrappers/Root';
 import { setPricesBody, Worker, WorkerComments, workerOpBody } from '../../wrappers/Worker';
+import { jobPayoutBody, jobReportBody } from '../../wrappers/Job';
 import { DEFAULT_PARAMS, DEFAULT_PRICES, deployProtocol, Ledger, Protocol, RegisteredWorker, REGISTRATION_FEES } from '../../wrappers/testkit';
 import { commentOf } from '../../wrappers/testkit/replies';
 import { deployRejecting } from '../../wrappers/testkit/rejecting';
@@ -187,16 +188,69 @@ describe('Worker account', () => {
             expect(rep.slashes).toBe(1);
         });
 
-        it('should reject a job offer or payout from an address that is not a job of this worker', async () => {
+        it('should reject a job offer or a job report from an address that is not a job of this worker', async () => {
             const offer = beginCell().storeUint(Op.jobOffer, 32).storeUint(0, 64).storeAddress(stranger.address).storeUint(1, 64)
                 .storeUint(3600, 32).storeRef(beginCell().storeCoins(1).storeCoins(1).storeCoins(1).storeCoins(1).endCell()).endCell();
             let e = await p.run(() => w.worker.sendRaw(stranger.getSender(), offer, OP_VALUE));
             expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.notJob });
-            const payout = beginCell().storeUint(Op.jobPayout, 32).storeCoins(toNano('1000')).storeCoins(0).storeUint(1, 64).storeBit(1)
-                .storeAddress(stranger.address).storeUint(1, 64).endCell();
-            e = await p.run(() => w.worker.sendRaw(stranger.getSender(), payout, OP_VALUE));
+            const report = jobReportBody({ paid: toNano('1000'), fees: 0n, tokens: 1n, client: stranger.address, jobId: 1n });
+            e = await p.run(() => w.worker.sendRaw(stranger.getSender(), report, OP_VALUE));
             expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.notJob });
-            expect((await w.worker.getReputation()).volume).toBe(0n);
+            expect(await w.worker.getReputation()).toMatchObject({ jobs: 0, volume: 0n, tokens: 0n });
+        });
+
+        it('a "payout" from anyone is only a gift to the owner: it never counts as reputation', async () => {
+            const gift = jobPayoutBody({ gross: toNano('1000'), tokens: 1_000_000n });
+            const e = await p.run(() => w.worker.sendRaw(stranger.getSender(), gift, toNano('1')));
+            expect(e.result.transactions).toHaveTransaction({ from: w.worker.address, to: owner.address, success: true });
+            expect(Ledger.flow(e, owner.address)).toBeGreaterThan(toNano('0.99'));
+            expect(await w.worker.getReputation()).toMatchObject({ jobs: 0, volume: 0n, tokens: 0n });
+        });
+
+        it('holds payouts below the owner\'s threshold as earnings, never as stake, and forwards them on "collect"', async () => {
+            await p.run(() => w.worker.sendSetPayoutThreshold(owner.getSender(), toNano('5'), OP_VALUE));
+            const stake = (await state()).stake;
+            const payout = jobPayoutBody({ gross: toNano('1'), tokens: 1n });
+            let e = await p.run(() => w.worker.sendRaw(stranger.getSender(), payout, toNano('2')));
+            expect(e.result.transactions).not.toHaveTransaction({ from: w.worker.address, to: owner.address });
+            const held = (await w.worker.getEarnings()).earnings;
+            expect(held).toBeGreaterThan(toNano('1.99'));
+            expect((await state()).stake).toBe(stake);
+            // a governance slash never touches earnings
+            await p.run(() =>
+                p.root.sendGovernance(p.governance.getSender(), { kind: 'slashWorker', owner: owner.address, index: 0, amount: 0n, bps: 5000, reason: 9n }, OP_VALUE),
+            );
+            expect((await w.worker.getEarnings()).earnings).toBe(held);
+            e = await p.run(() => w.worker.sendRaw(stranger.getSender(), payout, toNano('3.5')));
+            // held + this payout reached the threshold: all of it went to the owner
+            expect(e.result.transactions).toHaveTransaction({ from: w.worker.address, to: owner.address, success: true });
+            expect((await w.worker.getEarnings()).earnings).toBe(0n);
+            expect(Ledger.flow(e, owner.address)).toBeGreaterThan(held + toNano('3.49'));
+            await p.run(() => w.worker.sendRaw(stranger.getSender(), payout, toNano('1')));
+            e = await comment(owner, WorkerComments.collect);
+            expect(Ledger.flow(e, owner.address)).toBeGreaterThan(toNano('0.95'));
+            expect((await w.worker.getEarnings()).earnings).toBe(0n);
+        });
+
+        it('should reject a payout threshold or a collect from anyone but the owner', async () => {
+            let e = await p.run(() => w.worker.sendSetPayoutThreshold(stranger.getSender(), 0n, OP_VALUE));
+            expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.notOwner });
+            e = await p.run(() => w.worker.sendCollectEarnings(stranger.getSender(), OP_VALUE));
+            expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.notOwner });
+        });
+
+        it('earnings the owner address refuses come back as earnings (bounce path)', async () => {
+            const refusing = await deployRejecting(p.blockchain, 4);
+            p.ledger.track(refusing);
+            const viaRefusing = p.blockchain.sender(refusing);
+            const { registration } = p.registrationFor('refusing earner');
+            await p.run(() => p.root.sendRegisterWorker(viaRefusing, registration, DEFAULT_PARAMS.minStake + REGISTRATION_FEES));
+            const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, refusing, 0));
+            const stake = (await worker.getState()).stake;
+            const e = await p.run(() => worker.sendRaw(stranger.getSender(), jobPayoutBody({ gross: 1n, tokens: 0n }), toNano('1')));
+            expect(e.result.transactions).toHaveTransaction({ from: refusing, to: worker.address, inMessageBounced: true });
+            expect((await worker.getEarnings()).earnings).toBeGreaterThan(toNano('0.98'));
+            expect((await worker.getState()).stake).toBe(stake);
         });
 
         it('should reject an unknown op from the owner', async () => {

@@ -122,6 +122,8 @@ export async function deployProtocol(options: ProtocolOptions = {}): Promise<Pro
             index,
             receiptKey: publicKeyUint(receiptKeys.publicKey),
             encryptionKey: publicKeyUint(encryptionKeys.publicKey),
+            // Tests see every payout reach the owner at once; operators usually batch (see scripts/worker/register).
+            payoutThreshold: 0n,
             attestation: { imageHash: DEFAULT_IMAGE, modelHash: DEFAULT_MODEL, quoteHash: hashOf(`quote ${label} ${index}`) },
             prices: DEFAULT_PRICES,
             endpoint: `https://${label.replace(/[^a-z0-9]/gi, '')}.example:8443/${index}`,
