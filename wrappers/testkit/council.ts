@@ -9,7 +9,7 @@
  * Weights: alice 4, bob 3, carol 2 (total 9), threshold 5: bob + carol is exactly the threshold,
  * alice alone is one vote short. Every action goes through `c.run` (the TON conservation ledger).
  */
-import { Address, beginCell, Cell, toNano } from '@ton/core';
+import { Address, Cell, toNano } from '@ton/core';
 import { SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
 import { loadCode } from '../code';
 import { Council, CouncilAction, CouncilConfig } from '../Council';
@@ -57,17 +57,8 @@ export interface CouncilOptions extends ProtocolOptions {
     noHandover?: boolean;
 }
 
-/** Worker and job code for the root: the compiled ones when they compile, otherwise placeholders. */
-function childCode(name: 'Worker' | 'Job'): Cell {
-    try {
-        return loadCode(name);
-    } catch {
-        return beginCell().storeUint(name === 'Worker' ? 1 : 2, 8).endCell();
-    }
-}
-
 export async function deployCouncil(options: CouncilOptions = {}): Promise<CouncilKit> {
-    const p = await deployProtocol({ workerCode: childCode('Worker'), jobCode: childCode('Job'), ...options });
+    const p = await deployProtocol(options);
     const alice = await p.wallet('alice');
     const bob = await p.wallet('bob');
     const carol = await p.wallet('carol');

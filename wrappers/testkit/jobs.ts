@@ -10,7 +10,6 @@
  * Everything is built with ../payloads (the one codec) and ../Job.
  */
 import { Address, Cell, Dictionary, toNano } from '@ton/core';
-import { existsSync, readFileSync } from 'fs';
 import { KeyPair } from '@ton/crypto';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import { Prices, uint256ToBuffer } from '../common';
@@ -179,15 +178,7 @@ export function cellHashUint(c: Cell): bigint {
     return BigInt('0x' + c.hash().toString('hex'));
 }
 
-/**
- * deployProtocol for job tests. COCOON_WORKER_CODE may name a compiled.json of another worker build
- * (e.g. a patched one under review); by default the worker of build/ is used.
- */
+/** deployProtocol for job tests: one registered worker (payout threshold 0, so every payout reaches its owner). */
 export async function deployForJobs(options: ProtocolOptions = {}): Promise<Protocol> {
-    const override = process.env.COCOON_WORKER_CODE;
-    if (override && existsSync(override) && !options.workerCode) {
-        const { hex } = JSON.parse(readFileSync(override, 'utf8')) as { hex: string };
-        options = { ...options, workerCode: Cell.fromBoc(Buffer.from(hex, 'hex'))[0] };
-    }
     return deployProtocol({ workers: 1, ...options });
 }
