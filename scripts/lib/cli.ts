@@ -85,3 +85,15 @@ export function printWalletLink(provider: NetworkProvider, to: Address, amount: 
 export async function sendComment(provider: NetworkProvider, to: Address, amount: bigint, comment: string): Promise<void> {
     await provider.sender().send({ to, value: amount, body: commentBody(comment), bounce: true });
 }
+
+/**
+ * The whole of an owner command on a worker account: read --worker, print the plain-wallet link for the
+ * comment, send it. The unbond, cancelUnbond, withdraw and collect scripts are this and nothing else.
+ */
+export async function runWorkerComment(provider: NetworkProvider, rawArgs: string[], comment: string): Promise<void> {
+    const args = new ScriptArgs(provider, rawArgs);
+    const worker = await args.address('worker', 'Worker account address');
+    const value = toNano('0.05');
+    printWalletLink(provider, worker, value, { comment });
+    await sendComment(provider, worker, value, comment);
+}

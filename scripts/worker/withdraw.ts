@@ -1,17 +1,12 @@
 /**
- * Withdraws the whole stake after the unbonding deadline and closes the worker account.
+ * Withdraws the whole stake and earnings after the unbonding deadline and closes the worker account.
  * npx blueprint run worker/withdraw --testnet --tonconnect -- --worker <worker account address>
  * From a plain wallet: the owner's wallet sends the text comment "withdraw" to the worker account.
  */
 import { NetworkProvider } from '@ton/blueprint';
-import { toNano } from '@ton/core';
-import { Worker, WorkerComments } from '../../wrappers/Worker';
-import { printWalletLink, ScriptArgs, sendComment } from '../lib/cli';
+import { WorkerComments } from '../../wrappers/Worker';
+import { runWorkerComment } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
-    const args = new ScriptArgs(provider, rawArgs);
-    const worker = provider.open(Worker.createFromAddress(await args.address('worker', 'Worker account address')));
-    const value = toNano('0.05');
-    printWalletLink(provider, worker.address, value, { comment: WorkerComments.withdraw });
-    await sendComment(provider, worker.address, value, WorkerComments.withdraw);
+    await runWorkerComment(provider, rawArgs, WorkerComments.withdraw);
 }

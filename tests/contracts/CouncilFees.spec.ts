@@ -3,37 +3,14 @@
  * under changed prices exactly get_proposal_fee deploys a proposal, exactly get_execute_value executes
  * 8 actions through to the root, and one nanoton less is refused with the named error.
  */
-import { Cell, toNano } from '@ton/core';
-import { loadConfig, updateConfig } from '@ton/sandbox';
+import { toNano } from '@ton/core';
 import '@ton/test-utils';
 import { Errors, Op } from '../../wrappers/Constants';
 import { CouncilAction, MAX_ACTIONS } from '../../wrappers/Council';
 import { ProposalState } from '../../wrappers/Proposal';
 import { hashOf } from '../../wrappers/testkit';
+import { configWithPrices } from '../../wrappers/testkit/sizes';
 import { CouncilKit, deployCouncil, ROOT_ACTION_VALUE, TIMELOCK } from '../../wrappers/testkit/council';
-
-function times<T extends bigint | number>(value: T, factor: bigint): T {
-    return (typeof value === 'bigint' ? value * factor : Number(value) * Number(factor)) as T;
-}
-
-/** The config with basechain gas prices (param 21) and forwarding prices (param 25) multiplied. */
-function withPrices(config: Cell, gasFactor: bigint, fwdFactor: bigint): Cell {
-    const parsed = loadConfig(config);
-    const gas = parsed[21].anon0;
-    if (gas.kind !== 'GasLimitsPrices_gas_flat_pfx' || gas.other.kind !== 'GasLimitsPrices_gas_prices_ext') throw new Error(`unexpected ${gas.kind}`);
-    const fwd = parsed[25].anon0;
-    return updateConfig(
-        config,
-        {
-            kind: 'ConfigParam_config_gas_prices',
-            anon0: { ...gas, flat_gas_price: times(gas.flat_gas_price, gasFactor), other: { ...gas.other, gas_price: times(gas.other.gas_price, gasFactor) } },
-        },
-        {
-            kind: 'ConfigParam_config_fwd_prices',
-            anon0: { ...fwd, lump_price: times(fwd.lump_price, fwdFactor), bit_price: times(fwd.bit_price, fwdFactor), _cell_price: times(fwd._cell_price, fwdFactor) },
-        },
-    );
-}
 
 describe.each([
     ['current prices', 1n, 1n],
@@ -48,7 +25,7 @@ describe.each([
 
     beforeEach(async () => {
         c = await deployCouncil();
-        c.blockchain.setConfig(withPrices(c.blockchain.config, gasFactor, fwdFactor));
+        c.blockchain.setConfig(configWithPrices(c.blockchain.config, gasFactor, fwdFactor));
     });
 
     it('exactly get_proposal_fee deploys a proposal; one nanoton less is refused', async () => {

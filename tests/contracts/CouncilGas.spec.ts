@@ -3,11 +3,12 @@
  * contract's own transaction under the constant contracts/gas.fc states for it; storage and message size
  * bounds behind the fee formulas of contracts/council-common.fc.
  */
-import { Address, beginCell, Cell, toNano } from '@ton/core';
+import { Address, beginCell, toNano } from '@ton/core';
 import { readFileSync } from 'fs';
 import path from 'path';
 import '@ton/test-utils';
 import { CouncilGasDetail, measureCouncil } from '../../bench/scenarios/council';
+import { treeSize } from '../../wrappers/testkit/sizes';
 import { GasRow } from '../../bench/scenarios/types';
 import { MAX_ACTIONS, MIN_ROOT_ACTION_VALUE } from '../../wrappers/Council';
 import { hashOf } from '../../wrappers/testkit';
@@ -19,21 +20,6 @@ function gasConstant(name: string): number {
     const m = new RegExp(`const int ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} = (\\d+);`).exec(text);
     if (!m) throw new Error(`${name} not in gas.fc`);
     return Number(m[1]);
-}
-
-/** Distinct cells and bits of a cell tree (what storage and forwarding are priced on). */
-function treeSize(root: Cell): { cells: number; bits: number } {
-    const seen = new Set<string>();
-    let bits = 0;
-    const walk = (c: Cell) => {
-        const h = c.hash().toString('hex');
-        if (seen.has(h)) return;
-        seen.add(h);
-        bits += c.bits.length;
-        c.refs.forEach(walk);
-    };
-    walk(root);
-    return { cells: seen.size, bits };
 }
 
 describe('Council gas', () => {

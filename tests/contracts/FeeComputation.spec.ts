@@ -2,41 +2,11 @@
  * The root's fee checks read gas and forwarding prices from the live config: under changed prices, exactly
  * the advertised fee is enough and one nanoton less is refused.
  */
-import { Cell } from '@ton/core';
-import { loadConfig, updateConfig } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, WorkerStatus } from '../../wrappers/Constants';
 import { DEFAULT_PARAMS, deployProtocol, Protocol } from '../../wrappers/testkit';
 import { registrationRefusal } from '../../wrappers/testkit/replies';
-
-/** The config parser returns some 64-bit fields as numbers at run time whatever its types say. */
-function scale<T extends bigint | number>(value: T, factor: bigint): T {
-    return (typeof value === 'bigint' ? value * factor : Number(value) * Number(factor)) as T;
-}
-
-function scaledConfig(config: Cell, gasFactor: bigint, fwdFactor: bigint): Cell {
-    const parsed = loadConfig(config);
-    const gas = parsed[21].anon0;
-    if (gas.kind !== 'GasLimitsPrices_gas_flat_pfx' || gas.other.kind !== 'GasLimitsPrices_gas_prices_ext') {
-        throw new Error(`unexpected gas price layout ${gas.kind}`);
-    }
-    const fwd = parsed[25].anon0;
-    return updateConfig(
-        config,
-        {
-            kind: 'ConfigParam_config_gas_prices',
-            anon0: {
-                ...gas,
-                flat_gas_price: scale(gas.flat_gas_price, gasFactor),
-                other: { ...gas.other, gas_price: scale(gas.other.gas_price, gasFactor) },
-            },
-        },
-        {
-            kind: 'ConfigParam_config_fwd_prices',
-            anon0: { ...fwd, lump_price: scale(fwd.lump_price, fwdFactor), bit_price: scale(fwd.bit_price, fwdFactor), _cell_price: scale(fwd._cell_price, fwdFactor) },
-        },
-    );
-}
+import { configWithPrices } from '../../wrappers/testkit/sizes';
 
 describe.each([
     ['current prices', 1n, 1n],
@@ -46,7 +16,7 @@ describe.each([
 
     beforeEach(async () => {
         p = await deployProtocol();
-        p.blockchain.setConfig(scaledConfig(p.blockchain.config, gasFactor, fwdFactor));
+        p.blockchain.setConfig(configWithPrices(p.blockchain.config, gasFactor, fwdFactor));
     });
 
     it('exactly the advertised fee on top of the minimum stake registers an active worker', async () => {

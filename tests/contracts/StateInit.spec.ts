@@ -1,30 +1,16 @@
 /**
  * Storage and message sizes the contracts rely on for their fee checks (contracts/gas.fc `size::` constants).
  */
-import { beginCell, Cell, toNano } from '@ton/core';
+import { beginCell, toNano } from '@ton/core';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { loadCode } from '../../wrappers/code';
 import { workerStateInit } from '../../wrappers/Worker';
 import { deployProtocol } from '../../wrappers/testkit';
+import { treeSize } from '../../wrappers/testkit/sizes';
 
 const gasFc = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
 const constant = (name: string) => Number(new RegExp(`const int ${name} = (\\d+);`).exec(gasFc)![1]);
-
-/** Distinct cells and their bits in a tree, as the forwarding-fee rules count them. */
-function treeSize(roots: Cell[]): { cells: number; bits: number } {
-    const seen = new Set<string>();
-    let bits = 0;
-    const walk = (c: Cell) => {
-        const h = c.hash().toString('hex');
-        if (seen.has(h)) return;
-        seen.add(h);
-        bits += c.bits.length;
-        c.refs.forEach(walk);
-    };
-    roots.forEach(walk);
-    return { cells: seen.size, bits };
-}
 
 describe('state init and message sizes', () => {
     it('the root → worker deploy message fits the size the root charges for', async () => {
