@@ -7,7 +7,7 @@ import { NetworkProvider } from '@ton/blueprint';
 import { fromNano, toNano } from '@ton/core';
 import { Council } from '../../wrappers/Council';
 import { Proposal, ProposalState } from '../../wrappers/Proposal';
-import { printWalletLink, ScriptArgs, sendComment } from '../lib/cli';
+import { ScriptArgs, sendCommentWithLink } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -21,6 +21,5 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     if (Math.floor(Date.now() / 1000) < d.executeAt) ui.write(`warning: the timelock runs until ${new Date(d.executeAt * 1000).toISOString()}`);
     const value = (await proposal.getExecuteValue()) + toNano('0.05');
     ui.write(`Executing proposal ${id}: ${d.readable.join('; ')} (${fromNano(value)} TON, the rest comes back)`);
-    printWalletLink(provider, proposal.address, value, { comment: 'execute' });
-    await sendComment(provider, proposal.address, value, 'execute');
+    await sendCommentWithLink(provider, proposal.address, value, 'execute');
 }

@@ -86,14 +86,17 @@ export async function sendComment(provider: NetworkProvider, to: Address, amount
     await provider.sender().send({ to, value: amount, body: commentBody(comment), bounce: true });
 }
 
+/** A text comment through the script's sender, after printing the same transfer for a plain wallet. */
+export async function sendCommentWithLink(provider: NetworkProvider, to: Address, amount: bigint, comment: string): Promise<void> {
+    printWalletLink(provider, to, amount, { comment });
+    await sendComment(provider, to, amount, comment);
+}
+
 /**
  * The whole of an owner command on a worker account: read --worker, print the plain-wallet link for the
  * comment, send it. The unbond, cancelUnbond, withdraw and collect scripts are this and nothing else.
  */
 export async function runWorkerComment(provider: NetworkProvider, rawArgs: string[], comment: string): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
-    const worker = await args.address('worker', 'Worker account address');
-    const value = toNano('0.05');
-    printWalletLink(provider, worker, value, { comment });
-    await sendComment(provider, worker, value, comment);
+    await sendCommentWithLink(provider, await args.address('worker', 'Worker account address'), toNano('0.05'), comment);
 }
