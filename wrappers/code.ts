@@ -8,7 +8,7 @@ import { compile } from '@ton/blueprint';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import path from 'path';
 
-export type ContractName = 'Root' | 'Worker' | 'Job' | 'Council' | 'Proposal';
+export type ContractName = 'Root' | 'Worker' | 'Job' | 'Council' | 'Proposal' | 'Librarian';
 
 const projectRoot = path.resolve(__dirname, '..');
 const buildDir = path.join(projectRoot, 'build');

@@ -2,10 +2,12 @@
  * Deploys the root registry with the sender's wallet as governance (hand it to the DAO council afterwards
  * with root/governance propose-governance + the council's accept).
  * npx blueprint run root/deploy --testnet --tonconnect -- [--min-stake 10] [--unbonding-days 14] [--fee-bps 200]
- *   [--slash-bps 1000] [--reporter-bps 2000] [--min-challenge 600] [--max-challenge 604800]
+ *   [--slash-bps 1000] [--reporter-bps 2000] [--min-challenge 600] [--max-challenge 604800] [--job-code library|inline]
+ * With --job-code library (the default) jobs run the code published by root/publishJobCode: run that first.
  */
 import { compile, NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
+import { libraryCell } from '../../wrappers/library';
 import { Root, RootParams } from '../../wrappers/Root';
 import { ScriptArgs } from '../lib/cli';
 
@@ -27,9 +29,10 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const governance = provider.sender().address;
     if (!governance) throw new Error('the sender has no address: use --tonconnect, --deeplink with a wallet, or --mnemonic');
     const params = await readParams(args);
-    const root = provider.open(
-        Root.createFromConfig({ governance, params, workerCode: await compile('Worker'), jobCode: await compile('Job') }, await compile('Root')),
-    );
+    const form = (await args.optionalString('job-code')) ?? 'library';
+    if (form !== 'library' && form !== 'inline') throw new Error('--job-code: library or inline');
+    const jobCode = form === 'library' ? libraryCell(await compile('Job')) : await compile('Job');
+    const root = provider.open(Root.createFromConfig({ governance, params, workerCode: await compile('Worker'), jobCode }, await compile('Root')));
     await root.sendDeploy(provider.sender(), toNano('0.5'));
     await provider.waitForDeploy(root.address);
     provider.ui().write(`Root registry deployed at ${root.address.toString()} with governance ${governance.toString()}`);

@@ -10,6 +10,7 @@ import { readFileSync } from 'fs';
 import path from 'path';
 import { Errors, JobState, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
 import { commentBody } from '../../wrappers/common';
+import { loadCode } from '../../wrappers/code';
 import { claimSplit, feesOf, Job, jobAddress, parseJobPayoutBody, parseJobReportBody,
     parseJobStorage } from '../../wrappers/Job';
 import { GlobalId, ZERO_HEAD } from '../../wrappers/payloads';
@@ -178,7 +179,7 @@ describe('Job', () => {
 
         it('should bounce the offer of a forged job (code the worker does not know) and refund', async () => {
             // Same code with one extra byte of padding: a different address that the worker account cannot derive.
-            const forgedCode = beginCell().storeSlice(p.codes.job.beginParse()).storeRef(beginCell().storeUint(1, 8).endCell()).endCell();
+            const forgedCode = beginCell().storeSlice(loadCode('Job').beginParse()).storeRef(beginCell().storeUint(1, 8).endCell()).endCell();
             const client = await p.wallet('forger');
             const id = { root: p.root.address, client: client.address, worker: j.worker.worker.address, jobId: 1n };
             const job = p.blockchain.openContract(Job.createForJob(forgedCode, id));

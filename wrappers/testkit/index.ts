@@ -11,6 +11,7 @@ import { Cell, toNano } from '@ton/core';
 import { KeyPair } from '@ton/crypto';
 import { Blockchain, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
 import { loadCode } from '../code';
+import { libraryCell, publicLibraries } from '../library';
 import { Prices } from '../common';
 import { ImageEntry, ModelEntry, Root, RootParams, WorkerRegistration } from '../Root';
 import { Worker } from '../Worker';
@@ -59,8 +60,13 @@ export interface ProtocolOptions {
     params?: Partial<RootParams>;
     /** Number of workers to register (each its own owner wallet, index 0). */
     workers?: number;
-    /** Job code deployed in the root; defaults to the compiled job escrow. */
+    /** Job code deployed in the root; defaults to the compiled job escrow, published as a library (below). */
     jobCode?: Cell;
+    /**
+     * Deploy jobs with a library cell standing for the job code, the code itself published in the sandbox's
+     * public libraries, as production does (default true). false puts the whole code in every job.
+     */
+    jobCodeAsLibrary?: boolean;
     workerCode?: Cell;
     /** The sandbox's starting time (unix seconds); default 1_800_000_000. */
     now?: number;
@@ -72,6 +78,7 @@ export interface Protocol {
     governance: SandboxContract<TreasuryContract>;
     root: SandboxContract<Root>;
     params: RootParams;
+    /** The code cells the root holds; `job` is the library cell when jobs use the published library. */
     codes: { root: Cell; worker: Cell; job: Cell };
     imageHash: bigint;
     modelHash: bigint;
@@ -92,10 +99,13 @@ export async function deployProtocol(options: ProtocolOptions = {}): Promise<Pro
     const blockchain = await Blockchain.create();
     blockchain.now = options.now ?? 1_800_000_000;
     const ledger = new Ledger(blockchain);
+    const jobCode = options.jobCode ?? loadCode('Job');
+    const asLibrary = options.jobCodeAsLibrary ?? true;
+    if (asLibrary) blockchain.libs = publicLibraries([jobCode]);
     const codes = {
         root: loadCode('Root'),
         worker: options.workerCode ?? loadCode('Worker'),
-        job: options.jobCode ?? loadCode('Job'),
+        job: asLibrary ? libraryCell(jobCode) : jobCode,
     };
     const params: RootParams = { ...DEFAULT_PARAMS, ...options.params };
     const governance = await blockchain.treasury('governance');

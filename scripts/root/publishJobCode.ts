@@ -1,0 +1,29 @@
+/**
+ * Publishes the job escrow's code as a public masterchain library through a librarian contract, and writes the
+ * library cell that stands for it to build/job-library.boc. Jobs deployed with that cell carry 40 bytes of code
+ * instead of ~2 KB (docs/protocol.md §9.8). Run it before root/deploy (whose default is the library form), or
+ * before a council `set-code --job-boc build/job-library.boc` proposal.
+ * npx blueprint run root/publishJobCode --mainnet --tonconnect -- [--rent 10]
+ * The rent (TON) keeps the library alive on the masterchain; anyone can top the librarian up later.
+ */
+import { compile, NetworkProvider } from '@ton/blueprint';
+import { mkdirSync, writeFileSync } from 'fs';
+import path from 'path';
+import { Librarian } from '../../wrappers/Librarian';
+import { libraryCell } from '../../wrappers/library';
+import { ScriptArgs } from '../lib/cli';
+
+export const JOB_LIBRARY_BOC = path.join(__dirname, '..', '..', 'build', 'job-library.boc');
+
+export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
+    const args = new ScriptArgs(provider, rawArgs);
+    const jobCode = await compile('Job');
+    const librarian = provider.open(Librarian.createFor(await compile('Librarian'), jobCode));
+    const rent = await args.ton('rent', 'Masterchain storage rent to deposit, TON', '10');
+    await librarian.sendDeploy(provider.sender(), rent);
+    await provider.waitForDeploy(librarian.address);
+    mkdirSync(path.dirname(JOB_LIBRARY_BOC), { recursive: true });
+    writeFileSync(JOB_LIBRARY_BOC, libraryCell(jobCode).toBoc());
+    provider.ui().write(`Job code ${jobCode.hash().toString('hex')} published by the librarian ${librarian.address.toString()}`);
+    provider.ui().write(`Library cell written to ${JOB_LIBRARY_BOC}`);
+}
