@@ -3,7 +3,6 @@
  * Pure functions only: the actors import them unchanged.
  */
 import { beginCell, Builder, Cell, Slice } from '@ton/core';
-import { randomBytes } from 'crypto';
 
 /** Prices in nanoton per million tokens (protocol.tlb `Prices`). */
 export interface Prices {
@@ -72,7 +71,3 @@ export function uint256ToBuffer(v: bigint): Buffer {
     return Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
 }
 
-/** A random 64-bit query id. */
-export function randomQueryId(): bigint {
-    return BigInt('0x' + randomBytes(8).toString('hex'));
-}

@@ -10,7 +10,7 @@
  * Every payload binds a 32-bit ASCII tag, the network global id (ConfigParam 19: -239 mainnet, -3 testnet)
  * and the contract address, so a signature is valid for one purpose, one network and one job only.
  */
-import { Address, beginCell, Builder, Cell, Slice } from '@ton/core';
+import { Address, beginCell, Cell, Slice } from '@ton/core';
 import { sign, signVerify } from '@ton/crypto';
 import { createHash } from 'crypto';
 import { Op, Tags } from './Constants';
@@ -273,9 +273,4 @@ export function equivocationEvidenceId(job: Address, seqno: number): Buffer {
 /** Wrong-model evidence id: the receipt's cell hash. */
 export function wrongModelEvidenceId(receiptCell: Cell): Buffer {
     return receiptCell.hash();
-}
-
-/** Stores a 32-byte hash as uint256 (a helper for layouts that embed one). */
-export function storeHash(h: Buffer): (b: Builder) => void {
-    return (b) => b.storeBuffer(hash32('hash', h));
 }

@@ -173,11 +173,6 @@ export async function openJob(p: Protocol, o: OpenJobOptions = {}): Promise<Open
     return j;
 }
 
-/** The cell hash of a receipt as a bigint (evidence ids, tests). */
-export function cellHashUint(c: Cell): bigint {
-    return BigInt('0x' + c.hash().toString('hex'));
-}
-
 /** deployProtocol for job tests: one registered worker (payout threshold 0, so every payout reaches its owner). */
 export async function deployForJobs(options: ProtocolOptions = {}): Promise<Protocol> {
     return deployProtocol({ workers: 1, ...options });

@@ -1,3 +1,4 @@
+import { PckExtensions } from '../x509/pckExtensions';
 import { OctetString } from '@peculiar/asn1-schema';
 import { Extension } from '@peculiar/asn1-x509';
 import { SGX_EXTENSION_OID } from '../x509/pckExtensions';
@@ -27,14 +28,8 @@ function integer(n: number, tag = 0x02): Buffer {
 const seq = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
 const entry = (id: string, value: Buffer) => seq(oid(id), value);
 
-export interface SgxExtensionValues {
-    ppid: Buffer;
-    tcbComponents: number[];
-    pceSvn: number;
-    cpuSvn: Buffer;
-    pceId: Buffer;
-    fmspc: Buffer;
-}
+/** The fields of a parsed PCK extension that a builder sets (the SGX type is always Standard). */
+export type SgxExtensionValues = Omit<PckExtensions, 'sgxType'>;
 
 /** Builds the SGX PCK extension so simulated leaves parse exactly like real ones. */
 export function sgxExtension(v: SgxExtensionValues): Extension {
