@@ -72,7 +72,7 @@ export class LocalChain implements ChainBackend {
         const state = c.accountState;
         const lastLt = c.lastTransactionLt;
         const lastTransaction = lastLt > 0n ? { lt: lastLt, hash: Buffer.from(c.lastTransactionHash.toString(16).padStart(64, '0'), 'hex') } : null;
-        if (!state) {
+        if (!state || (state.type === 'uninit' && c.balance === 0n && !lastTransaction)) {
             return { address, status: 'nonexistent', balance: 0n, codeHash: null, dataHash: null, code: null, data: null, lastTransaction };
         }
         if (state.type === 'active') {
