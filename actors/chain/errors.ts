@@ -34,7 +34,7 @@ export function requireSuccess(trace: Trace): Trace {
     throw new ChainError(
         'failed_on_chain',
         failed
-            ? `transaction ${failed.id.hash.toString('hex')} on ${failed.account.toString()} failed with exit code ${exitCode}${errorName ? ` (${errorName})` : ''}`
+            ? `transaction ${failed.id.hash.toString('hex')} on ${failed.account.toString()} failed ${exitCode === undefined ? '(compute phase skipped: no code to run)' : `with exit code ${exitCode}`}${errorName ? ` (${errorName})` : ''}`
             : 'a message of the trace bounced',
         { exitCode, errorName, transaction: failed },
     );

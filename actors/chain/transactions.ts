@@ -54,7 +54,8 @@ export function toChainTransaction(tx: Transaction, workchain = 0): ChainTransac
             actionResultCode = d.actionPhase.resultCode;
             success &&= d.actionPhase.success;
         }
-        success &&= !d.aborted;
+        // A skipped compute phase always marks the transaction aborted; only a run that failed counts here.
+        if (d.computePhase.type === 'vm') success &&= !d.aborted;
     }
     return {
         id: { lt: tx.lt, hash: tx.hash() },
