@@ -6,7 +6,7 @@
  * so it runs on a fresh clone after `npm ci`. Every step is checked for TON conservation to the nanoton.
  */
 import { Address, fromNano, toNano } from '@ton/core';
-import { buildAllContracts } from '../wrappers/code';
+import { buildAllContracts } from '../scripts/tools/buildContracts';
 import { WorkerStatus } from '../wrappers/Constants';
 import { WorkerComments } from '../wrappers/Worker';
 import { DEFAULT_PARAMS, hashOf } from '../wrappers/testkit';

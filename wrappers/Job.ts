@@ -17,7 +17,7 @@ import {
 } from '@ton/core';
 import { JobState, Op } from './Constants';
 import { commentBody, loadPrices, Prices, pricesCell } from './common';
-import { claimBody, extClaimBody, SignedVoucher } from './payloads';
+import { claimBody, extClaimBody, SignedCell } from './payloads';
 
 /** Identity of a job: everything its address is derived from (besides the code). */
 export interface JobIdentity {
@@ -282,12 +282,12 @@ export class Job implements Contract {
     }
 
     /** Internal claim from any wallet; what is left of `value` after the gas rides along with the payout. */
-    async sendClaim(provider: ContractProvider, via: Sender, value: bigint, signed: SignedVoucher | { cell: Cell; signature: Buffer }, queryId = 0n): Promise<void> {
+    async sendClaim(provider: ContractProvider, via: Sender, value: bigint, signed: SignedCell, queryId = 0n): Promise<void> {
         await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: claimBody(signed, queryId) });
     }
 
     /** External claim: no wallet needed; the job pays the gas out of the payout. */
-    async sendExtClaim(provider: ContractProvider, signed: SignedVoucher | { cell: Cell; signature: Buffer }): Promise<void> {
+    async sendExtClaim(provider: ContractProvider, signed: SignedCell): Promise<void> {
         await provider.external(extClaimBody(signed));
     }
 

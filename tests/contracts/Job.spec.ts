@@ -13,7 +13,7 @@ import { commentBody } from '../../wrappers/common';
 import { loadCode } from '../../wrappers/code';
 import { claimSplit, feesOf, Job, jobAddress, parseJobPayoutBody, parseJobReportBody,
     parseJobStorage } from '../../wrappers/Job';
-import { GlobalId, ZERO_HEAD } from '../../wrappers/payloads';
+import { GlobalId, SignedCell, ZERO_HEAD } from '../../wrappers/payloads';
 import { DEFAULT_PRICES, ed25519FromLabel, Ledger, Protocol } from '../../wrappers/testkit';
 import { CLAIM_VALUE, CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
 
@@ -346,7 +346,7 @@ describe('Job', () => {
             j.serve(USAGE);
         });
 
-        async function rejectExt(signed: { cell: Cell; signature: Buffer }, code: number) {
+        async function rejectExt(signed: SignedCell, code: number) {
             const before = await balanceOf(p, j.address);
             const data = await j.job.getJobData();
             await expect(j.job.sendExtClaim(signed)).rejects.toThrow(`Exit code: ${code}`);
@@ -356,7 +356,7 @@ describe('Job', () => {
             expect({ ...now, worker: now.worker.toString() }).toEqual({ ...data, worker: data.worker.toString() });
         }
 
-        async function rejectInt(signed: { cell: Cell; signature: Buffer }, code: number) {
+        async function rejectInt(signed: SignedCell, code: number) {
             const before = await balanceOf(p, j.address);
             const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, signed));
             expect(entry.result.transactions).toHaveTransaction({ from: stranger.address, to: j.address, success: false, aborted: true, exitCode: code });

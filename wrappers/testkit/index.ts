@@ -8,7 +8,7 @@
  * around each action it runs. See docs/testing.md.
  */
 import { Cell, toNano } from '@ton/core';
-import { KeyPair } from '@ton/crypto';
+import { Ed25519KeyPair } from '../../actors/crypto/keys';
 import { Blockchain, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
 import { loadCode } from '../code';
 import { libraryCell, publicLibraries } from '../library';
@@ -51,7 +51,7 @@ export interface RegisteredWorker {
     owner: SandboxContract<TreasuryContract>;
     index: number;
     worker: SandboxContract<Worker>;
-    receiptKeys: KeyPair;
+    receiptKeys: Ed25519KeyPair;
     encryptionKeys: X25519KeyPair;
     registration: WorkerRegistration;
 }
@@ -88,7 +88,7 @@ export interface Protocol {
     /** Registers one more worker through the root; throws if the root refused it. */
     registerWorker(owner: SandboxContract<TreasuryContract>, index?: number, overrides?: Partial<WorkerRegistration>): Promise<RegisteredWorker>;
     /** The registration a worker would send, with keys derived from its label. */
-    registrationFor(label: string, index?: number): { registration: WorkerRegistration; receiptKeys: KeyPair; encryptionKeys: X25519KeyPair };
+    registrationFor(label: string, index?: number): { registration: WorkerRegistration; receiptKeys: Ed25519KeyPair; encryptionKeys: X25519KeyPair };
     /** Runs an action under the conservation check. */
     run(action: () => Promise<SendMessageResult>): ReturnType<Ledger['run']>;
     /** Moves the sandbox clock forward. */

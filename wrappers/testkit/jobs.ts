@@ -10,7 +10,6 @@
  * Everything is built with ../payloads (the one codec) and ../Job.
  */
 import { Address, Cell, Dictionary, toNano } from '@ton/core';
-import { KeyPair } from '@ton/crypto';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import { Prices, uint256ToBuffer } from '../common';
 import { Job, JobIdentity } from '../Job';
@@ -18,14 +17,13 @@ import {
     chainHead,
     requestCost,
     Receipt,
-    signReceipt,
     SignedReceipt,
     SignedVoucher,
-    signVoucher,
     TokenCounts,
     Voucher,
     ZERO_HEAD,
 } from '../payloads';
+import { Ed25519KeyPair, signReceipt, signVoucher } from '../../actors/crypto';
 import { deployProtocol, DEFAULT_PRICES, Protocol, ProtocolOptions, RegisteredWorker } from './index';
 import { ed25519FromLabel, hashOf } from './keys';
 import { LedgerEntry } from './ledger';
@@ -38,7 +36,7 @@ export const FINALIZE_VALUE = toNano('0.01');
 export interface OpenJobOptions {
     worker?: RegisteredWorker;
     client?: SandboxContract<TreasuryContract>;
-    clientKeys?: KeyPair;
+    clientKeys?: Ed25519KeyPair;
     jobId?: bigint;
     /** Value sent with open_job (deposit + reserve). Default 5 TON. */
     value?: bigint;
@@ -72,7 +70,7 @@ export class OpenedJob {
         readonly job: SandboxContract<Job>,
         readonly id: JobIdentity,
         readonly client: SandboxContract<TreasuryContract>,
-        readonly clientKeys: KeyPair,
+        readonly clientKeys: Ed25519KeyPair,
         readonly worker: RegisteredWorker,
         readonly prices: Prices,
         readonly globalId: number,

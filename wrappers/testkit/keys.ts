@@ -1,5 +1,5 @@
 /** Deterministic key material for tests and the demo: Ed25519 receipt/voucher keys, X25519 encryption keys. */
-import { keyPairFromSeed, KeyPair } from '@ton/crypto';
+import { Ed25519KeyPair, ed25519FromSeed } from '../../actors/crypto/keys';
 import { createHash, createPrivateKey, createPublicKey } from 'crypto';
 import { bufferToUint256 } from '../common';
 
@@ -13,8 +13,8 @@ function seedFor(label: string): Buffer {
 }
 
 /** An Ed25519 key pair derived from a label, the same in every run. */
-export function ed25519FromLabel(label: string): KeyPair {
-    return keyPairFromSeed(seedFor(label));
+export function ed25519FromLabel(label: string): Ed25519KeyPair {
+    return ed25519FromSeed(seedFor(label));
 }
 
 // PKCS#8 prefix of an X25519 private key (RFC 8410): the raw 32-byte key follows it.
