@@ -13,7 +13,7 @@ import { DEFAULT_PARAMS, hashOf } from '../wrappers/testkit';
 import { deployCouncil } from '../wrappers/testkit/council';
 import { CLOSE_VALUE, FINALIZE_VALUE, openJob } from '../wrappers/testkit/jobs';
 import { equivocationBody } from '../wrappers/payloads';
-import { chainCost } from '../bench/scenarios/types';
+import { chainCost } from '../wrappers/testkit/transactions';
 
 type Result = Parameters<typeof chainCost>[0];
 

@@ -3,7 +3,7 @@
  * verified by contracts/worker.fc. Exact stake arithmetic, the reporter's reward, the treasury's share,
  * and every rejection. All actions run under the conservation ledger.
  */
-import { Address, Cell, toNano, Transaction } from '@ton/core';
+import { Address, Cell, toNano } from '@ton/core';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
@@ -12,24 +12,9 @@ import { signReceipt } from '../../actors/crypto';
 import { hashOf, Protocol, RegisteredWorker } from '../../wrappers/testkit';
 import { deployForJobs, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
 import { uint256ToBuffer } from '../../wrappers/common';
+import { inValue, txTo } from '../../wrappers/testkit/transactions';
 
 const REPORT_VALUE = toNano('0.1');
-
-function txTo(txs: Transaction[], to: Address, op?: number): Transaction | undefined {
-    return txs.find((t) => {
-        const info = t.inMessage?.info;
-        if (!info || info.type !== 'internal' || !info.dest.equals(to)) return false;
-        if (op === undefined) return true;
-        const s = t.inMessage!.body.beginParse();
-        return s.remainingBits >= 32 && s.preloadUint(32) === op;
-    });
-}
-
-function inValue(tx: Transaction): bigint {
-    const info = tx.inMessage!.info;
-    if (info.type !== 'internal') throw new Error('not internal');
-    return info.value.coins;
-}
 
 const asUint = (b: Buffer) => BigInt('0x' + b.toString('hex'));
 

@@ -20,6 +20,8 @@ import { Ledger } from './ledger';
 
 export { Ledger } from './ledger';
 export * from './keys';
+export * from './gas';
+export * from './transactions';
 
 /** Parameters used unless a test overrides them. */
 export const DEFAULT_PARAMS: RootParams = {
