@@ -25,7 +25,7 @@ import {
 } from '../../wrappers/testkit/council';
 
 const NEW_IMAGE = hashOf('image: cocoon-ton worker v2');
-const addImage = (imageHash = NEW_IMAGE, supersedes?: bigint, grace?: number): CouncilAction => ({
+const addImage = (imageHash = NEW_IMAGE, supersedes?: Buffer, grace?: number): CouncilAction => ({
     kind: 'root',
     value: ROOT_ACTION_VALUE,
     action: { kind: 'addImage', imageHash, supersedes, grace },

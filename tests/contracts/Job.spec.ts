@@ -66,8 +66,8 @@ describe('Job', () => {
             expect(await balanceOf(p, j.address)).toBeGreaterThan(data.deposit);
 
             const keys = await j.job.getKeys();
-            expect(keys.clientKey).toBe(BigInt('0x' + j.clientKeys.publicKey.toString('hex')));
-            expect(keys.receiptKey).toBe(BigInt('0x' + j.worker.receiptKeys.publicKey.toString('hex')));
+            expect(keys.clientKey).toEqual(j.clientKeys.publicKey);
+            expect(keys.receiptKey).toEqual(j.worker.receiptKeys.publicKey);
             const prices = await j.job.getPrices();
             expect(prices.maxPrices).toEqual(DEFAULT_PRICES);
             expect(prices.workerPrices).toEqual(j.worker.registration.prices);

@@ -16,8 +16,6 @@ import { inValue, txTo } from '../../wrappers/testkit/transactions';
 
 const REPORT_VALUE = toNano('0.1');
 
-const asUint = (b: Buffer) => BigInt('0x' + b.toString('hex'));
-
 describe('Slashing', () => {
     let p: Protocol;
     let j: OpenedJob;
@@ -35,7 +33,7 @@ describe('Slashing', () => {
         return p.run(() => w.worker.sendRaw(reporter.getSender(), body, REPORT_VALUE));
     }
 
-    async function expectSlashed(entry: Awaited<ReturnType<typeof report>>, stakeBefore: bigint, evidenceId: bigint) {
+    async function expectSlashed(entry: Awaited<ReturnType<typeof report>>, stakeBefore: bigint, evidenceId: Buffer) {
         const slash = (stakeBefore * BigInt(p.params.slashBps)) / 10_000n;
         const reward = (slash * BigInt(p.params.reporterBps)) / 10_000n;
         const txs = entry.result.transactions;
@@ -61,7 +59,7 @@ describe('Slashing', () => {
             const b = j.receipt({ seqno: 3, cost: 2000n });
             const stake = (await w.worker.getState()).stake;
             const entry = await report(equivocationBody(a, b));
-            await expectSlashed(entry, stake, asUint(equivocationEvidenceId(j.address, 3)));
+            await expectSlashed(entry, stake, equivocationEvidenceId(j.address, 3));
             // A slashed worker accepts no new jobs: the next job is refused and refunded.
             const next = await openJob(p, { allowRefusal: true });
             const refusal = txTo(next.opened.result.transactions, next.address, Op.jobRefused)!;
@@ -110,7 +108,7 @@ describe('Slashing', () => {
         });
 
         it('should reject receipts with the wrong tag or for another network', async () => {
-            const base = { globalId: j.globalId, job: j.address, seqno: 3, modelHash: uint256ToBuffer(p.modelHash), tokens: { prompt: 1, cached: 0, completion: 1, reasoning: 0 }, cost: 1n, cumulative: 1n, requestHash: Buffer.alloc(32), responseHash: Buffer.alloc(32) };
+            const base = { globalId: j.globalId, job: j.address, seqno: 3, modelHash: p.modelHash, tokens: { prompt: 1, cached: 0, completion: 1, reasoning: 0 }, cost: 1n, cumulative: 1n, requestHash: Buffer.alloc(32), responseHash: Buffer.alloc(32) };
             const key = w.receiptKeys.secretKey;
             const tagged = await report(equivocationBody(signReceipt(base, key, { tag: Tags.voucher }), signReceipt({ ...base, cost: 2n }, key, { tag: Tags.voucher })));
             expect(tagged.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.wrongTag });
@@ -122,10 +120,10 @@ describe('Slashing', () => {
 
     describe('wrong model', () => {
         it('slashes a receipt signed by the current key for a model other than the registered one', async () => {
-            const bad = j.receipt({ seqno: 1, modelHash: uint256ToBuffer(hashOf('some other model')) });
+            const bad = j.receipt({ seqno: 1, modelHash: hashOf('some other model') });
             const stake = (await w.worker.getState()).stake;
             const entry = await report(wrongModelBody(bad));
-            await expectSlashed(entry, stake, asUint(bad.cell.hash()));
+            await expectSlashed(entry, stake, bad.cell.hash());
             const again = await report(wrongModelBody(bad));
             expect(again.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.evidenceUsed });
         });
@@ -137,7 +135,7 @@ describe('Slashing', () => {
 
         it("should reject a wrong-model receipt not signed by this worker's key", async () => {
             const w2 = await p.registerWorker(await p.wallet('third owner'));
-            const bad = j.receipt({ seqno: 1, modelHash: uint256ToBuffer(hashOf('other')) }, w2.receiptKeys.secretKey);
+            const bad = j.receipt({ seqno: 1, modelHash: hashOf('other') }, w2.receiptKeys.secretKey);
             const e = await report(wrongModelBody(bad));
             expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.badSignature });
         });
@@ -148,7 +146,7 @@ describe('Slashing', () => {
             const stake0 = (await w.worker.getState()).stake;
             const govAmount = toNano('1');
             const g = await p.run(() =>
-                p.root.sendGovernance(p.governance.getSender(), { kind: 'slashWorker', owner: w.owner.address, index: w.index, amount: govAmount, bps: 0, reason: 1n }, toNano('0.2')),
+                p.root.sendGovernance(p.governance.getSender(), { kind: 'slashWorker', owner: w.owner.address, index: w.index, amount: govAmount, bps: 0, reason: uint256ToBuffer(1n) }, toNano('0.2')),
             );
             expect(g.result.transactions).toHaveTransaction({ to: w.worker.address, op: Op.govSlash, success: true });
             const stake1 = (await w.worker.getState()).stake;

@@ -11,7 +11,7 @@
  */
 import { Address, Cell, Dictionary, toNano } from '@ton/core';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
-import { Prices, uint256ToBuffer } from '../common';
+import { Prices } from '../common';
 import { Job, JobIdentity } from '../Job';
 import {
     chainHead,
@@ -88,12 +88,12 @@ export class OpenedJob {
             globalId: this.globalId,
             job: this.address,
             seqno: opts.seqno ?? this.receipts.length + 1,
-            modelHash: opts.modelHash ?? uint256ToBuffer(this.p.modelHash),
+            modelHash: opts.modelHash ?? this.p.modelHash,
             tokens,
             cost,
             cumulative: this.cumulative + cost,
-            requestHash: uint256ToBuffer(hashOf(`request ${this.receipts.length + 1}`)),
-            responseHash: uint256ToBuffer(hashOf(`response ${this.receipts.length + 1}`)),
+            requestHash: hashOf(`request ${this.receipts.length + 1}`),
+            responseHash: hashOf(`response ${this.receipts.length + 1}`),
         };
         const signed = signReceipt(receipt, opts.secretKey ?? this.worker.receiptKeys.secretKey);
         this.receipts.push(signed);
@@ -108,12 +108,12 @@ export class OpenedJob {
         const receipt: Receipt = {
             globalId: this.globalId,
             job: this.address,
-            modelHash: uint256ToBuffer(this.p.modelHash),
+            modelHash: this.p.modelHash,
             tokens: { prompt: 100, cached: 0, completion: 50, reasoning: 0 },
             cost: 1000n,
             cumulative: 1000n,
-            requestHash: uint256ToBuffer(hashOf(`request ${fields.seqno}`)),
-            responseHash: uint256ToBuffer(hashOf(`response ${fields.seqno}`)),
+            requestHash: hashOf(`request ${fields.seqno}`),
+            responseHash: hashOf(`response ${fields.seqno}`),
             ...fields,
         };
         return signReceipt(receipt, secretKey ?? this.worker.receiptKeys.secretKey);

@@ -1,7 +1,7 @@
 /** Deterministic key material for tests and the demo: Ed25519 receipt/voucher keys, X25519 encryption keys. */
 import { Ed25519KeyPair, ed25519FromSeed } from '../../actors/crypto/keys';
 import { createHash, createPrivateKey, createPublicKey } from 'crypto';
-import { bufferToUint256 } from '../common';
+import { Bytes32 } from '../common';
 
 export interface X25519KeyPair {
     publicKey: Buffer;
@@ -28,11 +28,7 @@ export function x25519FromLabel(label: string): X25519KeyPair {
     return { publicKey: Buffer.from(spki.subarray(spki.length - 32)), secretKey };
 }
 
-export function publicKeyUint(k: Buffer | Uint8Array): bigint {
-    return bufferToUint256(k);
-}
-
 /** A 256-bit hash of a label (image and model hashes in tests). */
-export function hashOf(label: string): bigint {
-    return bufferToUint256(createHash('sha256').update(label).digest());
+export function hashOf(label: string): Bytes32 {
+    return createHash('sha256').update(label).digest();
 }
