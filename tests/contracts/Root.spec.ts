@@ -314,7 +314,7 @@ describe('Root registry', () => {
             const profile = await worker.getProfile();
             expect(profile).toEqual({ ...registration.attestation, prices: registration.prices, endpoint: registration.endpoint });
             const keys = await worker.getKeys();
-            expect(keys).toEqual({ receiptKey: registration.receiptKey, encryptionKey: registration.encryptionKey, previousReceiptKey: 0n, rotatedAt: 0 });
+            expect(keys).toEqual({ receiptKey: registration.receiptKey, encryptionKey: registration.encryptionKey, previousReceiptKey: Buffer.alloc(32), rotatedAt: 0 });
             const rep = await worker.getReputation();
             expect(rep).toEqual({ registeredAt: p.blockchain.now, jobs: 0, volume: 0n, tokens: 0n, slashes: 0, slashed: 0n });
             expect((await worker.getSettings()).params).toEqual(DEFAULT_PARAMS);

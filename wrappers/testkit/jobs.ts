@@ -3,7 +3,7 @@
  * serve requests (worker-signed receipts, chained), and sign the client's cumulative vouchers.
  *
  *     const p = await deployProtocol({ workers: 1 });
- *     const j = await openJob(p, { deposit: toNano('5') });
+ *     const j = await openJob(p, { value: toNano('5') }); // deposit + reserve
  *     const r = j.serve({ prompt: 1000, cached: 0, completion: 500, reasoning: 0 });
  *     await p.run(() => j.job.sendExtClaim(j.voucher()));
  *
