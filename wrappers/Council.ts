@@ -1,5 +1,5 @@
 /**
- * DAO council (contracts/council.fc, protocol.tlb "DAO council (issue 4)"): codecs for its storage, its
+ * DAO council (contracts/council.fc, protocol.tlb, DAO council section): codecs for its storage, its
  * actions and its messages, a readable action decoder for voters, and a sandbox/Blueprint wrapper.
  * Root actions are encoded with rootGovernanceBody() and read back with parseRootGovernanceBody() (wrappers/Root.ts).
  */

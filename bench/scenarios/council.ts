@@ -128,7 +128,7 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
 }
 
 export const councilScenario: Scenario = {
-    title: 'DAO council and proposals (issue 4)',
+    title: 'DAO council and proposals',
     run: async () => (await measureCouncil()).rows,
 };
 

@@ -1,5 +1,5 @@
 /**
- * Gas of every root-registry and worker-account operation (issue 2), each as a whole transaction chain.
+ * Gas of every root-registry and worker-account operation, each as a whole transaction chain.
  * The budgets are the limits tests/contracts/GasBudgets.spec.ts enforces; contracts/gas.fc holds the
  * per-handler constants the contracts use for their own fee checks.
  */

@@ -14,7 +14,7 @@ export interface GasRow extends ChainCost {
     operation: string;
     /** Upper bound for `gas`; a measurement above it fails the budget test. */
     gasBudget: number;
-    /** Optional upper bound for `fees` in nanoton (targets from the issues). */
+    /** Optional upper bound for `fees` in nanoton (the protocol's fee targets). */
     feeBudget?: bigint;
     /** Free text shown in the table (what the chain contains). */
     note?: string;

@@ -1,5 +1,5 @@
 /**
- * DAO council actions (issue 4): every root governance operation through a proposal, the council's own
+ * DAO council actions: every root governance operation through a proposal, the council's own
  * changes (members, weights, threshold, periods, guardian, epoch), and validation of malformed actions.
  */
 import { Address, beginCell, Cell, Dictionary, toNano } from '@ton/core';

@@ -1,5 +1,5 @@
 /**
- * DAO council bounce paths (issue 4): every outgoing message that can bounce, what happens to the state and
+ * DAO council bounce paths: every outgoing message that can bounce, what happens to the state and
  * the value, and the replies that are non-bounceable on purpose.
  *
  * council -> root action       bounceable; a refusal leaves the proposal executed and the value in the council

@@ -1,5 +1,5 @@
 /**
- * DAO council gas budgets (issue 4): every row of bench/scenarios/council.ts under its budget, and each
+ * DAO council gas budgets: every row of bench/scenarios/council.ts under its budget, and each
  * contract's own transaction under the constant contracts/gas.fc states for it; storage and message size
  * bounds behind the fee formulas of contracts/council-common.fc.
  */
