@@ -45,8 +45,8 @@ describe('Slashing', () => {
         expect(rep.slashes).toBe(1);
         expect(rep.slashed).toBe(slash);
         // The treasury gets exactly slash - reward; the reporter the reward plus what is left of its value.
-        expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit)!)).toBe(slash - reward);
-        const paid = inValue(txTo(txs, reporter.address)!);
+        expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit, 'internal'))).toBe(slash - reward);
+        const paid = inValue(txTo(txs, reporter.address, undefined, 'internal'));
         expect(paid).toBeGreaterThan(reward);
         expect(paid).toBeLessThan(reward + REPORT_VALUE);
         expect(await w.worker.getIsEvidenceUsed(evidenceId)).toBe(true);
@@ -62,7 +62,7 @@ describe('Slashing', () => {
             await expectSlashed(entry, stake, equivocationEvidenceId(j.address, 3));
             // A slashed worker accepts no new jobs: the next job is refused and refunded.
             const next = await openJob(p, { allowRefusal: true });
-            const refusal = txTo(next.opened.result.transactions, next.address, Op.jobRefused)!;
+            const refusal = txTo(next.opened.result.transactions, next.address, Op.jobRefused, 'internal');
             expect(refusal.inMessage!.body.beginParse().skip(96).loadUint(32)).toBe(Errors.workerNotActive);
             // ...but its running job still pays it.
             j.serve({ prompt: 300_000, cached: 0, completion: 100_000, reasoning: 0 });

@@ -6,11 +6,14 @@
 import { Address, Transaction } from '@ton/core';
 import { SendMessageResult } from '@ton/sandbox';
 
+/** Which inbound messages `txTo` considers: any (internal or external-in), or internal only (skips a wallet's own send). */
+export type InboundKind = 'any' | 'internal';
+
 /** The first transaction of `txs` whose inbound message went to `to` (and, if given, opened with `op`), or undefined. */
-export function findTxTo(txs: readonly Transaction[], to: Address, op?: number): Transaction | undefined {
+export function findTxTo(txs: readonly Transaction[], to: Address, op?: number, kind: InboundKind = 'any'): Transaction | undefined {
     return txs.find((t) => {
         const info = t.inMessage?.info;
-        if (!info || info.type === 'external-out' || !info.dest.equals(to)) return false;
+        if (!info || info.type === 'external-out' || (kind === 'internal' && info.type !== 'internal') || !info.dest.equals(to)) return false;
         if (op === undefined) return true;
         const s = t.inMessage!.body.beginParse();
         return s.remainingBits >= 32 && s.preloadUint(32) === op;
@@ -18,8 +21,8 @@ export function findTxTo(txs: readonly Transaction[], to: Address, op?: number):
 }
 
 /** Like `findTxTo`, but throws when there is no such transaction. */
-export function txTo(txs: readonly Transaction[], to: Address, op?: number): Transaction {
-    const tx = findTxTo(txs, to, op);
+export function txTo(txs: readonly Transaction[], to: Address, op?: number, kind: InboundKind = 'any'): Transaction {
+    const tx = findTxTo(txs, to, op, kind);
     if (!tx) throw new Error(`no transaction to ${to}${op === undefined ? '' : ` with op 0x${op.toString(16)}`}`);
     return tx;
 }
