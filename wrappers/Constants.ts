@@ -43,7 +43,7 @@ export abstract class Op {
     static readonly extClaim = 0xe1b31710;
     static readonly jobPayout = 0x43bbc7ce;
     static readonly jobReport = 0x2dda3500;
-    // ---- DAO council and proposals (issue 4) ----
+    // ---- DAO council and proposals ----
     static readonly createProposal = 0x60c216c9;
     static readonly vetoProposal = 0x8cbc0d93;
     static readonly acceptRoot = 0x03208de7;
@@ -170,7 +170,7 @@ export abstract class Errors {
     static readonly modelMatches = 184;
     /** the two receipts are not signed by the same key */
     static readonly evidenceKeyMismatch = 185;
-    // 200..239 DAO council and proposals (issue 4)
+    // 200..239 DAO council and proposals
     /** sender is not a council member (or not in the proposal snapshot) */
     static readonly notMember = 200;
     /** sender is not the proposal contract of that id */

@@ -1,5 +1,5 @@
 /**
- * DAO council (contracts/council.fc, protocol.tlb "DAO council (issue 4)"): codecs for its storage, its
+ * DAO council (contracts/council.fc, protocol.tlb, DAO council section): codecs for its storage, its
  * actions and its messages, a readable action decoder for voters, and a sandbox/Blueprint wrapper.
  * Root actions are encoded with rootGovernanceBody() and read back with parseRootGovernanceBody() (wrappers/Root.ts).
  */
@@ -119,7 +119,7 @@ export function parseCouncilAction(c: Cell): CouncilAction {
     return a;
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16).padStart(64, '0');
+const hex = (v: bigint | Uint8Array) => '0x' + (typeof v === 'bigint' ? v.toString(16).padStart(64, '0') : Buffer.from(v).toString('hex'));
 const seconds = (s: number) => (s % 86400 === 0 ? `${s / 86400} d` : s % 3600 === 0 ? `${s / 3600} h` : `${s} s`);
 
 /** One line a voter can read, e.g. `root: add image 0x…, superseding 0x… after a grace of 7 d (0.05 TON)`. */

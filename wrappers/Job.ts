@@ -16,8 +16,8 @@ import {
     TupleBuilder,
 } from '@ton/core';
 import { JobState, Op } from './Constants';
-import { commentBody, loadPrices, Prices, pricesCell } from './common';
-import { claimBody, extClaimBody, SignedVoucher } from './payloads';
+import { Bytes32, commentBody, loadBytes32, loadPrices, Prices, pricesCell, readBytes32, storeBytes32, uint256ToBuffer } from './common';
+import { claimBody, extClaimBody, SignedCell } from './payloads';
 
 /** Identity of a job: everything its address is derived from (besides the code). */
 export interface JobIdentity {
@@ -79,7 +79,7 @@ export function finalizeJobBody(queryId: bigint = 0n): Cell {
 
 /** The worker account's answers (built here for tests that stand in for a worker account). */
 export interface JobAcceptance {
-    receiptKey: bigint;
+    receiptKey: Bytes32;
     paramsVersion: number;
     feeBps: number;
     prices: Prices;
@@ -90,7 +90,7 @@ export function jobAcceptedBody(a: JobAcceptance, queryId: bigint = 0n): Cell {
     return beginCell()
         .storeUint(Op.jobAccepted, 32)
         .storeUint(queryId, 64)
-        .storeUint(a.receiptKey, 256)
+        .store(storeBytes32(a.receiptKey, 'receiptKey'))
         .storeUint(a.paramsVersion, 32)
         .storeUint(a.feeBps, 16)
         .storeRef(pricesCell(a.prices))
@@ -177,14 +177,15 @@ export function parseJobReportBody(c: Cell): JobReport {
 
 /** protocol.tlb JobTerms. */
 export interface JobTerms {
-    clientKey: bigint;
+    /** The client's Ed25519 voucher key. */
+    clientKey: Bytes32;
     root: Address;
     client: Address;
     jobId: bigint;
     challenge: number;
     feeBps: number;
     maxPrices: Prices;
-    acceptance: { receiptKey: bigint; paramsVersion: number; workerPrices: Prices } | null;
+    acceptance: { receiptKey: Bytes32; paramsVersion: number; workerPrices: Prices } | null;
 }
 
 /** protocol.tlb JobStorage (after open_job). */
@@ -200,7 +201,7 @@ export interface JobStorage {
 }
 
 function loadTerms(s: Slice): JobTerms {
-    const clientKey = s.loadUintBig(256);
+    const clientKey = loadBytes32(s);
     const root = s.loadAddress();
     const client = s.loadAddress();
     const jobId = s.loadUintBig(64);
@@ -211,7 +212,7 @@ function loadTerms(s: Slice): JobTerms {
     let acceptance: JobTerms['acceptance'] = null;
     if (acc) {
         const a = acc.beginParse();
-        acceptance = { receiptKey: a.loadUintBig(256), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
+        acceptance = { receiptKey: loadBytes32(a), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
     }
     return { clientKey, root, client, jobId, challenge, feeBps, maxPrices, acceptance };
 }
@@ -256,9 +257,6 @@ export interface JobData {
     worker: Address;
 }
 
-function bigintTo32(v: bigint): Buffer {
-    return Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
-}
 
 export class Job implements Contract {
     constructor(
@@ -282,12 +280,12 @@ export class Job implements Contract {
     }
 
     /** Internal claim from any wallet; what is left of `value` after the gas rides along with the payout. */
-    async sendClaim(provider: ContractProvider, via: Sender, value: bigint, signed: SignedVoucher | { cell: Cell; signature: Buffer }, queryId = 0n): Promise<void> {
+    async sendClaim(provider: ContractProvider, via: Sender, value: bigint, signed: SignedCell, queryId = 0n): Promise<void> {
         await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: claimBody(signed, queryId) });
     }
 
     /** External claim: no wallet needed; the job pays the gas out of the payout. */
-    async sendExtClaim(provider: ContractProvider, signed: SignedVoucher | { cell: Cell; signature: Buffer }): Promise<void> {
+    async sendExtClaim(provider: ContractProvider, signed: SignedCell): Promise<void> {
         await provider.external(extClaimBody(signed));
     }
 
@@ -321,7 +319,7 @@ export class Job implements Contract {
             remaining: s.readBigNumber(),
             feesOwed: s.readBigNumber(),
             tokens: s.readBigNumber(),
-            head: bigintTo32(s.readBigNumber()),
+            head: uint256ToBuffer(s.readBigNumber()),
             deadline: s.readNumber(),
             worker: s.readAddress(),
         };
@@ -329,7 +327,7 @@ export class Job implements Contract {
 
     async getTerms(provider: ContractProvider): Promise<JobTerms> {
         const s = (await provider.get('get_job_terms', [])).stack;
-        const clientKey = s.readBigNumber();
+        const clientKey = readBytes32(s);
         const root = s.readAddress();
         const client = s.readAddress();
         const jobId = s.readBigNumber();
@@ -340,7 +338,7 @@ export class Job implements Contract {
         let acceptance: JobTerms['acceptance'] = null;
         if (acc) {
             const a = acc.beginParse();
-            acceptance = { receiptKey: a.loadUintBig(256), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
+            acceptance = { receiptKey: loadBytes32(a), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
         }
         return { clientKey, root, client, jobId, challenge, feeBps, maxPrices, acceptance };
     }
@@ -365,10 +363,10 @@ export class Job implements Contract {
         return { maxPrices, workerPrices: w ? loadPrices(w.beginParse()) : null };
     }
 
-    /** The client's voucher key and the worker's receipt key (0 before acceptance), as uint256. */
-    async getKeys(provider: ContractProvider): Promise<{ clientKey: bigint; receiptKey: bigint }> {
+    /** The client's voucher key and the worker's receipt key (32 zero bytes before acceptance). */
+    async getKeys(provider: ContractProvider): Promise<{ clientKey: Bytes32; receiptKey: Bytes32 }> {
         const s = (await provider.get('get_keys', [])).stack;
-        return { clientKey: s.readBigNumber(), receiptKey: s.readBigNumber() };
+        return { clientKey: readBytes32(s), receiptKey: readBytes32(s) };
     }
 
     async getChallengeDeadline(provider: ContractProvider): Promise<number> {

@@ -1,5 +1,5 @@
 /**
- * One DAO proposal (contracts/proposal.fc, protocol.tlb "DAO council (issue 4)"): its address, its messages
+ * One DAO proposal (contracts/proposal.fc, protocol.tlb, DAO council section): its address, its messages
  * (also as the text comments a plain wallet sends) and every get-method a voter needs, decoded.
  */
 import {
