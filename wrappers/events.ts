@@ -4,6 +4,7 @@
  */
 import { Address, beginCell, Cell } from '@ton/core';
 import { Events } from './Constants';
+import { Bytes32, loadBytes32, storeBytes32 } from './common';
 
 // worker_registered#1b313ff4 worker:MsgAddressInt index:uint32 receipt_key:uint256 = RootEvent;
 // worker_updated#25dedd82 worker:MsgAddressInt index:uint32 receipt_key:uint256 = RootEvent;
@@ -11,7 +12,7 @@ export interface WorkerEvent {
     kind: 'workerRegistered' | 'workerUpdated';
     worker: Address;
     index: number;
-    receiptKey: bigint;
+    receiptKey: Bytes32;
 }
 
 export type RootEvent = WorkerEvent;
@@ -21,7 +22,7 @@ export function rootEventCell(e: RootEvent): Cell {
         .storeUint(e.kind === 'workerRegistered' ? Events.workerRegistered : Events.workerUpdated, 32)
         .storeAddress(e.worker)
         .storeUint(e.index, 32)
-        .storeUint(e.receiptKey, 256)
+        .store(storeBytes32(e.receiptKey, 'receiptKey'))
         .endCell();
 }
 
@@ -34,7 +35,7 @@ export function parseRootEvent(body: Cell): RootEvent | null {
         if (!kind) return null;
         const worker = s.loadAddress();
         const index = s.loadUint(32);
-        const receiptKey = s.loadUintBig(256);
+        const receiptKey = loadBytes32(s);
         return { kind, worker, index, receiptKey };
     } catch {
         return null;

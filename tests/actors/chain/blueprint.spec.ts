@@ -65,7 +65,7 @@ describe('Blueprint scripts against the local chain server', () => {
         const state = await worker.getState();
         expect(state.status).toBe(WorkerStatus.Active);
         expect(state.owner.equals(owner.address)).toBe(true);
-        expect((await worker.getKeys()).receiptKey).toBe(BigInt('0x' + key));
+        expect((await worker.getKeys()).receiptKey.toString('hex')).toBe(key);
     }, 200_000);
 
     it('council/vote: a member votes yes on a proposal another member made', async () => {

@@ -7,13 +7,13 @@ import { Address, beginCell, Contract, openContract, OpenedContract, toNano } fr
 import { Chain, ChainError, ChainSender, ChainWallet, Cursor, SendResult } from '../../../actors/chain';
 import { requireSuccess } from '../../../actors/chain/errors';
 import { loadCode } from '../../../wrappers/code';
-import { uint256ToBuffer } from '../../../wrappers/common';
 import { Errors, JobState, WorkerStatus } from '../../../wrappers/Constants';
 import { Job, JobIdentity } from '../../../wrappers/Job';
-import { extClaimBody, requestCost, signVoucher } from '../../../wrappers/payloads';
+import { extClaimBody, requestCost } from '../../../wrappers/payloads';
+import { signVoucher } from '../../../actors/crypto/payloads';
 import { Root, RootParams, WorkerRegistration } from '../../../wrappers/Root';
 import { Worker } from '../../../wrappers/Worker';
-import { DEFAULT_IMAGE, DEFAULT_MODEL, DEFAULT_MODEL_NAME, DEFAULT_PARAMS, DEFAULT_PRICES, ed25519FromLabel, hashOf, publicKeyUint, x25519FromLabel } from '../../../wrappers/testkit';
+import { DEFAULT_IMAGE, DEFAULT_MODEL, DEFAULT_MODEL_NAME, DEFAULT_PARAMS, DEFAULT_PRICES, ed25519FromLabel, hashOf, x25519FromLabel } from '../../../wrappers/testkit';
 
 export interface ConformanceTarget {
     chain: Chain;
@@ -99,8 +99,8 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
         it('registers a worker through the root (wallet -> root -> worker account)', async () => {
             const registration: WorkerRegistration = {
                 index: 0,
-                receiptKey: publicKeyUint(receiptKeys.publicKey),
-                encryptionKey: publicKeyUint(x25519FromLabel(`conformance ${label}`).publicKey),
+                receiptKey: receiptKeys.publicKey,
+                encryptionKey: x25519FromLabel(`conformance ${label}`).publicKey,
                 payoutThreshold: 0n,
                 attestation: { imageHash: DEFAULT_IMAGE, modelHash: DEFAULT_MODEL, quoteHash: hashOf(`quote ${label}`) },
                 prices: DEFAULT_PRICES,
@@ -132,7 +132,7 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
             // Large enough that the protocol fee sent to the root at settlement pays the root's gas (a fee below
             // ~0.0025 TON runs the root's treasury_deposit out of gas: reported as a contract finding).
             const amount = requestCost({ prompt: 1_000_000, cached: 0, completion: 1_000_000, reasoning: 0 }, DEFAULT_PRICES);
-            const voucher = signVoucher({ globalId, job: job.address, amount, tokens: 2_000_000n, head: uint256ToBuffer(hashOf('head')), final: false }, clientKeys.secretKey);
+            const voucher = signVoucher({ globalId, job: job.address, amount, tokens: 2_000_000n, head: hashOf('head'), final: false }, clientKeys.secretKey);
             const sent = await chain.sendExternal(job.address, extClaimBody(voucher));
             const trace = requireSuccess(await chain.waitForTrace(job.address, sent));
             expect(trace.transactions[0].inMessage?.kind).toBe('external-in');
@@ -157,12 +157,12 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
             expect((await root.getChildCodes()).workerCode.hash().equals(workerCode.hash())).toBe(true);
             expect(await root.getBalance()).toBeGreaterThan(0n);
 
-            expect((await worker.getKeys()).receiptKey).toBe(publicKeyUint(receiptKeys.publicKey));
+            expect((await worker.getKeys()).receiptKey.equals(Buffer.from(receiptKeys.publicKey))).toBe(true);
             expect((await worker.getProfile()).endpoint).toBe('https://worker.example:8443/0');
             expect((await worker.getEarnings()).payoutThreshold).toBe(0n);
             expect((await worker.getReputation())).toBeDefined();
             expect((await worker.getSettings()).params.minStake).toBe(params.minStake);
-            expect(await worker.getIsEvidenceUsed(123n)).toBe(false);
+            expect(await worker.getIsEvidenceUsed(hashOf('no such evidence'))).toBe(false);
             expect(await worker.getBalance()).toBeGreaterThan(0n);
 
             const data = await job.getJobData();
@@ -171,7 +171,7 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
             expect(await job.getDeposit()).toBeGreaterThan(0n);
             expect(await job.getRemaining()).toBe((await job.getDeposit()) - (await job.getPaid()));
             expect((await job.getPrices()).maxPrices).toEqual(DEFAULT_PRICES);
-            expect((await job.getKeys()).clientKey).toBe(publicKeyUint(clientKeys.publicKey));
+            expect(Buffer.from((await job.getKeys()).clientKey).equals(Buffer.from(clientKeys.publicKey))).toBe(true);
             expect(await job.getChallengeDeadline()).toBe(0);
             expect(await job.getReserve()).toBeGreaterThan(0n);
         });

@@ -110,4 +110,4 @@ export function friendly(a: Address, bounceable = true): string {
     return a.toString({ testOnly: true, bounceable });
 }
 
-const hex = (v: bigint) => v.toString(16).padStart(64, '0');
+const hex = (v: Uint8Array) => Buffer.from(v).toString('hex');

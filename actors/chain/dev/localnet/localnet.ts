@@ -6,7 +6,7 @@ import { fromNano, toNano } from '@ton/core';
 import { Blockchain } from '@ton/sandbox';
 import { existsSync, readdirSync } from 'fs';
 import path from 'path';
-import { buildAllContracts } from '../../../../wrappers/code';
+import { buildAllContracts } from '../../../../scripts/tools/buildContracts';
 import { FundedWallet, LocalChain } from '../localChain';
 import { createGenesis, friendly, ProtocolAddresses } from './genesis';
 import { LocalnetInfo, LocalnetServer } from './server';
