@@ -107,6 +107,12 @@ export abstract class Errors {
     static readonly zeroHash = 133;
     /** child code not set */
     static readonly codeMissing = 134;
+    /** a Prices cell is not exactly four Coins (extra bits or refs) */
+    static readonly badPrices = 135;
+    /** an Attestation cell is not exactly 768 bits without refs */
+    static readonly badAttestation = 136;
+    /** a Params cell has extra bits or refs */
+    static readonly badParams = 137;
     // 140..159 worker
     /** worker is not active */
     static readonly workerNotActive = 140;
