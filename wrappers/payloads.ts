@@ -227,12 +227,12 @@ export function chainHeadOf(receipts: Cell[], from: Buffer = ZERO_HEAD): Buffer 
 
 // ---------------------------------------------------------------------------------------------- message bodies
 
-// claim#_ query_id:uint64 signature:bits512 voucher:^Voucher = JobMsg;
+// claim#1a9e0ed9 query_id:uint64 signature:bits512 voucher:^Voucher = JobMsg;
 export function claimBody(signed: { cell: Cell; signature: Buffer }, queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.claim, 32).storeUint(queryId, 64).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
 }
 
-// ext_claim#_ signature:bits512 voucher:^Voucher = JobExternal;
+// ext_claim#61b31710 signature:bits512 voucher:^Voucher = JobExternal;
 export function extClaimBody(signed: { cell: Cell; signature: Buffer }): Cell {
     return beginCell().storeUint(Op.extClaim, 32).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
 }
@@ -250,7 +250,7 @@ export function parseClaimBody(c: Cell): { external: boolean; queryId: bigint; s
     return { external, queryId, signature, voucher: parseVoucherCell(cell), cell };
 }
 
-// report_equivocation#_ query_id:uint64 a:^SignedReceipt b:^SignedReceipt = WorkerMsg;
+// report_equivocation#7f3a372d query_id:uint64 a:^SignedReceipt b:^SignedReceipt = WorkerMsg;
 export function equivocationBody(a: { cell: Cell; signature: Buffer }, b: { cell: Cell; signature: Buffer }, queryId: bigint = 0n): Cell {
     return beginCell()
         .storeUint(Op.reportEquivocation, 32)
@@ -260,7 +260,7 @@ export function equivocationBody(a: { cell: Cell; signature: Buffer }, b: { cell
         .endCell();
 }
 
-// report_wrong_model#_ query_id:uint64 evidence:^SignedReceipt = WorkerMsg;
+// report_wrong_model#325d96f3 query_id:uint64 evidence:^SignedReceipt = WorkerMsg;
 export function wrongModelBody(evidence: { cell: Cell; signature: Buffer }, queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.reportWrongModel, 32).storeUint(queryId, 64).storeRef(buildSignedReceiptCell(evidence)).endCell();
 }
