@@ -284,7 +284,7 @@ export interface CouncilData {
     guardianSunset: number;
 }
 
-// create_proposal#_ query_id:uint64 actions:CouncilActions description:^Text = CouncilMsg;
+// create_proposal#60c216c9 query_id:uint64 actions:CouncilActions description:^Text = CouncilMsg;
 export function createProposalBody(actions: CouncilAction[] | Cell[] | Dictionary<number, Cell>, description: string | Cell, queryId = 0n): Cell {
     const dict = actions instanceof Dictionary ? actions : actionsDict(actions);
     return beginCell()
@@ -295,17 +295,17 @@ export function createProposalBody(actions: CouncilAction[] | Cell[] | Dictionar
         .endCell();
 }
 
-// veto_proposal#_ query_id:uint64 id:uint32 = CouncilMsg;
+// veto_proposal#0cbc0d93 query_id:uint64 id:uint32 = CouncilMsg;
 export function vetoProposalBody(id: number, queryId = 0n): Cell {
     return beginCell().storeUint(Op.vetoProposal, 32).storeUint(queryId, 64).storeUint(id, 32).endCell();
 }
 
-// accept_root#_ query_id:uint64 = CouncilMsg;
+// accept_root#03208de7 query_id:uint64 = CouncilMsg;
 export function acceptRootBody(queryId = 0n): Cell {
     return beginCell().storeUint(Op.acceptRoot, 32).storeUint(queryId, 64).endCell();
 }
 
-// proposal_approved#_ query_id:uint64 id:uint32 epoch:uint32 executor:MsgAddressInt actions:CouncilActions = CouncilMsg;
+// proposal_approved#6adec9a1 query_id:uint64 id:uint32 epoch:uint32 executor:MsgAddressInt actions:CouncilActions = CouncilMsg;
 export function proposalApprovedBody(id: number, epoch: number, executor: Address, actions: CouncilAction[] | Cell[], queryId = 0n): Cell {
     return beginCell()
         .storeUint(Op.proposalApproved, 32)

@@ -54,7 +54,7 @@ export interface OpenJobParams {
     queryId?: bigint;
 }
 
-// open_job#_ query_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = JobMsg;
+// open_job#0649f15c query_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = JobMsg;
 export function openJobBody(p: OpenJobParams): Cell {
     if (p.clientKey.length !== 32) throw new RangeError('clientKey must be 32 bytes');
     return beginCell()
@@ -66,7 +66,7 @@ export function openJobBody(p: OpenJobParams): Cell {
         .endCell();
 }
 
-// top_up#_ query_id:uint64 = JobMsg;   close_job#_ query_id:uint64 = JobMsg;   finalize_job#_ query_id:uint64 = JobMsg;
+// top_up#74ae1a26 query_id:uint64 = JobMsg;   close_job#409a4fc0 query_id:uint64 = JobMsg;   finalize_job#4da992b6 query_id:uint64 = JobMsg;
 export function topUpBody(queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.topUp, 32).storeUint(queryId, 64).endCell();
 }
@@ -85,7 +85,7 @@ export interface JobAcceptance {
     prices: Prices;
 }
 
-// job_accepted#_ query_id:uint64 receipt_key:uint256 params_version:uint32 fee_bps:uint16 prices:^Prices = JobMsg;
+// job_accepted#1caf1100 query_id:uint64 receipt_key:uint256 params_version:uint32 fee_bps:uint16 prices:^Prices = JobMsg;
 export function jobAcceptedBody(a: JobAcceptance, queryId: bigint = 0n): Cell {
     return beginCell()
         .storeUint(Op.jobAccepted, 32)
@@ -97,7 +97,7 @@ export function jobAcceptedBody(a: JobAcceptance, queryId: bigint = 0n): Cell {
         .endCell();
 }
 
-// job_refused#_ query_id:uint64 reason:uint32 = JobMsg;
+// job_refused#427370f6 query_id:uint64 reason:uint32 = JobMsg;
 export function jobRefusedBody(reason: number, queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.jobRefused, 32).storeUint(queryId, 64).storeUint(reason, 32).endCell();
 }
@@ -111,7 +111,7 @@ export interface JobOffer {
     maxPrices: Prices;
 }
 
-// job_offer#_ query_id:uint64 client:MsgAddressInt job_id:uint64 challenge:uint32 max_prices:^Prices = WorkerMsg;
+// job_offer#0ca48230 query_id:uint64 client:MsgAddressInt job_id:uint64 challenge:uint32 max_prices:^Prices = WorkerMsg;
 export function jobOfferBody(o: JobOffer): Cell {
     return beginCell()
         .storeUint(Op.jobOffer, 32)
@@ -137,7 +137,7 @@ export interface JobPayout {
     tokens: bigint;
 }
 
-// job_payout#_ gross:Coins tokens:uint64 = WorkerMsg;
+// job_payout#43bbc7ce gross:Coins tokens:uint64 = WorkerMsg;
 export function jobPayoutBody(p: JobPayout): Cell {
     return beginCell().storeUint(Op.jobPayout, 32).storeCoins(p.gross).storeUint(p.tokens, 64).endCell();
 }
@@ -157,7 +157,7 @@ export interface JobReport {
     jobId: bigint;
 }
 
-// job_report#_ paid:Coins fees:Coins tokens:uint64 client:MsgAddressInt job_id:uint64 = WorkerMsg;
+// job_report#2dda3500 paid:Coins fees:Coins tokens:uint64 client:MsgAddressInt job_id:uint64 = WorkerMsg;
 export function jobReportBody(r: JobReport): Cell {
     return beginCell()
         .storeUint(Op.jobReport, 32)

@@ -45,7 +45,7 @@ export function proposalAddress(council: Address, id: number, proposalCode: Cell
     return contractAddress(0, { code: proposalCode, data: proposalInitData(council, id) });
 }
 
-// vote#_ query_id:uint64 yes:Bool = ProposalMsg;
+// vote#46153def query_id:uint64 yes:Bool = ProposalMsg;
 export function voteBody(yes: boolean, queryId = 0n): Cell {
     return beginCell().storeUint(Op.vote, 32).storeUint(queryId, 64).storeBit(yes).endCell();
 }

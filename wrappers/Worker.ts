@@ -31,12 +31,12 @@ export const WorkerComments = {
     collect: 'collect',
 } as const;
 
-// set_payout_threshold#_ query_id:uint64 payout_threshold:Coins = WorkerMsg;
+// set_payout_threshold#393884c1 query_id:uint64 payout_threshold:Coins = WorkerMsg;
 export function setPayoutThresholdBody(threshold: bigint, queryId = 0n): Cell {
     return beginCell().storeUint(Op.setPayoutThreshold, 32).storeUint(queryId, 64).storeCoins(threshold).endCell();
 }
 
-// set_prices#_ query_id:uint64 prices:^Prices endpoint:(Maybe ^Text) = WorkerMsg;
+// set_prices#075f1078 query_id:uint64 prices:^Prices endpoint:(Maybe ^Text) = WorkerMsg;
 export function setPricesBody(prices: Prices, endpoint?: string, queryId = 0n): Cell {
     return beginCell()
         .storeUint(Op.setPrices, 32)

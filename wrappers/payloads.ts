@@ -217,12 +217,12 @@ export function chainHeadOf(receipts: Cell[], from: Buffer = ZERO_HEAD): Buffer 
 
 // ---------------------------------------------------------------------------------------------- message bodies
 
-// claim#_ query_id:uint64 signature:bits512 voucher:^Voucher = JobMsg;
+// claim#1a9e0ed9 query_id:uint64 signature:bits512 voucher:^Voucher = JobMsg;
 export function claimBody(signed: SignedCell, queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.claim, 32).storeUint(queryId, 64).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
 }
 
-// ext_claim#_ signature:bits512 voucher:^Voucher = JobExternal;
+// ext_claim#61b31710 signature:bits512 voucher:^Voucher = JobExternal;
 export function extClaimBody(signed: SignedCell): Cell {
     return beginCell().storeUint(Op.extClaim, 32).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
 }
@@ -246,7 +246,7 @@ export function parseClaimBody(c: Cell): ParsedClaim {
     return { external, queryId, signature, voucher: parseVoucherCell(cell), cell };
 }
 
-// report_equivocation#_ query_id:uint64 a:^SignedReceipt b:^SignedReceipt = WorkerMsg;
+// report_equivocation#7f3a372d query_id:uint64 a:^SignedReceipt b:^SignedReceipt = WorkerMsg;
 export function equivocationBody(a: SignedCell, b: SignedCell, queryId: bigint = 0n): Cell {
     return beginCell()
         .storeUint(Op.reportEquivocation, 32)
@@ -256,7 +256,7 @@ export function equivocationBody(a: SignedCell, b: SignedCell, queryId: bigint =
         .endCell();
 }
 
-// report_wrong_model#_ query_id:uint64 evidence:^SignedReceipt = WorkerMsg;
+// report_wrong_model#325d96f3 query_id:uint64 evidence:^SignedReceipt = WorkerMsg;
 export function wrongModelBody(evidence: SignedCell, queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.reportWrongModel, 32).storeUint(queryId, 64).storeRef(buildSignedReceiptCell(evidence)).endCell();
 }

@@ -12,7 +12,7 @@ import { chainCost, GasRow, Scenario } from './types';
 /** Gas budgets per operation (whole chain, sender's wallet excluded), measured by this scenario. */
 export const REGISTRY_GAS_BUDGETS = {
     registerWorker: 19_500,
-    registrationRefused: 6_000,
+    registrationRefused: 6_500, // the Attestation, Prices and Text checks run before the refusal
     updateWorker: 21_500,
     syncWorker: 16_500,
     addStake: 5_000,
