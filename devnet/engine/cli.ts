@@ -26,9 +26,10 @@ async function main(): Promise<void> {
         .option('--served-model-name <name>', 'the name accepted in `model`', 'cocoon-tiny')
         .option('--sequences <n>', 'parallel sequences', intOption(1, 64), 4)
         .option('--context-size <n>', 'tokens per sequence (max_model_len)', intOption(16, 1 << 20), 512)
-        .option('--threads <n>', 'CPU threads', intOption(1, 256), 2)
+        .option('--threads <n>', 'CPU threads (1 is fastest for this tiny model, and on a busy machine)', intOption(1, 256), 1)
+        .option('--token-delay-ms <ms>', 'sleep after each generated token (simulates a slower engine)', intOption(0, 60_000), 0)
         .parse();
-    const o = program.opts<{ host: string; port: number; model?: string; servedModelName: string; sequences: number; contextSize: number; threads: number }>();
+    const o = program.opts<{ host: string; port: number; model?: string; servedModelName: string; sequences: number; contextSize: number; threads: number; tokenDelayMs: number }>();
     const modelPath = o.model ?? writeTinyModel(join(process.cwd(), '.cache', 'engine', 'tiny.gguf'));
     const engine = await startTinyEngine({
         modelPath,
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
         sequences: o.sequences,
         contextSize: o.contextSize,
         threads: o.threads,
+        tokenDelayMs: o.tokenDelayMs,
     });
     process.stdout.write(JSON.stringify({ url: engine.url, model: o.servedModelName, modelPath, loadMs: Math.round(engine.loadMs) }) + '\n');
     const stop = (): void => {

@@ -22,6 +22,8 @@ export interface TinyEngineOptions {
     sequences?: number;
     contextSize?: number;
     threads?: number;
+    /** Sleep after each generated token: makes the tiny model as slow as a real one, so aborts land mid-answer. */
+    tokenDelayMs?: number;
 }
 
 export interface TinyEngine {
@@ -133,7 +135,7 @@ export async function startTinyEngine(opts: TinyEngineOptions): Promise<TinyEngi
     const model: LlamaModel = await llama.loadModel({ modelPath: opts.modelPath });
     const contextSize = opts.contextSize ?? 512;
     const nSeq = opts.sequences ?? 4;
-    const context: LlamaContext = await model.createContext({ contextSize, sequences: nSeq, threads: opts.threads ?? 2 });
+    const context: LlamaContext = await model.createContext({ contextSize, sequences: nSeq, threads: opts.threads ?? 1 });
     const pool = new SequencePool(Array.from({ length: nSeq }, () => context.getSequence()));
     const loadMs = performance.now() - t0;
     const eos = model.tokens.eos;
@@ -253,6 +255,7 @@ export async function startTinyEngine(opts: TinyEngineOptions): Promise<TinyEngi
                         break;
                     }
                     generated.push(token);
+                    if (opts.tokenDelayMs) await new Promise((r) => setTimeout(r, opts.tokenDelayMs));
                     const last = generated.length >= maxTokens;
                     if (stream) {
                         // Hold back a trailing partial UTF-8 sequence until its remaining bytes arrive.
