@@ -129,9 +129,9 @@ function optionalPositiveInt(body: Record<string, unknown>, key: string): number
 
 export async function startTinyEngine(opts: TinyEngineOptions): Promise<TinyEngine> {
     const t0 = performance.now();
-    const { getLlama } = await importEsm('node-llama-cpp');
+    const { getLlama, LlamaLogLevel } = await importEsm('node-llama-cpp');
     // build: 'never' makes a missing/bad prebuilt binary fail fast instead of trying a source build from the network.
-    const llama: Llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error' as never });
+    const llama: Llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
     const model: LlamaModel = await llama.loadModel({ modelPath: opts.modelPath });
     const contextSize = opts.contextSize ?? 512;
     const nSeq = opts.sequences ?? 4;
