@@ -148,6 +148,31 @@ describe('engine client against the tiny vLLM-shaped engine', () => {
         await expect(client.run(chat(false, 400, 'x'.repeat(300)))).rejects.toMatchObject({ info: { status: 400, type: 'BadRequestError', param: 'max_tokens' } });
     });
 
+    it('follows vLLM: stream_options rules (include_usage defaults to true), error shapes and statuses', async () => {
+        const post = async (path: string, body: string) => {
+            const r = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+            return { status: r.status, text: await r.text() };
+        };
+        const req = (extra: Record<string, unknown>) => JSON.stringify({ prompt: 'hello', max_tokens: 3, ...extra });
+        const finalUsage = (sse: string) => sse.split('\n\n').filter((e) => e.includes('"choices":[]')).length;
+        const noOptions = await post('/v1/completions', req({ stream: true }));
+        expect(finalUsage(noOptions.text)).toBe(0);
+        expect(noOptions.text).not.toContain('"usage"');
+        const emptyOptions = await post('/v1/completions', req({ stream: true, stream_options: {} }));
+        expect(finalUsage(emptyOptions.text)).toBe(1);
+        const optedOut = await post('/v1/completions', req({ stream: true, stream_options: { include_usage: false, continuous_usage_stats: true } }));
+        expect(optedOut.text).not.toContain('"usage"');
+        expect(optedOut.text.endsWith('data: [DONE]\n\n')).toBe(true);
+
+        expect(await post('/v1/completions', req({ stream_options: { include_usage: true } }))).toMatchObject({ status: 400, text: expect.stringContaining('"param":"stream_options"') });
+        expect(JSON.parse((await post('/v1/completions', req({ model: 'nope' }))).text)).toEqual({
+            error: { message: 'The model `nope` does not exist.', type: 'NotFoundError', param: 'model', code: 404 },
+        });
+        expect(await post('/v1/chat/completions', '{not json')).toMatchObject({ status: 400, text: expect.stringContaining('"type":"BadRequestError"') });
+        expect(await post('/v1/chat/completions', JSON.stringify({ messages: [] }))).toMatchObject({ status: 400 });
+        expect(await post('/v1/nothing', '{}')).toMatchObject({ status: 404 });
+    });
+
     it('an abort stops the generation: num_requests_running returns to 0 and the request never completes', async () => {
         const long = await collect(chat(false, 300, 'tell me about ton'));
         expect(long.done.finishReason).toBe('length'); // no EOS for this prompt: generation would run all 300 tokens
