@@ -10,3 +10,4 @@ export { withRetry, DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { HttpChain, HttpBackend } from './http/httpChain';
 export { chainSettingsFromEnv, chainSettingsSchema, createChain, NETWORK_PRESETS, type ChainSettings } from './config';
 export { W5Wallet, w5Contract } from './wallet';
+export { WorkerDiscovery, type DiscoveredWorker, type DiscoveryState, type SyncResult } from './discovery';
