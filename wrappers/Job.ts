@@ -237,6 +237,25 @@ export function feesOf(paid: bigint, feeBps: number): bigint {
     return (paid * BigInt(feeBps)) / 10_000n;
 }
 
+/**
+ * Seconds after open_job from which the client may cancel a job the worker account has not answered (state
+ * pending): contracts/job.fc `job::answer_timeout`.
+ */
+export const JOB_ANSWER_TIMEOUT = 3600;
+
+/**
+ * The tokens a settling job reports to the worker account: the voucher's count, but never more than `paid`
+ * buys at the cheapest of the agreed prices (nanoton per million tokens; a zero price counts as 1), so a client
+ * cannot inflate a worker's reputation, or push its counter to the top, for free. contracts/job.fc `reportable_tokens`.
+ */
+export function reportableTokens(paid: bigint, tokens: bigint, prices: Prices): bigint {
+    let cheapest = prices.prompt;
+    for (const v of [prices.cached, prices.completion, prices.reasoning]) if (v < cheapest) cheapest = v;
+    if (cheapest < 1n) cheapest = 1n;
+    const cap = (paid * 1_000_000n) / cheapest;
+    return tokens < cap ? tokens : cap;
+}
+
 /** What one claim moves from `paid` to `newPaid`: gross, the protocol fee, and the worker's net. */
 export function claimSplit(paid: bigint, newPaid: bigint, feeBps: number): { gross: bigint; fee: bigint; net: bigint } {
     const gross = newPaid - paid;
@@ -369,6 +388,11 @@ export class Job implements Contract {
     async getKeys(provider: ContractProvider): Promise<{ clientKey: bigint; receiptKey: bigint }> {
         const s = (await provider.get('get_keys', [])).stack;
         return { clientKey: s.readBigNumber(), receiptKey: s.readBigNumber() };
+    }
+
+    /** The worker's net earnings this job holds, not yet paid out to the worker account. */
+    async getWorkerOwed(provider: ContractProvider): Promise<bigint> {
+        return (await provider.get('get_worker_owed', [])).stack.readBigNumber();
     }
 
     async getChallengeDeadline(provider: ContractProvider): Promise<number> {

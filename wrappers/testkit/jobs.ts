@@ -77,6 +77,8 @@ export class OpenedJob {
         readonly prices: Prices,
         readonly globalId: number,
         readonly opened: LedgerEntry,
+        /** The challenge period the job was opened with, seconds. */
+        readonly challenge: number = 600,
     ) {}
 
     get address(): Address {
@@ -158,14 +160,15 @@ export async function openJob(p: Protocol, o: OpenJobOptions = {}): Promise<Open
     const clientKeys = o.clientKeys ?? ed25519FromLabel(`voucher ${client.address.toRawString()}`);
     const id: JobIdentity = { root: p.root.address, client: client.address, worker: worker.worker.address, jobId: o.jobId ?? jobCounter };
     const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+    const challenge = o.challenge ?? p.params.minChallenge;
     const opened = await p.run(() =>
         job.sendOpen(client.getSender(), o.value ?? toNano('5'), {
             clientKey: clientKeys.publicKey,
-            challenge: o.challenge ?? p.params.minChallenge,
+            challenge,
             maxPrices: o.maxPrices ?? DEFAULT_PRICES,
         }),
     );
-    const j = new OpenedJob(p, job, id, client, clientKeys, worker, worker.registration.prices, sandboxGlobalId(p), opened);
+    const j = new OpenedJob(p, job, id, client, clientKeys, worker, worker.registration.prices, sandboxGlobalId(p), opened, challenge);
     if (!o.allowRefusal) {
         const state = (await p.blockchain.getContract(job.address)).accountState?.type;
         if (state !== 'active' || (await job.getState()) !== 2) throw new Error(`job ${job.address} was not accepted`);
