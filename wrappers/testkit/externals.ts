@@ -13,6 +13,21 @@ export interface ExternalLayout {
     init?: StateInit;
 }
 
+/**
+ * The body with `bits` zero bits appended (its refs kept). The sandbox re-serializes every message it is given,
+ * body inline whenever it fits the message cell, so padding is how a test makes a relay's re-wrapped layout
+ * happen: past the room left in the message cell the body must travel in a ref.
+ */
+export function paddedBody(body: Cell, bits: number): Cell {
+    return beginCell().storeSlice(body.beginParse()).storeUint(0, bits).endCell();
+}
+
+/** Bits left for an inline body in an external-in message to `dest` with no state init. */
+export function inlineBodyRoom(dest: Address): number {
+    const header = beginCell().store(storeMessage({ info: { type: 'external-in', src: null, dest, importFee: 0n }, body: Cell.EMPTY })).endCell();
+    return 1023 - header.bits.length;
+}
+
 /** The serialized external-in message to `dest` carrying `body` in the requested layout. */
 export function externalMessageCell(dest: Address, body: Cell, layout: ExternalLayout = {}): Cell {
     const message: Message = { info: { type: 'external-in', src: null, dest, importFee: 0n }, init: layout.init, body };
