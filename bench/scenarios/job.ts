@@ -110,7 +110,7 @@ export const jobScenario: Scenario = {
 
         e = await p.run(() => j.job.sendPayWorker(batching.owner.getSender(), CLAIM_VALUE));
         rows.push({ operation: 'payout on request (pay_worker)', gasBudget: JOB_GAS_BUDGETS.payWorker,
-            note: 'owner wallet → job → worker → owner wallet', ...chainCost(e.result),
+            note: 'owner wallet → job → worker account (earnings held there until its threshold)', ...chainCost(e.result),
             handlers: [{ constant: 'gas::job_pay_worker', transaction: 1 }, { constant: 'gas::job_worker_payout', transaction: 2 }] });
 
         e = await p.run(() => j.job.sendTopUp(anyone.getSender(), toNano('1')));
