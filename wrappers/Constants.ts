@@ -34,15 +34,17 @@ export abstract class Op {
     static readonly reportWrongModel = 0x325d96f3;
     static readonly openJob = 0x0649f15c;
     static readonly jobOffer = 0x0ca48230;
-    static readonly jobAccepted = 0x1caf1100;
+    static readonly jobAccepted = 0x53da1db3;
     static readonly jobRefused = 0x427370f6;
     static readonly topUp = 0x74ae1a26;
-    static readonly claim = 0x1a9e0ed9;
+    static readonly claim = 0x40dfb3b8;
     static readonly closeJob = 0x409a4fc0;
     static readonly finalizeJob = 0x4da992b6;
-    static readonly extClaim = 0x61b31710;
-    static readonly jobPayout = 0x43bbc7ce;
+    static readonly extClaim = 0x13fd9791;
+    static readonly jobPayout = 0x1e6f757c;
     static readonly jobReport = 0x2dda3500;
+    static readonly settleJob = 0x3ae91bab;
+    static readonly payWorker = 0x65993193;
     // ---- DAO council and proposals ----
     static readonly createProposal = 0x60c216c9;
     static readonly vetoProposal = 0x0cbc0d93;
@@ -163,6 +165,14 @@ export abstract class Errors {
     static readonly depositTooSmall = 173;
     /** job was already opened */
     static readonly jobAlreadyOpen = 174;
+    /** the worker's time to answer a pending job is not over */
+    static readonly answerNotDue = 175;
+    /** a countersigned settlement needs a final voucher */
+    static readonly notFinal = 176;
+    /** an external message not in the one accepted layout */
+    static readonly badLayout = 177;
+    /** the job holds no earnings for the worker */
+    static readonly nothingToPay = 178;
     // 180..199 evidence
     /** the two receipts are the same */
     static readonly evidenceIdentical = 180;
