@@ -56,7 +56,7 @@ export const registryScenario: Scenario = {
             { constant: 'gas::root_register', transaction: 1 },
             { constant: 'gas::worker_attest', transaction: 2 },
         ]);
-        const worker = p.blockchain.openContract((await import('../../wrappers/Worker')).Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract((await import('../../wrappers/Worker')).Worker.createFor(p.root.address, owner.address, 0));
 
         const refused = await p.wallet('refused owner');
         e = await p.run(() =>
