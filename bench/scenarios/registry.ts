@@ -11,7 +11,7 @@ import { chainCost, GasRow, Scenario } from './types';
 
 /** Gas budgets per operation (whole chain, sender's wallet excluded), measured by this scenario. */
 export const REGISTRY_GAS_BUDGETS = {
-    registerWorker: 19_500,
+    registerWorker: 21_000, // root + worker account deployed as the stub, the worker code installed in the same message
     registrationRefused: 6_500, // the Attestation, Prices and Text checks run before the refusal
     updateWorker: 21_500,
     syncWorker: 16_500,
@@ -25,7 +25,7 @@ export const REGISTRY_GAS_BUDGETS = {
     retireImage: 6_500,
     addModel: 6_500,
     removeModel: 5_500,
-    setParams: 6_500,
+    setParams: 7_500, // the parameter bounds checked too
     setCode: 6_500,
     proposeGovernance: 5_000,
     acceptGovernance: 4_000,

@@ -9,10 +9,14 @@ import { equivocationBody } from '../../wrappers/payloads';
 import { initJobBody, jobInitData } from '../../wrappers/Job';
 import { libraryCell, publicLibraries } from '../../wrappers/library';
 import { Librarian, libraryHashOf } from '../../wrappers/Librarian';
-import { LIBRARY_MIN_RUNWAY, LIBRARY_TARGET_RUNWAY } from '../../wrappers/Root';
+import { LIBRARY_MIN_RUNWAY, LIBRARY_TARGET_RUNWAY, PARAM_BOUNDS, paramsViolation, RootParams } from '../../wrappers/Root';
+import { readFileSync } from 'fs';
+import path from 'path';
 import { installBody } from '../../wrappers/stub';
 import { Worker, workerAddress, workerStateInit } from '../../wrappers/Worker';
 import { registrationRefusal } from '../../wrappers/testkit/replies';
+import { gasConstant } from '../../wrappers/testkit/gas';
+import { gasOf, txTo } from '../../wrappers/testkit/transactions';
 import { loadCode } from '../../wrappers/code';
 import { DEFAULT_PARAMS, DEFAULT_PRICES, deployProtocol, ed25519FromLabel, hashOf, Protocol } from '../../wrappers/testkit';
 import { codeVariant } from '../../wrappers/testkit/codes';
@@ -174,6 +178,33 @@ describe('parameter bounds', () => {
         const e = await setParams({ maxChallenge: 2 ** 32 - 1 });
         expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.badPeriod });
     });
+
+    const B = PARAM_BOUNDS;
+    it.each<[string, Partial<RootParams>, Partial<RootParams>, number]>([
+        ['min stake floor', { minStake: B.minStakeMin }, { minStake: B.minStakeMin - 1n }, Errors.paramOutOfRange],
+        ['min stake ceiling', { minStake: B.minStakeMax }, { minStake: B.minStakeMax + 1n }, Errors.paramOutOfRange],
+        ['protocol fee', { protocolFeeBps: B.protocolFeeBpsMax }, { protocolFeeBps: B.protocolFeeBpsMax + 1 }, Errors.paramOutOfRange],
+        ['slash floor', { slashBps: B.slashBpsMin }, { slashBps: B.slashBpsMin - 1 }, Errors.paramOutOfRange],
+        ['reporter share', { reporterBps: B.reporterBpsMax }, { reporterBps: B.reporterBpsMax + 1 }, Errors.paramOutOfRange],
+        ['min challenge floor', { minChallenge: B.minChallengeMin }, { minChallenge: B.minChallengeMin - 1 }, Errors.badPeriod],
+        ['max challenge ceiling', { maxChallenge: B.maxChallengeMax, unbondingPeriod: B.maxChallengeMax }, { maxChallenge: B.maxChallengeMax + 1, unbondingPeriod: B.unbondingPeriodMax }, Errors.badPeriod],
+        ['unbonding at least the max challenge', { unbondingPeriod: DEFAULT_PARAMS.maxChallenge }, { unbondingPeriod: DEFAULT_PARAMS.maxChallenge - 1 }, Errors.badPeriod],
+        ['unbonding ceiling', { unbondingPeriod: B.unbondingPeriodMax }, { unbondingPeriod: B.unbondingPeriodMax + 1 }, Errors.badPeriod],
+    ])('%s: the bound is accepted, one past it refused (and paramsViolation agrees)', async (_name, atBound, past, error) => {
+        expect(paramsViolation({ ...DEFAULT_PARAMS, ...atBound })).toBeNull();
+        expect(paramsViolation({ ...DEFAULT_PARAMS, ...past })).not.toBeNull();
+        let e = await setParams(atBound);
+        expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: true });
+        e = await setParams(past);
+        expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: error });
+    });
+
+    it('the FunC bounds are the ones wrappers/Root.ts documents', () => {
+        const cells = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'cells.fc'), 'utf8');
+        const c = (name: string) => BigInt(new RegExp(`const int params::${name} = (\\d+);`).exec(cells)![1]);
+        expect([c('min_stake_min'), c('min_stake_max'), c('fee_bps_max'), c('slash_bps_min'), c('reporter_bps_max'), c('min_challenge_min'), c('max_challenge_max'), c('unbonding_period_max')])
+            .toEqual([B.minStakeMin, B.minStakeMax, BigInt(B.protocolFeeBpsMax), BigInt(B.slashBpsMin), BigInt(B.reporterBpsMax), BigInt(B.minChallengeMin), BigInt(B.maxChallengeMax), BigInt(B.unbondingPeriodMax)]);
+    });
 });
 
 describe('job-code library funding: no escrow locked by an unpaid bill', () => {
@@ -209,6 +240,10 @@ describe('job-code library funding: no escrow locked by an unpaid bill', () => {
         const sent = toLibrarian!.inMessage!.info.type === 'internal' ? toLibrarian!.inMessage!.info.value.coins : 0n;
         const extension = BigInt(paid - f.paidUntil);
         expect(sent).toBeGreaterThanOrEqual((f.yearlyRent * extension) / 31_536_000n);
+        // Gas constants the fees are computed from (contracts/gas.fc).
+        expect(gasOf(txTo(e.result.transactions, p.root.address))).toBeLessThanOrEqual(gasConstant('gas::root_fund_library'));
+        expect(gasOf(toLibrarian!)).toBeLessThanOrEqual(gasConstant('gas::librarian'));
+        console.log(`fund_library: root ${gasOf(txTo(e.result.transactions, p.root.address))} gas, librarian ${gasOf(toLibrarian!)} gas, rent sent ${sent}`);
         e = await p.run(() => p.root.sendFundLibrary(keeper.getSender(), toNano('0.05')));
         expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.libraryFunded });
         e = await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('5'), request));

@@ -11,6 +11,8 @@ import { Librarian, LIBRARIAN_CODE, libraryHashOf } from '../../wrappers/Librari
 import { libraryCell } from '../../wrappers/library';
 import { Root } from '../../wrappers/Root';
 import { Ledger } from '../../wrappers/testkit';
+import { gasConstant } from '../../wrappers/testkit/gas';
+import { gasOf, txTo } from '../../wrappers/testkit/transactions';
 import { deployForJobs, openJob } from '../../wrappers/testkit/jobs';
 import { SandboxNetworkProvider } from '../../wrappers/testkit/networkProvider';
 import { run as deployRoot } from '../../scripts/root/deploy';
@@ -28,6 +30,8 @@ describe('job code as a public library', () => {
         expect(librarian.address.workChain).toBe(-1);
         const e = await ledger.run(() => librarian.sendDeploy(governance.getSender(), toNano('10')));
         expect(e.result.transactions).toHaveTransaction({ to: librarian.address, deploy: true, success: true, actionResultCode: 0 });
+        // Its transaction's gas, which the root adds to every rent payment (gas::librarian).
+        expect(gasOf(txTo(e.result.transactions, librarian.address))).toBeLessThanOrEqual(gasConstant('gas::librarian'));
         expect(await librarian.getLibraryHash()).toEqual(jobCode.hash());
         const account = (await blockchain.getContract(librarian.address)).account.account;
         if (account?.storage.state.type !== 'active') throw new Error('librarian not active');
