@@ -32,7 +32,7 @@ export abstract class Op {
     static readonly collectEarnings = 0x2df13031;
     static readonly reportEquivocation = 0x7f3a372d;
     static readonly reportWrongModel = 0x325d96f3;
-    static readonly openJob = 0x0649f15c;
+    static readonly openJob = 0x56c977ec;
     static readonly jobOffer = 0x0ca48230;
     static readonly jobAccepted = 0x53da1db3;
     static readonly jobRefused = 0x427370f6;
@@ -45,6 +45,10 @@ export abstract class Op {
     static readonly jobReport = 0x2dda3500;
     static readonly settleJob = 0x3ae91bab;
     static readonly payWorker = 0x65993193;
+    // ---- child addressing, job opening through the root, library funding ----
+    static readonly install = 0x7229d9e5;
+    static readonly initJob = 0x3d5c02ff;
+    static readonly fundLibrary = 0x2673c8f8;
     // ---- DAO council and proposals ----
     static readonly createProposal = 0x60c216c9;
     static readonly vetoProposal = 0x0cbc0d93;
@@ -87,7 +91,7 @@ export abstract class Errors {
     static readonly stakeTooSmall = 122;
     /** a basis-point parameter above 10000 */
     static readonly bpsOutOfRange = 123;
-    /** a period is zero */
+    /** a period is zero or outside its documented bounds */
     static readonly badPeriod = 124;
     /** minimum challenge period above the maximum */
     static readonly minAboveMax = 125;
@@ -115,6 +119,8 @@ export abstract class Errors {
     static readonly badAttestation = 136;
     /** a Params cell has extra bits or refs */
     static readonly badParams = 137;
+    /** a parameter outside its documented bounds (docs/protocol.md §5) */
+    static readonly paramOutOfRange = 138;
     // 140..159 worker
     /** worker is not active */
     static readonly workerNotActive = 140;
@@ -134,6 +140,10 @@ export abstract class Errors {
     static readonly keyNotRotated = 147;
     /** slash above the stake or basis points above 10000 */
     static readonly slashTooLarge = 148;
+    /** a key rotation would keep more retired receipt keys than the bound */
+    static readonly tooManyRetiredKeys = 155;
+    /** the worker account named in open_job is not a basechain address */
+    static readonly workerNotBasechain = 156;
     // 160..179 job
     /** signature does not verify under the expected key */
     static readonly badSignature = 160;
@@ -249,6 +259,11 @@ export abstract class Errors {
     static readonly actionValueTooSmall = 229;
     // general
     /** op not handled by this contract */
+    // 240..249 job-code library
+    /** the job-code library is paid for less than the minimum runway: no job may open */
+    static readonly libraryUnfunded = 240;
+    /** the job-code library is already paid up to the target runway */
+    static readonly libraryFunded = 241;
     static readonly unknownOp = 0xffff;
 }
 

@@ -7,7 +7,6 @@ import {
     beginCell,
     Cell,
     Contract,
-    contractAddress,
     ContractProvider,
     Sender,
     SendMode,
@@ -18,8 +17,9 @@ import {
 import { JobState, Op } from './Constants';
 import { Bytes32, commentBody, loadBytes32, loadPrices, Prices, pricesCell, readBytes32, storeBytes32, uint256ToBuffer } from './common';
 import { claimBody, extClaimBody, settleJobBody, SignedVoucher, Voucher } from './payloads';
+import { childAddress, childStateInit } from './stub';
 
-/** Identity of a job: everything its address is derived from (besides the code). */
+/** Identity of a job: everything its address is derived from (with the fixed stub code, ./stub). */
 export interface JobIdentity {
     root: Address;
     client: Address;
@@ -34,13 +34,18 @@ export function jobInitData(id: JobIdentity): Cell {
     return beginCell().storeAddress(id.root).storeAddress(id.client).storeAddress(id.worker).storeUint(id.jobId, 64).endCell();
 }
 
-export function jobStateInit(code: Cell, id: JobIdentity): StateInit {
-    return { code, data: jobInitData(id) };
+/** The state init the root deploys a job with: the fixed stub and the identity. */
+export function jobStateInit(id: JobIdentity): StateInit {
+    return childStateInit(jobInitData(id));
 }
 
-/** The job's address, as contracts/addresses.fc job_address() computes it on-chain (basechain). */
-export function jobAddress(code: Cell, id: JobIdentity): Address {
-    return contractAddress(0, jobStateInit(code, id));
+/**
+ * The job's address, as contracts/addresses.fc job_account_id() computes it on-chain (basechain). It does not
+ * depend on the job code: the root installs its current job code when it deploys the job, so every job of
+ * every code generation sits at this address and its worker account recognises it.
+ */
+export function jobAddress(id: JobIdentity): Address {
+    return childAddress(jobInitData(id));
 }
 
 /** What the client states when it opens a job. */
@@ -54,11 +59,35 @@ export interface OpenJobParams {
     queryId?: bigint;
 }
 
-// open_job#0649f15c query_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = JobMsg;
-export function openJobBody(p: OpenJobParams): Cell {
-    if (p.clientKey.length !== 32) throw new RangeError('clientKey must be 32 bytes');
+/** What the client sends the root to open a job: the terms, and which worker account and job id. */
+export interface OpenJobRequest extends OpenJobParams {
+    /** The worker account (workerAddress(root, owner, index)), a basechain address. */
+    worker: Address;
+    /** Chosen by the client; any uint64, unique per (client, worker) among its live jobs. */
+    jobId: bigint;
+}
+
+// open_job#56c977ec query_id:uint64 worker:MsgAddressInt job_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = RootMsg;
+/** The body a client sends to the root; the root deploys the job at jobAddress({root, client: sender, worker, jobId}). */
+export function openJobBody(r: OpenJobRequest): Cell {
+    if (r.clientKey.length !== 32) throw new RangeError('clientKey must be 32 bytes');
     return beginCell()
         .storeUint(Op.openJob, 32)
+        .storeUint(r.queryId ?? 0n, 64)
+        .storeAddress(r.worker)
+        .storeUint(r.jobId, 64)
+        .storeBuffer(r.clientKey)
+        .storeUint(r.challenge, 32)
+        .storeRef(pricesCell(r.maxPrices))
+        .endCell();
+}
+
+// init_job#3d5c02ff query_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = JobMsg;
+/** What the root's install message carries to a new job (built by the root on-chain; here for tests). */
+export function initJobBody(p: OpenJobParams): Cell {
+    if (p.clientKey.length !== 32) throw new RangeError('clientKey must be 32 bytes');
+    return beginCell()
+        .storeUint(Op.initJob, 32)
         .storeUint(p.queryId ?? 0n, 64)
         .storeBuffer(p.clientKey)
         .storeUint(p.challenge, 32)
@@ -320,15 +349,9 @@ export class Job implements Contract {
         return new Job(address);
     }
 
-    /** The job of `id`, with its state init (needed by open_job, which deploys it). */
-    static createForJob(code: Cell, id: JobIdentity): Job {
-        const init = jobStateInit(code, id);
-        return new Job(contractAddress(0, init), init);
-    }
-
-    /** Deploys and opens the job; `value` is the deposit plus the reserve (see getReserve). */
-    async sendOpen(provider: ContractProvider, via: Sender, value: bigint, params: OpenJobParams): Promise<void> {
-        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: openJobBody(params) });
+    /** The job of `id`. The root deploys it (Root.sendOpenJob); nobody else can give it code. */
+    static createForJob(id: JobIdentity): Job {
+        return new Job(jobAddress(id));
     }
 
     /** Internal claim from any wallet; what is left of `value` after the gas joins the worker's earnings. */

@@ -26,8 +26,8 @@ export const JOB_TARGETS = {
 
 /** Gas budgets per operation (whole chain; the sender's wallet excluded, an external's first transaction included). */
 export const JOB_GAS_BUDGETS = {
-    open: 24_000, // job open + worker offer + job answer
-    refused: 24_000, // job open + worker offer + job refusal + client wallet
+    open: 30_000, // root open_job + job install and init + worker offer + job answer
+    refused: 30_000, // root + job install and init + worker offer + job refusal + client wallet
     claimExternal: JOB_TARGETS.claimGas, // one transaction: the job records the claim and holds the earnings
     claimInternal: 6_500, // job claim (the claimer's wallet excluded)
     claimPayout: 15_000, // job claim + payout to the worker account + owner wallet (threshold reached)
@@ -78,14 +78,15 @@ export const jobScenario: Scenario = {
         const anyone = await p.wallet('bench anyone');
         const batching = await p.registerWorker(await p.wallet('batching owner'), 0, { payoutThreshold: PAYOUT_THRESHOLD });
 
-        // open: wallet → job (deploy) → worker account (offer) → job (accepted)
+        // open: wallet → root (open_job) → job (stub deployed, code installed) → worker account (offer) → job (accepted)
         const j = await openJob(p, { value: toNano('10'), worker: batching });
-        rows.push({ operation: 'open job (accepted)', gasBudget: JOB_GAS_BUDGETS.open, note: 'wallet → job (deploy) → worker → job', ...chainCost(j.opened.result),
-            handlers: [{ constant: 'gas::job_open', transaction: 1 }, { constant: 'gas::job_worker_offer', transaction: 2 }, { constant: 'gas::job_answer', transaction: 3 }] });
+        const open = chainCost(j.opened.result);
+        rows.push({ operation: 'open job (accepted)', gasBudget: JOB_GAS_BUDGETS.open, note: 'wallet → root → job (stub + install) → worker → job', ...open,
+            handlers: [{ constant: 'gas::root_open', transaction: 1 }, { constant: 'gas::job_open', transaction: 2 }, { constant: 'gas::job_worker_offer', transaction: 3 }, { constant: 'gas::job_answer', transaction: 4 }] });
 
         const refused = await openJob(p, { allowRefusal: true, maxPrices: { ...DEFAULT_PRICES, prompt: 1n } });
-        rows.push({ operation: 'open job (refused: prices)', gasBudget: JOB_GAS_BUDGETS.refused, note: 'wallet → job → worker → job → refund, job deleted', ...chainCost(refused.opened.result),
-            handlers: [{ constant: 'gas::job_answer', transaction: 3 }] });
+        rows.push({ operation: 'open job (refused: prices)', gasBudget: JOB_GAS_BUDGETS.refused, note: 'wallet → root → job → worker → job → refund, job deleted', ...chainCost(refused.opened.result),
+            handlers: [{ constant: 'gas::job_answer', transaction: 4 }] });
 
         // claims
         j.serve(USAGE);

@@ -11,7 +11,7 @@ import { chainCost, GasRow, Scenario } from './types';
 
 /** Gas budgets per operation (whole chain, sender's wallet excluded), measured by this scenario. */
 export const REGISTRY_GAS_BUDGETS = {
-    registerWorker: 21_000, // includes the root's worker_registered event (discovery)
+    registerWorker: 21_000, // root (with its worker_registered event) + worker account deployed as the stub, the worker code installed in the same message
     registrationRefused: 6_500, // the Attestation, Prices and Text checks run before the refusal
     updateWorker: 23_000, // includes the root's worker_updated event
     syncWorker: 16_500,
@@ -25,7 +25,7 @@ export const REGISTRY_GAS_BUDGETS = {
     retireImage: 6_500,
     addModel: 6_500,
     removeModel: 5_500,
-    setParams: 6_500,
+    setParams: 7_500, // the parameter bounds checked too
     setCode: 6_500,
     proposeGovernance: 5_000,
     acceptGovernance: 4_000,
@@ -56,7 +56,7 @@ export const registryScenario: Scenario = {
             { constant: 'gas::root_register', transaction: 1 },
             { constant: 'gas::worker_attest', transaction: 2 },
         ]);
-        const worker = p.blockchain.openContract((await import('../../wrappers/Worker')).Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract((await import('../../wrappers/Worker')).Worker.createFor(p.root.address, owner.address, 0));
 
         const refused = await p.wallet('refused owner');
         e = await p.run(() =>

@@ -3,14 +3,15 @@
  * rejection, every bounce path, and the get-methods. Every action runs under the TON conservation ledger
  * (p.run), and money assertions are exact to the nanoton.
  */
-import { Address, beginCell, Cell, Message, toNano } from '@ton/core';
+import { Address, beginCell, Cell, contractAddress, Message, toNano } from '@ton/core';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, JobState, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
 import { commentBody } from '../../wrappers/common';
 import { loadCode } from '../../wrappers/code';
-import { claimSplit, feesOf, Job, jobAddress, parseJobPayoutBody, parseJobReportBody,
-    parseJobStorage } from '../../wrappers/Job';
+import { claimSplit, feesOf, initJobBody, Job, jobAddress, jobInitData, jobOfferBody, jobStateInit, parseJobPayoutBody,
+    parseJobReportBody, parseJobStorage } from '../../wrappers/Job';
+import { installBody } from '../../wrappers/stub';
 import { GlobalId, SignedVoucher, ZERO_HEAD } from '../../wrappers/payloads';
 import { DEFAULT_PRICES, ed25519FromLabel, Ledger, Protocol } from '../../wrappers/testkit';
 import { gasConstant, gasConstantsIn } from '../../wrappers/testkit/gas';
@@ -47,17 +48,19 @@ describe('Job', () => {
     describe('open', () => {
         it('deploys, asks the worker account, and becomes active with its answer', async () => {
             const txs = j.opened.result.transactions;
-            expect(txs).toHaveTransaction({ from: j.client.address, to: j.address, deploy: true, success: true, op: Op.openJob });
+            expect(txs).toHaveTransaction({ from: j.client.address, to: p.root.address, success: true, op: Op.openJob });
+            expect(txs).toHaveTransaction({ from: p.root.address, to: j.address, deploy: true, success: true, op: Op.install });
             expect(txs).toHaveTransaction({ from: j.address, to: j.worker.worker.address, success: true, op: Op.jobOffer });
             expect(txs).toHaveTransaction({ from: j.worker.worker.address, to: j.address, success: true, op: Op.jobAccepted });
-            see('job_open', gasOf(txTo(txs, j.address, Op.openJob)));
+            see('job_open', gasOf(txTo(txs, j.address, Op.install)));
             see('job_answer', gasOf(txTo(txs, j.address, Op.jobAccepted)));
             see('job_worker_offer', gasOf(txTo(txs, j.worker.worker.address, Op.jobOffer)));
 
             const reserve = await j.job.getReserve();
             const data = await j.job.getJobData();
             expect(data.state).toBe(JobState.Active);
-            expect(data.deposit).toBe(toNano('5') - reserve); // nothing was at the address before
+            // Nothing was at the address before: the deposit is what the root forwarded, less the reserve.
+            expect(data.deposit).toBe(inValue(txTo(txs, j.address, Op.install)) - reserve);
             expect(data.paid).toBe(0n);
             expect(data.remaining).toBe(data.deposit);
             expect(data.head.equals(ZERO_HEAD)).toBe(true);
@@ -81,20 +84,27 @@ describe('Job', () => {
             expect(await j.job.getPaid()).toBe(0n);
         });
 
-        it('has the address the worker account derives (TS jobAddress = FunC job_address)', async () => {
-            expect(jobAddress(p.codes.job, j.id)).toEqualAddress(j.address);
-            expect((await j.worker.worker.getSettings()).jobCode.hash().equals(p.codes.job.hash())).toBe(true);
+        it('has the code-independent address the worker account derives, and runs the code the root installed', async () => {
+            expect(jobAddress(j.id)).toEqualAddress(j.address);
+            const fromRoot = await p.blockchain.runGetMethod(p.root.address, 'get_job_address', [
+                { type: 'slice', cell: beginCell().storeAddress(j.client.address).endCell() },
+                { type: 'slice', cell: beginCell().storeAddress(j.worker.worker.address).endCell() },
+                { type: 'int', value: j.id.jobId },
+            ]);
+            expect(fromRoot.stackReader.readAddress()).toEqualAddress(j.address);
+            const state = (await p.blockchain.getContract(j.address)).accountState;
+            expect(state?.type === 'active' && state.state.code?.equals(p.codes.job)).toBe(true);
         });
 
         it('counts value that reached the address before open_job into the deposit', async () => {
             const client = await p.wallet('early client');
             const id = { root: p.root.address, client: client.address, worker: j.worker.worker.address, jobId: 77n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+            const job = p.blockchain.openContract(Job.createForJob(id));
             await p.run(() => stranger.send({ to: job.address, value: toNano('1'), bounce: false }));
             const early = await balanceOf(p, job.address);
             const clientKeys = ed25519FromLabel('early');
-            await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            const before = early + toNano('2');
+            const e = await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('2'), { worker: id.worker, jobId: id.jobId, clientKey: clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const before = early + inValue(txTo(e.result.transactions, job.address, Op.install));
             expect(await job.getDeposit()).toBe(before - (await job.getReserve()));
             expect(await job.getState()).toBe(JobState.Active);
         });
@@ -132,55 +142,81 @@ describe('Job', () => {
             }
         });
 
-        it('should bounce the offer of a forged job (code the worker does not know) and refund', async () => {
-            // Same code with one extra byte of padding: a different address that the worker account cannot derive.
-            const forgedCode = beginCell().storeSlice(loadCode('Job').beginParse()).storeRef(beginCell().storeUint(1, 8).endCell()).endCell();
+        it('a job code deployed by anyone but the root never opens (and its offer would not be recognised)', async () => {
+            // The job code at the address derived from that code, opened by its client directly (the pre-stub way).
             const client = await p.wallet('forger');
-            const id = { root: p.root.address, client: client.address, worker: j.worker.worker.address, jobId: 1n };
-            const job = p.blockchain.openContract(Job.createForJob(forgedCode, id));
-            const keys = ed25519FromLabel('forger');
-            const entry = await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: keys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: j.worker.worker.address, success: false, exitCode: Errors.notJob });
-            expect(entry.result.transactions).toHaveTransaction({ from: j.worker.worker.address, to: job.address, inMessageBounced: true, success: true });
-            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: client.address, success: true });
-            expect(await accountType(p, job.address)).not.toBe('active');
-            expect(Ledger.flow(entry, client.address)).toBe(-(entry.fees + entry.forwardFees));
+            const init = { code: loadCode('Job'), data: jobInitData({ root: p.root.address, client: client.address, worker: j.worker.worker.address, jobId: 1n }) };
+            const forged = contractAddress(0, init);
+            const body = initJobBody({ clientKey: ed25519FromLabel('forger').publicKey, challenge: 600, maxPrices: DEFAULT_PRICES });
+            const entry = await p.run(() => client.send({ to: forged, value: toNano('2'), init, body }));
+            expect(entry.result.transactions).toHaveTransaction({ from: client.address, to: forged, success: false, exitCode: Errors.notRoot });
+            expect(entry.result.transactions).not.toHaveTransaction({ to: j.worker.worker.address });
+            // The failed deploy may leave the code at that address, but it never opened (and can't: only the root may).
+            expect(Number((await p.blockchain.runGetMethod(forged, 'get_state')).stackReader.readBigNumber())).toBe(0);
+            // The same contract asking the worker account anyway: not a job of this root.
+            const offer = await p.run(() => j.worker.worker.sendRaw(p.blockchain.sender(forged), jobOfferBody({ queryId: 0n, client: client.address, jobId: 1n, challenge: 600, maxPrices: DEFAULT_PRICES }), toNano('0.05')));
+            expect(offer.result.transactions).toHaveTransaction({ to: j.worker.worker.address, success: false, exitCode: Errors.notJob });
+        });
+
+        it('only the root installs code at a job address: anyone else is refused by the stub', async () => {
+            const id = { ...j.id, jobId: 999n };
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            const body = installBody(loadCode('Job'), initJobBody({ clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const entry = await p.run(() => stranger.send({ to: job.address, value: toNano('2'), init: jobStateInit(id), body }));
+            expect(entry.result.transactions).toHaveTransaction({ from: stranger.address, to: job.address, success: false, exitCode: Errors.notRoot });
+            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: stranger.address, inMessageBounced: true });
+            expect(await job.getState().catch(() => 0)).toBe(0);
+            expect(await balanceOf(p, job.address)).toBe(0n);
         });
 
         it('should refund when the worker address has no account (offer bounces)', async () => {
             const client = await p.wallet('lost client');
             const nowhere = Address.parse('0:' + '11'.repeat(32));
             const id = { root: p.root.address, client: client.address, worker: nowhere, jobId: 1n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
-            const entry = await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            const entry = await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('2'), { worker: nowhere, jobId: 1n, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
             expect(entry.result.transactions).toHaveTransaction({ to: job.address, inMessageBounced: true, success: true });
             expect(await accountType(p, job.address)).not.toBe('active');
             expect(Ledger.flow(entry, client.address)).toBe(-(entry.fees + entry.forwardFees));
         });
 
-        it('should reject open_job from anyone but the client of the init data', async () => {
-            const id = { ...j.id, jobId: 999n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
-            const entry = await p.run(() => job.sendOpen(stranger.getSender(), toNano('2'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            expect(entry.result.transactions).toHaveTransaction({ from: stranger.address, to: job.address, success: false, exitCode: Errors.notClient });
-            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: stranger.address, inMessageBounced: true });
-            expect(await job.getState()).toBe(0); // still the init data: the client can open it later
-            expect(await balanceOf(p, job.address)).toBe(0n);
+        it('the client of a job is whoever sent open_job to the root', async () => {
+            const e = await p.run(() => p.root.sendOpenJob(stranger.getSender(), toNano('2'), { worker: j.worker.worker.address, jobId: j.id.jobId, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const theirs = jobAddress({ ...j.id, client: stranger.address });
+            expect(e.result.transactions).toHaveTransaction({ from: p.root.address, to: theirs, deploy: true, success: true });
+            expect(e.result.transactions).not.toHaveTransaction({ to: j.address });
+            expect((await p.blockchain.openContract(Job.createForJob({ ...j.id, client: stranger.address })).getTerms()).client).toEqualAddress(stranger.address);
         });
 
-        it('should reject a deposit that does not cover the reserve', async () => {
+        it('a deposit that does not cover the reserve goes back to the client, and no job remains', async () => {
             const reserve = await j.job.getReserve();
             const id = { ...j.id, jobId: 1000n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
-            const entry = await p.run(() => job.sendOpen(j.client.getSender(), reserve, { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            expect(entry.result.transactions).toHaveTransaction({ to: job.address, success: false, exitCode: Errors.depositTooSmall });
-            expect(await job.getState()).toBe(0);
-            expect(await balanceOf(p, job.address)).toBe(0n);
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            const entry = await p.run(() => p.root.sendOpenJob(j.client.getSender(), reserve, { worker: id.worker, jobId: id.jobId, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(entry.result.transactions).toHaveTransaction({ from: p.root.address, to: job.address, success: true });
+            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: j.client.address, success: true });
+            expect(await accountType(p, job.address)).not.toBe('active');
+            expect(Ledger.flow(entry, j.client.address)).toBe(-(entry.fees + entry.forwardFees));
         });
 
-        it('should reject a second open_job', async () => {
-            const entry = await p.run(() => j.job.sendOpen(j.client.getSender(), toNano('1'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            expect(entry.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.jobAlreadyOpen });
+        it('a second open_job of the same id refunds its value and leaves the job as it was', async () => {
+            const before = await j.job.getJobData();
+            const entry = await p.run(() => p.root.sendOpenJob(j.client.getSender(), toNano('1'), { worker: j.id.worker, jobId: j.id.jobId, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(entry.result.transactions).toHaveTransaction({ from: p.root.address, to: j.address, op: Op.install, success: true });
+            expect(entry.result.transactions).toHaveTransaction({ from: j.address, to: j.client.address, success: true });
+            const after = await j.job.getJobData();
+            expect({ ...after, worker: after.worker.toRawString() }).toEqual({ ...before, worker: before.worker.toRawString() });
+            expect(Ledger.flow(entry, j.client.address)).toBe(-(entry.fees + entry.forwardFees));
+        });
+
+        it('open_job with a malformed body or a worker off the basechain bounces from the root', async () => {
+            const bad = beginCell().storeUint(Op.openJob, 32).storeUint(0, 64).storeAddress(j.worker.worker.address).endCell();
+            let e = await p.run(() => p.root.sendRaw(j.client.getSender(), bad, toNano('1')));
+            expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.cellUnderflow });
+            const masterchainWorker = Address.parse('-1:' + '22'.repeat(32));
+            e = await p.run(() => p.root.sendOpenJob(j.client.getSender(), toNano('1'), { worker: masterchainWorker, jobId: 5n, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.workerNotBasechain });
+            expect(e.result.transactions).toHaveTransaction({ from: p.root.address, to: j.client.address, inMessageBounced: true });
         });
 
         it('should reject answers that do not come from its worker account', async () => {
@@ -395,8 +431,8 @@ describe('Job', () => {
             // A "worker" that never answers: a plain wallet.
             const client = await p.wallet('patient');
             const id = { root: p.root.address, client: client.address, worker: stranger.address, jobId: 5n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
-            await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('2'), { worker: id.worker, jobId: id.jobId, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
             expect(await job.getState()).toBe(JobState.Pending);
             const pendingJob = new OpenedJob(p, job, id, client, j.clientKeys, j.worker, DEFAULT_PRICES, j.globalId, j.opened);
             pendingJob.serve(USAGE);
@@ -625,7 +661,7 @@ describe('Job', () => {
             p.advance(p.params.minChallenge);
             const fin = await p.run(() => j.job.sendFinalize(stranger.getSender(), FINALIZE_VALUE));
             see('job_finalize', gasOf(txTo(fin.result.transactions, j.address)));
-            see('job_open', gasOf(txTo(j.opened.result.transactions, j.address, Op.openJob)));
+            see('job_open', gasOf(txTo(j.opened.result.transactions, j.address, Op.install)));
             see('job_answer', gasOf(txTo(j.opened.result.transactions, j.address, Op.jobAccepted)));
             see('job_worker_offer', gasOf(txTo(j.opened.result.transactions, j.worker.worker.address, Op.jobOffer)));
 

@@ -8,7 +8,7 @@ import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, JobState, Op } from '../../wrappers/Constants';
 import { extClaimBody } from '../../wrappers/payloads';
-import { claimSplit, Job, JOB_ANSWER_TIMEOUT, reportableTokens } from '../../wrappers/Job';
+import { claimSplit, Job, JOB_ANSWER_TIMEOUT, jobStateInit, reportableTokens } from '../../wrappers/Job';
 import { DEFAULT_PRICES, Ledger, Protocol } from '../../wrappers/testkit';
 import { inlineBodyRoom, paddedBody, sendExternal } from '../../wrappers/testkit/externals';
 import { CLAIM_VALUE, CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
@@ -83,8 +83,10 @@ describe('money-path attacks', () => {
         async function pendingJob(): Promise<{ job: SandboxContract<Job>; client: SandboxContract<TreasuryContract> }> {
             const client = await p.wallet('patient client');
             const id = { root: p.root.address, client: client.address, worker: stranger.address, jobId: 5n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
-            await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: Buffer.alloc(32, 1), challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            // The root deploys the job (open_job through the root); its offer goes to a wallet that never answers.
+            await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('2'), {
+                worker: id.worker, jobId: id.jobId, clientKey: Buffer.alloc(32, 1), challenge: 600, maxPrices: DEFAULT_PRICES }));
             expect(await job.getState()).toBe(JobState.Pending);
             return { job, client };
         }
@@ -215,7 +217,7 @@ describe('money-path attacks', () => {
 
         it('should reject an external claim carrying a state init', async () => {
             const before = await balanceOf(p, j.address);
-            await expect(sendExternal(p.blockchain, j.address, extClaimBody(j.voucher()), { init: j.job.init })).rejects.toThrow();
+            await expect(sendExternal(p.blockchain, j.address, extClaimBody(j.voucher()), { init: jobStateInit(j.id) })).rejects.toThrow();
             expect(await balanceOf(p, j.address)).toBe(before);
         });
 

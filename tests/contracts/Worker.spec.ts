@@ -152,7 +152,7 @@ describe('Worker account', () => {
             const viaRefusing = p.blockchain.sender(refusing);
             const { registration } = p.registrationFor('refusing');
             await p.run(() => p.root.sendRegisterWorker(viaRefusing, registration, DEFAULT_PARAMS.minStake + REGISTRATION_FEES));
-            const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, refusing, 0));
+            const worker = p.blockchain.openContract(Worker.createFor(p.root.address, refusing, 0));
             expect((await worker.getState()).status).toBe(WorkerStatus.Active);
             await p.run(() => worker.sendRequestUnbond(viaRefusing, OP_VALUE));
             p.advance(DEFAULT_PARAMS.unbondingPeriod);
@@ -245,7 +245,7 @@ describe('Worker account', () => {
             const viaRefusing = p.blockchain.sender(refusing);
             const { registration } = p.registrationFor('refusing earner');
             await p.run(() => p.root.sendRegisterWorker(viaRefusing, registration, DEFAULT_PARAMS.minStake + REGISTRATION_FEES));
-            const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, refusing, 0));
+            const worker = p.blockchain.openContract(Worker.createFor(p.root.address, refusing, 0));
             const stake = (await worker.getState()).stake;
             const e = await p.run(() => worker.sendRaw(stranger.getSender(), jobPayoutBody({ amount: 1n, nonce: 0n }), toNano('1')));
             expect(e.result.transactions).toHaveTransaction({ from: refusing, to: worker.address, inMessageBounced: true });
@@ -266,7 +266,7 @@ describe('Worker account', () => {
             const e = await p.run(() =>
                 fresh.send({ to: p.root.address, value: DEFAULT_PARAMS.minStake + REGISTRATION_FEES, body: workerRegistrationBody(registration) }),
             );
-            const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, fresh.address, 0));
+            const worker = p.blockchain.openContract(Worker.createFor(p.root.address, fresh.address, 0));
             expect(e.result.transactions).toHaveTransaction({ to: worker.address, deploy: true, success: true });
         });
 

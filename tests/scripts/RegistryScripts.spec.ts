@@ -62,7 +62,7 @@ describe('registry and worker scripts', () => {
         const owner = await p.wallet('script owner');
         const provider = new SandboxNetworkProvider(p.blockchain, owner);
         await register(provider, [...registrationArgs('script'), '--stake', '12']);
-        const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract(Worker.createFor(p.root.address, owner.address, 0));
         const state = await worker.getState();
         expect(state.status).toBe(WorkerStatus.Active);
         expect(state.stake).toBeGreaterThanOrEqual(toNano('12'));
@@ -90,7 +90,7 @@ describe('registry and worker scripts', () => {
             '10',
         ]);
         await register(provider, []);
-        const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract(Worker.createFor(p.root.address, owner.address, 0));
         expect((await worker.getState()).status).toBe(WorkerStatus.Active);
     });
 
@@ -123,7 +123,7 @@ describe('registry and worker scripts', () => {
         const args = registrationArgs('updater');
         args[args.indexOf('--receipt-key') + 1] = hex(hashOf('rotated key'));
         await update(provider, args);
-        const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract(Worker.createFor(p.root.address, owner.address, 0));
         expect((await worker.getKeys()).receiptKey).toEqual(hashOf('rotated key'));
 
         const gov = new SandboxNetworkProvider(p.blockchain, p.governance);

@@ -159,7 +159,7 @@ export function configGlobalId(config: Cell): number {
 
 let jobCounter = 0n;
 
-/** Deploys and opens a job; returns once the worker account answered. Throws if it refused (unless allowed). */
+/** Opens a job through the root (which deploys it); returns once the worker account answered. Throws if it refused (unless allowed). */
 export async function openJob(p: Protocol, o: OpenJobOptions = {}): Promise<OpenedJob> {
     const worker = o.worker ?? p.workers[0];
     if (!worker) throw new Error('no registered worker: deployProtocol({ workers: 1 })');
@@ -167,10 +167,12 @@ export async function openJob(p: Protocol, o: OpenJobOptions = {}): Promise<Open
     const client = o.client ?? (await p.wallet(`client ${jobCounter}`));
     const clientKeys = o.clientKeys ?? ed25519FromLabel(`voucher ${client.address.toRawString()}`);
     const id: JobIdentity = { root: p.root.address, client: client.address, worker: worker.worker.address, jobId: o.jobId ?? jobCounter };
-    const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+    const job = p.blockchain.openContract(Job.createForJob(id));
     const challenge = o.challenge ?? p.params.minChallenge;
     const opened = await p.run(() =>
-        job.sendOpen(client.getSender(), o.value ?? toNano('5'), {
+        p.root.sendOpenJob(client.getSender(), o.value ?? toNano('5'), {
+            worker: id.worker,
+            jobId: id.jobId,
             clientKey: clientKeys.publicKey,
             challenge,
             maxPrices: o.maxPrices ?? DEFAULT_PRICES,

@@ -58,7 +58,7 @@ export async function createGenesis(o: GenesisOptions): Promise<Genesis> {
 
     if (deployed) {
         const p = deployed;
-        const librarian = blockchain.openContract(Librarian.createFor(loadCode('Librarian'), loadCode('Job')));
+        const librarian = blockchain.openContract(Librarian.createFor(loadCode('Job')));
         await librarian.sendDeploy(p.governance.getSender(), toNano('10'));
         // The council: the first three printed wallets, so a newcomer can propose and vote from the terminal.
         const members = wallets.slice(0, 3);
