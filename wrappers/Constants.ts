@@ -15,7 +15,7 @@ export abstract class Op {
     static readonly removeModel = 0x7517f134;
     static readonly setParams = 0x683692a6;
     static readonly setCode = 0x6420d771;
-    static readonly proposeGovernance = 0x1724c8b6;
+    static readonly proposeGovernance = 0x28335c22;
     static readonly acceptGovernance = 0x6029312d;
     static readonly withdrawTreasury = 0x2678e5c9;
     static readonly slashWorker = 0x65504001;
@@ -50,16 +50,22 @@ export abstract class Op {
     static readonly initJob = 0x3d5c02ff;
     static readonly fundLibrary = 0x2673c8f8;
     // ---- DAO council and proposals ----
-    static readonly createProposal = 0x60c216c9;
+    static readonly createProposal = 0x7e6894f9;
     static readonly vetoProposal = 0x0cbc0d93;
     static readonly acceptRoot = 0x03208de7;
     static readonly proposalApproved = 0x6adec9a1;
-    static readonly initProposal = 0x257c802d;
+    static readonly initProposal = 0x6a3f613e;
     static readonly councilVeto = 0x4f3d454e;
     static readonly vote = 0x46153def;
     static readonly executeProposal = 0x504a3c8b;
     static readonly cancelProposal = 0x7cf4a350;
     static readonly cleanupProposal = 0x1e0d1286;
+    // ---- governance hardening: answers, cancellation by vote, the restrict-only emergency path, pauses ----
+    static readonly proposalAnswer = 0x7a5c7f08;
+    static readonly councilCancel = 0x6f98da65;
+    static readonly emergencyAction = 0x7cb7faf2;
+    static readonly pause = 0x1ebb6969;
+    static readonly unpause = 0x74b8ca3d;
 }
 
 export abstract class Errors {
@@ -82,6 +88,12 @@ export abstract class Errors {
     static readonly notJob = 106;
     /** no governance handover is pending */
     static readonly noPendingGovernance = 107;
+    /** the governance handover offer has expired */
+    static readonly handoverExpired = 108;
+    /** governance has paused new registrations */
+    static readonly registrationsPaused = 109;
+    /** governance has paused new job openings */
+    static readonly jobOpeningsPaused = 110;
     // 120..139 registry
     /** image hash unknown or past its retire_at */
     static readonly imageNotAllowed = 120;
@@ -253,10 +265,24 @@ export abstract class Errors {
     static readonly notBasechain = 226;
     /** proposal was already initialised */
     static readonly alreadyInitialized = 227;
-    /** description is more than one cell */
+    /** description is not a Text (more than one cell, or not whole bytes) */
     static readonly descriptionTooLong = 228;
     /** root action value below the minimum that pays the root */
     static readonly actionValueTooSmall = 229;
+    /** the proposal's execution window is over (or it expired while voting) */
+    static readonly proposalExpired = 230;
+    /** guardian sunset in the past or beyond the ceiling */
+    static readonly badGuardianSunset = 231;
+    /** emergency action that does not only restrict (retire image, remove model, pause) */
+    static readonly notRestrictive = 232;
+    /** a proposal that adds an image or a model carries no evidence hash */
+    static readonly evidenceMissing = 233;
+    /** withdrawal would take the council below its storage reserve */
+    static readonly councilReserve = 234;
+    /** an execution is in flight: retry after the answer timeout */
+    static readonly executionPending = 235;
+    /** pause flags zero or unknown */
+    static readonly badPauseFlags = 236;
     // general
     /** op not handled by this contract */
     // 240..249 job-code library
@@ -298,3 +324,28 @@ export enum JobState {
 
 /** Basis points denominator for fees, slashes and rewards. */
 export const BPS = 10_000n;
+
+/**
+ * Tags of the governance events (protocol.tlb "events", GovernanceEvent): external-out log messages of the
+ * council, its proposals and the root's governance operations. CRC32 of the constructor, as for op codes;
+ * contracts/op-codes.fc event::*; decoded by wrappers/governanceEvents.ts.
+ */
+export abstract class GovernanceEventTag {
+    static readonly proposalCreated = 0x23075fbc;
+    static readonly proposalVoted = 0x3e14c63f;
+    static readonly proposalPassed = 0x5c964653;
+    static readonly proposalRejected = 0x47cbafe6;
+    static readonly proposalExecuted = 0x5a546c78;
+    static readonly proposalFailed = 0x0f942986;
+    static readonly proposalVetoed = 0x1cdd0fa7;
+    static readonly proposalCancelled = 0x49055474;
+    static readonly proposalExpired = 0x4181be58;
+    static readonly imageAdded = 0x4494d3ef;
+    static readonly imageRetired = 0x2e201d0b;
+    static readonly modelAdded = 0x543ad345;
+    static readonly modelRemoved = 0x3e4fae61;
+    static readonly paramsChanged = 0x38b84a1a;
+    static readonly pauseChanged = 0x7ad0a1e6;
+    static readonly governanceOffered = 0x722c9c26;
+    static readonly governanceChanged = 0x4a9f5a4c;
+}

@@ -170,10 +170,12 @@ export interface RootConfig {
     /** Optional allowlists at deploy time (tests, the demo); production starts empty and uses governance. */
     images?: Iterable<readonly [Uint8Array, ImageEntry]>;
     models?: Iterable<readonly [Uint8Array, ModelEntry]>;
+    /** PauseFlags at deploy time (0). */
+    paused?: number;
 }
 
-// root_storage$_ governance:MsgAddressInt pending_governance:MsgAddress collected:Coins
-//                params:^Params images:(HashmapE 256 ImageEntry) models:(HashmapE 256 ModelEntry)
+// root_storage$_ governance:MsgAddressInt pending_governance:MsgAddress handover_expires_at:uint32 paused:uint8
+//                collected:Coins params:^Params images:(HashmapE 256 ImageEntry) models:(HashmapE 256 ModelEntry)
 //                codes:^ChildCodes = RootStorage;
 export function rootConfigToCell(c: RootConfig): Cell {
     const images = Dictionary.empty(Dictionary.Keys.Buffer(32), ImageEntryValue);
@@ -183,6 +185,8 @@ export function rootConfigToCell(c: RootConfig): Cell {
     return beginCell()
         .storeAddress(c.governance)
         .storeUint(0, 2) // pending_governance: addr_none
+        .storeUint(0, 32) // handover_expires_at
+        .storeUint(c.paused ?? 0, 8) // paused: PauseFlags
         .storeCoins(0)
         .storeRef(paramsCell(c.params))
         .storeDict(images)
@@ -190,6 +194,26 @@ export function rootConfigToCell(c: RootConfig): Cell {
         // child_codes$_ worker_code:^Cell job_code:^Cell library_paid_until:uint32 = ChildCodes;
         .storeRef(beginCell().storeRef(c.workerCode).storeRef(c.jobCode).storeUint(c.libraryPaidUntil ?? 0, 32).endCell())
         .endCell();
+}
+
+/** Bits of the root's pause flags (root storage `paused`, getter get_paused). */
+export abstract class PauseFlags {
+    /** register_worker is refused (updates of registered workers still pass). */
+    static readonly registrations = 1;
+    /** New jobs must not be opened: job-open paths read get_paused. */
+    static readonly jobOpenings = 2;
+    static readonly all = 3;
+}
+
+/** A governance handover offer (propose_governance) expires after this many seconds (contracts root.fc). */
+export const HANDOVER_TTL = 14 * 24 * 3600;
+
+export function describePauseFlags(flags: number): string {
+    const names: string[] = [];
+    if (flags & PauseFlags.registrations) names.push('new registrations');
+    if (flags & PauseFlags.jobOpenings) names.push('job openings');
+    if (flags & ~PauseFlags.all) names.push(`unknown flags 0x${(flags & ~PauseFlags.all).toString(16)}`);
+    return names.length ? names.join(' and ') : 'nothing';
 }
 
 /** Every governance operation of the root, as a typed value. */
@@ -200,8 +224,13 @@ export type RootGovernanceAction =
     | { kind: 'removeModel'; modelHash: Bytes32 }
     | { kind: 'setParams'; params: RootParams }
     | { kind: 'setCode'; workerCode?: Cell; jobCode?: Cell }
-    | { kind: 'proposeGovernance'; newGovernance: Address }
+    /** newGovernance null withdraws a pending offer; an offer expires after HANDOVER_TTL seconds. */
+    | { kind: 'proposeGovernance'; newGovernance: Address | null }
     | { kind: 'acceptGovernance' }
+    /** Sets pause flags (PauseFlags); the guardian's emergency path may send only this, never unpause. */
+    | { kind: 'pause'; flags: number }
+    /** Clears pause flags: only a normal proposal. */
+    | { kind: 'unpause'; flags: number }
     | { kind: 'withdrawTreasury'; amount: bigint; to: Address }
     | { kind: 'slashWorker'; owner: Address; index: number; amount: bigint; bps: number; reason: Bytes32 };
 
@@ -241,6 +270,10 @@ export function rootGovernanceBody(action: RootGovernanceAction, queryId: bigint
             return b.storeUint(Op.proposeGovernance, 32).storeUint(queryId, 64).storeAddress(action.newGovernance).endCell();
         case 'acceptGovernance': // accept_governance query_id
             return b.storeUint(Op.acceptGovernance, 32).storeUint(queryId, 64).endCell();
+        case 'pause': // pause query_id flags:uint8
+            return b.storeUint(Op.pause, 32).storeUint(queryId, 64).storeUint(action.flags, 8).endCell();
+        case 'unpause': // unpause query_id flags:uint8
+            return b.storeUint(Op.unpause, 32).storeUint(queryId, 64).storeUint(action.flags, 8).endCell();
         case 'withdrawTreasury': // withdraw_treasury query_id amount to
             return b
                 .storeUint(Op.withdrawTreasury, 32)
@@ -297,10 +330,16 @@ export function parseRootGovernanceBody(body: Cell): RootGovernanceAction {
             break;
         }
         case Op.proposeGovernance:
-            action = { kind: 'proposeGovernance', newGovernance: s.loadAddress() };
+            action = { kind: 'proposeGovernance', newGovernance: s.loadMaybeAddress() };
             break;
         case Op.acceptGovernance:
             action = { kind: 'acceptGovernance' };
+            break;
+        case Op.pause:
+            action = { kind: 'pause', flags: s.loadUint(8) };
+            break;
+        case Op.unpause:
+            action = { kind: 'unpause', flags: s.loadUint(8) };
             break;
         case Op.withdrawTreasury: {
             const amount = s.loadCoins();
@@ -478,9 +517,15 @@ export class Root implements Contract {
         return (await provider.get('get_worker_address', t.build())).stack.readAddress();
     }
 
-    async getGovernance(provider: ContractProvider): Promise<{ governance: Address; pending: Address | null }> {
+    /** The governance, the pending handover offer (null if none) and when that offer expires (0 if none). */
+    async getGovernance(provider: ContractProvider): Promise<{ governance: Address; pending: Address | null; expiresAt: number }> {
         const s = (await provider.get('get_governance', [])).stack;
-        return { governance: s.readAddress(), pending: s.readAddressOpt() };
+        return { governance: s.readAddress(), pending: s.readAddressOpt(), expiresAt: s.readNumber() };
+    }
+
+    /** PauseFlags set by governance (or the guardian's emergency path); job-open paths read it before opening. */
+    async getPaused(provider: ContractProvider): Promise<number> {
+        return (await provider.get('get_paused', [])).stack.readNumber();
     }
 
     async getTreasury(provider: ContractProvider): Promise<Treasury> {

@@ -1,6 +1,7 @@
 /**
  * A council member proposes one action (run it again for another proposal; tests and the wrapper take up to 8).
  * npx blueprint run council/propose --testnet --tonconnect -- --council <addr> --description "text or URL + hash"
+ *   [--evidence <hex SHA-256 of the release notes / reference quote / measurement manifest>: required to add an image or a model]
  *   --action <action> [action arguments] [--value <TON attached to a root action, default 0.05>]
  * Root actions (sent by the council to the root): add-image --image <hex> [--supersedes <hex> --grace <seconds>],
  *   retire-image --image, add-model --model <hex> --name <org/model@rev:hash>, remove-model --model,
@@ -14,7 +15,7 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { Address, Cell, fromNano, toNano } from '@ton/core';
 import { readFileSync } from 'fs';
-import { Council, CouncilAction, createProposalBody, describeAction } from '../../wrappers/Council';
+import { Council, CouncilAction, createProposalBody, describeAction, needsEvidence } from '../../wrappers/Council';
 import { RootGovernanceAction } from '../../wrappers/Root';
 import { printWalletLink, ScriptArgs } from '../lib/cli';
 import { readParams } from '../root/deploy';
@@ -50,6 +51,7 @@ export async function readCouncilAction(args: ScriptArgs): Promise<CouncilAction
                 kind: 'setPeriods',
                 votingPeriod: (await args.integer('voting-days', 'Voting period, days')) * 86_400,
                 timelock: (await args.integer('timelock-days', 'Timelock, days')) * 86_400,
+                executionWindow: (await args.integer('window-days', 'Execution window, days')) * 86_400,
             };
         case 'set-guardian': {
             const g = await args.string('guardian', 'Guardian address (or none)');
@@ -81,13 +83,19 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
     const action = await readCouncilAction(args);
     const description = await args.string('description', 'Description (short text, or a URL and the hash of the full text)');
+    // An image or a model enters the allowlists only with the hash of the document it rests on.
+    const evidence =
+        needsEvidence([action]) || args.has('evidence')
+            ? await args.hash('evidence', 'Evidence: SHA-256 (hex) of the release notes, reference quote or measurement manifest')
+            : null;
+    if (evidence) ui.write(`Evidence: ${evidence.toString('hex')}`);
     const { nextId } = await council.getCouncilData();
     const fee = await council.getProposalFee();
     const value = fee + toNano('0.05');
     ui.write(`Proposal ${nextId}: ${describeAction(action)}`);
     ui.write(`Attach ${fromNano(value)} TON (proposal fee ${fromNano(fee)} TON); what the proposal does not spend comes back at cleanup.`);
-    const body = createProposalBody([action], description);
+    const body = createProposalBody([action], description, 0n, evidence);
     printWalletLink(provider, council.address, value, { cell: body });
-    await council.sendCreateProposal(provider.sender(), { actions: [action], description, value });
+    await council.sendCreateProposal(provider.sender(), { actions: [action], description, value, evidence });
     ui.write(`Proposal ${nextId} at ${(await council.getProposalAddress(nextId)).toString()}`);
 }

@@ -20,7 +20,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
         ui.write(`root ${c.root.toString()}; epoch ${c.epoch}; next proposal id ${c.nextId}`);
         ui.write(`threshold ${c.threshold} of total weight ${c.totalWeight}; ${c.memberCount} members`);
         for (const [id, w] of c.members) ui.write(`  member 0:${id} weight ${w}`);
-        ui.write(`voting period ${c.votingPeriod} s; timelock ${c.timelock} s`);
+        ui.write(`voting period ${c.votingPeriod} s; timelock ${c.timelock} s; execution window ${c.executionWindow} s`);
         ui.write(c.guardian ? `guardian ${c.guardian.toString()} until ${time(c.guardianSunset)}` : 'no guardian');
         ui.write(`proposal fee ${fromNano(await council.getProposalFee())} TON`);
         return;
@@ -30,14 +30,16 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const d = await proposal.getProposalData();
     ui.write(`proposal ${id} (${proposal.address.toString()}): ${ProposalState[d.state]}`);
     ui.write(`description: ${d.description}`);
+    ui.write(`evidence: ${d.evidence ? d.evidence.toString('hex') : 'none'}`);
     d.readable.forEach((line, i) => ui.write(`  action ${i}: ${line}`));
     ui.write(`yes ${d.yes} / no ${d.no} of threshold ${d.threshold} (epoch ${d.epoch}${d.epoch !== c.epoch ? `, council is at ${c.epoch}: can no longer execute` : ''})`);
-    ui.write(`voting until ${time(d.deadline)}; passed ${time(d.passedAt)}; executable from ${time(d.executeAt)}`);
+    ui.write(`voting until ${time(d.deadline)}; passed ${time(d.passedAt)}; executable from ${time(d.executeAt)} until ${time(d.expiresAt)}`);
     const voterText = await args.optionalString('voter');
     const voter = voterText ? Address.parse(voterText) : provider.sender().address;
     if (voter) {
         const v = await proposal.getHasVoted(voter);
         ui.write(`${voter.toString()}: ${v.voted ? `voted ${v.yes ? 'yes' : 'no'}` : 'has not voted'}`);
     }
-    if (d.state === ProposalState.Passed) ui.write(`execute with ${fromNano(await proposal.getExecuteValue())} TON or more`);
+    if (d.state === ProposalState.Passed) ui.write(`execute with ${fromNano(await proposal.getExecuteValue())} TON or more, before ${time(d.expiresAt)}`);
+    if (d.state === ProposalState.Executing) ui.write(`executing since ${time(d.attemptAt)}: waiting for the council's answer`);
 }

@@ -4,7 +4,7 @@
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { fromNano } from '@ton/core';
-import { LibraryFunding, Root } from '../../wrappers/Root';
+import { describePauseFlags, LibraryFunding, Root } from '../../wrappers/Root';
 import { ScriptArgs } from '../lib/cli';
 
 const hex = (v: Buffer) => v.toString('hex');
@@ -25,7 +25,9 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const p = await root.getParams();
     ui.write(`parameters v${p.version}: min stake ${fromNano(p.minStake)} TON, unbonding ${p.unbondingPeriod} s, fee ${p.protocolFeeBps} bps, slash ${p.slashBps} bps, reporter ${p.reporterBps} bps, challenge ${p.minChallenge}..${p.maxChallenge} s`);
     const g = await root.getGovernance();
-    ui.write(`governance ${g.governance.toString()}${g.pending ? `, pending ${g.pending.toString()}` : ''}`);
+    ui.write(`governance ${g.governance.toString()}${g.pending ? `, pending ${g.pending.toString()} until ${time(g.expiresAt)}` : ''}`);
+    const paused = await root.getPaused();
+    if (paused) ui.write(`paused: ${describePauseFlags(paused)}`);
     const t = await root.getTreasury();
     ui.write(`treasury: ${fromNano(t.withdrawable)} TON withdrawable, ${fromNano(t.collected)} TON collected in all`);
     ui.write(libraryRunwayLine(await root.getLibraryFunding()));
