@@ -11,6 +11,7 @@ import { extClaimBody } from '../../wrappers/payloads';
 import { claimSplit, Job, JOB_ANSWER_TIMEOUT, jobStateInit, reportableTokens } from '../../wrappers/Job';
 import { DEFAULT_PRICES, Ledger, Protocol } from '../../wrappers/testkit';
 import { inlineBodyRoom, paddedBody, sendExternal } from '../../wrappers/testkit/externals';
+import { deployRejecting } from '../../wrappers/testkit/rejecting';
 import { CLAIM_VALUE, CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
 
 const USAGE = { prompt: 200_000, cached: 50_000, completion: 80_000, reasoning: 20_000 };
@@ -103,6 +104,37 @@ describe('money-path attacks', () => {
             expect(await isActive(p, job.address)).toBe(false);
             // The client got back all the job held and its own message's value, less this chain's fees.
             expect(Ledger.flow(cancel, client.address)).toBe(held - cancel.fees - cancel.forwardFees);
+        });
+
+        it('a refund the client refuses waits at the job address and joins the deposit when the client opens the id again', async () => {
+            const refusing = await deployRejecting(p.blockchain, 21);
+            p.ledger.track(refusing);
+            const via = p.blockchain.sender(refusing);
+            const id = { root: p.root.address, client: refusing, worker: stranger.address, jobId: 6n };
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            // The refusing contract opens through the root like any client (the root deploys the job for it).
+            const open = (value: bigint) =>
+                p.run(() => p.root.sendOpenJob(via, value, {
+                    worker: id.worker, jobId: id.jobId, clientKey: Buffer.alloc(32, 2), challenge: 600, maxPrices: DEFAULT_PRICES }));
+            await open(toNano('2'));
+            expect(await job.getState()).toBe(JobState.Pending);
+            p.advance(JOB_ANSWER_TIMEOUT);
+            const held = await balanceOf(p, job.address);
+            const cancel = await p.run(() => job.sendClose(via, CLOSE_VALUE));
+            expect(cancel.result.transactions).toHaveTransaction({ from: refusing, to: job.address, inMessageBounced: true });
+            expect(await isActive(p, job.address)).toBe(false);
+            const waiting = await balanceOf(p, job.address);
+            expect(waiting).toBeGreaterThan(held - toNano('0.01'));
+            // The client opens the same id again: a new life, whose deposit counts what was waiting.
+            await open(toNano('1'));
+            const deposit = await job.getDeposit();
+            // Compared with a fresh open of the same value (same root gas and forwarding): the waiting refund on top.
+            await p.run(() => p.root.sendOpenJob(via, toNano('1'), {
+                worker: id.worker, jobId: 7n, clientKey: Buffer.alloc(32, 2), challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const fresh = await p.blockchain.openContract(Job.createForJob({ ...id, jobId: 7n })).getDeposit();
+            expect(deposit).toBeLessThanOrEqual(fresh + waiting);
+            expect(deposit).toBeGreaterThan(fresh + waiting - toNano('0.001')); // less only the storage rent of the wait
+            expect(await job.getNonce()).toBeGreaterThan(0n);
         });
 
         it('should reject a cancellation by anyone but the client', async () => {
