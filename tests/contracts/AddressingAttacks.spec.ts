@@ -274,6 +274,20 @@ describe('job-code library funding: no escrow locked by an unpaid bill', () => {
     });
 });
 
+describe('bounce of the root\'s job deploy', () => {
+    it('job code that throws: the deploy bounces and the value stays in the treasury (documented; governance can return it)', async () => {
+        const p = await deployForJobs({ jobCodeAsLibrary: false });
+        const broken = beginCell().storeUint(0xc0de, 16).endCell();
+        await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'setCode', jobCode: broken }, GOV_VALUE));
+        const client = await p.wallet('unlucky client');
+        const before = (await p.root.getTreasury()).withdrawable;
+        const e = await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('5'), { worker: p.workers[0].worker.address, jobId: 1n, clientKey: ed25519FromLabel('unlucky').publicKey, challenge: p.params.minChallenge, maxPrices: DEFAULT_PRICES }));
+        expect(e.result.transactions).toHaveTransaction({ from: p.root.address, success: false });
+        expect(e.result.transactions).toHaveTransaction({ to: p.root.address, inMessageBounced: true, success: true });
+        expect((await p.root.getTreasury()).withdrawable).toBeGreaterThan(before + toNano('4.9'));
+    });
+});
+
 describe('stub', () => {
     it('only the root installs code in a worker account: anyone else is refused', async () => {
         const p = await deployProtocol();
