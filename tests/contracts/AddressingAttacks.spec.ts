@@ -15,6 +15,7 @@ import path from 'path';
 import { installBody } from '../../wrappers/stub';
 import { Worker, workerAddress, workerStateInit } from '../../wrappers/Worker';
 import { registrationRefusal } from '../../wrappers/testkit/replies';
+import { deployRejecting } from '../../wrappers/testkit/rejecting';
 import { gasConstant } from '../../wrappers/testkit/gas';
 import { gasOf, txTo } from '../../wrappers/testkit/transactions';
 import { loadCode } from '../../wrappers/code';
@@ -271,6 +272,23 @@ describe('job-code library funding: no escrow locked by an unpaid bill', () => {
         j.serve(USAGE);
         const e = await p.run(() => j.job.sendExtClaim(j.voucher()));
         expect(e.result.transactions).toHaveTransaction({ to: j.worker.worker.address, op: Op.jobPayout, success: true });
+    });
+});
+
+describe('bounce of the root\'s job deploy', () => {
+    it('job code that throws: the deploy bounces and the value stays in the treasury (documented; governance can return it)', async () => {
+        const p = await deployForJobs({ jobCodeAsLibrary: false });
+        // Code that throws on every message (the test kit's rejecting contract).
+        const rejecting = (await p.blockchain.getContract(await deployRejecting(p.blockchain, 1))).accountState;
+        if (rejecting?.type !== 'active' || !rejecting.state.code) throw new Error('no rejecting code');
+        const broken = rejecting.state.code;
+        await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'setCode', jobCode: broken }, GOV_VALUE));
+        const client = await p.wallet('unlucky client');
+        const before = (await p.root.getTreasury()).withdrawable;
+        const e = await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('5'), { worker: p.workers[0].worker.address, jobId: 1n, clientKey: ed25519FromLabel('unlucky').publicKey, challenge: p.params.minChallenge, maxPrices: DEFAULT_PRICES }));
+        expect(e.result.transactions).toHaveTransaction({ from: p.root.address, success: false });
+        expect(e.result.transactions).toHaveTransaction({ to: p.root.address, inMessageBounced: true, success: true });
+        expect((await p.root.getTreasury()).withdrawable).toBeGreaterThan(before + toNano('4.9'));
     });
 });
 
