@@ -9,7 +9,7 @@ import { NetworkProvider } from '@ton/blueprint';
 import { fromNano, toNano } from '@ton/core';
 import { Prices } from '../../wrappers/common';
 import { Root, WorkerRegistration, workerRegistrationBody } from '../../wrappers/Root';
-import { deliver, ScriptArgs } from '../lib/cli';
+import { deliver, friendly, hasWallet, ScriptArgs } from '../lib/cli';
 
 export function parsePrices(text: string): Prices {
     const parts = text.split(',').map((p) => toNano(p.trim()));
@@ -44,6 +44,6 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const value = stake + fees.register;
     provider.ui().write(`Registering worker ${registration.index}: stake ${fromNano(stake)} TON + fees ${fromNano(fees.register)} TON`);
     await deliver(provider, args, { to: root.address, amount: value, body: { cell: workerRegistrationBody(registration) } });
-    const owner = provider.sender().address;
-    if (owner) provider.ui().write(`Worker account: ${(await root.getWorkerAddress(owner, registration.index)).toString()}`);
+    const owner = hasWallet(provider) ? provider.sender().address : undefined;
+    if (owner) provider.ui().write(`Worker account: ${friendly(provider, await root.getWorkerAddress(owner, registration.index))}`);
 }
