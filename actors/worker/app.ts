@@ -86,6 +86,11 @@ export class WorkerApp {
         );
     }
 
+    /** The state store (status, tests). */
+    get store(): WorkerStore {
+        return this.p.store;
+    }
+
     attestation(): AttestationDoc {
         const { identity: id, attested: a, settings: s } = this.p;
         return {

@@ -27,8 +27,9 @@ const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).m
 
 /** One row per field: its flag, environment variable, schema and meaning. */
 export const FIELDS = {
-    chain: { flag: 'chain', env: 'WORKER_CHAIN', schema: z.string().url(), doc: 'Chain endpoint: the local chain server (http://127.0.0.1:8081) or a toncenter v2 JSON-RPC URL' },
-    chainApiKey: { flag: 'chain-api-key', env: 'WORKER_CHAIN_API_KEY', schema: z.string().optional(), doc: 'API key for the chain endpoint (optional)' },
+    network: { flag: 'network', env: 'TON_NETWORK', schema: z.enum(['mainnet', 'testnet', 'localnet']).default('testnet'), doc: 'mainnet, testnet or localnet (the local chain server, npm run localnet)' },
+    chainEndpoint: { flag: 'chain-endpoint', env: 'TON_ENDPOINT', schema: z.string().url().optional(), doc: "toncenter v2 JSON-RPC URL overriding the network's preset (e.g. http://127.0.0.1:8081/jsonRPC)" },
+    chainApiKey: { flag: 'chain-api-key', env: 'TON_API_KEY', schema: z.string().optional(), doc: 'API key for the chain endpoint (optional)' },
     root: { flag: 'root', env: 'WORKER_ROOT', schema: address, doc: 'Address of the cocoon-ton root contract' },
     owner: { flag: 'owner', env: 'WORKER_OWNER', schema: address.optional(), doc: "Owner wallet address (needed when no mnemonic is configured): the worker account is (root, owner, index)" },
     walletMnemonicFile: { flag: 'wallet-mnemonic-file', env: 'WORKER_WALLET_MNEMONIC_FILE', schema: z.string().optional(), doc: "File with the owner wallet's 24 words (optional; WORKER_WALLET_MNEMONIC also works). Without it claims go by external message and owner operations print links" },

@@ -2,7 +2,7 @@
  * The worker over real HTTP on 127.0.0.1: attestation, sealed requests answered by the engine, receipts,
  * vouchers, claims on the (sandbox) chain, and every refusal with its status and code.
  */
-import { Address } from '@ton/core';
+import { Address, toNano } from '@ton/core';
 import { claimSplit } from '../../../wrappers/Job';
 import { chainHead, requestCost, ZERO_HEAD } from '../../../wrappers/payloads';
 import { Headers, MediaTypes, Paths, WIRE_ERROR_STATUS } from '../../../actors/wire';
@@ -23,10 +23,13 @@ function sseContent(text: string): string {
         .join('');
 }
 
+/** 5000 TON per million tokens: a request costs hundredths of a TON, enough for a gasless claim to pay its gas. */
+const DEAR = { prompt: toNano('5000'), cached: toNano('1000'), completion: toNano('5000'), reasoning: toNano('5000') };
+
 describe('worker: the whole path', () => {
     let h: Harness;
     beforeAll(async () => {
-        h = await startHarness();
+        h = await startHarness({ prices: DEAR, settings: { creditLimit: toNano('1') } });
     });
     afterAll(async () => {
         await h?.stop();
@@ -82,7 +85,8 @@ describe('worker: the whole path', () => {
         expect(after.paid).toBe(r2.cumulative);
         const split = claimSplit(0n, r2.cumulative, (await j.job.getTerms()).feeBps);
         expect(split.gross - split.fee).toBe(split.net);
-        const rec = (h.app as unknown as { p: { store: { getJob(j: string): { confirmedPaid: bigint; pendingClaim: unknown } } } }).p.store.getJob(j.address.toRawString())!;
+        await h.app.claimer.pass(); // the next pass sees the claim on-chain and confirms it
+        const rec = h.app.store.getJob(j.address.toRawString())!;
         expect(rec.confirmedPaid).toBe(r2.cumulative);
         expect(rec.pendingClaim).toBeNull();
     });

@@ -15,7 +15,7 @@ import { ChainJobDirectory } from '../../../../actors/worker/chain/jobs';
 import { ChainClaimPort } from '../../../../actors/worker/chain/claims';
 import { LmdbStore } from '../../../../actors/worker/store/lmdb';
 import { systemClock, WorkerIdentity } from '../../../../actors/worker/types';
-import { uint256ToBuffer } from '../../../../wrappers/common';
+import { Prices, uint256ToBuffer } from '../../../../wrappers/common';
 import { deployProtocol, DEFAULT_PRICES, Protocol, publicKeyUint, RegisteredWorker } from '../../../../wrappers/testkit';
 import { openJob, OpenedJob, sandboxGlobalId } from '../../../../wrappers/testkit/jobs';
 import { TestClient } from './client';
@@ -42,6 +42,8 @@ export interface Harness {
 
 export interface HarnessOptions {
     settings?: Partial<WorkerSettings>;
+    /** The worker's registered prices (jobs are opened with these as their maximum). */
+    prices?: Prices;
     answerWords?: number;
     engineClient?: (url: string) => EngineClient;
 }
@@ -50,7 +52,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     const p = await deployProtocol({ workers: 0 });
     const keys = freshKeys();
     const owner = await p.wallet('worker owner');
-    const worker = await p.registerWorker(owner, 0, { receiptKey: publicKeyUint(keys.receiptPublic), encryptionKey: publicKeyUint(keys.encPublic) });
+    const prices = o.prices ?? DEFAULT_PRICES;
+    const worker = await p.registerWorker(owner, 0, { receiptKey: publicKeyUint(keys.receiptPublic), encryptionKey: publicKeyUint(keys.encPublic), prices });
     const sim = new SimulatedQuoteProvider();
     const attested = await attest(sim, keys);
     const engine = new StubEngine({ answerWords: o.answerWords });
@@ -69,7 +72,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     };
     const chain = sandboxChain(p.blockchain);
     const settings: WorkerSettings = {
-        prices: DEFAULT_PRICES,
+        prices,
         creditLimit: toNano('0.1'),
         maxTokens: 256,
         maxRequestBytes: 64 * 1024,
@@ -104,7 +107,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         client: null as unknown as TestClient,
         dataDir,
         identity,
-        openJob: (oo = {}) => openJob(p, { worker, value: oo.value }),
+        openJob: (oo = {}) => openJob(p, { worker, value: oo.value, maxPrices: prices }),
         restart: async () => {
             await h.app.stop({ drainMs: 1_000, claimWaitMs: 0 });
             h.app = make();
