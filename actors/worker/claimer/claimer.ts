@@ -51,11 +51,13 @@ export class Claimer {
     /** One pass over every job; concurrent calls share the running pass. */
     pass(opts: { all?: boolean } = {}): Promise<void> {
         if (this.running && !opts.all) return this.running;
-        const run = (this.running ?? Promise.resolve()).then(() => this.doPass(opts.all ?? false));
-        this.running = run.finally(() => {
-            if (this.running === run) this.running = null;
-        });
-        return this.running;
+        const tracked: Promise<void> = (this.running ?? Promise.resolve())
+            .then(() => this.doPass(opts.all ?? false))
+            .finally(() => {
+                if (this.running === tracked) this.running = null;
+            });
+        this.running = tracked;
+        return tracked;
     }
 
     /** Claims everything unclaimed now (SIGTERM), then waits up to `timeoutMs` for confirmations. */
