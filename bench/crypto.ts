@@ -2,14 +2,14 @@
  * Crypto and attestation benchmarks (npm run bench:crypto). Prints a table and rewrites the
  * "Crypto and attestation" section of docs/benchmarks.md (other sections are left untouched).
  */
-import { createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes, sign, verify } from 'crypto';
+import { createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes } from 'crypto';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { cpus, loadavg } from 'os';
 import { join } from 'path';
 import { CipherSuite, HkdfSha256 } from '@hpke/core';
 import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
 import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
-import { generateEd25519, generateX25519, x25519PrivateKey } from '../actors/crypto/keys';
+import { ed25519Sign, ed25519Verify, generateEd25519, generateX25519, x25519PrivateKey } from '../actors/crypto/keys';
 import { openRequest, requestInfo, sealRequest } from '../actors/crypto/request';
 import { ResponseStreamOpener, ResponseStreamSealer } from '../actors/crypto/stream';
 import { CollateralCache } from '../actors/tee/collateral/cache';
@@ -96,9 +96,9 @@ async function main(): Promise<void> {
 
     const ed = generateKeyPairSync('ed25519');
     const msg = randomBytes(68);
-    const sig = sign(null, msg, ed.privateKey);
-    const tSign = await time(() => sign(null, msg, ed.privateKey));
-    const tVerify = await time(() => verify(null, msg, ed.publicKey, sig));
+    const sig = ed25519Sign(ed.privateKey, msg);
+    const tSign = await time(() => ed25519Sign(ed.privateKey, msg));
+    const tVerify = await time(() => ed25519Verify(ed.publicKey, msg, sig));
 
     const quote = readFileSync(join(FIX, 'cocoon', 'quote.dat'));
     const collateral = JSON.parse(readFileSync(join(FIX, 'phala-dcap-qvl', 'tdx_quote_outdated_collateral.json'), 'utf8'));

@@ -6,7 +6,7 @@
 import { fromNano } from '@ton/core';
 import { writeFileSync } from 'fs';
 import path from 'path';
-import { buildAllContracts } from '../wrappers/code';
+import { buildAllContracts } from '../scripts/tools/buildContracts';
 import { scenarios } from './scenarios';
 import { GasRow } from './scenarios/types';
 

@@ -6,14 +6,14 @@
  * so it runs on a fresh clone after `npm ci`. Every step is checked for TON conservation to the nanoton.
  */
 import { Address, fromNano, toNano } from '@ton/core';
-import { buildAllContracts } from '../wrappers/code';
+import { buildAllContracts } from '../scripts/tools/buildContracts';
 import { WorkerStatus } from '../wrappers/Constants';
 import { WorkerComments } from '../wrappers/Worker';
 import { DEFAULT_PARAMS, hashOf } from '../wrappers/testkit';
 import { deployCouncil } from '../wrappers/testkit/council';
 import { CLOSE_VALUE, FINALIZE_VALUE, openJob } from '../wrappers/testkit/jobs';
 import { equivocationBody } from '../wrappers/payloads';
-import { chainCost } from '../bench/scenarios/types';
+import { chainCost } from '../wrappers/testkit/transactions';
 
 type Result = Parameters<typeof chainCost>[0];
 

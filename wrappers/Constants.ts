@@ -8,51 +8,51 @@ export abstract class Op {
     static readonly registerWorker = 0x1339c2d0;
     static readonly updateWorker = 0x36df060f;
     static readonly syncWorker = 0x39477472;
-    static readonly treasuryDeposit = 0xc8440fae;
+    static readonly treasuryDeposit = 0x48440fae;
     static readonly addImage = 0x40bc3ec1;
     static readonly retireImage = 0x37636f23;
-    static readonly addModel = 0xb6da74f1;
-    static readonly removeModel = 0xf517f134;
-    static readonly setParams = 0xe83692a6;
-    static readonly setCode = 0x7e347322;
-    static readonly proposeGovernance = 0x9724c8b6;
-    static readonly acceptGovernance = 0xe029312d;
+    static readonly addModel = 0x36da74f1;
+    static readonly removeModel = 0x7517f134;
+    static readonly setParams = 0x683692a6;
+    static readonly setCode = 0x6420d771;
+    static readonly proposeGovernance = 0x1724c8b6;
+    static readonly acceptGovernance = 0x6029312d;
     static readonly withdrawTreasury = 0x2678e5c9;
-    static readonly slashWorker = 0xe5504001;
-    static readonly registerRefused = 0xa2ca4c19;
-    static readonly workerAttest = 0xfe237059;
+    static readonly slashWorker = 0x65504001;
+    static readonly registerRefused = 0x22ca4c19;
+    static readonly workerAttest = 0x7e237059;
     static readonly workerParams = 0x38c66e1c;
     static readonly govSlash = 0x5b8726bc;
     static readonly addStake = 0x109e38f6;
-    static readonly setPrices = 0xe8442c85;
-    static readonly requestUnbond = 0xe9621d39;
+    static readonly setPrices = 0x075f1078;
+    static readonly requestUnbond = 0x69621d39;
     static readonly cancelUnbond = 0x4f3ddba3;
     static readonly withdrawStake = 0x7ab6c1e4;
     static readonly setPayoutThreshold = 0x393884c1;
-    static readonly collectEarnings = 0xadf13031;
-    static readonly reportEquivocation = 0xff3a372d;
+    static readonly collectEarnings = 0x2df13031;
+    static readonly reportEquivocation = 0x7f3a372d;
     static readonly reportWrongModel = 0x325d96f3;
-    static readonly openJob = 0x8649f15c;
+    static readonly openJob = 0x0649f15c;
     static readonly jobOffer = 0x0ca48230;
     static readonly jobAccepted = 0x1caf1100;
-    static readonly jobRefused = 0xc27370f6;
+    static readonly jobRefused = 0x427370f6;
     static readonly topUp = 0x74ae1a26;
     static readonly claim = 0x1a9e0ed9;
-    static readonly closeJob = 0xc09a4fc0;
+    static readonly closeJob = 0x409a4fc0;
     static readonly finalizeJob = 0x4da992b6;
-    static readonly extClaim = 0xe1b31710;
+    static readonly extClaim = 0x61b31710;
     static readonly jobPayout = 0x43bbc7ce;
     static readonly jobReport = 0x2dda3500;
-    // ---- DAO council and proposals (issue 4) ----
+    // ---- DAO council and proposals ----
     static readonly createProposal = 0x60c216c9;
-    static readonly vetoProposal = 0x8cbc0d93;
+    static readonly vetoProposal = 0x0cbc0d93;
     static readonly acceptRoot = 0x03208de7;
-    static readonly proposalApproved = 0xeadec9a1;
-    static readonly initProposal = 0xd55617ff;
+    static readonly proposalApproved = 0x6adec9a1;
+    static readonly initProposal = 0x257c802d;
     static readonly councilVeto = 0x4f3d454e;
     static readonly vote = 0x46153def;
-    static readonly executeProposal = 0xd04a3c8b;
-    static readonly cancelProposal = 0xfcf4a350;
+    static readonly executeProposal = 0x504a3c8b;
+    static readonly cancelProposal = 0x7cf4a350;
     static readonly cleanupProposal = 0x1e0d1286;
 }
 
@@ -107,6 +107,12 @@ export abstract class Errors {
     static readonly zeroHash = 133;
     /** child code not set */
     static readonly codeMissing = 134;
+    /** a Prices cell is not exactly four Coins (extra bits or refs) */
+    static readonly badPrices = 135;
+    /** an Attestation cell is not exactly 768 bits without refs */
+    static readonly badAttestation = 136;
+    /** a Params cell has extra bits or refs */
+    static readonly badParams = 137;
     // 140..159 worker
     /** worker is not active */
     static readonly workerNotActive = 140;
@@ -170,7 +176,7 @@ export abstract class Errors {
     static readonly modelMatches = 184;
     /** the two receipts are not signed by the same key */
     static readonly evidenceKeyMismatch = 185;
-    // 200..239 DAO council and proposals (issue 4)
+    // 200..239 DAO council and proposals
     /** sender is not a council member (or not in the proposal snapshot) */
     static readonly notMember = 200;
     /** sender is not the proposal contract of that id */

@@ -1,5 +1,5 @@
 /**
- * DAO council (contracts/council.fc, protocol.tlb "DAO council (issue 4)"): codecs for its storage, its
+ * DAO council (contracts/council.fc, protocol.tlb, DAO council section): codecs for its storage, its
  * actions and its messages, a readable action decoder for voters, and a sandbox/Blueprint wrapper.
  * Root actions are encoded with rootGovernanceBody() and read back with parseRootGovernanceBody() (wrappers/Root.ts).
  */
@@ -119,7 +119,7 @@ export function parseCouncilAction(c: Cell): CouncilAction {
     return a;
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16).padStart(64, '0');
+const hex = (v: bigint | Uint8Array) => '0x' + (typeof v === 'bigint' ? v.toString(16).padStart(64, '0') : Buffer.from(v).toString('hex'));
 const seconds = (s: number) => (s % 86400 === 0 ? `${s / 86400} d` : s % 3600 === 0 ? `${s / 3600} h` : `${s} s`);
 
 /** One line a voter can read, e.g. `root: add image 0x…, superseding 0x… after a grace of 7 d (0.05 TON)`. */
@@ -284,7 +284,7 @@ export interface CouncilData {
     guardianSunset: number;
 }
 
-// create_proposal#_ query_id:uint64 actions:CouncilActions description:^Text = CouncilMsg;
+// create_proposal#60c216c9 query_id:uint64 actions:CouncilActions description:^Text = CouncilMsg;
 export function createProposalBody(actions: CouncilAction[] | Cell[] | Dictionary<number, Cell>, description: string | Cell, queryId = 0n): Cell {
     const dict = actions instanceof Dictionary ? actions : actionsDict(actions);
     return beginCell()
@@ -295,17 +295,17 @@ export function createProposalBody(actions: CouncilAction[] | Cell[] | Dictionar
         .endCell();
 }
 
-// veto_proposal#_ query_id:uint64 id:uint32 = CouncilMsg;
+// veto_proposal#0cbc0d93 query_id:uint64 id:uint32 = CouncilMsg;
 export function vetoProposalBody(id: number, queryId = 0n): Cell {
     return beginCell().storeUint(Op.vetoProposal, 32).storeUint(queryId, 64).storeUint(id, 32).endCell();
 }
 
-// accept_root#_ query_id:uint64 = CouncilMsg;
+// accept_root#03208de7 query_id:uint64 = CouncilMsg;
 export function acceptRootBody(queryId = 0n): Cell {
     return beginCell().storeUint(Op.acceptRoot, 32).storeUint(queryId, 64).endCell();
 }
 
-// proposal_approved#_ query_id:uint64 id:uint32 epoch:uint32 executor:MsgAddressInt actions:CouncilActions = CouncilMsg;
+// proposal_approved#6adec9a1 query_id:uint64 id:uint32 epoch:uint32 executor:MsgAddressInt actions:CouncilActions = CouncilMsg;
 export function proposalApprovedBody(id: number, epoch: number, executor: Address, actions: CouncilAction[] | Cell[], queryId = 0n): Cell {
     return beginCell()
         .storeUint(Op.proposalApproved, 32)

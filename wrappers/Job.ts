@@ -16,8 +16,8 @@ import {
     TupleBuilder,
 } from '@ton/core';
 import { JobState, Op } from './Constants';
-import { commentBody, loadPrices, Prices, pricesCell } from './common';
-import { claimBody, extClaimBody, SignedVoucher } from './payloads';
+import { Bytes32, commentBody, loadBytes32, loadPrices, Prices, pricesCell, readBytes32, storeBytes32, uint256ToBuffer } from './common';
+import { claimBody, extClaimBody, SignedCell } from './payloads';
 
 /** Identity of a job: everything its address is derived from (besides the code). */
 export interface JobIdentity {
@@ -54,7 +54,7 @@ export interface OpenJobParams {
     queryId?: bigint;
 }
 
-// open_job#_ query_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = JobMsg;
+// open_job#0649f15c query_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = JobMsg;
 export function openJobBody(p: OpenJobParams): Cell {
     if (p.clientKey.length !== 32) throw new RangeError('clientKey must be 32 bytes');
     return beginCell()
@@ -66,7 +66,7 @@ export function openJobBody(p: OpenJobParams): Cell {
         .endCell();
 }
 
-// top_up#_ query_id:uint64 = JobMsg;   close_job#_ query_id:uint64 = JobMsg;   finalize_job#_ query_id:uint64 = JobMsg;
+// top_up#74ae1a26 query_id:uint64 = JobMsg;   close_job#409a4fc0 query_id:uint64 = JobMsg;   finalize_job#4da992b6 query_id:uint64 = JobMsg;
 export function topUpBody(queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.topUp, 32).storeUint(queryId, 64).endCell();
 }
@@ -79,25 +79,25 @@ export function finalizeJobBody(queryId: bigint = 0n): Cell {
 
 /** The worker account's answers (built here for tests that stand in for a worker account). */
 export interface JobAcceptance {
-    receiptKey: bigint;
+    receiptKey: Bytes32;
     paramsVersion: number;
     feeBps: number;
     prices: Prices;
 }
 
-// job_accepted#_ query_id:uint64 receipt_key:uint256 params_version:uint32 fee_bps:uint16 prices:^Prices = JobMsg;
+// job_accepted#1caf1100 query_id:uint64 receipt_key:uint256 params_version:uint32 fee_bps:uint16 prices:^Prices = JobMsg;
 export function jobAcceptedBody(a: JobAcceptance, queryId: bigint = 0n): Cell {
     return beginCell()
         .storeUint(Op.jobAccepted, 32)
         .storeUint(queryId, 64)
-        .storeUint(a.receiptKey, 256)
+        .store(storeBytes32(a.receiptKey, 'receiptKey'))
         .storeUint(a.paramsVersion, 32)
         .storeUint(a.feeBps, 16)
         .storeRef(pricesCell(a.prices))
         .endCell();
 }
 
-// job_refused#_ query_id:uint64 reason:uint32 = JobMsg;
+// job_refused#427370f6 query_id:uint64 reason:uint32 = JobMsg;
 export function jobRefusedBody(reason: number, queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.jobRefused, 32).storeUint(queryId, 64).storeUint(reason, 32).endCell();
 }
@@ -111,7 +111,7 @@ export interface JobOffer {
     maxPrices: Prices;
 }
 
-// job_offer#_ query_id:uint64 client:MsgAddressInt job_id:uint64 challenge:uint32 max_prices:^Prices = WorkerMsg;
+// job_offer#0ca48230 query_id:uint64 client:MsgAddressInt job_id:uint64 challenge:uint32 max_prices:^Prices = WorkerMsg;
 export function jobOfferBody(o: JobOffer): Cell {
     return beginCell()
         .storeUint(Op.jobOffer, 32)
@@ -137,7 +137,7 @@ export interface JobPayout {
     tokens: bigint;
 }
 
-// job_payout#_ gross:Coins tokens:uint64 = WorkerMsg;
+// job_payout#43bbc7ce gross:Coins tokens:uint64 = WorkerMsg;
 export function jobPayoutBody(p: JobPayout): Cell {
     return beginCell().storeUint(Op.jobPayout, 32).storeCoins(p.gross).storeUint(p.tokens, 64).endCell();
 }
@@ -157,7 +157,7 @@ export interface JobReport {
     jobId: bigint;
 }
 
-// job_report#_ paid:Coins fees:Coins tokens:uint64 client:MsgAddressInt job_id:uint64 = WorkerMsg;
+// job_report#2dda3500 paid:Coins fees:Coins tokens:uint64 client:MsgAddressInt job_id:uint64 = WorkerMsg;
 export function jobReportBody(r: JobReport): Cell {
     return beginCell()
         .storeUint(Op.jobReport, 32)
@@ -177,14 +177,15 @@ export function parseJobReportBody(c: Cell): JobReport {
 
 /** protocol.tlb JobTerms. */
 export interface JobTerms {
-    clientKey: bigint;
+    /** The client's Ed25519 voucher key. */
+    clientKey: Bytes32;
     root: Address;
     client: Address;
     jobId: bigint;
     challenge: number;
     feeBps: number;
     maxPrices: Prices;
-    acceptance: { receiptKey: bigint; paramsVersion: number; workerPrices: Prices } | null;
+    acceptance: { receiptKey: Bytes32; paramsVersion: number; workerPrices: Prices } | null;
 }
 
 /** protocol.tlb JobStorage (after open_job). */
@@ -200,7 +201,7 @@ export interface JobStorage {
 }
 
 function loadTerms(s: Slice): JobTerms {
-    const clientKey = s.loadUintBig(256);
+    const clientKey = loadBytes32(s);
     const root = s.loadAddress();
     const client = s.loadAddress();
     const jobId = s.loadUintBig(64);
@@ -211,7 +212,7 @@ function loadTerms(s: Slice): JobTerms {
     let acceptance: JobTerms['acceptance'] = null;
     if (acc) {
         const a = acc.beginParse();
-        acceptance = { receiptKey: a.loadUintBig(256), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
+        acceptance = { receiptKey: loadBytes32(a), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
     }
     return { clientKey, root, client, jobId, challenge, feeBps, maxPrices, acceptance };
 }
@@ -256,9 +257,6 @@ export interface JobData {
     worker: Address;
 }
 
-function bigintTo32(v: bigint): Buffer {
-    return Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
-}
 
 export class Job implements Contract {
     constructor(
@@ -282,12 +280,12 @@ export class Job implements Contract {
     }
 
     /** Internal claim from any wallet; what is left of `value` after the gas rides along with the payout. */
-    async sendClaim(provider: ContractProvider, via: Sender, value: bigint, signed: SignedVoucher | { cell: Cell; signature: Buffer }, queryId = 0n): Promise<void> {
+    async sendClaim(provider: ContractProvider, via: Sender, value: bigint, signed: SignedCell, queryId = 0n): Promise<void> {
         await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: claimBody(signed, queryId) });
     }
 
     /** External claim: no wallet needed; the job pays the gas out of the payout. */
-    async sendExtClaim(provider: ContractProvider, signed: SignedVoucher | { cell: Cell; signature: Buffer }): Promise<void> {
+    async sendExtClaim(provider: ContractProvider, signed: SignedCell): Promise<void> {
         await provider.external(extClaimBody(signed));
     }
 
@@ -321,7 +319,7 @@ export class Job implements Contract {
             remaining: s.readBigNumber(),
             feesOwed: s.readBigNumber(),
             tokens: s.readBigNumber(),
-            head: bigintTo32(s.readBigNumber()),
+            head: uint256ToBuffer(s.readBigNumber()),
             deadline: s.readNumber(),
             worker: s.readAddress(),
         };
@@ -329,7 +327,7 @@ export class Job implements Contract {
 
     async getTerms(provider: ContractProvider): Promise<JobTerms> {
         const s = (await provider.get('get_job_terms', [])).stack;
-        const clientKey = s.readBigNumber();
+        const clientKey = readBytes32(s);
         const root = s.readAddress();
         const client = s.readAddress();
         const jobId = s.readBigNumber();
@@ -340,7 +338,7 @@ export class Job implements Contract {
         let acceptance: JobTerms['acceptance'] = null;
         if (acc) {
             const a = acc.beginParse();
-            acceptance = { receiptKey: a.loadUintBig(256), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
+            acceptance = { receiptKey: loadBytes32(a), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
         }
         return { clientKey, root, client, jobId, challenge, feeBps, maxPrices, acceptance };
     }
@@ -365,10 +363,10 @@ export class Job implements Contract {
         return { maxPrices, workerPrices: w ? loadPrices(w.beginParse()) : null };
     }
 
-    /** The client's voucher key and the worker's receipt key (0 before acceptance), as uint256. */
-    async getKeys(provider: ContractProvider): Promise<{ clientKey: bigint; receiptKey: bigint }> {
+    /** The client's voucher key and the worker's receipt key (32 zero bytes before acceptance). */
+    async getKeys(provider: ContractProvider): Promise<{ clientKey: Bytes32; receiptKey: Bytes32 }> {
         const s = (await provider.get('get_keys', [])).stack;
-        return { clientKey: s.readBigNumber(), receiptKey: s.readBigNumber() };
+        return { clientKey: readBytes32(s), receiptKey: readBytes32(s) };
     }
 
     async getChallengeDeadline(provider: ContractProvider): Promise<number> {

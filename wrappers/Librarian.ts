@@ -3,6 +3,7 @@
  * Its address depends only on the code it publishes, so anyone can find or top up the librarian of a code.
  */
 import { Address, beginCell, Cell, Contract, contractAddress, ContractProvider, Sender, SendMode, StateInit } from '@ton/core';
+import { Bytes32, readBytes32 } from './common';
 
 // librarian_storage$_ code:^Cell = LibrarianStorage;
 export function librarianStateInit(librarianCode: Cell, published: Cell): StateInit {
@@ -26,7 +27,8 @@ export class Librarian implements Contract {
         await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: beginCell().endCell() });
     }
 
-    async getLibraryHash(provider: ContractProvider): Promise<bigint> {
-        return (await provider.get('get_library_hash', [])).stack.readBigNumber();
+    /** Hash of the published code (32 bytes). */
+    async getLibraryHash(provider: ContractProvider): Promise<Bytes32> {
+        return readBytes32((await provider.get('get_library_hash', [])).stack);
     }
 }

@@ -1,5 +1,5 @@
 /**
- * One DAO proposal (contracts/proposal.fc, protocol.tlb "DAO council (issue 4)"): its address, its messages
+ * One DAO proposal (contracts/proposal.fc, protocol.tlb, DAO council section): its address, its messages
  * (also as the text comments a plain wallet sends) and every get-method a voter needs, decoded.
  */
 import {
@@ -45,7 +45,7 @@ export function proposalAddress(council: Address, id: number, proposalCode: Cell
     return contractAddress(0, { code: proposalCode, data: proposalInitData(council, id) });
 }
 
-// vote#_ query_id:uint64 yes:Bool = ProposalMsg;
+// vote#46153def query_id:uint64 yes:Bool = ProposalMsg;
 export function voteBody(yes: boolean, queryId = 0n): Cell {
     return beginCell().storeUint(Op.vote, 32).storeUint(queryId, 64).storeBit(yes).endCell();
 }

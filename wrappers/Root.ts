@@ -19,7 +19,23 @@ import {
     TupleBuilder,
 } from '@ton/core';
 import { Op } from './Constants';
-import { Attestation, attestationCell, Prices, pricesCell, readText, textCell } from './common';
+import {
+    Attestation,
+    attestationCell,
+    bufferToUint256,
+    Bytes32,
+    bytes32,
+    Bytes32Map,
+    loadBytes32,
+    Prices,
+    pricesCell,
+    readText,
+    storeBytes32,
+    textCell,
+} from './common';
+
+/** 32 zero bytes: "no image" in the supersedes field of add_image. */
+const NO_HASH: Bytes32 = Buffer.alloc(32);
 
 /** Protocol parameters (protocol.tlb `Params`). Times in seconds, amounts in nanoton, rates in basis points. */
 export interface RootParams {
@@ -100,18 +116,18 @@ export interface RootConfig {
     workerCode: Cell;
     jobCode: Cell;
     /** Optional allowlists at deploy time (tests, the demo); production starts empty and uses governance. */
-    images?: Map<bigint, ImageEntry>;
-    models?: Map<bigint, ModelEntry>;
+    images?: Iterable<readonly [Uint8Array, ImageEntry]>;
+    models?: Iterable<readonly [Uint8Array, ModelEntry]>;
 }
 
 // root_storage$_ governance:MsgAddressInt pending_governance:MsgAddress collected:Coins
 //                params:^Params images:(HashmapE 256 ImageEntry) models:(HashmapE 256 ModelEntry)
 //                codes:^ChildCodes = RootStorage;
 export function rootConfigToCell(c: RootConfig): Cell {
-    const images = Dictionary.empty(Dictionary.Keys.BigUint(256), ImageEntryValue);
-    for (const [k, v] of c.images ?? []) images.set(k, v);
-    const models = Dictionary.empty(Dictionary.Keys.BigUint(256), ModelEntryValue);
-    for (const [k, v] of c.models ?? []) models.set(k, v);
+    const images = Dictionary.empty(Dictionary.Keys.Buffer(32), ImageEntryValue);
+    for (const [k, v] of c.images ?? []) images.set(bytes32(k, 'image hash'), v);
+    const models = Dictionary.empty(Dictionary.Keys.Buffer(32), ModelEntryValue);
+    for (const [k, v] of c.models ?? []) models.set(bytes32(k, 'model hash'), v);
     return beginCell()
         .storeAddress(c.governance)
         .storeUint(0, 2) // pending_governance: addr_none
@@ -126,16 +142,16 @@ export function rootConfigToCell(c: RootConfig): Cell {
 
 /** Every governance operation of the root, as a typed value. */
 export type RootGovernanceAction =
-    | { kind: 'addImage'; imageHash: bigint; supersedes?: bigint; grace?: number }
-    | { kind: 'retireImage'; imageHash: bigint }
-    | { kind: 'addModel'; modelHash: bigint; name: string }
-    | { kind: 'removeModel'; modelHash: bigint }
+    | { kind: 'addImage'; imageHash: Bytes32; supersedes?: Bytes32; grace?: number }
+    | { kind: 'retireImage'; imageHash: Bytes32 }
+    | { kind: 'addModel'; modelHash: Bytes32; name: string }
+    | { kind: 'removeModel'; modelHash: Bytes32 }
     | { kind: 'setParams'; params: RootParams }
     | { kind: 'setCode'; workerCode?: Cell; jobCode?: Cell }
     | { kind: 'proposeGovernance'; newGovernance: Address }
     | { kind: 'acceptGovernance' }
     | { kind: 'withdrawTreasury'; amount: bigint; to: Address }
-    | { kind: 'slashWorker'; owner: Address; index: number; amount: bigint; bps: number; reason: bigint };
+    | { kind: 'slashWorker'; owner: Address; index: number; amount: bigint; bps: number; reason: Bytes32 };
 
 /** Builds the message body of a governance operation (protocol.tlb "root: governance operations"). */
 export function rootGovernanceBody(action: RootGovernanceAction, queryId: bigint = 0n): Cell {
@@ -145,21 +161,21 @@ export function rootGovernanceBody(action: RootGovernanceAction, queryId: bigint
             return b
                 .storeUint(Op.addImage, 32)
                 .storeUint(queryId, 64)
-                .storeUint(action.imageHash, 256)
-                .storeUint(action.supersedes ?? 0n, 256)
+                .store(storeBytes32(action.imageHash, 'imageHash'))
+                .store(storeBytes32(action.supersedes ?? NO_HASH, 'supersedes'))
                 .storeUint(action.grace ?? 0, 32)
                 .endCell();
         case 'retireImage': // retire_image query_id image_hash
-            return b.storeUint(Op.retireImage, 32).storeUint(queryId, 64).storeUint(action.imageHash, 256).endCell();
+            return b.storeUint(Op.retireImage, 32).storeUint(queryId, 64).store(storeBytes32(action.imageHash, 'imageHash')).endCell();
         case 'addModel': // add_model query_id model_hash name:^Text
             return b
                 .storeUint(Op.addModel, 32)
                 .storeUint(queryId, 64)
-                .storeUint(action.modelHash, 256)
+                .store(storeBytes32(action.modelHash, 'modelHash'))
                 .storeRef(textCell(action.name))
                 .endCell();
         case 'removeModel': // remove_model query_id model_hash
-            return b.storeUint(Op.removeModel, 32).storeUint(queryId, 64).storeUint(action.modelHash, 256).endCell();
+            return b.storeUint(Op.removeModel, 32).storeUint(queryId, 64).store(storeBytes32(action.modelHash, 'modelHash')).endCell();
         case 'setParams': // set_params query_id params:^Params
             return b.storeUint(Op.setParams, 32).storeUint(queryId, 64).storeRef(paramsCell(action.params)).endCell();
         case 'setCode': // set_code query_id worker_code:(Maybe ^Cell) job_code:(Maybe ^Cell)
@@ -188,7 +204,7 @@ export function rootGovernanceBody(action: RootGovernanceAction, queryId: bigint
                 .storeUint(action.index, 32)
                 .storeCoins(action.amount)
                 .storeUint(action.bps, 16)
-                .storeUint(action.reason, 256)
+                .store(storeBytes32(action.reason, 'reason'))
                 .endCell();
     }
 }
@@ -201,22 +217,23 @@ export function parseRootGovernanceBody(body: Cell): RootGovernanceAction {
     let action: RootGovernanceAction;
     switch (op) {
         case Op.addImage: {
-            const imageHash = s.loadUintBig(256);
-            const supersedes = s.loadUintBig(256);
+            const imageHash = loadBytes32(s);
+            const supersedes = loadBytes32(s);
             const grace = s.loadUint(32);
-            action = { kind: 'addImage', imageHash, supersedes, grace };
+            // An all-zero supersedes field means "supersedes nothing".
+            action = supersedes.equals(NO_HASH) ? { kind: 'addImage', imageHash, grace } : { kind: 'addImage', imageHash, supersedes, grace };
             break;
         }
         case Op.retireImage:
-            action = { kind: 'retireImage', imageHash: s.loadUintBig(256) };
+            action = { kind: 'retireImage', imageHash: loadBytes32(s) };
             break;
         case Op.addModel: {
-            const modelHash = s.loadUintBig(256);
+            const modelHash = loadBytes32(s);
             action = { kind: 'addModel', modelHash, name: readText(s.loadRef()) };
             break;
         }
         case Op.removeModel:
-            action = { kind: 'removeModel', modelHash: s.loadUintBig(256) };
+            action = { kind: 'removeModel', modelHash: loadBytes32(s) };
             break;
         case Op.setParams:
             action = { kind: 'setParams', params: loadParams(s.loadRef().beginParse()) };
@@ -243,7 +260,7 @@ export function parseRootGovernanceBody(body: Cell): RootGovernanceAction {
             const index = s.loadUint(32);
             const amount = s.loadCoins();
             const bps = s.loadUint(16);
-            action = { kind: 'slashWorker', owner, index, amount, bps, reason: s.loadUintBig(256) };
+            action = { kind: 'slashWorker', owner, index, amount, bps, reason: loadBytes32(s) };
             break;
         }
         default:
@@ -256,8 +273,10 @@ export function parseRootGovernanceBody(body: Cell): RootGovernanceAction {
 /** What a worker registers with (protocol.tlb register_worker / update_worker). */
 export interface WorkerRegistration {
     index: number;
-    receiptKey: bigint;
-    encryptionKey: bigint;
+    /** Ed25519 public key that signs the worker's receipts. */
+    receiptKey: Bytes32;
+    /** X25519 public key requests are sealed to. */
+    encryptionKey: Bytes32;
     /** Job earnings are forwarded to the owner once they reach this many nanoton (0: after every payout). */
     payoutThreshold: bigint;
     attestation: Attestation;
@@ -272,8 +291,8 @@ export function workerRegistrationBody(r: WorkerRegistration, update = false, qu
         .storeUint(update ? Op.updateWorker : Op.registerWorker, 32)
         .storeUint(queryId, 64)
         .storeUint(r.index, 32)
-        .storeUint(r.receiptKey, 256)
-        .storeUint(r.encryptionKey, 256)
+        .store(storeBytes32(r.receiptKey, 'receiptKey'))
+        .store(storeBytes32(r.encryptionKey, 'encryptionKey'))
         .storeCoins(r.payoutThreshold)
         .storeRef(attestationCell(r.attestation))
         .storeRef(pricesCell(r.prices))
@@ -344,28 +363,28 @@ export class Root implements Contract {
         return loadParams(r.stack.readCell().beginParse());
     }
 
-    async getIsImageAllowed(provider: ContractProvider, imageHash: bigint): Promise<boolean> {
+    async getIsImageAllowed(provider: ContractProvider, imageHash: Uint8Array): Promise<boolean> {
         const t = new TupleBuilder();
-        t.writeNumber(imageHash);
+        t.writeNumber(bufferToUint256(imageHash));
         return (await provider.get('is_image_allowed', t.build())).stack.readBoolean();
     }
 
-    async getIsModelAllowed(provider: ContractProvider, modelHash: bigint): Promise<boolean> {
+    async getIsModelAllowed(provider: ContractProvider, modelHash: Uint8Array): Promise<boolean> {
         const t = new TupleBuilder();
-        t.writeNumber(modelHash);
+        t.writeNumber(bufferToUint256(modelHash));
         return (await provider.get('is_model_allowed', t.build())).stack.readBoolean();
     }
 
-    async getImages(provider: ContractProvider): Promise<Map<bigint, ImageEntry>> {
+    async getImages(provider: ContractProvider): Promise<Bytes32Map<ImageEntry>> {
         const c = (await provider.get('get_images', [])).stack.readCellOpt();
-        const d = Dictionary.loadDirect(Dictionary.Keys.BigUint(256), ImageEntryValue, c);
-        return new Map(d.keys().map((k) => [k, d.get(k)!]));
+        const d = Dictionary.loadDirect(Dictionary.Keys.Buffer(32), ImageEntryValue, c);
+        return new Bytes32Map(d.keys().map((k) => [k, d.get(k)!] as const));
     }
 
-    async getModels(provider: ContractProvider): Promise<Map<bigint, ModelEntry>> {
+    async getModels(provider: ContractProvider): Promise<Bytes32Map<ModelEntry>> {
         const c = (await provider.get('get_models', [])).stack.readCellOpt();
-        const d = Dictionary.loadDirect(Dictionary.Keys.BigUint(256), ModelEntryValue, c);
-        return new Map(d.keys().map((k) => [k, d.get(k)!]));
+        const d = Dictionary.loadDirect(Dictionary.Keys.Buffer(32), ModelEntryValue, c);
+        return new Bytes32Map(d.keys().map((k) => [k, d.get(k)!] as const));
     }
 
     async getWorkerAddress(provider: ContractProvider, owner: Address, index: number): Promise<Address> {

@@ -5,7 +5,7 @@
  */
 import { Address, beginCell, Cell, Contract, contractAddress, ContractProvider, Sender, SendMode, StateInit } from '@ton/core';
 import { Op, WorkerStatus } from './Constants';
-import { commentBody, loadPrices, Prices, pricesCell, readText, textCell } from './common';
+import { bufferToUint256, Bytes32, commentBody, loadPrices, Prices, pricesCell, readBytes32, readText, textCell } from './common';
 import { loadParams, RootParams } from './Root';
 
 // worker_init$_ root:MsgAddressInt owner:MsgAddressInt index:uint32 = WorkerInitData;
@@ -31,12 +31,12 @@ export const WorkerComments = {
     collect: 'collect',
 } as const;
 
-// set_payout_threshold#_ query_id:uint64 payout_threshold:Coins = WorkerMsg;
+// set_payout_threshold#393884c1 query_id:uint64 payout_threshold:Coins = WorkerMsg;
 export function setPayoutThresholdBody(threshold: bigint, queryId = 0n): Cell {
     return beginCell().storeUint(Op.setPayoutThreshold, 32).storeUint(queryId, 64).storeCoins(threshold).endCell();
 }
 
-// set_prices#_ query_id:uint64 prices:^Prices endpoint:(Maybe ^Text) = WorkerMsg;
+// set_prices#075f1078 query_id:uint64 prices:^Prices endpoint:(Maybe ^Text) = WorkerMsg;
 export function setPricesBody(prices: Prices, endpoint?: string, queryId = 0n): Cell {
     return beginCell()
         .storeUint(Op.setPrices, 32)
@@ -63,16 +63,17 @@ export interface WorkerState {
 }
 
 export interface WorkerKeys {
-    receiptKey: bigint;
-    encryptionKey: bigint;
-    previousReceiptKey: bigint;
+    receiptKey: Bytes32;
+    encryptionKey: Bytes32;
+    /** The receipt key before the last rotation (32 zero bytes if never rotated); slashable for one unbonding period. */
+    previousReceiptKey: Bytes32;
     rotatedAt: number;
 }
 
 export interface WorkerProfile {
-    imageHash: bigint;
-    modelHash: bigint;
-    quoteHash: bigint;
+    imageHash: Bytes32;
+    modelHash: Bytes32;
+    quoteHash: Bytes32;
     prices: Prices;
     endpoint: string;
 }
@@ -159,15 +160,15 @@ export class Worker implements Contract {
 
     async getKeys(provider: ContractProvider): Promise<WorkerKeys> {
         const s = (await provider.get('get_keys', [])).stack;
-        return { receiptKey: s.readBigNumber(), encryptionKey: s.readBigNumber(), previousReceiptKey: s.readBigNumber(), rotatedAt: s.readNumber() };
+        return { receiptKey: readBytes32(s), encryptionKey: readBytes32(s), previousReceiptKey: readBytes32(s), rotatedAt: s.readNumber() };
     }
 
     async getProfile(provider: ContractProvider): Promise<WorkerProfile> {
         const s = (await provider.get('get_profile', [])).stack;
         return {
-            imageHash: s.readBigNumber(),
-            modelHash: s.readBigNumber(),
-            quoteHash: s.readBigNumber(),
+            imageHash: readBytes32(s),
+            modelHash: readBytes32(s),
+            quoteHash: readBytes32(s),
             prices: loadPrices(s.readCell().beginParse()),
             endpoint: readText(s.readCell()),
         };
@@ -190,8 +191,9 @@ export class Worker implements Contract {
         return { params: loadParams(s.readCell().beginParse()), jobCode: s.readCell() };
     }
 
-    async getIsEvidenceUsed(provider: ContractProvider, evidenceId: bigint): Promise<boolean> {
-        return (await provider.get('is_evidence_used', [{ type: 'int', value: evidenceId }])).stack.readBoolean();
+    /** Whether this evidence id (`equivocationEvidenceId` / `wrongModelEvidenceId`) has already been punished. */
+    async getIsEvidenceUsed(provider: ContractProvider, evidenceId: Uint8Array): Promise<boolean> {
+        return (await provider.get('is_evidence_used', [{ type: 'int', value: bufferToUint256(evidenceId) }])).stack.readBoolean();
     }
 
     async getBalance(provider: ContractProvider): Promise<bigint> {

@@ -2,7 +2,7 @@
  * Cell codecs shared by several contracts (protocol.tlb "shared pieces") and small helpers.
  * Pure functions only: the actors import them unchanged.
  */
-import { beginCell, Builder, Cell, Slice } from '@ton/core';
+import { beginCell, Builder, Cell, Slice, TupleReader } from '@ton/core';
 
 /** Prices in nanoton per million tokens (protocol.tlb `Prices`). */
 export interface Prices {
@@ -12,11 +12,68 @@ export interface Prices {
     reasoning: bigint;
 }
 
+/**
+ * 32 bytes: a hash (image, model, quote, receipt chain head, evidence id) or an Ed25519/X25519 public key.
+ * The one representation of such values in the public API of the codec, the wrappers and the actors; the
+ * cells and get-methods hold them as uint256, and only the codecs below convert.
+ */
+export type Bytes32 = Buffer;
+
+/** Checks that `b` is 32 bytes and returns it as a Buffer. */
+export function bytes32(b: Uint8Array, what = 'value'): Bytes32 {
+    if (b.length !== 32) throw new RangeError(`${what} must be 32 bytes, got ${b.length}`);
+    return Buffer.from(b.buffer, b.byteOffset, b.length);
+}
+
+/** Stores 32 bytes as a uint256 field. */
+export function storeBytes32(v: Uint8Array, what?: string): (b: Builder) => void {
+    return (b) => b.storeBuffer(bytes32(v, what));
+}
+
+/** Loads a uint256 field as 32 bytes. */
+export function loadBytes32(s: Slice): Bytes32 {
+    return s.loadBuffer(32);
+}
+
+/** Reads a uint256 get-method result as 32 bytes. */
+export function readBytes32(stack: TupleReader): Bytes32 {
+    return uint256ToBuffer(stack.readBigNumber());
+}
+
+/** A map keyed by 32-byte values, compared by content (a JS Map would compare Buffers by identity). */
+export class Bytes32Map<V> implements Iterable<[Bytes32, V]> {
+    private readonly byHex = new Map<string, [Bytes32, V]>();
+
+    constructor(entries: Iterable<readonly [Uint8Array, V]> = []) {
+        for (const [k, v] of entries) this.set(k, v);
+    }
+    get size(): number {
+        return this.byHex.size;
+    }
+    get(key: Uint8Array): V | undefined {
+        return this.byHex.get(Buffer.from(key).toString('hex'))?.[1];
+    }
+    has(key: Uint8Array): boolean {
+        return this.byHex.has(Buffer.from(key).toString('hex'));
+    }
+    set(key: Uint8Array, value: V): this {
+        const k = bytes32(key, 'key');
+        this.byHex.set(k.toString('hex'), [k, value]);
+        return this;
+    }
+    keys(): Bytes32[] {
+        return [...this.byHex.values()].map(([k]) => k);
+    }
+    [Symbol.iterator](): Iterator<[Bytes32, V]> {
+        return this.byHex.values();
+    }
+}
+
 /** What a TDX quote proved (protocol.tlb `Attestation`). */
 export interface Attestation {
-    imageHash: bigint;
-    modelHash: bigint;
-    quoteHash: bigint;
+    imageHash: Bytes32;
+    modelHash: Bytes32;
+    quoteHash: Bytes32;
 }
 
 /** The most bytes a `Text` cell holds (one cell, 1023 bits). */
@@ -37,11 +94,15 @@ export function loadPrices(s: Slice): Prices {
 
 // attestation$_ image_hash:uint256 model_hash:uint256 quote_hash:uint256 = Attestation;
 export function attestationCell(a: Attestation): Cell {
-    return beginCell().storeUint(a.imageHash, 256).storeUint(a.modelHash, 256).storeUint(a.quoteHash, 256).endCell();
+    return beginCell()
+        .store(storeBytes32(a.imageHash, 'imageHash'))
+        .store(storeBytes32(a.modelHash, 'modelHash'))
+        .store(storeBytes32(a.quoteHash, 'quoteHash'))
+        .endCell();
 }
 
 export function loadAttestation(s: Slice): Attestation {
-    return { imageHash: s.loadUintBig(256), modelHash: s.loadUintBig(256), quoteHash: s.loadUintBig(256) };
+    return { imageHash: loadBytes32(s), modelHash: loadBytes32(s), quoteHash: loadBytes32(s) };
 }
 
 // text$_ bytes:bits = Text;  (one cell, at most 127 bytes)
@@ -67,7 +128,9 @@ export function bufferToUint256(b: Uint8Array): bigint {
     return BigInt('0x' + Buffer.from(b).toString('hex'));
 }
 
+/** An unsigned 256-bit integer as 32 bytes (what get-methods return for hashes and keys). */
 export function uint256ToBuffer(v: bigint): Buffer {
+    if (v < 0n || v >= 1n << 256n) throw new RangeError('not a uint256');
     return Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
 }
 

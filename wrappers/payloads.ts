@@ -6,12 +6,14 @@
  * This is the one codec: contract tests, the gas benchmark and the relay/worker/client actors all build and
  * read payloads through these functions. Pure functions, no sandbox imports.
  *
- * Signatures are Ed25519 over the payload's cell hash (what FunC's check_signature(cell_hash(c), ...) verifies).
+ * Signatures are Ed25519 over the payload's cell hash (what FunC's check_signature(cell_hash(c), ...) verifies):
+ * `hashToSign()` gives it. Signing and verifying live in `actors/crypto/payloads.ts` on node:crypto, the one
+ * Ed25519 implementation of the project: the codec stays on @ton/core alone, and the layering stays one-way
+ * (actors import wrappers, never the reverse).
  * Every payload binds a 32-bit ASCII tag, the network global id (ConfigParam 19: -239 mainnet, -3 testnet)
  * and the contract address, so a signature is valid for one purpose, one network and one job only.
  */
 import { Address, beginCell, Cell, Slice } from '@ton/core';
-import { sign, signVerify } from '@ton/crypto';
 import { createHash } from 'crypto';
 import { Op, Tags } from './Constants';
 import { Prices } from './common';
@@ -21,6 +23,18 @@ export const GlobalId = { mainnet: -239, testnet: -3 } as const;
 
 /** 32 zero bytes: the head of an empty receipt chain (head_0). */
 export const ZERO_HEAD: Buffer = Buffer.alloc(32);
+
+/** A payload cell with an Ed25519 signature over its hash (`hashToSign(cell)`): what goes on-chain. */
+export interface SignedCell {
+    cell: Cell;
+    /** 64 bytes. */
+    signature: Buffer;
+}
+
+/** The 32 bytes a payload's signature covers: its cell hash, as FunC's check_signature(cell_hash(c), ...) reads it. */
+export function hashToSign(cell: Cell): Buffer {
+    return cell.hash();
+}
 
 /** Thrown by the parsers on a payload that does not follow its layout. */
 export class PayloadError extends Error {}
@@ -49,10 +63,8 @@ export interface Voucher {
 }
 
 /** A voucher with its cell and the client's signature over the cell hash. */
-export interface SignedVoucher {
+export interface SignedVoucher extends SignedCell {
     voucher: Voucher;
-    cell: Cell;
-    signature: Buffer;
 }
 
 // voucher#76636872 global_id:int32 job:MsgAddressInt amount:Coins tokens:uint64 head:uint256 final:Bool = Voucher;
@@ -85,16 +97,6 @@ export function parseVoucherCell(c: Cell): Voucher {
     return v;
 }
 
-/** Signs a voucher with the client's voucher key (64-byte Ed25519 secret key, as from @ton/crypto). */
-export function signVoucher(voucher: Voucher, secretKey: Buffer, opts: { tag?: number } = {}): SignedVoucher {
-    const cell = buildVoucherCell(voucher, opts);
-    return { voucher, cell, signature: sign(cell.hash(), secretKey) };
-}
-
-export function verifyVoucher(signed: { cell: Cell; signature: Buffer }, publicKey: Buffer): boolean {
-    return signVerify(signed.cell.hash(), signed.signature, publicKey);
-}
-
 // ---------------------------------------------------------------------------------------------- receipt
 
 /** Token counts of one request, as the worker's inference server reported them. */
@@ -125,10 +127,8 @@ export interface Receipt {
     responseHash: Buffer;
 }
 
-export interface SignedReceipt {
+export interface SignedReceipt extends SignedCell {
     receipt: Receipt;
-    cell: Cell;
-    signature: Buffer;
 }
 
 // receipt_hashes$_ request_hash:uint256 response_hash:uint256 = ReceiptHashes;
@@ -176,18 +176,8 @@ export function parseReceiptCell(c: Cell): Receipt {
     return { globalId, job, seqno, modelHash, tokens, cost, cumulative, requestHash, responseHash };
 }
 
-/** Signs a receipt with the worker's receipt key (in production, inside the TEE). */
-export function signReceipt(receipt: Receipt, secretKey: Buffer, opts: { tag?: number } = {}): SignedReceipt {
-    const cell = buildReceiptCell(receipt, opts);
-    return { receipt, cell, signature: sign(cell.hash(), secretKey) };
-}
-
-export function verifyReceipt(signed: { cell: Cell; signature: Buffer }, publicKey: Buffer): boolean {
-    return signVerify(signed.cell.hash(), signed.signature, publicKey);
-}
-
 // signed_receipt$_ signature:bits512 receipt:^Receipt = SignedReceipt;
-export function buildSignedReceiptCell(signed: { cell: Cell; signature: Buffer }): Cell {
+export function buildSignedReceiptCell(signed: SignedCell): Cell {
     return beginCell().storeBuffer(signed.signature).storeRef(signed.cell).endCell();
 }
 
@@ -227,18 +217,24 @@ export function chainHeadOf(receipts: Cell[], from: Buffer = ZERO_HEAD): Buffer 
 
 // ---------------------------------------------------------------------------------------------- message bodies
 
-// claim#_ query_id:uint64 signature:bits512 voucher:^Voucher = JobMsg;
-export function claimBody(signed: { cell: Cell; signature: Buffer }, queryId: bigint = 0n): Cell {
+// claim#1a9e0ed9 query_id:uint64 signature:bits512 voucher:^Voucher = JobMsg;
+export function claimBody(signed: SignedCell, queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.claim, 32).storeUint(queryId, 64).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
 }
 
-// ext_claim#_ signature:bits512 voucher:^Voucher = JobExternal;
-export function extClaimBody(signed: { cell: Cell; signature: Buffer }): Cell {
+// ext_claim#61b31710 signature:bits512 voucher:^Voucher = JobExternal;
+export function extClaimBody(signed: SignedCell): Cell {
     return beginCell().storeUint(Op.extClaim, 32).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
 }
 
+/** A claim or ext_claim body read back. */
+export interface ParsedClaim extends SignedVoucher {
+    external: boolean;
+    queryId: bigint;
+}
+
 /** Reads a claim or ext_claim body back (the relay and the tests inspect what was sent). */
-export function parseClaimBody(c: Cell): { external: boolean; queryId: bigint; signature: Buffer; voucher: Voucher; cell: Cell } {
+export function parseClaimBody(c: Cell): ParsedClaim {
     const s: Slice = c.beginParse();
     const op = s.loadUint(32);
     if (op !== Op.claim && op !== Op.extClaim) throw new PayloadError(`not a claim: op 0x${op.toString(16)}`);
@@ -250,8 +246,8 @@ export function parseClaimBody(c: Cell): { external: boolean; queryId: bigint; s
     return { external, queryId, signature, voucher: parseVoucherCell(cell), cell };
 }
 
-// report_equivocation#_ query_id:uint64 a:^SignedReceipt b:^SignedReceipt = WorkerMsg;
-export function equivocationBody(a: { cell: Cell; signature: Buffer }, b: { cell: Cell; signature: Buffer }, queryId: bigint = 0n): Cell {
+// report_equivocation#7f3a372d query_id:uint64 a:^SignedReceipt b:^SignedReceipt = WorkerMsg;
+export function equivocationBody(a: SignedCell, b: SignedCell, queryId: bigint = 0n): Cell {
     return beginCell()
         .storeUint(Op.reportEquivocation, 32)
         .storeUint(queryId, 64)
@@ -260,8 +256,8 @@ export function equivocationBody(a: { cell: Cell; signature: Buffer }, b: { cell
         .endCell();
 }
 
-// report_wrong_model#_ query_id:uint64 evidence:^SignedReceipt = WorkerMsg;
-export function wrongModelBody(evidence: { cell: Cell; signature: Buffer }, queryId: bigint = 0n): Cell {
+// report_wrong_model#325d96f3 query_id:uint64 evidence:^SignedReceipt = WorkerMsg;
+export function wrongModelBody(evidence: SignedCell, queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.reportWrongModel, 32).storeUint(queryId, 64).storeRef(buildSignedReceiptCell(evidence)).endCell();
 }
 

@@ -3,3 +3,4 @@ export * from './hpke';
 export * from './jobAddress';
 export * from './request';
 export * from './stream';
+export * from './payloads';

@@ -70,3 +70,18 @@ export function ed25519Verify(publicKey: Uint8Array | KeyObject, message: Uint8A
         return false;
     }
 }
+
+/**
+ * An Ed25519 key pair in the form TON tools use: `secretKey` is the 32-byte seed followed by the 32-byte
+ * public key (64 bytes), which `signCell` and friends accept as well as the bare seed.
+ */
+export interface Ed25519KeyPair {
+    publicKey: Buffer;
+    secretKey: Buffer;
+}
+
+/** The Ed25519 key pair of a 32-byte seed (deterministic keys for tests, or a seed kept by the operator). */
+export function ed25519FromSeed(seed: Uint8Array): Ed25519KeyPair {
+    const publicKey = rawPublicKey(ed25519PrivateKey(seed));
+    return { publicKey, secretKey: Buffer.concat([need32(seed, 'Ed25519 seed'), publicKey]) };
+}

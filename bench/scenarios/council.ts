@@ -1,5 +1,5 @@
 /**
- * Gas benchmark of the DAO council (issue 4): every step from deploying the council to cleaning up a
+ * Gas benchmark of the DAO council: every step from deploying the council to cleaning up a
  * proposal, each row a whole transaction chain started by one wallet, with its budget next to it.
  * tests/contracts/CouncilGas.spec.ts runs this scenario and also checks each contract's own transaction
  * against the constants in contracts/gas.fc.
@@ -11,13 +11,13 @@ import { loadCode } from '../../wrappers/code';
 import { Council } from '../../wrappers/Council';
 import { hashOf } from '../../wrappers/testkit';
 import { deployCouncil, ROOT_ACTION_VALUE, SMALL } from '../../wrappers/testkit/council';
+import { findTxTo, gasOf } from '../../wrappers/testkit/transactions';
 import { chainCost, GasRow, Scenario } from './types';
 
 /** Gas of the transaction on `address` in a chain (the first one if several), 0 if none. */
 export function gasOn(result: SendMessageResult, address: Address): number {
-    const tx = result.transactions.find((t) => t.inMessage?.info.dest instanceof Address && (t.inMessage.info.dest as Address).equals(address));
-    if (!tx || tx.description.type !== 'generic' || tx.description.computePhase.type !== 'vm') return 0;
-    return Number(tx.description.computePhase.gasUsed);
+    const tx = findTxTo(result.transactions, address);
+    return tx ? gasOf(tx) : 0;
 }
 
 /** Per-contract measurements the gas.fc constants are checked against. */
@@ -119,7 +119,7 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
         councilExecute1: gasOn(e1, c.council.address),
         councilExecute8: gasOn(e8, c.council.address),
         rootGovernanceMax: Math.max(
-            ...rootTxs.map((t) => (t.description.type === 'generic' && t.description.computePhase.type === 'vm' ? Number(t.description.computePhase.gasUsed) : 0)),
+            ...rootTxs.map(gasOf),
         ),
         vote3: gasOn(v1.result, p1.proposal.address),
         vote255: gasOn(vb.result, pb.proposal.address),
@@ -128,7 +128,7 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
 }
 
 export const councilScenario: Scenario = {
-    title: 'DAO council and proposals (issue 4)',
+    title: 'DAO council and proposals',
     run: async () => (await measureCouncil()).rows,
 };
 

@@ -1,7 +1,7 @@
 /**
- * Gas and fees of every job-escrow operation (issue 3), each as a whole transaction chain, and a session:
+ * Gas and fees of every job-escrow operation, each as a whole transaction chain, and a session:
  * open a job, 10 claims, close, finalize. Budgets are the limits tests/contracts/GasBudgets.spec.ts enforces;
- * the fee budgets of the claim and session rows are the issue's targets.
+ * the fee budgets of the claim and session rows are the protocol's fee targets.
  *
  * For reference (COCOON's contracts in the same sandbox): a client charge plus a worker payout burn
  * 0.0266 TON (38,487 gas); its equivalent session burns 0.3231 TON over 105 transactions.
@@ -17,7 +17,7 @@ import { ChainCost, chainCost, GasRow, Scenario } from './types';
 /** One request's worth of tokens in the benchmark (about 0.08 TON at the default prices). */
 const USAGE = { prompt: 200_000, cached: 50_000, completion: 80_000, reasoning: 20_000 };
 
-/** The issue's targets: a claim's whole chain, and the 10-claim session. */
+/** Fee targets: a claim's whole chain, and the 10-claim session. */
 export const JOB_TARGETS = {
     claimGas: 12_000,
     claimFees: toNano('0.006'),
@@ -49,7 +49,7 @@ function sum(costs: ChainCost[]): ChainCost {
 }
 
 export const jobScenario: Scenario = {
-    title: 'Job escrow (issue 3)',
+    title: 'Job escrow',
     async run(): Promise<GasRow[]> {
         const rows: GasRow[] = [];
         const p = await deployForJobs();

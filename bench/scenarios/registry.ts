@@ -1,9 +1,10 @@
 /**
- * Gas of every root-registry and worker-account operation (issue 2), each as a whole transaction chain.
+ * Gas of every root-registry and worker-account operation, each as a whole transaction chain.
  * The budgets are the limits tests/contracts/GasBudgets.spec.ts enforces; contracts/gas.fc holds the
  * per-handler constants the contracts use for their own fee checks.
  */
 import { toNano } from '@ton/core';
+import { uint256ToBuffer } from '../../wrappers/common';
 import { WorkerComments } from '../../wrappers/Worker';
 import { DEFAULT_PARAMS, DEFAULT_PRICES, deployProtocol, hashOf, REGISTRATION_FEES } from '../../wrappers/testkit';
 import { chainCost, GasRow, Scenario } from './types';
@@ -11,7 +12,7 @@ import { chainCost, GasRow, Scenario } from './types';
 /** Gas budgets per operation (whole chain, sender's wallet excluded), measured by this scenario. */
 export const REGISTRY_GAS_BUDGETS = {
     registerWorker: 19_500,
-    registrationRefused: 6_000,
+    registrationRefused: 6_500, // the Attestation, Prices and Text checks run before the refusal
     updateWorker: 21_500,
     syncWorker: 16_500,
     addStake: 5_000,
@@ -59,7 +60,7 @@ export const registryScenario: Scenario = {
 
         const refused = await p.wallet('refused owner');
         e = await p.run(() =>
-            p.root.sendRegisterWorker(refused.getSender(), { ...registration, attestation: { ...registration.attestation, imageHash: 1n } }, toNano('11')),
+            p.root.sendRegisterWorker(refused.getSender(), { ...registration, attestation: { ...registration.attestation, imageHash: uint256ToBuffer(1n) } }, toNano('11')),
         );
         row('registrationRefused', 'registration refused', e.result, 'wallet → root → refund to wallet');
 
@@ -105,7 +106,7 @@ export const registryScenario: Scenario = {
         e = await p.run(() => p.root.sendGovernance(gov, { kind: 'withdrawTreasury', amount: toNano('1'), to: owner.address }, value));
         row('withdrawTreasury', 'withdraw treasury', e.result, 'governance → root → recipient');
         e = await p.run(() =>
-            p.root.sendGovernance(gov, { kind: 'slashWorker', owner: owner.address, index: 0, amount: toNano('1'), bps: 0, reason: 1n }, value),
+            p.root.sendGovernance(gov, { kind: 'slashWorker', owner: owner.address, index: 0, amount: toNano('1'), bps: 0, reason: uint256ToBuffer(1n) }, value),
         );
         row('governanceSlash', 'governance slash', e.result, 'governance → root → worker → root treasury');
         const council = await p.wallet('bench council');

@@ -58,11 +58,11 @@ export class ScriptArgs {
         return toNano(v);
     }
 
-    /** A 256-bit value as 64 hex characters, with or without 0x. */
-    async hash(name: string, question: string): Promise<bigint> {
+    /** A 32-byte value (hash or public key) as 64 hex characters, with or without 0x. */
+    async hash(name: string, question: string): Promise<Buffer> {
         const v = (this.values.get(name) ?? (await this.provider.ui().input(question))).trim().replace(/^0x/, '');
         if (!/^[0-9a-fA-F]{64}$/.test(v)) throw new Error(`--${name}: expected 64 hex characters`);
-        return BigInt('0x' + v);
+        return Buffer.from(v, 'hex');
     }
 }
 

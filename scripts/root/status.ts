@@ -7,7 +7,7 @@ import { fromNano } from '@ton/core';
 import { Root } from '../../wrappers/Root';
 import { ScriptArgs } from '../lib/cli';
 
-const hex = (v: bigint) => v.toString(16).padStart(64, '0');
+const hex = (v: Buffer) => v.toString('hex');
 const time = (t: number) => new Date(t * 1000).toISOString();
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {

@@ -17,8 +17,8 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     if (state.status === 0) return;
     if (state.unbondAt) ui.write(`withdrawal allowed from ${new Date(state.unbondAt * 1000).toISOString()}`);
     const profile = await worker.getProfile();
-    ui.write(`image ${profile.imageHash.toString(16).padStart(64, '0')}`);
-    ui.write(`model ${profile.modelHash.toString(16).padStart(64, '0')}`);
+    ui.write(`image ${profile.imageHash.toString('hex')}`);
+    ui.write(`model ${profile.modelHash.toString('hex')}`);
     ui.write(`endpoint ${profile.endpoint}`);
     ui.write(`prices per million tokens: prompt ${fromNano(profile.prices.prompt)}, cached ${fromNano(profile.prices.cached)}, completion ${fromNano(profile.prices.completion)}, reasoning ${fromNano(profile.prices.reasoning)} TON`);
     const rep = await worker.getReputation();

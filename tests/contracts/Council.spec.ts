@@ -1,5 +1,5 @@
 /**
- * DAO council and proposals (issue 4): bootstrap, the whole path to a changed root allowlist, proposing,
+ * DAO council and proposals: bootstrap, the whole path to a changed root allowlist, proposing,
  * voting (op and text comment), execution, veto, cancellation and cleanup, each permission both ways.
  * Actions and their validation: CouncilActions.spec.ts; bounces: CouncilBounces.spec.ts; gas: CouncilGas.spec.ts.
  */
@@ -25,7 +25,7 @@ import {
 } from '../../wrappers/testkit/council';
 
 const NEW_IMAGE = hashOf('image: cocoon-ton worker v2');
-const addImage = (imageHash = NEW_IMAGE, supersedes?: bigint, grace?: number): CouncilAction => ({
+const addImage = (imageHash = NEW_IMAGE, supersedes?: Buffer, grace?: number): CouncilAction => ({
     kind: 'root',
     value: ROOT_ACTION_VALUE,
     action: { kind: 'addImage', imageHash, supersedes, grace },

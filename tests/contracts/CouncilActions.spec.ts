@@ -1,12 +1,12 @@
 /**
- * DAO council actions (issue 4): every root governance operation through a proposal, the council's own
+ * DAO council actions: every root governance operation through a proposal, the council's own
  * changes (members, weights, threshold, periods, guardian, epoch), and validation of malformed actions.
  */
 import { Address, beginCell, Cell, Dictionary, toNano } from '@ton/core';
 import { Blockchain, BlockchainSnapshot } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, Op, WorkerStatus } from '../../wrappers/Constants';
-import { textCell } from '../../wrappers/common';
+import { textCell, uint256ToBuffer } from '../../wrappers/common';
 import {
     ActionTag,
     actionsDict,
@@ -151,8 +151,8 @@ describe('Council actions', () => {
 
         it('voters read every action in readable form', async () => {
             const actions: CouncilAction[] = [
-                root({ kind: 'addImage', imageHash: 1n, supersedes: 2n, grace: 86400 }),
-                root({ kind: 'addModel', modelHash: 3n, name: 'm' }),
+                root({ kind: 'addImage', imageHash: uint256ToBuffer(1n), supersedes: uint256ToBuffer(2n), grace: 86400 }),
+                root({ kind: 'addModel', modelHash: uint256ToBuffer(3n), name: 'm' }),
                 root({ kind: 'withdrawTreasury', amount: toNano('1'), to: c.outsider.address }),
                 { kind: 'addMember', member: c.outsider.address, weight: 2 },
                 { kind: 'setThreshold', threshold: 6n },
@@ -185,7 +185,7 @@ describe('Council actions', () => {
             await c.enact([{ kind: 'removeMember', member: c.carol.address }]);
             const d = await c.council.getCouncilData();
             expect([d.epoch, d.memberCount, d.totalWeight]).toEqual([1, 2, 7n]);
-            const { result } = await c.propose(c.carol, [root({ kind: 'addImage', imageHash: 5n })]);
+            const { result } = await c.propose(c.carol, [root({ kind: 'addImage', imageHash: uint256ToBuffer(5n) })]);
             expect(result.transactions).toHaveTransaction({ to: c.council.address, success: false, exitCode: Errors.notMember });
         });
 
@@ -212,7 +212,7 @@ describe('Council actions', () => {
 
         it('changes the periods: new proposals use them', async () => {
             await c.enact([{ kind: 'setPeriods', votingPeriod: 3600, timelock: 0 }]);
-            const { proposal } = await c.propose(c.alice, [root({ kind: 'addImage', imageHash: 6n })]);
+            const { proposal } = await c.propose(c.alice, [root({ kind: 'addImage', imageHash: uint256ToBuffer(6n) })]);
             const d = await proposal.getProposalData();
             expect(d.deadline).toBe(blockchain.now! + 3600);
             expect(d.timelock).toBe(0);
@@ -225,7 +225,7 @@ describe('Council actions', () => {
         it('changes the guardian: the new one can veto, the old one cannot; removing it disables vetoes', async () => {
             const g2 = await c.wallet('guardian 2');
             await c.enact([{ kind: 'setGuardian', guardian: g2.address, sunset: blockchain.now! + 86400 * 30 }]);
-            const { id, proposal } = await c.propose(c.alice, [root({ kind: 'addImage', imageHash: 7n })]);
+            const { id, proposal } = await c.propose(c.alice, [root({ kind: 'addImage', imageHash: uint256ToBuffer(7n) })]);
             await c.pass(proposal);
             const old = await c.run(() => c.council.sendVeto(c.guardian.getSender(), id, SMALL));
             expect(old.result.transactions).toHaveTransaction({ to: c.council.address, success: false, exitCode: Errors.notGuardian });
@@ -238,14 +238,14 @@ describe('Council actions', () => {
     });
 
     describe('validation at proposal time', () => {
-        const img = root({ kind: 'addImage', imageHash: 9n });
+        const img = root({ kind: 'addImage', imageHash: uint256ToBuffer(9n) });
 
         it('should reject a proposal with too many actions', async () => {
             await expectProposeFails(Array.from({ length: MAX_ACTIONS + 1 }, () => img), Errors.tooManyActions);
         });
 
         it('accepts exactly the maximum number of actions', async () => {
-            const { result } = await c.propose(c.alice, Array.from({ length: MAX_ACTIONS }, (_, i) => root({ kind: 'addImage', imageHash: BigInt(i + 1) })));
+            const { result } = await c.propose(c.alice, Array.from({ length: MAX_ACTIONS }, (_, i) => root({ kind: 'addImage', imageHash: uint256ToBuffer(BigInt(i + 1)) })));
             expect(result.transactions).toHaveTransaction({ to: c.proposal(0).address, deploy: true, success: true });
         });
 
@@ -273,7 +273,7 @@ describe('Council actions', () => {
 
         it('should reject root bodies that are not well-formed governance operations', async () => {
             const raw = (body: Cell): CouncilAction => ({ kind: 'rootRaw', value: ROOT_ACTION_VALUE, body });
-            const addImage = rootGovernanceBody({ kind: 'addImage', imageHash: 1n });
+            const addImage = rootGovernanceBody({ kind: 'addImage', imageHash: uint256ToBuffer(1n) });
             const cases: Cell[] = [
                 beginCell().storeUint(Op.registerWorker, 32).storeUint(0, 64).endCell(), // not a governance op
                 beginCell().storeUint(0xdeadbeef, 32).storeUint(0, 64).endCell(), // unknown op
@@ -288,7 +288,7 @@ describe('Council actions', () => {
         });
 
         it('should reject a root action carrying less than the minimum value', async () => {
-            await expectProposeFails([root({ kind: 'addImage', imageHash: 1n }, MIN_ROOT_ACTION_VALUE - 1n)], Errors.actionValueTooSmall);
+            await expectProposeFails([root({ kind: 'addImage', imageHash: uint256ToBuffer(1n) }, MIN_ROOT_ACTION_VALUE - 1n)], Errors.actionValueTooSmall);
         });
 
         it('should reject member changes that cannot apply', async () => {

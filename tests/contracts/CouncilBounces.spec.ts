@@ -1,5 +1,5 @@
 /**
- * DAO council bounce paths (issue 4): every outgoing message that can bounce, what happens to the state and
+ * DAO council bounce paths: every outgoing message that can bounce, what happens to the state and
  * the value, and the replies that are non-bounceable on purpose.
  *
  * council -> root action       bounceable; a refusal leaves the proposal executed and the value in the council
@@ -19,7 +19,7 @@ import { hashOf, Ledger } from '../../wrappers/testkit';
 import { CouncilKit, deployCouncil, ROOT_ACTION_VALUE, SMALL, TIMELOCK, VOTING_PERIOD } from '../../wrappers/testkit/council';
 import { deployRejecting, REJECTED } from '../../wrappers/testkit/rejecting';
 
-const addImage = (imageHash: bigint): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', imageHash } });
+const addImage = (imageHash: Buffer): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', imageHash } });
 
 /** A bounced message as the network would deliver it: 0xFFFFFFFF, then the start of the original body. */
 function bounced(from: Address, to: Address, original: Cell, value: bigint) {

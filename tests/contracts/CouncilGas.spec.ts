@@ -1,11 +1,9 @@
 /**
- * DAO council gas budgets (issue 4): every row of bench/scenarios/council.ts under its budget, and each
+ * DAO council gas budgets: every row of bench/scenarios/council.ts under its budget, and each
  * contract's own transaction under the constant contracts/gas.fc states for it; storage and message size
  * bounds behind the fee formulas of contracts/council-common.fc.
  */
 import { Address, beginCell, toNano } from '@ton/core';
-import { readFileSync } from 'fs';
-import path from 'path';
 import '@ton/test-utils';
 import { CouncilGasDetail, measureCouncil } from '../../bench/scenarios/council';
 import { treeSize } from '../../wrappers/testkit/sizes';
@@ -13,14 +11,7 @@ import { GasRow } from '../../bench/scenarios/types';
 import { MAX_ACTIONS, MIN_ROOT_ACTION_VALUE } from '../../wrappers/Council';
 import { hashOf } from '../../wrappers/testkit';
 import { deployCouncil, ROOT_ACTION_VALUE } from '../../wrappers/testkit/council';
-
-/** Reads `const int <name> = <value>;` from contracts/gas.fc. */
-function gasConstant(name: string): number {
-    const text = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
-    const m = new RegExp(`const int ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} = (\\d+);`).exec(text);
-    if (!m) throw new Error(`${name} not in gas.fc`);
-    return Number(m[1]);
-}
+import { gasConstant } from '../../wrappers/testkit/gas';
 
 describe('Council gas', () => {
     let rows: GasRow[];

@@ -21,7 +21,7 @@ import { run as cancel } from '../../scripts/council/cancel';
 import { run as cleanup } from '../../scripts/council/cleanup';
 import { run as status } from '../../scripts/council/status';
 
-const hex = (v: bigint) => v.toString(16).padStart(64, '0');
+const hex = (v: Buffer) => v.toString('hex');
 
 describe('council scripts', () => {
     let k: CouncilKit;

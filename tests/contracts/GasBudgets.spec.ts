@@ -2,17 +2,8 @@
  * Runs every gas scenario of `npm run bench:gas` and fails when an operation goes over its budget, or a
  * handler over the gas constant in contracts/gas.fc that the contracts use for their own fee checks.
  */
-import { readFileSync } from 'fs';
-import path from 'path';
 import { scenarios } from '../../bench/scenarios';
-
-const gasFc = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
-
-function gasConstant(name: string): number {
-    const m = new RegExp(`const int ${name.replace('::', '::')} = (\\d+);`).exec(gasFc);
-    if (!m) throw new Error(`${name} is not defined in contracts/gas.fc`);
-    return Number(m[1]);
-}
+import { gasConstant } from '../../wrappers/testkit/gas';
 
 describe('gas budgets', () => {
     for (const scenario of scenarios) {

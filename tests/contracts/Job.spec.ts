@@ -3,58 +3,21 @@
  * rejection, every bounce path, and the get-methods. Every action runs under the TON conservation ledger
  * (p.run), and money assertions are exact to the nanoton.
  */
-import { Address, beginCell, Cell, toNano, Transaction } from '@ton/core';
+import { Address, beginCell, Cell, toNano } from '@ton/core';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
-import { readFileSync } from 'fs';
-import path from 'path';
 import { Errors, JobState, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
 import { commentBody } from '../../wrappers/common';
 import { loadCode } from '../../wrappers/code';
 import { claimSplit, feesOf, Job, jobAddress, parseJobPayoutBody, parseJobReportBody,
     parseJobStorage } from '../../wrappers/Job';
-import { GlobalId, ZERO_HEAD } from '../../wrappers/payloads';
+import { GlobalId, SignedCell, ZERO_HEAD } from '../../wrappers/payloads';
 import { DEFAULT_PRICES, ed25519FromLabel, Ledger, Protocol } from '../../wrappers/testkit';
+import { gasConstant, gasConstantsIn } from '../../wrappers/testkit/gas';
+import { computeFeeOf, gasOf, inValue, sentValue, sumForwardFees, txTo } from '../../wrappers/testkit/transactions';
 import { CLAIM_VALUE, CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
 
 const USAGE = { prompt: 200_000, cached: 50_000, completion: 80_000, reasoning: 20_000 };
-
-function txTo(txs: Transaction[], to: Address, op?: number): Transaction {
-    const tx = txs.find((t) => {
-        const info = t.inMessage?.info;
-        if (!info || info.type === 'external-out' || !info.dest.equals(to)) return false;
-        if (op === undefined) return true;
-        const s = t.inMessage!.body.beginParse();
-        return s.remainingBits >= 32 && s.preloadUint(32) === op;
-    });
-    if (!tx) throw new Error(`no transaction to ${to}`);
-    return tx;
-}
-
-function computeFeeOf(tx: Transaction): bigint {
-    const d = tx.description;
-    if (d.type !== 'generic' || d.computePhase.type !== 'vm') return 0n;
-    return d.computePhase.gasFees;
-}
-
-function gasOf(tx: Transaction): number {
-    const d = tx.description;
-    if (d.type !== 'generic' || d.computePhase.type !== 'vm') return 0;
-    return Number(d.computePhase.gasUsed);
-}
-
-/** Value carried by the i-th internal message a transaction sent. */
-function sentValue(tx: Transaction, i = 0): bigint {
-    const m = tx.outMessages.get(i)!;
-    if (m.info.type !== 'internal') throw new Error('not internal');
-    return m.info.value.coins;
-}
-
-function inValue(tx: Transaction): bigint {
-    const info = tx.inMessage!.info;
-    if (info.type !== 'internal') throw new Error('not internal');
-    return info.value.coins;
-}
 
 async function balanceOf(p: Protocol, a: Address): Promise<bigint> {
     return (await p.blockchain.getContract(a)).balance;
@@ -62,14 +25,6 @@ async function balanceOf(p: Protocol, a: Address): Promise<bigint> {
 
 async function accountType(p: Protocol, a: Address): Promise<string | undefined> {
     return (await p.blockchain.getContract(a)).accountState?.type;
-}
-
-/** The job's gas constants, read from contracts/gas.fc (the measured budgets the tests hold the job to). */
-function gasConstants(): Record<string, number> {
-    const text = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
-    const out: Record<string, number> = {};
-    for (const m of text.matchAll(/const int gas::(job_[a-z_]+) = (\d+);/g)) out[m[1]] = Number(m[2]);
-    return out;
 }
 
 describe('Job', () => {
@@ -111,8 +66,8 @@ describe('Job', () => {
             expect(await balanceOf(p, j.address)).toBeGreaterThan(data.deposit);
 
             const keys = await j.job.getKeys();
-            expect(keys.clientKey).toBe(BigInt('0x' + j.clientKeys.publicKey.toString('hex')));
-            expect(keys.receiptKey).toBe(BigInt('0x' + j.worker.receiptKeys.publicKey.toString('hex')));
+            expect(keys.clientKey).toEqual(j.clientKeys.publicKey);
+            expect(keys.receiptKey).toEqual(j.worker.receiptKeys.publicKey);
             const prices = await j.job.getPrices();
             expect(prices.maxPrices).toEqual(DEFAULT_PRICES);
             expect(prices.workerPrices).toEqual(j.worker.registration.prices);
@@ -346,7 +301,7 @@ describe('Job', () => {
             j.serve(USAGE);
         });
 
-        async function rejectExt(signed: { cell: Cell; signature: Buffer }, code: number) {
+        async function rejectExt(signed: SignedCell, code: number) {
             const before = await balanceOf(p, j.address);
             const data = await j.job.getJobData();
             await expect(j.job.sendExtClaim(signed)).rejects.toThrow(`Exit code: ${code}`);
@@ -356,7 +311,7 @@ describe('Job', () => {
             expect({ ...now, worker: now.worker.toString() }).toEqual({ ...data, worker: data.worker.toString() });
         }
 
-        async function rejectInt(signed: { cell: Cell; signature: Buffer }, code: number) {
+        async function rejectInt(signed: SignedCell, code: number) {
             const before = await balanceOf(p, j.address);
             const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, signed));
             expect(entry.result.transactions).toHaveTransaction({ from: stranger.address, to: j.address, success: false, aborted: true, exitCode: code });
@@ -609,7 +564,7 @@ describe('Job', () => {
             see('job_answer', gasOf(txTo(j.opened.result.transactions, j.address, Op.jobAccepted)));
             see('job_worker_offer', gasOf(txTo(j.opened.result.transactions, j.worker.worker.address, Op.jobOffer)));
 
-            const constants = gasConstants();
+            const constants = gasConstantsIn('gas', /^job_/);
             for (const [name, gas] of Object.entries(gasSeen)) {
                 expect(constants[name]).toBeDefined();
                 if (gas > constants[name]) throw new Error(`gas::${name}: measured ${gas} > constant ${constants[name]}`);
@@ -633,17 +588,10 @@ describe('Job', () => {
                 c.refs.forEach(walk);
             };
             walk(data);
-            const text = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
-            const maxBits = Number(/size::job_storage_bits = (\d+)/.exec(text)![1]);
-            const maxCells = Number(/size::job_storage_cells = (\d+)/.exec(text)![1]);
+            const maxBits = gasConstant('size::job_storage_bits');
+            const maxCells = gasConstant('size::job_storage_cells');
             expect(bits).toBeLessThanOrEqual(maxBits);
             expect(cells).toBeLessThanOrEqual(maxCells);
         });
     });
 });
-
-function sumForwardFees(tx: Transaction): bigint {
-    let s = 0n;
-    for (const m of tx.outMessages.values()) if (m.info.type === 'internal') s += m.info.forwardFee;
-    return s;
-}

@@ -4,7 +4,6 @@
  * verifying what TypeScript signed) is in Job.spec.ts and Slashing.spec.ts, through this same codec.
  */
 import { Address, beginCell } from '@ton/core';
-import { keyPairFromSeed } from '@ton/crypto';
 import { createHash } from 'crypto';
 import { Op, Tags } from '../../wrappers/Constants';
 import {
@@ -25,21 +24,18 @@ import {
     PayloadError,
     Receipt,
     requestCost,
-    signReceipt,
-    signVoucher,
-    verifyReceipt,
-    verifyVoucher,
     Voucher,
     wrongModelBody,
     wrongModelEvidenceId,
     ZERO_HEAD,
 } from '../../wrappers/payloads';
+import { ed25519FromSeed, signReceipt, signVoucher, verifyReceipt, verifyVoucher } from '../../actors/crypto';
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
 /** Addresses carry functions, so compare payloads with the address as a string. */
 const norm = <T extends { job: Address }>(o: T) => ({ ...o, job: o.job.toRawString() });
-const client = keyPairFromSeed(sha('client'));
-const worker = keyPairFromSeed(sha('worker'));
+const client = ed25519FromSeed(sha('client'));
+const worker = ed25519FromSeed(sha('worker'));
 const job = Address.parse('0:' + 'ab'.repeat(32));
 
 const voucher: Voucher = { globalId: GlobalId.mainnet, job, amount: 123_456_789n, tokens: 42_000n, head: sha('head'), final: false };

@@ -3,34 +3,18 @@
  * verified by contracts/worker.fc. Exact stake arithmetic, the reporter's reward, the treasury's share,
  * and every rejection. All actions run under the conservation ledger.
  */
-import { Address, Cell, toNano, Transaction } from '@ton/core';
+import { Address, Cell, toNano } from '@ton/core';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
-import { equivocationBody, equivocationEvidenceId, GlobalId, signReceipt, wrongModelBody } from '../../wrappers/payloads';
+import { equivocationBody, equivocationEvidenceId, GlobalId, wrongModelBody } from '../../wrappers/payloads';
+import { signReceipt } from '../../actors/crypto';
 import { hashOf, Protocol, RegisteredWorker } from '../../wrappers/testkit';
 import { deployForJobs, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
 import { uint256ToBuffer } from '../../wrappers/common';
+import { inValue, txTo } from '../../wrappers/testkit/transactions';
 
 const REPORT_VALUE = toNano('0.1');
-
-function txTo(txs: Transaction[], to: Address, op?: number): Transaction | undefined {
-    return txs.find((t) => {
-        const info = t.inMessage?.info;
-        if (!info || info.type !== 'internal' || !info.dest.equals(to)) return false;
-        if (op === undefined) return true;
-        const s = t.inMessage!.body.beginParse();
-        return s.remainingBits >= 32 && s.preloadUint(32) === op;
-    });
-}
-
-function inValue(tx: Transaction): bigint {
-    const info = tx.inMessage!.info;
-    if (info.type !== 'internal') throw new Error('not internal');
-    return info.value.coins;
-}
-
-const asUint = (b: Buffer) => BigInt('0x' + b.toString('hex'));
 
 describe('Slashing', () => {
     let p: Protocol;
@@ -49,7 +33,7 @@ describe('Slashing', () => {
         return p.run(() => w.worker.sendRaw(reporter.getSender(), body, REPORT_VALUE));
     }
 
-    async function expectSlashed(entry: Awaited<ReturnType<typeof report>>, stakeBefore: bigint, evidenceId: bigint) {
+    async function expectSlashed(entry: Awaited<ReturnType<typeof report>>, stakeBefore: bigint, evidenceId: Buffer) {
         const slash = (stakeBefore * BigInt(p.params.slashBps)) / 10_000n;
         const reward = (slash * BigInt(p.params.reporterBps)) / 10_000n;
         const txs = entry.result.transactions;
@@ -61,8 +45,8 @@ describe('Slashing', () => {
         expect(rep.slashes).toBe(1);
         expect(rep.slashed).toBe(slash);
         // The treasury gets exactly slash - reward; the reporter the reward plus what is left of its value.
-        expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit)!)).toBe(slash - reward);
-        const paid = inValue(txTo(txs, reporter.address)!);
+        expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit, 'internal'))).toBe(slash - reward);
+        const paid = inValue(txTo(txs, reporter.address, undefined, 'internal'));
         expect(paid).toBeGreaterThan(reward);
         expect(paid).toBeLessThan(reward + REPORT_VALUE);
         expect(await w.worker.getIsEvidenceUsed(evidenceId)).toBe(true);
@@ -75,10 +59,10 @@ describe('Slashing', () => {
             const b = j.receipt({ seqno: 3, cost: 2000n });
             const stake = (await w.worker.getState()).stake;
             const entry = await report(equivocationBody(a, b));
-            await expectSlashed(entry, stake, asUint(equivocationEvidenceId(j.address, 3)));
+            await expectSlashed(entry, stake, equivocationEvidenceId(j.address, 3));
             // A slashed worker accepts no new jobs: the next job is refused and refunded.
             const next = await openJob(p, { allowRefusal: true });
-            const refusal = txTo(next.opened.result.transactions, next.address, Op.jobRefused)!;
+            const refusal = txTo(next.opened.result.transactions, next.address, Op.jobRefused, 'internal');
             expect(refusal.inMessage!.body.beginParse().skip(96).loadUint(32)).toBe(Errors.workerNotActive);
             // ...but its running job still pays it.
             j.serve({ prompt: 300_000, cached: 0, completion: 100_000, reasoning: 0 });
@@ -124,7 +108,7 @@ describe('Slashing', () => {
         });
 
         it('should reject receipts with the wrong tag or for another network', async () => {
-            const base = { globalId: j.globalId, job: j.address, seqno: 3, modelHash: uint256ToBuffer(p.modelHash), tokens: { prompt: 1, cached: 0, completion: 1, reasoning: 0 }, cost: 1n, cumulative: 1n, requestHash: Buffer.alloc(32), responseHash: Buffer.alloc(32) };
+            const base = { globalId: j.globalId, job: j.address, seqno: 3, modelHash: p.modelHash, tokens: { prompt: 1, cached: 0, completion: 1, reasoning: 0 }, cost: 1n, cumulative: 1n, requestHash: Buffer.alloc(32), responseHash: Buffer.alloc(32) };
             const key = w.receiptKeys.secretKey;
             const tagged = await report(equivocationBody(signReceipt(base, key, { tag: Tags.voucher }), signReceipt({ ...base, cost: 2n }, key, { tag: Tags.voucher })));
             expect(tagged.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.wrongTag });
@@ -136,10 +120,10 @@ describe('Slashing', () => {
 
     describe('wrong model', () => {
         it('slashes a receipt signed by the current key for a model other than the registered one', async () => {
-            const bad = j.receipt({ seqno: 1, modelHash: uint256ToBuffer(hashOf('some other model')) });
+            const bad = j.receipt({ seqno: 1, modelHash: hashOf('some other model') });
             const stake = (await w.worker.getState()).stake;
             const entry = await report(wrongModelBody(bad));
-            await expectSlashed(entry, stake, asUint(bad.cell.hash()));
+            await expectSlashed(entry, stake, bad.cell.hash());
             const again = await report(wrongModelBody(bad));
             expect(again.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.evidenceUsed });
         });
@@ -151,7 +135,7 @@ describe('Slashing', () => {
 
         it("should reject a wrong-model receipt not signed by this worker's key", async () => {
             const w2 = await p.registerWorker(await p.wallet('third owner'));
-            const bad = j.receipt({ seqno: 1, modelHash: uint256ToBuffer(hashOf('other')) }, w2.receiptKeys.secretKey);
+            const bad = j.receipt({ seqno: 1, modelHash: hashOf('other') }, w2.receiptKeys.secretKey);
             const e = await report(wrongModelBody(bad));
             expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.badSignature });
         });
@@ -162,7 +146,7 @@ describe('Slashing', () => {
             const stake0 = (await w.worker.getState()).stake;
             const govAmount = toNano('1');
             const g = await p.run(() =>
-                p.root.sendGovernance(p.governance.getSender(), { kind: 'slashWorker', owner: w.owner.address, index: w.index, amount: govAmount, bps: 0, reason: 1n }, toNano('0.2')),
+                p.root.sendGovernance(p.governance.getSender(), { kind: 'slashWorker', owner: w.owner.address, index: w.index, amount: govAmount, bps: 0, reason: uint256ToBuffer(1n) }, toNano('0.2')),
             );
             expect(g.result.transactions).toHaveTransaction({ to: w.worker.address, op: Op.govSlash, success: true });
             const stake1 = (await w.worker.getState()).stake;

@@ -2,15 +2,12 @@
  * Storage and message sizes the contracts rely on for their fee checks (contracts/gas.fc `size::` constants).
  */
 import { beginCell, toNano } from '@ton/core';
-import { readFileSync } from 'fs';
-import path from 'path';
 import { loadCode } from '../../wrappers/code';
 import { workerStateInit } from '../../wrappers/Worker';
 import { deployProtocol } from '../../wrappers/testkit';
 import { treeSize } from '../../wrappers/testkit/sizes';
+import { gasConstant as constant } from '../../wrappers/testkit/gas';
 
-const gasFc = readFileSync(path.join(__dirname, '..', '..', 'contracts', 'gas.fc'), 'utf8');
-const constant = (name: string) => Number(new RegExp(`const int ${name} = (\\d+);`).exec(gasFc)![1]);
 
 describe('state init and message sizes', () => {
     it('the root → worker deploy message fits the size the root charges for', async () => {

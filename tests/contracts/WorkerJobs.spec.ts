@@ -6,7 +6,6 @@
 import { beginCell, Cell, toNano } from '@ton/core';
 import '@ton/test-utils';
 import { Errors, Op, WorkerStatus } from '../../wrappers/Constants';
-import { bufferToUint256 } from '../../wrappers/common';
 import { equivocationBody } from '../../wrappers/payloads';
 import { DEFAULT_PARAMS, ed25519FromLabel, Ledger, Protocol, RegisteredWorker } from '../../wrappers/testkit';
 import { CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
@@ -30,7 +29,7 @@ describe('Worker account and jobs', () => {
     /** Re-attests the worker with a fresh receipt key; returns the new key pair. */
     async function rotate(label: string) {
         const keys = ed25519FromLabel(label);
-        await p.run(() => p.root.sendRegisterWorker(w.owner.getSender(), { ...w.registration, receiptKey: bufferToUint256(keys.publicKey) }, toNano('0.1'), true));
+        await p.run(() => p.root.sendRegisterWorker(w.owner.getSender(), { ...w.registration, receiptKey: keys.publicKey }, toNano('0.1'), true));
         return keys;
     }
 

@@ -22,7 +22,7 @@ import { run as addStake } from '../../scripts/worker/addStake';
 import { run as setPrices } from '../../scripts/worker/setPrices';
 import { run as status } from '../../scripts/worker/status';
 
-const hex = (v: bigint) => v.toString(16).padStart(64, '0');
+const hex = (v: Buffer) => v.toString('hex');
 
 describe('registry and worker scripts', () => {
     let p: Protocol;
@@ -124,7 +124,7 @@ describe('registry and worker scripts', () => {
         args[args.indexOf('--receipt-key') + 1] = hex(hashOf('rotated key'));
         await update(provider, args);
         const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
-        expect((await worker.getKeys()).receiptKey).toBe(hashOf('rotated key'));
+        expect((await worker.getKeys()).receiptKey).toEqual(hashOf('rotated key'));
 
         const gov = new SandboxNetworkProvider(p.blockchain, p.governance);
         await governance(gov, ['--root', p.root.address.toString(), '--action', 'add-model', '--model', hex(hashOf('m')), '--name', 'org/m@1:2']);

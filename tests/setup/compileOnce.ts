@@ -1,4 +1,4 @@
-import { buildAllContracts } from '../../wrappers/code';
+import { buildAllContracts } from '../../scripts/tools/buildContracts';
 
 /**
  * Jest global setup: compile every contract once per run; test files then read build/.

@@ -8,18 +8,20 @@
  * around each action it runs. See docs/testing.md.
  */
 import { Cell, toNano } from '@ton/core';
-import { KeyPair } from '@ton/crypto';
+import { Ed25519KeyPair } from '../../actors/crypto/keys';
 import { Blockchain, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
 import { loadCode } from '../code';
 import { libraryCell, publicLibraries } from '../library';
-import { Prices } from '../common';
+import { Bytes32, Bytes32Map, Prices } from '../common';
 import { ImageEntry, ModelEntry, Root, RootParams, WorkerRegistration } from '../Root';
 import { Worker } from '../Worker';
-import { ed25519FromLabel, hashOf, publicKeyUint, x25519FromLabel, X25519KeyPair } from './keys';
+import { ed25519FromLabel, hashOf, x25519FromLabel, X25519KeyPair } from './keys';
 import { Ledger } from './ledger';
 
 export { Ledger } from './ledger';
 export * from './keys';
+export * from './gas';
+export * from './transactions';
 
 /** Parameters used unless a test overrides them. */
 export const DEFAULT_PARAMS: RootParams = {
@@ -51,7 +53,7 @@ export interface RegisteredWorker {
     owner: SandboxContract<TreasuryContract>;
     index: number;
     worker: SandboxContract<Worker>;
-    receiptKeys: KeyPair;
+    receiptKeys: Ed25519KeyPair;
     encryptionKeys: X25519KeyPair;
     registration: WorkerRegistration;
 }
@@ -80,15 +82,15 @@ export interface Protocol {
     params: RootParams;
     /** The code cells the root holds; `job` is the library cell when jobs use the published library. */
     codes: { root: Cell; worker: Cell; job: Cell };
-    imageHash: bigint;
-    modelHash: bigint;
+    imageHash: Bytes32;
+    modelHash: Bytes32;
     workers: RegisteredWorker[];
     /** A funded wallet tracked by the ledger. */
     wallet(name: string, balance?: bigint): Promise<SandboxContract<TreasuryContract>>;
     /** Registers one more worker through the root; throws if the root refused it. */
     registerWorker(owner: SandboxContract<TreasuryContract>, index?: number, overrides?: Partial<WorkerRegistration>): Promise<RegisteredWorker>;
     /** The registration a worker would send, with keys derived from its label. */
-    registrationFor(label: string, index?: number): { registration: WorkerRegistration; receiptKeys: KeyPair; encryptionKeys: X25519KeyPair };
+    registrationFor(label: string, index?: number): { registration: WorkerRegistration; receiptKeys: Ed25519KeyPair; encryptionKeys: X25519KeyPair };
     /** Runs an action under the conservation check. */
     run(action: () => Promise<SendMessageResult>): ReturnType<Ledger['run']>;
     /** Moves the sandbox clock forward. */
@@ -112,8 +114,8 @@ export async function deployProtocol(options: ProtocolOptions = {}): Promise<Pro
     ledger.track(governance.address);
 
     const now = blockchain.now;
-    const images = new Map<bigint, ImageEntry>([[DEFAULT_IMAGE, { addedAt: now, retireAt: 0 }]]);
-    const models = new Map<bigint, ModelEntry>([[DEFAULT_MODEL, { addedAt: now, name: DEFAULT_MODEL_NAME }]]);
+    const images = new Bytes32Map<ImageEntry>([[DEFAULT_IMAGE, { addedAt: now, retireAt: 0 }]]);
+    const models = new Bytes32Map<ModelEntry>([[DEFAULT_MODEL, { addedAt: now, name: DEFAULT_MODEL_NAME }]]);
     const root = blockchain.openContract(
         Root.createFromConfig({ governance: governance.address, params, workerCode: codes.worker, jobCode: codes.job, images, models }, codes.root),
     );
@@ -130,8 +132,8 @@ export async function deployProtocol(options: ProtocolOptions = {}): Promise<Pro
         const encryptionKeys = x25519FromLabel(`${label} ${index}`);
         const registration: WorkerRegistration = {
             index,
-            receiptKey: publicKeyUint(receiptKeys.publicKey),
-            encryptionKey: publicKeyUint(encryptionKeys.publicKey),
+            receiptKey: receiptKeys.publicKey,
+            encryptionKey: encryptionKeys.publicKey,
             // Tests see every payout reach the owner at once; operators usually batch (see scripts/worker/register).
             payoutThreshold: 0n,
             attestation: { imageHash: DEFAULT_IMAGE, modelHash: DEFAULT_MODEL, quoteHash: hashOf(`quote ${label} ${index}`) },

@@ -3,29 +3,27 @@
  * serve requests (worker-signed receipts, chained), and sign the client's cumulative vouchers.
  *
  *     const p = await deployProtocol({ workers: 1 });
- *     const j = await openJob(p, { deposit: toNano('5') });
+ *     const j = await openJob(p, { value: toNano('5') }); // deposit + reserve
  *     const r = j.serve({ prompt: 1000, cached: 0, completion: 500, reasoning: 0 });
  *     await p.run(() => j.job.sendExtClaim(j.voucher()));
  *
  * Everything is built with ../payloads (the one codec) and ../Job.
  */
 import { Address, Cell, Dictionary, toNano } from '@ton/core';
-import { KeyPair } from '@ton/crypto';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
-import { Prices, uint256ToBuffer } from '../common';
+import { Prices } from '../common';
 import { Job, JobIdentity } from '../Job';
 import {
     chainHead,
     requestCost,
     Receipt,
-    signReceipt,
     SignedReceipt,
     SignedVoucher,
-    signVoucher,
     TokenCounts,
     Voucher,
     ZERO_HEAD,
 } from '../payloads';
+import { Ed25519KeyPair, signReceipt, signVoucher } from '../../actors/crypto';
 import { deployProtocol, DEFAULT_PRICES, Protocol, ProtocolOptions, RegisteredWorker } from './index';
 import { ed25519FromLabel, hashOf } from './keys';
 import { LedgerEntry } from './ledger';
@@ -38,7 +36,7 @@ export const FINALIZE_VALUE = toNano('0.01');
 export interface OpenJobOptions {
     worker?: RegisteredWorker;
     client?: SandboxContract<TreasuryContract>;
-    clientKeys?: KeyPair;
+    clientKeys?: Ed25519KeyPair;
     jobId?: bigint;
     /** Value sent with open_job (deposit + reserve). Default 5 TON. */
     value?: bigint;
@@ -72,7 +70,7 @@ export class OpenedJob {
         readonly job: SandboxContract<Job>,
         readonly id: JobIdentity,
         readonly client: SandboxContract<TreasuryContract>,
-        readonly clientKeys: KeyPair,
+        readonly clientKeys: Ed25519KeyPair,
         readonly worker: RegisteredWorker,
         readonly prices: Prices,
         readonly globalId: number,
@@ -90,12 +88,12 @@ export class OpenedJob {
             globalId: this.globalId,
             job: this.address,
             seqno: opts.seqno ?? this.receipts.length + 1,
-            modelHash: opts.modelHash ?? uint256ToBuffer(this.p.modelHash),
+            modelHash: opts.modelHash ?? this.p.modelHash,
             tokens,
             cost,
             cumulative: this.cumulative + cost,
-            requestHash: uint256ToBuffer(hashOf(`request ${this.receipts.length + 1}`)),
-            responseHash: uint256ToBuffer(hashOf(`response ${this.receipts.length + 1}`)),
+            requestHash: hashOf(`request ${this.receipts.length + 1}`),
+            responseHash: hashOf(`response ${this.receipts.length + 1}`),
         };
         const signed = signReceipt(receipt, opts.secretKey ?? this.worker.receiptKeys.secretKey);
         this.receipts.push(signed);
@@ -110,12 +108,12 @@ export class OpenedJob {
         const receipt: Receipt = {
             globalId: this.globalId,
             job: this.address,
-            modelHash: uint256ToBuffer(this.p.modelHash),
+            modelHash: this.p.modelHash,
             tokens: { prompt: 100, cached: 0, completion: 50, reasoning: 0 },
             cost: 1000n,
             cumulative: 1000n,
-            requestHash: uint256ToBuffer(hashOf(`request ${fields.seqno}`)),
-            responseHash: uint256ToBuffer(hashOf(`response ${fields.seqno}`)),
+            requestHash: hashOf(`request ${fields.seqno}`),
+            responseHash: hashOf(`response ${fields.seqno}`),
             ...fields,
         };
         return signReceipt(receipt, secretKey ?? this.worker.receiptKeys.secretKey);

@@ -1,7 +1,7 @@
 /** Deterministic key material for tests and the demo: Ed25519 receipt/voucher keys, X25519 encryption keys. */
-import { keyPairFromSeed, KeyPair } from '@ton/crypto';
+import { Ed25519KeyPair, ed25519FromSeed } from '../../actors/crypto/keys';
 import { createHash, createPrivateKey, createPublicKey } from 'crypto';
-import { bufferToUint256 } from '../common';
+import { Bytes32 } from '../common';
 
 export interface X25519KeyPair {
     publicKey: Buffer;
@@ -13,8 +13,8 @@ function seedFor(label: string): Buffer {
 }
 
 /** An Ed25519 key pair derived from a label, the same in every run. */
-export function ed25519FromLabel(label: string): KeyPair {
-    return keyPairFromSeed(seedFor(label));
+export function ed25519FromLabel(label: string): Ed25519KeyPair {
+    return ed25519FromSeed(seedFor(label));
 }
 
 // PKCS#8 prefix of an X25519 private key (RFC 8410): the raw 32-byte key follows it.
@@ -28,11 +28,7 @@ export function x25519FromLabel(label: string): X25519KeyPair {
     return { publicKey: Buffer.from(spki.subarray(spki.length - 32)), secretKey };
 }
 
-export function publicKeyUint(k: Buffer | Uint8Array): bigint {
-    return bufferToUint256(k);
-}
-
 /** A 256-bit hash of a label (image and model hashes in tests). */
-export function hashOf(label: string): bigint {
-    return bufferToUint256(createHash('sha256').update(label).digest());
+export function hashOf(label: string): Bytes32 {
+    return createHash('sha256').update(label).digest();
 }

@@ -3,7 +3,7 @@ import { Address, Cell } from '@ton/core';
 import { SendMessageResult } from '@ton/sandbox';
 import { Op } from '../Constants';
 
-/** register_refused#_ query_id:uint64 error:uint32: the error code of a refused registration sent to `to`, if any. */
+/** register_refused#22ca4c19 query_id:uint64 error:uint32: the error code of a refused registration sent to `to`, if any. */
 export function registrationRefusal(result: SendMessageResult, to: Address): number | undefined {
     for (const tx of result.transactions) {
         const info = tx.inMessage?.info;
