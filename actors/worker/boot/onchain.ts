@@ -10,7 +10,7 @@
  */
 import { Address, Cell } from '@ton/core';
 import type { Chain, ChainWallet } from '../../chain/types';
-import { bufferToUint256, Prices } from '../../../wrappers/common';
+import type { Prices } from '../../../wrappers/common';
 import { Root, WorkerRegistration, workerRegistrationBody } from '../../../wrappers/Root';
 import { WorkerStatus } from '../../../wrappers/Constants';
 import { Worker } from '../../../wrappers/Worker';
@@ -41,10 +41,10 @@ export interface WorkerOnChain {
 export function registrationFor(i: OnChainInput, o: { prices: Prices; endpoint: string; payoutThreshold: bigint }): WorkerRegistration {
     return {
         index: i.index,
-        receiptKey: bufferToUint256(i.keys.receiptPublic),
-        encryptionKey: bufferToUint256(i.keys.encPublic),
+        receiptKey: i.keys.receiptPublic,
+        encryptionKey: i.keys.encPublic,
         payoutThreshold: o.payoutThreshold,
-        attestation: { imageHash: bufferToUint256(i.attested.imageHash), modelHash: bufferToUint256(i.modelHash), quoteHash: bufferToUint256(i.attested.quoteHash) },
+        attestation: { imageHash: i.attested.imageHash, modelHash: i.modelHash, quoteHash: i.attested.quoteHash },
         prices: o.prices,
         endpoint: o.endpoint,
     };
@@ -56,7 +56,7 @@ export function tonTransferLink(to: Address, amount: bigint, body: Cell, testnet
     return `ton://transfer/${to.toString({ testOnly: testnet, bounceable: true })}?amount=${amount}&bin=${bin}`;
 }
 
-const hex = (v: bigint) => v.toString(16).padStart(64, '0');
+const hex = (v: Buffer) => v.toString('hex');
 const ton = (v: bigint) => {
     const s = v.toString().padStart(10, '0');
     return `${s.slice(0, -9)}.${s.slice(-9)}`.replace(/\.?0+$/, '') || '0';
@@ -78,9 +78,9 @@ export function blueprintCommand(kind: 'register' | 'update', root: Address, r: 
 export async function checkAllowlists(i: OnChainInput): Promise<void> {
     const root = Root.createFromAddress(i.root);
     const p = i.chain.provider(i.root);
-    if (!(await root.getIsImageAllowed(p, bufferToUint256(i.attested.imageHash))))
+    if (!(await root.getIsImageAllowed(p, i.attested.imageHash)))
         throw new BootError('image_not_allowed', `image hash ${i.attested.imageHash.toString('hex')} is not allowed by the root now`);
-    if (!(await root.getIsModelAllowed(p, bufferToUint256(i.modelHash)))) throw new BootError('model_not_allowed', `model hash ${i.modelHash.toString('hex')} is not allowed by the root now`);
+    if (!(await root.getIsModelAllowed(p, i.modelHash))) throw new BootError('model_not_allowed', `model hash ${i.modelHash.toString('hex')} is not allowed by the root now`);
 }
 
 export async function workerAccountOf(i: OnChainInput): Promise<Address> {
@@ -101,11 +101,11 @@ export async function readWorker(i: OnChainInput): Promise<WorkerOnChain> {
     const profile = await w.getProfile(p);
     const earnings = await w.getEarnings(p);
     const keysMatch =
-        keys.receiptKey === bufferToUint256(i.keys.receiptPublic) &&
-        keys.encryptionKey === bufferToUint256(i.keys.encPublic) &&
-        profile.imageHash === bufferToUint256(i.attested.imageHash) &&
-        profile.modelHash === bufferToUint256(i.modelHash) &&
-        profile.quoteHash === bufferToUint256(i.attested.quoteHash);
+        keys.receiptKey.equals(i.keys.receiptPublic) &&
+        keys.encryptionKey.equals(i.keys.encPublic) &&
+        profile.imageHash.equals(i.attested.imageHash) &&
+        profile.modelHash.equals(i.modelHash) &&
+        profile.quoteHash.equals(i.attested.quoteHash);
     return { globalId, workerAccount, prices: profile.prices, endpoint: profile.endpoint, payoutThreshold: earnings.payoutThreshold, keysMatch };
 }
 

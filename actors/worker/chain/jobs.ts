@@ -8,7 +8,6 @@ import { Address } from '@ton/core';
 import type { Chain } from '../../chain/types';
 import { JobState } from '../../../wrappers/Constants';
 import { parseJobStorage } from '../../../wrappers/Job';
-import { uint256ToBuffer } from '../../../wrappers/common';
 import { Clock, JobDirectory, JobView, systemClock } from '../types';
 
 export const DEFAULT_JOB_FRESHNESS_MS = 2_000;
@@ -53,7 +52,7 @@ export class ChainJobDirectory implements JobDirectory {
             worker: storage.worker,
             deposit: storage.deposit,
             paid: storage.paid,
-            clientKey: uint256ToBuffer(storage.terms.clientKey),
+            clientKey: storage.terms.clientKey,
             prices: storage.terms.acceptance?.workerPrices ?? null,
             deadline: storage.deadline,
             challenge: storage.terms.challenge,

@@ -20,7 +20,8 @@ import {
     WireError,
     type AttestationDoc,
 } from '../../../../actors/wire';
-import { parseSignedReceiptCell, SignedReceipt, verifyReceipt } from '../../../../wrappers/payloads';
+import { parseSignedReceiptCell, SignedReceipt } from '../../../../wrappers/payloads';
+import { verifyReceipt } from '../../../../actors/crypto/payloads';
 import type { InnerRequest } from '../../../../actors/wire';
 
 export interface Answer {

@@ -15,8 +15,8 @@ import { ChainJobDirectory } from '../../../../actors/worker/chain/jobs';
 import { ChainClaimPort } from '../../../../actors/worker/chain/claims';
 import { LmdbStore } from '../../../../actors/worker/store/lmdb';
 import { systemClock, WorkerIdentity } from '../../../../actors/worker/types';
-import { Prices, uint256ToBuffer } from '../../../../wrappers/common';
-import { deployProtocol, DEFAULT_PRICES, Protocol, publicKeyUint, RegisteredWorker } from '../../../../wrappers/testkit';
+import { Prices } from '../../../../wrappers/common';
+import { deployProtocol, DEFAULT_PRICES, Protocol, RegisteredWorker } from '../../../../wrappers/testkit';
 import { openJob, OpenedJob, sandboxGlobalId } from '../../../../wrappers/testkit/jobs';
 import { TestClient } from './client';
 import { MiniEngineClient } from './miniEngineClient';
@@ -53,7 +53,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     const keys = freshKeys();
     const owner = await p.wallet('worker owner');
     const prices = o.prices ?? DEFAULT_PRICES;
-    const worker = await p.registerWorker(owner, 0, { receiptKey: publicKeyUint(keys.receiptPublic), encryptionKey: publicKeyUint(keys.encPublic), prices });
+    const worker = await p.registerWorker(owner, 0, { receiptKey: keys.receiptPublic, encryptionKey: keys.encPublic, prices });
     const sim = new SimulatedQuoteProvider();
     const attested = await attest(sim, keys);
     const engine = new StubEngine({ answerWords: o.answerWords });
@@ -68,7 +68,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         encPublic: keys.encPublic,
         encPrivate: keys.encPrivate,
         modelId: engine.model,
-        modelHash: uint256ToBuffer(p.modelHash),
+        modelHash: p.modelHash,
     };
     const chain = sandboxChain(p.blockchain);
     const settings: WorkerSettings = {
