@@ -9,8 +9,8 @@ import { createHash } from 'crypto';
 import { deriveKeyPair, setupBaseS } from '../../../actors/crypto/hpke';
 import { openRequest, requestInfo } from '../../../actors/crypto/request';
 import { encodeInnerRequest, encodeRequestEnvelope, encodeVoucherEnvelope, requestHash, SealedStreamWriter, WireError } from '../../../actors/wire';
-import { buildSignedReceiptCell, chainHead, ZERO_HEAD } from '../../../wrappers/payloads';
 import { signReceipt, signVoucher } from '../../../actors/crypto/payloads';
+import { buildSignedReceiptCell, chainHead, ZERO_HEAD } from '../../../wrappers/payloads';
 
 export function seed(label: string): Buffer {
     return createHash('sha256').update(`cocoon-ton wire vector ${label}`).digest();

@@ -21,8 +21,8 @@ import {
     WIRE_ERROR_CODES,
     WireError,
 } from '../../../actors/wire';
-import { parseSignedReceiptCell } from '../../../wrappers/payloads';
 import { verifyReceipt, verifyVoucher } from '../../../actors/crypto/payloads';
+import { parseSignedReceiptCell } from '../../../wrappers/payloads';
 import { buildVectors, WireVectors } from './vectors';
 
 const FIXTURE = join(__dirname, '../../fixtures/wire/vectors.json');
