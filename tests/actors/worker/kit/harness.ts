@@ -19,7 +19,7 @@ import { Prices } from '../../../../wrappers/common';
 import { deployProtocol, DEFAULT_PRICES, Protocol, RegisteredWorker } from '../../../../wrappers/testkit';
 import { openJob, OpenedJob, sandboxGlobalId } from '../../../../wrappers/testkit/jobs';
 import { TestClient } from './client';
-import { MiniEngineClient } from './miniEngineClient';
+import { engineClientFor } from './engineClient';
 import { sandboxChain } from './sandboxChain';
 import { StubEngine } from './stubEngine';
 
@@ -90,7 +90,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             receiptSeed: keys.receiptSeed,
             store: new LmdbStore(dataDir),
             jobs: new ChainJobDirectory(chain, { freshnessMs: 0 }),
-            engine: (o.engineClient ?? ((u) => new MiniEngineClient(u)))(engine.url),
+            engine: (o.engineClient ?? ((u) => engineClientFor(u, engine.model)))(engine.url),
             claims: new ChainClaimPort(chain, null),
             clock: systemClock,
             log: pino({ level: 'silent' }),
