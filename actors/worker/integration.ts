@@ -1,9 +1,9 @@
 /**
- * The worker's three links to code that lands from parallel work: the chain layer's HTTP implementation,
- * the vLLM engine client and the model-hash function. Each is one small function so the merge replaces
- * its body and nothing else.
+ * The worker's links to its neighbours, each one small function: the chain layer's HTTP implementation,
+ * the vLLM engine client and the model-hash function.
  */
 import type { Chain } from '../chain/types';
+import { modelHash, VllmClient } from '../engine';
 import type { EngineClient } from '../engine/types';
 import { BootError } from './errors';
 
@@ -18,12 +18,15 @@ export async function openChain(_s: ChainSettings): Promise<Chain> {
     throw new BootError('chain_unreachable', 'this build has no chain HTTP implementation yet (actors/chain)');
 }
 
-export function openEngine(_o: { baseUrl: string; apiKey?: string; servedModelName: string }): EngineClient {
-    void _o;
-    throw new BootError('engine_unreachable', 'this build has no engine client yet (actors/engine)');
+export function openEngine(o: { baseUrl: string; apiKey?: string; servedModelName: string }): EngineClient {
+    return new VllmClient({ baseUrl: o.baseUrl, apiKey: o.apiKey, servedModelName: o.servedModelName });
 }
 
-export async function modelHashOf(_path: string): Promise<Buffer> {
-    void _path;
-    throw new BootError('model_hash_failed', 'this build has no model-hash function yet (actors/engine/modelHash.ts)');
+/** SHA-256 of the canonical manifest of the model files (`npm run model-hash -- <dir|file>` prints the same). */
+export async function modelHashOf(path: string): Promise<Buffer> {
+    try {
+        return await modelHash(path);
+    } catch (e) {
+        throw new BootError('model_hash_failed', `cannot hash the model at ${path}: ${(e as Error).message}`);
+    }
 }

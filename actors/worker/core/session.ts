@@ -219,6 +219,13 @@ export class WorkerSession {
                 streamError = new WireError('engine_failed', `the engine failed mid-stream: ${(e as Error).message}`);
             }
             const outcome = await result.done.catch((e: unknown) => ({ usage: { counts: { prompt: 0, cached: 0, completion: 0, reasoning: 0 }, source: 'none' as const }, finishReason: null, error: engineInfo(e) ?? { status: 502, type: 'EngineError', message: String(e), param: null } }));
+            if (outcome.error?.type === 'InvalidUsage') {
+                // The engine client found counts that break the bounds (notes §5): the engine is not trusted for
+                // this answer, so nothing is signed, whatever was streamed.
+                this.o.events?.request?.('usage_out_of_bounds');
+                yield writer.error(new WireError('usage_out_of_bounds', `the engine's token counts break the bounds (${outcome.error.message}); nothing is signed`), null);
+                return;
+            }
             if (outcome.error && !streamError) streamError = new WireError('engine_failed', `the engine failed mid-stream: ${outcome.error.type}`);
             const counts = outcome.usage.counts;
             // Nothing served = no completion token reached the client: then nothing is signed (the seqno stays free).

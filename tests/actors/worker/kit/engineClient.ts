@@ -1,8 +1,7 @@
-/** The engine client the tests and the benchmark use against the stub engine (one place to switch). */
+/** The engine client the tests and the benchmark use: the production vLLM client (actors/engine). */
+import { VllmClient } from '../../../../actors/engine';
 import type { EngineClient } from '../../../../actors/engine/types';
-import { MiniEngineClient } from './miniEngineClient';
 
-export function engineClientFor(url: string, _model: string): EngineClient {
-    void _model;
-    return new MiniEngineClient(url);
+export function engineClientFor(url: string, model: string): EngineClient {
+    return new VllmClient({ baseUrl: url, servedModelName: model, maxModelLen: 4096, idleTimeoutMs: 10_000, headersTimeoutMs: 10_000 });
 }

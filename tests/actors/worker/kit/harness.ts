@@ -46,6 +46,8 @@ export interface HarnessOptions {
     prices?: Prices;
     answerWords?: number;
     engineClient?: (url: string) => EngineClient;
+    /** Serve from this engine (e.g. the real tiny engine) instead of the stub; the stub still starts, idle. */
+    engine?: { url: string; model: string };
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -67,7 +69,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         receiptSecret: keys.receiptSecret,
         encPublic: keys.encPublic,
         encPrivate: keys.encPrivate,
-        modelId: engine.model,
+        modelId: o.engine?.model ?? engine.model,
         modelHash: p.modelHash,
     };
     const chain = sandboxChain(p.blockchain);
@@ -90,7 +92,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             receiptSeed: keys.receiptSeed,
             store: new LmdbStore(dataDir),
             jobs: new ChainJobDirectory(chain, { freshnessMs: 0 }),
-            engine: (o.engineClient ?? ((u) => engineClientFor(u, engine.model)))(engine.url),
+            engine: (o.engineClient ?? ((u) => engineClientFor(u, o.engine?.model ?? engine.model)))(o.engine?.url ?? engine.url),
             claims: new ChainClaimPort(chain, null),
             clock: systemClock,
             log: pino({ level: 'silent' }),
