@@ -24,12 +24,14 @@ import { LmdbStore } from '../actors/worker/store/lmdb';
 import type { JobDirectory, JobView } from '../actors/worker/types';
 import { MediaTypes, Paths, sealForWorker } from '../actors/wire';
 import { StubEngine } from '../tests/actors/worker/kit/stubEngine';
-import { engineClientFor } from '../tests/actors/worker/kit/engineClient';
+import { VllmClient } from '../actors/engine';
 
 const ROOT = join(__dirname, '..');
 const WORKER_ACCOUNT = Address.parseRaw('0:' + '77'.repeat(32));
 const PRICES = { prompt: toNano('0.2'), cached: toNano('0.05'), completion: toNano('0.6'), reasoning: toNano('0.6') };
 const ANSWER_TOKENS = 64;
+/** The stub sleeps this long between tokens, so the chunk gap via the worker minus the direct gap is the worker's cost per chunk. */
+const CHUNK_DELAY_MS = 2;
 
 class AllOpen implements JobDirectory {
     async get(job: Address): Promise<JobView> {
@@ -117,7 +119,7 @@ async function round(concurrency: number, total: number, run: (i: number) => Pro
 }
 
 async function main() {
-    const engine = new StubEngine({ answerWords: ANSWER_TOKENS });
+    const engine = new StubEngine({ answerWords: ANSWER_TOKENS, chunkDelayMs: CHUNK_DELAY_MS });
     await engine.start();
     const dir = mkdtempSync(join(tmpdir(), 'bench-worker-'));
     const keys = freshKeys();
@@ -128,7 +130,7 @@ async function main() {
         receiptSeed: keys.receiptSeed,
         store: new LmdbStore(dir),
         jobs: new AllOpen(),
-        engine: engineClientFor(engine.url, engine.model),
+        engine: new VllmClient({ baseUrl: engine.url, servedModelName: engine.model, maxModelLen: 4096 }),
         claims: { walletAvailable: false, send: async () => ({ messageHash: null }) },
         clock: { nowMs: () => Date.now() },
         log: pino({ level: 'silent' }),
@@ -140,7 +142,7 @@ async function main() {
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
     const rows: string[] = [];
     for (const c of [1, 50, 200]) {
-        const total = Math.max(40, c * 3);
+        const total = Math.max(40, c);
         await round(c, Math.min(total, 20), (i) => direct(engine.url, i)); // warm-up
         const d = await round(c, total, (i) => direct(engine.url, i));
         await round(c, Math.min(total, 20), (i) => viaWorker(url, doc, i));
@@ -161,7 +163,7 @@ async function main() {
     const table = [
         `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}; generated ${new Date().toISOString().slice(0, 10)} by \`npm run bench:worker\`; 1-min load average at the end ${loadavg()[0].toFixed(1)} (a shared machine: compare the two columns of one row, not rows across runs).`,
         '',
-        `Streams of ${ANSWER_TOKENS} tokens from the stub engine (no model: the engine costs microseconds, so the difference between the columns is the worker's overhead plus the client's sealing/opening). Times in ms; "gap" is the time between two consecutive chunks as the client sees them.`,
+        `Streams of ${ANSWER_TOKENS} tokens from the stub engine, ${CHUNK_DELAY_MS} ms between tokens (no model: the difference between the columns is the worker's overhead plus the client's sealing/opening). Times in ms; "gap" is the time between two consecutive chunks as the client sees them.`,
         '',
         '| Streams | Requests | TTFT direct p50 / p99 | TTFT via worker p50 / p99 | Gap direct p50 / p99 | Gap via worker p50 / p99 | CPU ms/request direct | CPU ms/request via worker | Requests/s direct / via worker |',
         '|---|---|---|---|---|---|---|---|---|',

@@ -84,6 +84,8 @@ async function serveRequest(req: IncomingMessage, res: ServerResponse, deps: Htt
         if (!res.writableFinished) abort.abort();
     });
     const stream = await deps.session.start(body, abort.signal);
+    // One frame per token: never let Nagle hold a frame back waiting for the next one.
+    res.socket?.setNoDelay(true);
     res.writeHead(200, { ...baseHeaders(deps), 'content-type': MediaTypes.stream, 'cache-control': 'no-store' });
     res.flushHeaders();
     for await (const frame of stream.frames) {
