@@ -98,7 +98,8 @@ export function resolveConfig(flags: Record<string, unknown>, env: NodeJS.Proces
     for (const [key, f] of Object.entries(FIELDS) as [ConfigKey, Fields[ConfigKey]][]) {
         const camelFlag = f.flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
         const raw = flags[camelFlag] ?? env[f.env] ?? file[key];
-        const value = raw === undefined || raw === null ? undefined : String(raw);
+        // An empty variable counts as unset (WORKER_X= in a unit file).
+        const value = raw === undefined || raw === null || raw === '' ? undefined : String(raw);
         if (value === undefined && required.includes(key)) {
             problems.push(`--${f.flag} (or ${f.env}) is required: ${f.doc}`);
             continue;
