@@ -48,14 +48,12 @@ function jobToJson(r: JobRecord): Json {
         best: voucherToJson(r.best),
         pendingClaim: claimToJson(r.pendingClaim),
         confirmedPaid: r.confirmedPaid.toString(),
-        cursor: r.cursor && { lt: r.cursor.lt.toString(), hash: hex(r.cursor.hash) },
         chainState: r.chainState,
         deadline: r.deadline,
         finalSeen: r.finalSeen,
     };
 }
 function jobFromJson(j: Json): JobRecord {
-    const c = j.cursor as Json | null;
     return {
         job: String(j.job),
         lastSeqno: Number(j.lastSeqno),
@@ -64,7 +62,6 @@ function jobFromJson(j: Json): JobRecord {
         best: voucherFromJson(j.best as Json | null),
         pendingClaim: claimFromJson(j.pendingClaim as Json | null),
         confirmedPaid: big(j.confirmedPaid),
-        cursor: c ? { lt: big(c.lt), hash: buf(c.hash) } : null,
         chainState: j.chainState as JobRecord['chainState'],
         deadline: Number(j.deadline),
         finalSeen: Boolean(j.finalSeen),

@@ -33,8 +33,6 @@ export interface JobRecord {
     pendingClaim: ClaimAttempt | null;
     /** What the job had paid out when last read (the highest amount claimed and confirmed). */
     confirmedPaid: bigint;
-    /** Where the claimer's transaction follower stands for this job. */
-    cursor: { lt: bigint; hash: Buffer } | null;
     /** Chain state last seen: 'closing' jobs have a deadline; 'gone' jobs are settled and need nothing more. */
     chainState: 'unknown' | 'active' | 'closing' | 'gone';
     deadline: number;
@@ -62,7 +60,6 @@ export function newJobRecord(job: string): JobRecord {
         best: null,
         pendingClaim: null,
         confirmedPaid: 0n,
-        cursor: null,
         chainState: 'unknown',
         deadline: 0,
         finalSeen: false,
