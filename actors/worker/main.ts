@@ -223,7 +223,7 @@ async function ownerCommand(c: WorkerConfig, o: Out, what: 'set-prices' | 'unbon
     const link = tonTransferLink(account, value, body, testnet);
     if (wallet) {
         const sent = await wallet.send([{ to: account, value, body, bounce: true }]);
-        const trace = await chain.waitForTrace(account, sent, { timeoutMs: 120_000 });
+        const trace = await chain.waitForTrace(wallet.address, sent, { timeoutMs: 120_000 });
         print(o, `${what}: sent through the wallet; ${trace.success ? 'done' : 'FAILED on-chain'}`, { what, sent: true, success: trace.success });
         if (!trace.success) process.exitCode = ExitCode.bootCheck;
     } else print(o, `${what}: send from the owner wallet:\n  ${link}\nor:\n  npx blueprint run ${script} --${testnet ? 'testnet' : 'mainnet'} --tonconnect`, { what, sent: false, link });

@@ -125,7 +125,8 @@ export async function putKeysOnChain(i: OnChainInput, kind: 'register' | 'update
     const command = blueprintCommand(kind, i.root, reg, i.testnet, kind === 'register' ? value - fees.register : undefined);
     if (!wallet) return { link, command, sent: false };
     const sent = await wallet.send([{ to: i.root, value, body, bounce: true }]);
-    await i.chain.waitForTrace(i.root, sent, { timeoutMs: 120_000 }).catch(() => undefined);
+    // The trace starts at the wallet (its external message); waitForKeys then checks the result on the worker account.
+    await i.chain.waitForTrace(wallet.address, sent, { timeoutMs: 120_000 }).catch(() => undefined);
     return { link, command, sent: true };
 }
 
