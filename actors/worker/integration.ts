@@ -2,7 +2,7 @@
  * The worker's links to its neighbours, each one small function: the chain layer's HTTP implementation,
  * the vLLM engine client and the model-hash function.
  */
-import type { Chain } from '../chain/types';
+import { createChain, type Chain } from '../chain';
 import { modelHash, VllmClient } from '../engine';
 import type { EngineClient } from '../engine/types';
 import { BootError } from './errors';
@@ -13,9 +13,15 @@ export interface ChainSettings {
     apiKey?: string;
 }
 
-export async function openChain(_s: ChainSettings): Promise<Chain> {
-    void _s;
-    throw new BootError('chain_unreachable', 'this build has no chain HTTP implementation yet (actors/chain)');
+/** The chain layer's HTTP implementation (toncenter v2, or the local chain server), checked once at start. */
+export async function openChain(s: ChainSettings): Promise<Chain> {
+    const chain = createChain({ network: s.network, endpoint: s.endpoint, apiKey: s.apiKey, timeoutMs: 15_000 });
+    try {
+        await chain.config();
+    } catch (e) {
+        throw new BootError('chain_unreachable', `the chain at ${chain.name} does not answer: ${(e as Error).message}`);
+    }
+    return chain;
 }
 
 export function openEngine(o: { baseUrl: string; apiKey?: string; servedModelName: string }): EngineClient {
