@@ -82,7 +82,7 @@ export class TestClient {
     }
 
     /** Seals and sends one request; reads the whole answer. `abortAfterData` hangs up after that many data frames. */
-    async request(job: Address, seqno: number, request: InnerRequest, opts: { voucher?: { cell: Cell; signature: Buffer } | null; globalId?: number; abortAfterData?: number } = {}): Promise<Answer> {
+    async request(job: Address, seqno: number, request: InnerRequest, opts: { voucher?: { cell: Cell; signature: Buffer } | null; globalId?: number; abortAfterData?: number; onData?: (frames: number) => void } = {}): Promise<Answer> {
         const sealed = sealForWorker({
             encKey: Buffer.from(this.doc.encKey, 'hex'),
             receiptKey: this.receiptKey,
@@ -113,6 +113,7 @@ export class TestClient {
                     if (ev.type === 'data') {
                         answer.text += ev.bytes.toString('utf8');
                         dataFrames++;
+                        opts.onData?.(dataFrames);
                     }
                 }
                 if (opts.abortAfterData !== undefined && dataFrames >= opts.abortAfterData) {
