@@ -20,7 +20,7 @@ import { deployProtocol, DEFAULT_PRICES, Protocol, RegisteredWorker } from '../.
 import { openJob, OpenedJob, sandboxGlobalId } from '../../../../wrappers/testkit/jobs';
 import { TestClient } from './client';
 import { engineClientFor } from './engineClient';
-import { sandboxChain } from './sandboxChain';
+import { EmbeddedChain } from '../../../../actors/chain/dev/embedded';
 import { StubEngine } from './stubEngine';
 
 export interface Harness {
@@ -72,7 +72,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         modelId: o.engine?.model ?? engine.model,
         modelHash: p.modelHash,
     };
-    const chain = sandboxChain(p.blockchain);
+    const chain = EmbeddedChain.over(p.blockchain);
     const settings: WorkerSettings = {
         prices,
         creditLimit: toNano('0.1'),
