@@ -1,0 +1,140 @@
+/**
+ * The official openai SDK -> relay -> worker -> tiny real engine, every hop over HTTP on 127.0.0.1, the
+ * protocol in @ton/sandbox: answers equal what the engine produces, usage equals the signed receipts, and
+ * the job pays exactly the vouchers minus the fee.
+ */
+import { Address } from '@ton/core';
+import OpenAI from 'openai';
+import { claimSplit, Job } from '../../../wrappers/Job';
+import { parseSignedReceiptCell } from '../../../wrappers/payloads';
+import { Cell } from '@ton/core';
+import { startNetwork, Network, MODEL, API_KEY } from './kit/network';
+
+jest.setTimeout(120_000);
+
+const messages = [{ role: 'user' as const, content: 'Say something about walruses' }];
+
+async function engineDirect(net: Network, path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const res = await fetch(`${net.engine.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, model: MODEL }) });
+    return (await res.json()) as Record<string, unknown>;
+}
+
+describe('relay: the openai SDK through relay, worker and the tiny engine', () => {
+    let net: Network;
+    let sdk: OpenAI;
+    beforeAll(async () => {
+        net = await startNetwork();
+        sdk = net.openai();
+    });
+    afterAll(async () => {
+        await net?.stop();
+    });
+
+    function receiptOf(job: string, seqno: number) {
+        const r = net.relayStore.receipts(job).find((x) => x.seqno === seqno)!;
+        return parseSignedReceiptCell(Cell.fromBoc(Buffer.from(r.boc, 'base64'))[0]).receipt;
+    }
+
+    it('verifies the worker and lists its model', async () => {
+        const st = net.relay.status();
+        expect(st.workers[0].status).toBe('verified');
+        const models = await sdk.models.list();
+        expect(models.data.map((m) => m.id)).toEqual([MODEL]);
+    });
+
+    it('non-streamed chat: the engine answer, usage from the signed receipt, cost in TON', async () => {
+        const direct = await engineDirect(net, '/v1/chat/completions', { messages, max_tokens: 16, temperature: 0 });
+        const r = await sdk.chat.completions.create({ model: MODEL, messages, max_tokens: 16, temperature: 0 });
+        const directText = (direct.choices as { message: { content: string } }[])[0].message.content;
+        expect(r.choices[0].message.content).toBe(directText);
+        const u = r.usage as OpenAI.CompletionUsage & { cost_ton: string; cost_nanoton: string; receipt: { job: string; seqno: number } };
+        const rc = receiptOf(u.receipt.job, u.receipt.seqno);
+        expect(u.prompt_tokens).toBe(rc.tokens.prompt);
+        expect(u.completion_tokens).toBe(rc.tokens.completion);
+        expect(u.total_tokens).toBe(rc.tokens.prompt + rc.tokens.completion);
+        expect(BigInt(u.cost_nanoton)).toBe(rc.cost);
+        expect(rc.cost).toBeGreaterThan(0n);
+        expect((r as unknown as { cocoon: { simulated: boolean } }).cocoon.simulated).toBe(true);
+    });
+
+    it('streamed chat with include_usage: the same text, usage on the final choices:[] chunk, then [DONE]', async () => {
+        const direct = await engineDirect(net, '/v1/chat/completions', { messages, max_tokens: 16, temperature: 0 });
+        const stream = await sdk.chat.completions.create({ model: MODEL, messages, max_tokens: 16, temperature: 0, stream: true, stream_options: { include_usage: true } });
+        let text = '';
+        let usage: (OpenAI.CompletionUsage & { cost_nanoton: string; receipt: { job: string; seqno: number } }) | null = null;
+        let usageChunks = 0;
+        for await (const c of stream) {
+            if (c.choices.length > 0) {
+                text += c.choices[0].delta.content ?? '';
+                expect(c.usage ?? null).toBeNull();
+            }
+            if (c.usage) {
+                usageChunks++;
+                expect(c.choices).toEqual([]);
+                usage = c.usage as unknown as typeof usage;
+            }
+        }
+        expect(text).toBe((direct.choices as { message: { content: string } }[])[0].message.content);
+        expect(usageChunks).toBe(1);
+        const rc = receiptOf(usage!.receipt.job, usage!.receipt.seqno);
+        expect(usage!.completion_tokens).toBe(rc.tokens.completion);
+        expect(BigInt(usage!.cost_nanoton)).toBe(rc.cost);
+    });
+
+    it('streamed without include_usage carries no usage; raw SSE ends with data: [DONE]', async () => {
+        const res = await fetch(`${net.relayUrl}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ model: MODEL, messages, max_tokens: 8, stream: true }),
+        });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('text/event-stream');
+        const body = await res.text();
+        expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
+        expect(body.includes('"usage"')).toBe(false);
+        for (const ev of body.split('\n\n').filter(Boolean)) expect(ev.startsWith('data: ')).toBe(true);
+    });
+
+    it('completions, streamed and not', async () => {
+        const direct = await engineDirect(net, '/v1/completions', { prompt: 'The walrus', max_tokens: 12, temperature: 0 });
+        const r = await sdk.completions.create({ model: MODEL, prompt: 'The walrus', max_tokens: 12, temperature: 0 });
+        expect(r.choices[0].text).toBe((direct.choices as { text: string }[])[0].text);
+        const s = await sdk.completions.create({ model: MODEL, prompt: 'The walrus', max_tokens: 12, temperature: 0, stream: true, stream_options: { include_usage: true } });
+        let text = '';
+        let usage: OpenAI.CompletionUsage | undefined;
+        for await (const c of s) {
+            text += c.choices[0]?.text ?? '';
+            if (c.usage) usage = c.usage;
+        }
+        expect(text).toBe(r.choices[0].text);
+        expect(usage!.completion_tokens).toBe(r.usage!.completion_tokens);
+    });
+
+    it('the job pays exactly the vouchers minus the fee once the worker claims', async () => {
+        const jobs = net.relayStore.jobs();
+        expect(jobs.length).toBe(1);
+        const j = jobs[0];
+        const v = net.relayStore.getVoucher(j.address)!;
+        expect(v.amount).toBe(j.cumulative);
+        const receipts = net.relayStore.receipts(j.address);
+        expect(receipts.reduce((a, r) => a + r.cost, 0n)).toBe(j.cumulative);
+        // the worker holds the relay's last voucher and claims it
+        const w = net.workers[0];
+        const before = (await net.p.blockchain.getContract(w.reg.owner.address)).balance;
+        await w.app.claimer.pass({ all: true });
+        const job = net.p.blockchain.openContract(Job.createFromAddress(Address.parse(j.address)));
+        const data = await job.getJobData();
+        expect(data.paid).toBe(v.amount);
+        const split = claimSplit(0n, v.amount, j.feeBps);
+        expect(data.feesOwed).toBe(split.fee);
+        void before;
+    });
+
+    it('keys: 401 without a valid key, per-key usage recorded', async () => {
+        await expect(net.openai({ apiKey: 'sk-wrong' }).chat.completions.create({ model: MODEL, messages })).rejects.toMatchObject({ status: 401 });
+        const k = net.relayStore.keys()[0];
+        expect(k.requests).toBeGreaterThanOrEqual(5);
+        const total = net.relayStore.jobs().reduce((a, j) => a + j.cumulative, 0n);
+        expect(k.spent).toBe(total);
+    });
+});
