@@ -14,7 +14,7 @@ import { RelayError } from './errors';
 import { capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
 import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
 import { isEquivocation, receiptProblems } from './core/receipts';
-import { rank, servesModel, type Candidate } from './core/selection';
+import { rank, type Candidate } from './core/selection';
 import { verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
 import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
 import type { ValidRequest } from './openai/validate';
@@ -75,6 +75,8 @@ class BeforeFirstByte extends Error {}
 export class Relay {
     readonly registry = new Map<string, RegistryEntry>();
     private readonly busy = new Set<string>();
+    /** Models some worker was verified for: a request for one gets 503 (retry later) when none is up, not 404. */
+    private readonly knownModels = new Set<string>();
 
     constructor(private readonly d: RelayDeps) {}
 
@@ -116,6 +118,8 @@ export class Relay {
             if (v.ok) {
                 entry.status = 'verified';
                 entry.worker = v.worker;
+                this.knownModels.add(v.worker.modelId);
+                this.knownModels.add(v.worker.modelId.split('@')[0]);
                 this.d.log.info({ worker: key, url: entry.url, model: v.worker.modelId, simulated: v.worker.simulated }, 'worker verified');
             } else {
                 entry.status = 'refused';
@@ -146,12 +150,16 @@ export class Relay {
 
     // ------------------------------------------------------------------------------------------ serving
 
-    async serve(req: ValidRequest, key: ApiKeyRecord, sink: StreamSink | null, clientSignal: AbortSignal): Promise<Served> {
+    /** Verified workers serving `model`, best first (the order serve() tries them in). */
+    candidates(model: string): Candidate[] {
         const verified: Candidate[] = [...this.registry.values()].filter((e) => e.worker).map((e) => ({ worker: e.worker!, latencyMs: e.latencyMs, failures: e.failures }));
-        const cands = rank(verified, req.model);
+        return rank(verified, model);
+    }
+
+    async serve(req: ValidRequest, key: ApiKeyRecord, sink: StreamSink | null, clientSignal: AbortSignal): Promise<Served> {
+        const cands = this.candidates(req.model);
         if (cands.length === 0) {
-            const known = verified.some((c) => servesModel(c.worker, req.model));
-            if (!known) throw new RelayError('unknown_model', `the model '${req.model}' is not served by any verified worker`, 'model');
+            if (!this.knownModels.has(req.model)) throw new RelayError('unknown_model', `the model '${req.model}' is not served by any verified worker`, 'model');
         }
         const signal = AbortSignal.any([clientSignal, AbortSignal.timeout(this.d.requestTimeoutMs)]);
         const failures: string[] = [];

@@ -137,4 +137,39 @@ describe('relay: the openai SDK through relay, worker and the tiny engine', () =
         const total = net.relayStore.jobs().reduce((a, j) => a + j.cumulative, 0n);
         expect(k.spent).toBe(total);
     });
+
+    describe('bad input gets the OpenAI error shape with the right status, and the relay keeps serving', () => {
+        const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+            fetch(`${net.relayUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers }, body });
+        const cases: [string, () => Promise<Response>, number, string, string | null][] = [
+            ['broken JSON', () => post('/v1/chat/completions', '{"model":'), 400, 'invalid_json', null],
+            ['body not an object', () => post('/v1/chat/completions', '[1,2]'), 400, 'invalid_request', null],
+            ['missing messages', () => post('/v1/chat/completions', JSON.stringify({ model: MODEL })), 400, 'invalid_request', 'messages'],
+            ['missing prompt', () => post('/v1/completions', JSON.stringify({ model: MODEL })), 400, 'invalid_request', 'prompt'],
+            ['wrong type', () => post('/v1/chat/completions', JSON.stringify({ model: MODEL, messages, max_tokens: 'many' })), 400, 'invalid_request', 'max_tokens'],
+            ['max_tokens above the limit', () => post('/v1/completions', JSON.stringify({ model: MODEL, prompt: 'x', max_tokens: 100000 })), 400, 'invalid_request', 'max_tokens'],
+            ['unknown model', () => post('/v1/chat/completions', JSON.stringify({ model: 'gpt-17', messages })), 404, 'unknown_model', 'model'],
+            ['oversized body', () => post('/v1/chat/completions', JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'x'.repeat(100_000) }] })), 413, 'payload_too_large', null],
+            ['wrong key', () => post('/v1/chat/completions', JSON.stringify({ model: MODEL, messages }), { authorization: 'Bearer nope' }), 401, 'invalid_api_key', null],
+            ['no key', () => fetch(`${net.relayUrl}/v1/models`), 401, 'invalid_api_key', null],
+            ['wrong media type', () => post('/v1/chat/completions', 'model=tiny', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type', null],
+            ['unknown path', () => post('/v1/embeddings', '{}'), 404, 'not_found', null],
+            ['wrong method', () => fetch(`${net.relayUrl}/v1/chat/completions`, { headers: { authorization: `Bearer ${API_KEY}` } }), 405, 'method_not_allowed', null],
+        ];
+        it.each(cases)('%s', async (_name, send, status, code, param) => {
+            const res = await send();
+            expect(res.status).toBe(status);
+            expect(res.headers.get('x-should-retry')).toBe('false');
+            const body = (await res.json()) as { error: { message: string; type: string; param: string | null; code: string } };
+            expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+            expect(body.error.code).toBe(code);
+            expect(typeof body.error.message).toBe('string');
+            expect(body.error.param).toBe(param);
+        });
+        it('the SDK sees these as typed errors and the relay still serves', async () => {
+            await expect(sdk.chat.completions.create({ model: 'gpt-17', messages })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+            const r = await sdk.chat.completions.create({ model: MODEL, messages, max_tokens: 4 });
+            expect(r.choices[0].message.content).toBeTruthy();
+        });
+    });
 });
