@@ -242,6 +242,12 @@ export abstract class Errors {
     static readonly unknownOp = 0xffff;
 }
 
+/** Tags of the events contracts emit as external-out messages ("events" in protocol.tlb, event:: in op-codes.fc). */
+export abstract class Events {
+    static readonly workerRegistered = 0x1b313ff4;
+    static readonly workerUpdated = 0x25dedd82;
+}
+
 /** 32-bit domain tags that start every off-chain signed payload (ASCII). */
 export abstract class Tags {
     /** "vchr": a client's cumulative voucher. */

@@ -10,7 +10,7 @@
  * - every failure surfaces as a `ChainError` with a `code` from `ChainErrorCode`;
  * - addresses are @ton/core `Address` values; amounts are nanoton `bigint`.
  */
-import type { Address, Cell, ContractProvider, TupleItem, TupleReader } from '@ton/core';
+import type { Address, Cell, ContractProvider, Sender, TupleItem, TupleReader } from '@ton/core';
 
 export type AccountStatus = 'active' | 'uninit' | 'frozen' | 'nonexistent';
 
@@ -117,6 +117,13 @@ export interface ChainWallet {
     /** Sends up to 4 messages in one wallet transaction; seqno handling is inside (two calls never collide). */
     send(messages: InternalMessage[]): Promise<SendResult>;
     balance(): Promise<bigint>;
+    /** A @ton/core Sender over this wallet, so the wrappers' send* methods sign with it (same queue and seqno). */
+    sender(): ChainSender;
+}
+
+/** A Sender that records what each send returned, in order, so a caller can wait for the trace. */
+export interface ChainSender extends Sender {
+    readonly sent: SendResult[];
 }
 
 export type ChainErrorCode =

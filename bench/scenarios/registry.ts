@@ -11,9 +11,9 @@ import { chainCost, GasRow, Scenario } from './types';
 
 /** Gas budgets per operation (whole chain, sender's wallet excluded), measured by this scenario. */
 export const REGISTRY_GAS_BUDGETS = {
-    registerWorker: 19_500,
+    registerWorker: 21_000, // includes the root's worker_registered event (discovery)
     registrationRefused: 6_500, // the Attestation, Prices and Text checks run before the refusal
-    updateWorker: 21_500,
+    updateWorker: 23_000, // includes the root's worker_updated event
     syncWorker: 16_500,
     addStake: 5_000,
     setPrices: 8_000,
