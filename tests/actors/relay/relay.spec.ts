@@ -172,4 +172,16 @@ describe('relay: the openai SDK through relay, worker and the tiny engine', () =
             expect(r.choices[0].message.content).toBeTruthy();
         });
     });
+
+    it('closes the idle job through the wallet and finalizes it after the challenge period (the escrow settles and is gone)', async () => {
+        const closed = await net.relay.closeIdle(true);
+        expect(closed.length).toBe(1);
+        const job = Address.parse(closed[0]);
+        expect((await net.funding.read(job)).state).toBe(3); // closing
+        expect(await net.relay.finalizeDue(await net.chain.now())).toEqual([]); // not before the deadline
+        net.chain.advance(net.p.params.minChallenge + 1);
+        expect(await net.relay.finalizeDue(await net.chain.now())).toEqual(closed);
+        expect((await net.chain.getAccount(job)).status).not.toBe('active');
+        expect(net.relayStore.getJob(closed[0])!.state).toBe('finalized');
+    });
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import pino from 'pino';
-import { Address, toNano } from '@ton/core';
+import { toNano } from '@ton/core';
 import OpenAI from 'openai';
 import { SimulatedQuoteProvider } from '../../../../actors/tee';
 import { VllmClient } from '../../../../actors/engine/client';
@@ -31,8 +31,9 @@ import { deployProtocol, Protocol, RegisteredWorker } from '../../../../wrappers
 import { sandboxGlobalId } from '../../../../wrappers/testkit/jobs';
 import { spawnEngine, EngineProcess } from './engineProcess';
 import { writeTinyModel } from '../../../../devnet/engine/tinyModel';
-import { sandboxChain } from '../../worker/kit/sandboxChain';
-import type { Chain } from '../../../../actors/chain/types';
+import { EmbeddedChain } from '../../../../actors/chain/dev';
+import { WalletJobFunding, DEFAULT_FUNDING } from '../../../../actors/relay/chain/funding';
+import type { JobFunding } from '../../../../actors/relay/types';
 import { SandboxFunding } from './funding';
 import { randomBytes } from 'crypto';
 import type { Server } from 'http';
@@ -53,21 +54,23 @@ export interface RunningWorker {
 
 export interface Network {
     p: Protocol;
-    chain: Chain;
+    chain: EmbeddedChain;
     engine: EngineProcess;
     sim: SimulatedQuoteProvider;
     modelHash: Buffer;
     workers: RunningWorker[];
     relay: Relay;
     relayStore: RelayStore;
-    funding: SandboxFunding;
+    /** The relay's funding: the production W5-wallet adapter over the chain layer (default) or the sandbox one. */
+    funding: JobFunding;
+    sandboxFunding: SandboxFunding;
     relayUrl: string;
     openai(o?: { apiKey?: string; maxRetries?: number }): OpenAI;
     startWorker(): Promise<RunningWorker>;
     stop(): Promise<void>;
 }
 
-export async function startNetwork(o: { workers?: number; limits?: Partial<Limits>; deposit?: bigint } = {}): Promise<Network> {
+export async function startNetwork(o: { workers?: number; limits?: Partial<Limits>; deposit?: bigint; funding?: 'wallet' | 'sandbox' } = {}): Promise<Network> {
     const p = await deployProtocol({ workers: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'relay-net-'));
     const modelPath = writeTinyModel(join(dir, 'tiny.gguf'));
@@ -75,8 +78,7 @@ export async function startNetwork(o: { workers?: number; limits?: Partial<Limit
     const engine = await spawnEngine(modelPath, MODEL);
     const sim = new SimulatedQuoteProvider();
     const bc = p.blockchain;
-    const base = sandboxChain(bc);
-    const chain: Chain = { ...base, provider: (a: Address, init?: { code: import('@ton/core').Cell; data: import('@ton/core').Cell }) => bc.provider(a, init) } as Chain;
+    const chain = EmbeddedChain.over(bc);
     const globalId = sandboxGlobalId(p);
 
     // the council's votes, as the governance wallet: the simulated image and the tiny model's hash
@@ -122,14 +124,20 @@ export async function startNetwork(o: { workers?: number; limits?: Partial<Limit
             },
         };
         workers.push(w);
-        funding.workers.set(reg.worker.address.toRawString(), reg);
+        sandboxFunding.workers.set(reg.worker.address.toRawString(), reg);
         return w;
     };
 
     const relayWallet = await p.wallet('relay wallet', toNano('1000'));
     const voucherSeed = randomBytes(32);
     const voucherKeys = ed25519FromSeed(voucherSeed);
-    const funding = new SandboxFunding(p, relayWallet, voucherKeys);
+    const sandboxFunding = new SandboxFunding(p, relayWallet, voucherKeys);
+    let funding: JobFunding = sandboxFunding;
+    if ((o.funding ?? 'wallet') === 'wallet') {
+        const funded = await chain.local.fundedWallet(toNano('1000'));
+        const wallet = await chain.openWallet(funded.mnemonic);
+        funding = new WalletJobFunding(chain, wallet, p.root.address, { bytes: (n) => randomBytes(n) }, { ...DEFAULT_FUNDING, challenge: p.params.minChallenge });
+    }
     const relayDir = mkdtempSync(join(tmpdir(), 'relay-state-'));
     const relayStore = new RelayStore(relayDir);
     const limits: Limits = { maxBodyBytes: 64 * 1024, maxTokens: 48, requestTimeoutMs: 60_000, ...o.limits };
@@ -167,6 +175,7 @@ export async function startNetwork(o: { workers?: number; limits?: Partial<Limit
         relay,
         relayStore,
         funding,
+        sandboxFunding,
         relayUrl,
         openai: (oo = {}) => new OpenAI({ baseURL: `${relayUrl}/v1`, apiKey: oo.apiKey ?? API_KEY, maxRetries: oo.maxRetries ?? 2 }),
         startWorker,
