@@ -9,6 +9,7 @@ import { claimSplit, Job } from '../../../wrappers/Job';
 import { parseSignedReceiptCell } from '../../../wrappers/payloads';
 import { Cell } from '@ton/core';
 import { startNetwork, Network, MODEL, API_KEY } from './kit/network';
+import { captureProxy } from './kit/captureProxy';
 
 jest.setTimeout(120_000);
 
@@ -108,6 +109,24 @@ describe('relay: the openai SDK through relay, worker and the tiny engine', () =
         }
         expect(text).toBe(r.choices[0].text);
         expect(usage!.completion_tokens).toBe(r.usage!.completion_tokens);
+    });
+
+    it('a capture of every byte between relay and worker holds neither the prompt nor the answer', async () => {
+        const w = net.workers[0];
+        const proxy = await captureProxy(w.url);
+        try {
+            expect((await net.relay.checkWorker(w.reg.worker.address, proxy.url)).status).toBe('verified');
+            const secret = 'zanzibar-quokka-7781 is my password';
+            const r = await sdk.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: secret }], max_tokens: 16 });
+            const answer = r.choices[0].message.content!;
+            expect(answer.length).toBeGreaterThan(0);
+            const all = proxy.bytes();
+            expect(all.length).toBeGreaterThan(1000);
+            for (const needle of [secret, 'zanzibar', 'quokka', answer, ...answer.split(/\s+/).filter((x) => x.length > 4)]) expect(all.includes(Buffer.from(needle))).toBe(false);
+        } finally {
+            await net.relay.checkWorker(w.reg.worker.address, w.url);
+            await proxy.close();
+        }
     });
 
     it('the job pays exactly the vouchers minus the fee once the worker claims', async () => {
