@@ -5,19 +5,18 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { fromNano } from '@ton/core';
 import { Root } from '../../wrappers/Root';
-import { ScriptArgs } from '../lib/cli';
+import { duration, friendly, ScriptArgs, utc as time } from '../lib/cli';
 
 const hex = (v: Buffer) => v.toString('hex');
-const time = (t: number) => new Date(t * 1000).toISOString();
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
     const root = provider.open(Root.createFromAddress(await args.address('root', 'Root registry address')));
     const ui = provider.ui();
     const p = await root.getParams();
-    ui.write(`parameters v${p.version}: min stake ${fromNano(p.minStake)} TON, unbonding ${p.unbondingPeriod} s, fee ${p.protocolFeeBps} bps, slash ${p.slashBps} bps, reporter ${p.reporterBps} bps, challenge ${p.minChallenge}..${p.maxChallenge} s`);
+    ui.write(`parameters v${p.version}: min stake ${fromNano(p.minStake)} TON, unbonding ${duration(p.unbondingPeriod)}, fee ${p.protocolFeeBps} bps, slash ${p.slashBps} bps, reporter ${p.reporterBps} bps, challenge ${duration(p.minChallenge)} to ${duration(p.maxChallenge)}`);
     const g = await root.getGovernance();
-    ui.write(`governance ${g.governance.toString()}${g.pending ? `, pending ${g.pending.toString()}` : ''}`);
+    ui.write(`governance ${friendly(provider, g.governance)}${g.pending ? `, pending ${friendly(provider, g.pending)}` : ''}`);
     const t = await root.getTreasury();
     ui.write(`treasury: ${fromNano(t.withdrawable)} TON withdrawable, ${fromNano(t.collected)} TON collected in all`);
     const f = await root.getFees();

@@ -4,6 +4,9 @@
  * The server runs with the testnet global id, which is what Blueprint signs W5 wallet ids for with
  * --custom-type testnet, so the wallet it derives is the one the server funded.
  */
+// Local chain servers start in seconds on an idle machine, much slower on a loaded one: hooks get room.
+jest.setTimeout(240_000);
+
 import { Address, toNano } from '@ton/core';
 import { spawn } from 'child_process';
 import path from 'path';

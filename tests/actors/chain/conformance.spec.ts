@@ -2,6 +2,9 @@
  * The chain layer's conformance suite against each implementation: embedded (in-process sandbox), HTTP over
  * the local chain server (in-process, random 127.0.0.1 port), and testnet when TON_TESTNET_ENDPOINT is set.
  */
+// Local chain servers start in seconds on an idle machine, much slower on a loaded one: hooks get room.
+jest.setTimeout(240_000);
+
 import { Blockchain } from '@ton/sandbox';
 import { HttpChain } from '../../../actors/chain';
 import { EmbeddedChain, LocalChain, startLocalnet } from '../../../actors/chain/dev';

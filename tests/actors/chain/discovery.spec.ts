@@ -3,6 +3,9 @@
  * against the account itself and the root's own derivation; a persisted cursor resumes; status changes at the
  * worker account (unbonding, exit) are picked up by refresh.
  */
+// Local chain servers start in seconds on an idle machine, much slower on a loaded one: hooks get room.
+jest.setTimeout(240_000);
+
 import { Address, toNano } from '@ton/core';
 import { WorkerDiscovery } from '../../../actors/chain/discovery';
 import { EmbeddedChain } from '../../../actors/chain/dev';

@@ -1,6 +1,9 @@
 /**
  * The local chain server keeps its chain across restarts (--state) and moves chain time on /dev/advance.
  */
+// Local chain servers start in seconds on an idle machine, much slower on a loaded one: hooks get room.
+jest.setTimeout(240_000);
+
 import { Address, toNano } from '@ton/core';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';

@@ -3,6 +3,9 @@
  * is not the API's (bad_response), a rate limit (rate_limited with retry-after, and retried inside the layer),
  * and two processes writing to one local chain at once.
  */
+// Local chain servers start in seconds on an idle machine, much slower on a loaded one: hooks get room.
+jest.setTimeout(240_000);
+
 import { Address, toNano } from '@ton/core';
 import { spawn } from 'child_process';
 import { createServer, Server } from 'http';
