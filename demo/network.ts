@@ -25,6 +25,8 @@ import { Council } from '../wrappers/Council';
 import { Proposal, ProposalState } from '../wrappers/Proposal';
 import { Job } from '../wrappers/Job';
 import { Worker } from '../wrappers/Worker';
+import { Root } from '../wrappers/Root';
+import { JobState } from '../wrappers/Constants';
 import { TIMELOCK } from '../wrappers/testkit/council';
 import { CLOSE_VALUE, FINALIZE_VALUE } from '../wrappers/testkit/jobs';
 import { RelayStore } from '../actors/relay/store/lmdb';
@@ -196,12 +198,12 @@ async function main(): Promise<void> {
                 '--wallet-mnemonic-file', ownerFile, '--quote-provider', 'simulated', '--engine-url', engineUrl,
                 '--model-id', MODEL, '--model-path', modelPath, '--prices', '1000,250,2000,2000',
                 '--endpoint', `http://127.0.0.1:${workerPort}`, '--listen', `127.0.0.1:${workerPort}`,
-                '--data-dir', workerDir, '--max-tokens', '64', '--claim-threshold', '1000', '--log-level', 'warn',
+                '--data-dir', workerDir, '--max-tokens', '64', '--claim-threshold', '1000', '--credit-limit', '1', '--log-level', 'warn',
             ],
             /serving tiny on/,
         );
         info(workerProc.line.replace(/^.*?(worker )/, '$1'));
-        const owner = members.length && (await chain.openWallet(words(3)));
+        const owner = await chain.openWallet(words(3));
         const workerAccount = Address.parse(/worker (\S+) serving/.exec(workerProc.line)![1]);
 
         // 5. the relay
@@ -268,7 +270,10 @@ async function main(): Promise<void> {
         const jobs = store.jobs();
         for (const j of jobs) {
             info(`relay job ${j.address} worker ${j.worker} state ${j.state} seqno ${j.seqno} owed ${ton(j.cumulative)} deposit ${ton(j.deposit)}`);
-            for (const r of store.receipts(j.address)) info(`  receipt ${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)).slice(0, 240)}`);
+            for (const r of store.receipts(j.address))
+                info(`  receipt #${r.seqno}: tokens prompt ${r.tokens.prompt} cached ${r.tokens.cached} completion ${r.tokens.completion} reasoning ${r.tokens.reasoning}; cost ${ton(r.cost)}, cumulative ${ton(r.cumulative)} (signed by the worker, ${Buffer.from(r.boc, 'base64').length} B BoC)`);
+            const v = store.getVoucher(j.address);
+            if (v) info(`  voucher: ${ton(v.amount)}${v.final ? ' (final)' : ''}, signature ${v.signature.slice(0, 16)}…, ${v.sentAt ? `sent to the worker ${new Date(v.sentAt).toISOString()}` : 'not sent'}`);
         }
         await store.close();
         for (const j of jobs) {
@@ -278,7 +283,7 @@ async function main(): Promise<void> {
             await job.sendClose(jp, sender, CLOSE_VALUE);
             requireSuccess(await chain.waitForTrace(relayWallet.address, sender.sent[0]));
             const closing = await job.getJobData(jp);
-            info(`closed: state ${closing.state}, deadline ${new Date(closing.deadline * 1000).toISOString()}`);
+            info(`closed: state ${JobState[closing.state]}, challenge deadline ${new Date(closing.deadline * 1000).toISOString()}`);
             // the worker's claimer claims at once when the job starts closing (it polls every 5 s)
             let data = closing;
             for (let i = 0; i < 30 && data.paid < j.cumulative; i++) {
@@ -303,8 +308,11 @@ async function main(): Promise<void> {
         const st = await w.getState(wp);
         info(`worker account: stake ${ton(st.stake)}, earnings held ${ton(e.earnings)} (payout threshold ${ton(e.payoutThreshold)})`);
         info(`relay wallet: ${ton(relayBalance0)} -> ${ton(await balance(chain, relayWallet.address))} (spent ${ton(relayBalance0 - (await balance(chain, relayWallet.address)))}, deposits refunded minus paid, fees, gas)`);
-        if (owner) info(`worker owner wallet: ${ton(await balance(chain, owner.address))}`);
-        info(`root: ${ton(await balance(chain, root))}`);
+        info(`worker owner wallet: ${ton(await balance(chain, owner.address))}`);
+        const params = await Root.createFromAddress(root).getParams(chain.provider(root));
+        const paid = jobs.reduce((a, j) => a + j.cumulative, 0n);
+        info(`paid by the jobs ${ton(paid)}; protocol fee ${params.protocolFeeBps} bps; worker earnings ${ton(e.earnings)} (the rest: the fee and the gasless claim's gas)`);
+        info(`root balance (fees and registration): ${ton(await balance(chain, root))}`);
     } finally {
         step('stopping every process');
         await stopChildren();
