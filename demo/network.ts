@@ -81,7 +81,14 @@ function startChild(name: string, script: string, args: string[], ready: RegExp,
     });
 }
 
-async function stopChildren(): Promise<void> {
+let stopping: Promise<void> | null = null;
+/** Stops every child once (Ctrl-C and `finally` may both ask). */
+function stopChildren(): Promise<void> {
+    stopping ??= stopAll();
+    return stopping;
+}
+
+async function stopAll(): Promise<void> {
     for (const { name, child } of [...children].reverse()) {
         if (child.exitCode !== null || child.signalCode !== null) continue;
         const exited = new Promise((r) => child.once('exit', r));
