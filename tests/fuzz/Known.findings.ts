@@ -1,0 +1,22 @@
+/**
+ * The money-path review's findings, as fuzz campaigns aimed at each (`npm run fuzz:findings`). Each asserts that
+ * the invariant holds, so each FAILS on code that still has the finding (printing the seed and the shrunk
+ * sequence) and passes once the fix lands; then its steps can join the CI campaign (remove it from KNOWN_FINDINGS).
+ */
+import { FOCUS } from '../../wrappers/testkit/fuzz/focus';
+import { fuzz } from '../../wrappers/testkit/fuzz/run';
+
+const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: number; steps: number }> = [
+    { finding: "1: a client's own final voucher at amount == paid voids the worker's later vouchers", focus: 'clientCutsChallenge', seed: 1, steps: 600 },
+    { finding: '4: a pending job with no exit (the worker never answers the offer)', focus: 'pendingWithoutExit', seed: 1, steps: 300 },
+    { finding: "5: a voucher with tokens near 2^64 freezes the worker's reputation reports", focus: 'reputationFreeze', seed: 1, steps: 1500 },
+];
+
+describe('known findings of the money-path review (fail until fixed)', () => {
+    for (const c of CAMPAIGNS) {
+        it(`finding ${c.finding}`, async () => {
+            const outcome = await fuzz({ seed: c.seed, steps: c.steps, weights: FOCUS[c.focus], sequenceLength: 40 });
+            if (!outcome.ok) throw new Error(outcome.report);
+        }, 30 * 60_000);
+    }
+});
