@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { buildAllContracts } from '../tools/buildContracts';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
-import { FOCUS } from '../../wrappers/testkit/fuzz/focus';
+import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
 import { KNOWN_FINDINGS } from '../../wrappers/testkit/fuzz/actions';
 
 async function main(): Promise<void> {
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
         livenessEvery: Number(o.liveness),
         path: o.path,
         weights,
-        exclude: o.known || o.focus ? {} : KNOWN_FINDINGS,
+        exclude: o.focus ? FOCUS_EXCLUDE[o.focus] : o.known ? {} : KNOWN_FINDINGS,
         log: (l) => console.error(l),
     });
     console.log(outcome.report);

@@ -23,6 +23,8 @@ export interface FuzzOptions {
     /** Stop shrinking after this many attempts (shrinking replays sequences). */
     maxShrinks?: number;
     log?: (line: string) => void;
+    /** Shrink a failing sequence (default true); false reports the first failing sequence at once. */
+    shrink?: boolean;
 }
 
 export interface FuzzOutcome {
@@ -89,7 +91,10 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzOutcome> {
         try {
             await runSequence(world, actions, o.livenessEvery ?? 100);
         } catch (e) {
-            if (e instanceof InvariantError) lastError = e;
+            if (e instanceof InvariantError) {
+                if (!lastError) log(`first failure (shrinking): ${e.message}`);
+                lastError = e;
+            }
             throw e;
         }
         if (sequences % 10 === 0) log(`${sequences} sequences, ${steps} steps, ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -98,7 +103,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzOutcome> {
         seed: o.seed,
         numRuns: runs,
         path: o.path,
-        endOnFailure: false,
+        endOnFailure: o.shrink === false,
         maxSkipsPerRun: 0,
     });
     const seconds = (Date.now() - started) / 1000;
