@@ -7,7 +7,7 @@ import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
 
 const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: number; steps: number }> = [
-    { finding: "1: a client's own final voucher at amount == paid voids the worker's later vouchers", focus: 'clientCutsChallenge', seed: 1, steps: 600 },
+    { finding: "1: a client's own final voucher at amount == paid voids the worker's later vouchers", focus: 'clientCutsChallenge', seed: 1, steps: 2000 },
     { finding: '4: a pending job with no exit (the worker never answers the offer)', focus: 'pendingWithoutExit', seed: 1, steps: 300 },
     { finding: "5: a voucher with tokens near 2^64 freezes the worker's reputation reports", focus: 'reputationFreeze', seed: 1, steps: 1500 },
 ];
@@ -15,7 +15,7 @@ const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: numbe
 describe('known findings of the money-path review (fail until fixed)', () => {
     for (const c of CAMPAIGNS) {
         it(`finding ${c.finding}`, async () => {
-            const outcome = await fuzz({ seed: c.seed, steps: c.steps, weights: FOCUS[c.focus], exclude: FOCUS_EXCLUDE[c.focus], sequenceLength: 15 });
+            const outcome = await fuzz({ seed: c.seed, steps: c.steps, weights: FOCUS[c.focus], exclude: FOCUS_EXCLUDE[c.focus], sequenceLength: 25 });
             if (!outcome.ok) throw new Error(outcome.report);
         }, 30 * 60_000);
     }
