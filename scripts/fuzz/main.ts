@@ -16,10 +16,11 @@ async function main(): Promise<void> {
         .option('--length <n>', 'maximum steps per sequence', '100')
         .option('--liveness <n>', 'check liveness every n steps', '50')
         .option('--path <p>', 'replay path printed by a failure')
+        .option('--no-shrink', 'report the first failing sequence without shrinking it (quick triage)')
         .option('--known', 'keep the steps that reach the known findings (left out by default, as in CI)')
         .option('--focus <name>', `weights aimed at one finding: ${Object.keys(FOCUS).join(', ')}`)
         .parse();
-    const o = program.opts<{ steps: string; seed: string; length: string; liveness: string; path?: string; focus?: string; known?: boolean }>();
+    const o = program.opts<{ steps: string; seed: string; length: string; liveness: string; path?: string; focus?: string; known?: boolean; shrink: boolean }>();
     const failed = await buildAllContracts();
     if (failed.length > 0) throw new Error(`contracts that did not compile: ${failed.join(', ')}`);
     const weights = o.focus ? FOCUS[o.focus] : undefined;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
         livenessEvery: Number(o.liveness),
         path: o.path,
         weights,
+        shrink: o.shrink,
         exclude: o.focus ? FOCUS_EXCLUDE[o.focus] : o.known ? {} : KNOWN_FINDINGS,
         log: (l) => console.error(l),
     });
