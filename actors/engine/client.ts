@@ -121,7 +121,7 @@ export class VllmClient implements EngineClient {
         const signal = req.signal;
         if (signal?.aborted) throw new EngineError(localError('ClientAborted', 'aborted before the request was sent'));
 
-        const upstream = http.request(new URL(PATHS[req.kind], this.base), {
+        const open = (): http.ClientRequest => http.request(new URL(PATHS[req.kind], this.base), {
             method: 'POST',
             agent: this.agent,
             headers: this.headers({
@@ -130,6 +130,7 @@ export class VllmClient implements EngineClient {
                 accept: rw.streaming ? 'text/event-stream' : 'application/json',
             }),
         });
+        let upstream = open();
         // Why reading stopped early, when it did (set before destroying the request).
         let cut: EngineErrorInfo | null = null;
         const stop = (why: EngineErrorInfo): void => {
@@ -140,14 +141,24 @@ export class VllmClient implements EngineClient {
         signal?.addEventListener('abort', onAbort, { once: true });
         const headersTimer = setTimeout(() => stop(localError('EngineTimeout', `no answer headers within ${this.o.headersTimeoutMs} ms`)), this.o.headersTimeoutMs);
 
+        const answerHeaders = (r: http.ClientRequest): Promise<http.IncomingMessage> =>
+            new Promise<http.IncomingMessage>((resolve, reject) => {
+                r.once('response', resolve);
+                r.once('error', (e) => reject(new EngineError(cut ?? localError('EngineUnreachable', e.message))));
+                r.once('close', () => reject(new EngineError(cut ?? localError('EngineUnreachable', 'connection closed before the answer'))));
+                r.end(rw.bytes);
+            });
         let res: http.IncomingMessage;
         try {
-            res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-                upstream.once('response', resolve);
-                upstream.once('error', (e) => reject(new EngineError(cut ?? localError('EngineUnreachable', e.message))));
-                upstream.once('close', () => reject(new EngineError(cut ?? localError('EngineUnreachable', 'connection closed before the answer'))));
-                upstream.end(rw.bytes);
-            });
+            try {
+                res = await answerHeaders(upstream);
+            } catch (e) {
+                // A kept-alive socket the engine closed while idle fails at once on reuse (ECONNRESET / hang-up)
+                // before the engine saw the request: send it once more on a fresh socket. Nothing else is retried.
+                if (cut !== null || !upstream.reusedSocket) throw e;
+                upstream = open();
+                res = await answerHeaders(upstream);
+            }
         } catch (e) {
             signal?.removeEventListener('abort', onAbort);
             throw e;

@@ -6,7 +6,7 @@
 import { compile, NetworkProvider } from '@ton/blueprint';
 import { Address, toNano } from '@ton/core';
 import { Council, CouncilConfig, CouncilMember, validateCouncilConfig } from '../../wrappers/Council';
-import { ScriptArgs } from '../lib/cli';
+import { friendly, ScriptArgs } from '../lib/cli';
 
 export function parseMembers(list: string): CouncilMember[] {
     return list
@@ -48,6 +48,6 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     ui.write(`Council: ${members.length} members, total weight ${members.reduce((s, m) => s + m.weight, 0)}, threshold ${threshold}`);
     await council.sendDeploy(provider.sender(), toNano('0.5'));
     await provider.waitForDeploy(council.address);
-    ui.write(`DAO council deployed at ${council.address.toString()}`);
+    ui.write(`DAO council deployed at ${friendly(provider, council.address)}`);
     ui.write(`Next: npx blueprint run council/handover -- --root ${root.toString()} --council ${council.address.toString()} --step propose (from the root's governance wallet)`);
 }

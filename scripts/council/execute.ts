@@ -7,7 +7,7 @@ import { NetworkProvider } from '@ton/blueprint';
 import { fromNano, toNano } from '@ton/core';
 import { Council } from '../../wrappers/Council';
 import { Proposal, ProposalState } from '../../wrappers/Proposal';
-import { ScriptArgs, sendCommentWithLink } from '../lib/cli';
+import { chainTime, deliver, duration, ScriptArgs, utc } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -17,9 +17,11 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const proposal = provider.open(Proposal.createFromAddress(await council.getProposalAddress(id)));
     const d = await proposal.getProposalData();
     if (d.state !== ProposalState.Passed) throw new Error(`proposal ${id} is ${ProposalState[d.state]}, not Passed`);
-    // The proposal itself refuses an early execute (and the value comes back); this is only a warning.
-    if (Math.floor(Date.now() / 1000) < d.executeAt) ui.write(`warning: the timelock runs until ${new Date(d.executeAt * 1000).toISOString()}`);
+    // The proposal itself refuses an early execute (and the value comes back); this is only a warning, made
+    // against the chain's clock: a local clock that runs fast or slow would warn falsely or stay silent.
+    const now = await chainTime(provider);
+    if (now < d.executeAt) ui.write(`warning: the timelock runs until ${utc(d.executeAt)} (chain time now ${utc(now)}, ${duration(d.executeAt - now)} left)`);
     const value = (await proposal.getExecuteValue()) + toNano('0.05');
     ui.write(`Executing proposal ${id}: ${d.readable.join('; ')} (${fromNano(value)} TON, the rest comes back)`);
-    await sendCommentWithLink(provider, proposal.address, value, 'execute');
+    await deliver(provider, args, { to: proposal.address, amount: value, body: { comment: 'execute' } });
 }

@@ -8,7 +8,7 @@ import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { acceptRootBody, Council } from '../../wrappers/Council';
 import { Root, rootGovernanceBody } from '../../wrappers/Root';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, friendly, ScriptArgs } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -19,14 +19,12 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const value = toNano('0.05');
     if (step === 'propose') {
         const action = { kind: 'proposeGovernance' as const, newGovernance: council.address };
-        printWalletLink(provider, root.address, value, { cell: rootGovernanceBody(action) });
-        await root.sendGovernance(provider.sender(), action, value);
-        ui.write(`Proposed ${council.address.toString()} as the root's governance; a council member now runs --step accept.`);
+        await deliver(provider, args, { to: root.address, amount: value, body: { cell: rootGovernanceBody(action) } });
+        ui.write(`Proposed ${friendly(provider, council.address)} as the root's governance; a council member now runs --step accept.`);
     } else if (step === 'accept') {
-        printWalletLink(provider, council.address, value, { cell: acceptRootBody() });
-        await council.sendAcceptRoot(provider.sender(), value);
+        await deliver(provider, args, { to: council.address, amount: value, body: { cell: acceptRootBody() } });
         const g = await root.getGovernance();
-        ui.write(`Root governance is now ${g.governance.toString()}`);
+        ui.write(`Root governance is now ${friendly(provider, g.governance)}`);
     } else {
         throw new Error(`--step: expected propose or accept, got "${step}"`);
     }

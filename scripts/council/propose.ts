@@ -13,11 +13,12 @@
  *   set-guardian --guardian <addr>|none --sunset-days <n>
  */
 import { NetworkProvider } from '@ton/blueprint';
-import { Address, Cell, fromNano, toNano } from '@ton/core';
+import { Address, beginCell, Cell, fromNano, OpenedContract, toNano } from '@ton/core';
 import { readFileSync } from 'fs';
-import { Council, CouncilAction, createProposalBody, describeAction, needsEvidence } from '../../wrappers/Council';
+import { actionsDict, Council, CouncilAction, createProposalBody, describeAction, needsEvidence } from '../../wrappers/Council';
+import { Proposal } from '../../wrappers/Proposal';
 import { RootGovernanceAction } from '../../wrappers/Root';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, friendly, ScriptArgs } from '../lib/cli';
 import { readParams } from '../root/deploy';
 import { readGovernanceAction } from '../root/governance';
 
@@ -89,13 +90,37 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
             ? await args.hash('evidence', 'Evidence: SHA-256 (hex) of the release notes, reference quote or measurement manifest')
             : null;
     if (evidence) ui.write(`Evidence: ${evidence.toString('hex')}`);
-    const { nextId } = await council.getCouncilData();
+    const { nextId: before } = await council.getCouncilData();
     const fee = await council.getProposalFee();
     const value = fee + toNano('0.05');
-    ui.write(`Proposal ${nextId}: ${describeAction(action)}`);
+    ui.write(`New proposal: ${describeAction(action)}`);
     ui.write(`Attach ${fromNano(value)} TON (proposal fee ${fromNano(fee)} TON); what the proposal does not spend comes back at cleanup.`);
     const body = createProposalBody([action], description, 0n, evidence);
-    printWalletLink(provider, council.address, value, { cell: body });
-    await council.sendCreateProposal(provider.sender(), { actions: [action], description, value, evidence });
-    ui.write(`Proposal ${nextId} at ${(await council.getProposalAddress(nextId)).toString()}`);
+    if (!(await deliver(provider, args, { to: council.address, amount: value, body: { cell: body } }))) {
+        ui.write(`Its id is given when the council processes it (the next free id is ${before} now, unless another member proposes first): find it with council/status.`);
+        return;
+    }
+    const id = await findOwnProposal(provider, council, before, provider.sender().address, body);
+    ui.write(`Proposal ${id} at ${friendly(provider, await council.getProposalAddress(id))}`);
+}
+
+/**
+ * The id the council gave to the proposal this script sent, read once the transaction is confirmed: among the
+ * proposals created since `from`, the one whose proposer is this wallet and whose actions are the ones sent.
+ * (Reading next_id before sending is wrong when two members propose at once.)
+ */
+export async function findOwnProposal(provider: NetworkProvider, council: OpenedContract<Council>, from: number, proposer: Address | undefined, sent: Cell): Promise<number> {
+    const actionsHash = sent.refs[0]?.hash().toString('hex');
+    for (let attempt = 0; attempt < 60; attempt++) {
+        const { nextId } = await council.getCouncilData();
+        for (let id = nextId - 1; id >= from; id--) {
+            const p = provider.open(Proposal.createFromAddress(await council.getProposalAddress(id)));
+            if (!(await provider.isContractDeployed(p.address))) continue;
+            const d = await p.getProposalData();
+            const sameActions = beginCell().storeDictDirect(actionsDict(d.actions)).endCell().hash().toString('hex') === actionsHash;
+            if (proposer && d.proposer?.equals(proposer) && sameActions) return id;
+        }
+        await new Promise((r) => setTimeout(r, 2_000)); // not yet processed on a real network
+    }
+    throw new Error('the proposal did not appear within two minutes: find it with council/status');
 }

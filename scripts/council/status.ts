@@ -7,9 +7,7 @@ import { NetworkProvider } from '@ton/blueprint';
 import { Address, fromNano } from '@ton/core';
 import { Council } from '../../wrappers/Council';
 import { Proposal, ProposalState } from '../../wrappers/Proposal';
-import { ScriptArgs } from '../lib/cli';
-
-const time = (t: number) => (t ? new Date(t * 1000).toISOString() : '-');
+import { duration, friendly, friendlyAccount, hasWallet, ScriptArgs, utc as time } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -17,28 +15,28 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
     const c = await council.getCouncilData();
     if (!args.has('id')) {
-        ui.write(`root ${c.root.toString()}; epoch ${c.epoch}; next proposal id ${c.nextId}`);
+        ui.write(`root ${friendly(provider, c.root)}; epoch ${c.epoch}; next proposal id ${c.nextId}`);
         ui.write(`threshold ${c.threshold} of total weight ${c.totalWeight}; ${c.memberCount} members`);
-        for (const [id, w] of c.members) ui.write(`  member 0:${id} weight ${w}`);
-        ui.write(`voting period ${c.votingPeriod} s; timelock ${c.timelock} s; execution window ${c.executionWindow} s`);
-        ui.write(c.guardian ? `guardian ${c.guardian.toString()} until ${time(c.guardianSunset)}` : 'no guardian');
+        for (const [id, w] of c.members) ui.write(`  member ${friendlyAccount(provider, id)} weight ${w}`);
+        ui.write(`voting period ${duration(c.votingPeriod)}; timelock ${duration(c.timelock)}; execution window ${duration(c.executionWindow)}`);
+        ui.write(c.guardian ? `guardian ${friendly(provider, c.guardian, 'wallet')} until ${time(c.guardianSunset)}` : 'no guardian');
         ui.write(`proposal fee ${fromNano(await council.getProposalFee())} TON`);
         return;
     }
     const id = await args.integer('id', 'Proposal id');
     const proposal = provider.open(Proposal.createFromAddress(await council.getProposalAddress(id)));
     const d = await proposal.getProposalData();
-    ui.write(`proposal ${id} (${proposal.address.toString()}): ${ProposalState[d.state]}`);
+    ui.write(`proposal ${id} (${friendly(provider, proposal.address)}): ${ProposalState[d.state]}`);
     ui.write(`description: ${d.description}`);
     ui.write(`evidence: ${d.evidence ? d.evidence.toString('hex') : 'none'}`);
     d.readable.forEach((line, i) => ui.write(`  action ${i}: ${line}`));
     ui.write(`yes ${d.yes} / no ${d.no} of threshold ${d.threshold} (epoch ${d.epoch}${d.epoch !== c.epoch ? `, council is at ${c.epoch}: can no longer execute` : ''})`);
     ui.write(`voting until ${time(d.deadline)}; passed ${time(d.passedAt)}; executable from ${time(d.executeAt)} until ${time(d.expiresAt)}`);
     const voterText = await args.optionalString('voter');
-    const voter = voterText ? Address.parse(voterText) : provider.sender().address;
+    const voter = voterText ? Address.parse(voterText) : hasWallet(provider) ? provider.sender().address : undefined;
     if (voter) {
         const v = await proposal.getHasVoted(voter);
-        ui.write(`${voter.toString()}: ${v.voted ? `voted ${v.yes ? 'yes' : 'no'}` : 'has not voted'}`);
+        ui.write(`${friendly(provider, voter, 'wallet')}: ${v.voted ? `voted ${v.yes ? 'yes' : 'no'}` : 'has not voted'}`);
     }
     if (d.state === ProposalState.Passed) ui.write(`execute with ${fromNano(await proposal.getExecuteValue())} TON or more, before ${time(d.expiresAt)}`);
     if (d.state === ProposalState.Executing) ui.write(`executing since ${time(d.attemptAt)}: waiting for the council's answer`);

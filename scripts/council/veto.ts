@@ -5,14 +5,13 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { Council, vetoProposalBody } from '../../wrappers/Council';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, ScriptArgs } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
     const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
     const id = await args.integer('id', 'Proposal id');
     const value = toNano('0.05');
-    printWalletLink(provider, council.address, value, { cell: vetoProposalBody(id) });
-    await council.sendVeto(provider.sender(), id, value);
+    await deliver(provider, args, { to: council.address, amount: value, body: { cell: vetoProposalBody(id) } });
     provider.ui().write(`Veto of proposal ${id} sent`);
 }

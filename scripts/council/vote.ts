@@ -5,15 +5,15 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { Council } from '../../wrappers/Council';
-import { ScriptArgs, sendCommentWithLink } from '../lib/cli';
+import { deliver, friendly, ScriptArgs } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
     const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
     const id = await args.integer('id', 'Proposal id');
-    const vote = await args.string('vote', 'Vote: yes or no');
+    const vote = (await args.string('vote', 'Vote: yes or no')).trim().toLowerCase();
     if (vote !== 'yes' && vote !== 'no') throw new Error(`--vote: expected yes or no, got "${vote}"`);
     const proposal = await council.getProposalAddress(id);
-    await sendCommentWithLink(provider, proposal, toNano('0.05'), vote); // the unspent part comes back
-    provider.ui().write(`Voted ${vote} on proposal ${id} (${proposal.toString()})`);
+    await deliver(provider, args, { to: proposal, amount: toNano('0.05'), body: { comment: vote } }); // the unspent part comes back
+    provider.ui().write(`Voted ${vote} on proposal ${id} (${friendly(provider, proposal)})`);
 }

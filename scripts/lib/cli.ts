@@ -2,9 +2,11 @@
  * Arguments for Blueprint scripts: `npx blueprint run worker/register --testnet --tonconnect -- --root EQ… --index 0`
  * (or without `--`, Blueprint passes what follows the script name). Anything missing is asked for through the
  * provider's UI, so every script also works interactively with --tonconnect, --deeplink and --mnemonic.
+ * Every transfer goes through deliver(): --link-only prints the ton:// link and never sends, --send sends
+ * without asking, and otherwise the user picks one of the two.
  */
 import { NetworkProvider, tonDeepLink } from '@ton/blueprint';
-import { Address, Cell, fromNano, toNano } from '@ton/core';
+import { Address, beginCell, Cell, fromNano, StateInit, storeStateInit, toNano } from '@ton/core';
 import { commentBody } from '../../wrappers/common';
 
 export class ScriptArgs {
@@ -70,33 +72,134 @@ export class ScriptArgs {
  * Shows the exact transfer a plain wallet (Tonkeeper and the like) can make instead of this script: a ton://
  * link with the text comment or the binary body, for the testnet when the script runs on it.
  */
-export function printWalletLink(provider: NetworkProvider, to: Address, amount: bigint, body: { comment: string } | { cell: Cell }): string {
-    const testOnly = provider.network() !== 'mainnet';
+export function printWalletLink(provider: NetworkProvider, to: Address, amount: bigint, body: TransferBody, init?: StateInit): string {
+    const testOnly = isTestnet(provider);
     const link =
-        'comment' in body
+        'comment' in body && !init
             ? `ton://transfer/${to.toString({ testOnly, bounceable: true })}?amount=${amount}&text=${encodeURIComponent(body.comment)}`
-            : tonDeepLink(to, amount, body.cell, undefined, testOnly);
-    provider.ui().write(`From any wallet: send ${fromNano(amount)} TON to ${to.toString({ testOnly })}`);
+            : tonDeepLink(to, amount, 'comment' in body ? commentBody(body.comment) : body.cell, init ? beginCell().store(storeStateInit(init)).endCell() : undefined, testOnly);
+    provider.ui().write(`From any wallet: send ${fromNano(amount)} TON to ${friendly(provider, to)}`);
     provider.ui().write('comment' in body ? `with the comment "${body.comment}", or open ${link}` : `with this payload: ${link}`);
     return link;
 }
 
-/** Sends a text comment through the provider's sender (what the wallet link above does by hand). */
-export async function sendComment(provider: NetworkProvider, to: Address, amount: bigint, comment: string): Promise<void> {
-    await provider.sender().send({ to, value: amount, body: commentBody(comment), bounce: true });
-}
-
-/** A text comment through the script's sender, after printing the same transfer for a plain wallet. */
-export async function sendCommentWithLink(provider: NetworkProvider, to: Address, amount: bigint, comment: string): Promise<void> {
-    printWalletLink(provider, to, amount, { comment });
-    await sendComment(provider, to, amount, comment);
-}
-
 /**
  * The whole of an owner command on a worker account: read --worker, print the plain-wallet link for the
- * comment, send it. The unbond, cancelUnbond, withdraw and collect scripts are this and nothing else.
+ * comment, and send it or not (deliver). The unbond, cancelUnbond, withdraw and collect scripts are this.
  */
 export async function runWorkerComment(provider: NetworkProvider, rawArgs: string[], comment: string): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
-    await sendCommentWithLink(provider, await args.address('worker', 'Worker account address'), toNano('0.05'), comment);
+    await deliver(provider, args, { to: await args.address('worker', 'Worker account address'), amount: toNano('0.05'), body: { comment } });
+}
+
+/** Whether the provider has a wallet to send from (the no-wallet runner in scripts/lib/readonly.ts has none). */
+export function hasWallet(provider: NetworkProvider): boolean {
+    return !(provider as Partial<WalletlessProvider>).walletless;
+}
+
+/** Marks a provider built without a wallet: scripts read through it and print links, never send. */
+export interface WalletlessProvider {
+    readonly walletless: true;
+}
+
+/** The chain's clock, for providers that can read it without asking the local machine. */
+export interface ChainClock {
+    chainTime(): Promise<number>;
+}
+
+/**
+ * The chain's current time (unix seconds), never the local clock: the time of the newest masterchain block
+ * (TonClient4's last block), or, through an API v2 client, of the elector's newest transaction (the elector
+ * runs a tick-tock transaction in every masterchain block), or what the provider itself reports (sandbox,
+ * no-wallet runner).
+ */
+export async function chainTime(provider: NetworkProvider): Promise<number> {
+    const clock = provider as Partial<ChainClock>;
+    if (typeof clock.chainTime === 'function') return clock.chainTime();
+    const api = provider.api() as unknown as Record<string, unknown>;
+    if (typeof api.getLastBlock === 'function') {
+        const last = (await (api.getLastBlock as () => Promise<{ now: number }>).call(api)).now;
+        return last;
+    }
+    if (typeof api.getTransactions === 'function') {
+        const elector = Address.parse('-1:3333333333333333333333333333333333333333333333333333333333333333');
+        const txs = await (api.getTransactions as (a: Address, o: { limit: number }) => Promise<{ now: number }[]>).call(api, elector, { limit: 1 });
+        if (txs.length) return txs[0].now;
+    }
+    throw new Error('cannot read the chain time from this API client (use --custom-version v2 or v4)');
+}
+
+/** testnet links and addresses unless the provider runs on mainnet. */
+export function isTestnet(provider: NetworkProvider): boolean {
+    return provider.network() !== 'mainnet';
+}
+
+/**
+ * An address as a wallet app shows it: user-friendly, flagged test-only off mainnet, bounceable for contracts
+ * (EQ…/kQ…) and non-bounceable for wallets (UQ…/0Q…), which is how wallets show their own address.
+ */
+export function friendly(provider: NetworkProvider, address: Address, kind: 'contract' | 'wallet' = 'contract'): string {
+    return address.toString({ testOnly: isTestnet(provider), bounceable: kind === 'contract', urlSafe: true });
+}
+
+/** A member or voter stored as a basechain account id (hex) in a dictionary, as its wallet shows it. */
+export function friendlyAccount(provider: NetworkProvider, accountIdHex: string): string {
+    return friendly(provider, new Address(0, Buffer.from(accountIdHex.padStart(64, '0'), 'hex')), 'wallet');
+}
+
+/** Seconds as a human duration: "3 days", "2 days 4 h", "45 min", "30 s". */
+export function duration(seconds: number): string {
+    if (seconds <= 0) return '0 s';
+    const d = Math.floor(seconds / 86_400);
+    const h = Math.floor((seconds % 86_400) / 3_600);
+    const m = Math.floor((seconds % 3_600) / 60);
+    const s = seconds % 60;
+    const parts: string[] = [];
+    if (d) parts.push(`${d} day${d === 1 ? '' : 's'}`);
+    if (h) parts.push(`${h} h`);
+    if (m && !d) parts.push(`${m} min`);
+    if (s && !d && !h) parts.push(`${s} s`);
+    return parts.join(' ');
+}
+
+/** A unix time as UTC text ("-" for 0). */
+export function utc(t: number): string {
+    return t ? new Date(t * 1000).toISOString().replace('.000Z', 'Z') : '-';
+}
+
+export type TransferBody = { comment: string } | { cell: Cell };
+
+export interface Transfer {
+    to: Address;
+    amount: bigint;
+    body: TransferBody;
+    /** Deploys the destination (a job escrow opened by its client). */
+    init?: StateInit;
+}
+
+const SEND = 'send it now from the connected wallet';
+const LINK = 'only print the link (I will open it in my wallet)';
+
+/**
+ * The one way scripts make a transfer. The ton:// link is always printed; the transfer is then sent by the
+ * script's wallet or not at all, and the script says which: --link-only never sends, --send sends without
+ * asking, and otherwise the user chooses (a member who both opens the link and lets the script send would pay
+ * twice or create two proposals). Without a wallet (scripts/lib/readonly.ts) only the link is printed.
+ * Returns whether the script sent it.
+ */
+export async function deliver(provider: NetworkProvider, args: ScriptArgs, t: Transfer): Promise<boolean> {
+    const ui = provider.ui();
+    printWalletLink(provider, t.to, t.amount, t.body, t.init);
+    let send: boolean;
+    if (args.has('link-only') || !hasWallet(provider)) send = false;
+    else if (args.has('send')) send = true;
+    else send = (await ui.choose('Send it from this script, or only print the link? (not both)', [SEND, LINK], (c) => c)) === SEND;
+    if (!send) {
+        ui.write('Not sent by this script: open the link above in your wallet to make the transfer (once).');
+        return false;
+    }
+    const body = 'comment' in t.body ? commentBody(t.body.comment) : t.body.cell;
+    ui.write('Sending from the connected wallet now; do not also open the link.');
+    await provider.sender().send({ to: t.to, value: t.amount, body, init: t.init });
+    return true;
 }

@@ -9,7 +9,7 @@ import { compile, NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { libraryCell } from '../../wrappers/library';
 import { paramsViolation, Root, RootParams } from '../../wrappers/Root';
-import { ScriptArgs } from '../lib/cli';
+import { ScriptArgs, friendly } from '../lib/cli';
 
 /** Reads the parameters from the command line; refuses values outside the bounds the root enforces. */
 export async function readParams(args: ScriptArgs): Promise<RootParams> {
@@ -39,5 +39,5 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const root = provider.open(Root.createFromConfig({ governance, params, workerCode: await compile('Worker'), jobCode }, await compile('Root')));
     await root.sendDeploy(provider.sender(), toNano('0.5'));
     await provider.waitForDeploy(root.address);
-    provider.ui().write(`Root registry deployed at ${root.address.toString()} with governance ${governance.toString()}`);
+    provider.ui().write(`Root registry deployed at ${friendly(provider, root.address)} with governance ${governance ? friendly(provider, governance, 'wallet') : '-'}`);
 }

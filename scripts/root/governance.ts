@@ -10,7 +10,7 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { Root, RootGovernanceAction, rootGovernanceBody } from '../../wrappers/Root';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, ScriptArgs } from '../lib/cli';
 
 export async function readGovernanceAction(args: ScriptArgs): Promise<RootGovernanceAction> {
     const action = await args.string('action', 'Action (add-image, retire-image, add-model, remove-model, propose-governance, accept-governance, withdraw, slash)');
@@ -50,6 +50,5 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const root = provider.open(Root.createFromAddress(await args.address('root', 'Root registry address')));
     const action = await readGovernanceAction(args);
     const value = toNano('0.05');
-    printWalletLink(provider, root.address, value, { cell: rootGovernanceBody(action) });
-    await root.sendGovernance(provider.sender(), action, value);
+    await deliver(provider, args, { to: root.address, amount: value, body: { cell: rootGovernanceBody(action) } });
 }

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import path from 'path';
 import { Librarian } from '../../wrappers/Librarian';
 import { libraryCell } from '../../wrappers/library';
-import { ScriptArgs } from '../lib/cli';
+import { ScriptArgs, friendly } from '../lib/cli';
 
 export const JOB_LIBRARY_BOC = path.join(__dirname, '..', '..', 'build', 'job-library.boc');
 
@@ -25,6 +25,6 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     await provider.waitForDeploy(librarian.address);
     mkdirSync(path.dirname(JOB_LIBRARY_BOC), { recursive: true });
     writeFileSync(JOB_LIBRARY_BOC, libraryCell(jobCode).toBoc());
-    provider.ui().write(`Job code ${jobCode.hash().toString('hex')} published by the librarian ${librarian.address.toString()}`);
+    provider.ui().write(`Job code ${jobCode.hash().toString('hex')} published by the librarian ${friendly(provider, librarian.address)}`);
     provider.ui().write(`Library cell written to ${JOB_LIBRARY_BOC}`);
 }

@@ -5,10 +5,9 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { fromNano } from '@ton/core';
 import { describePauseFlags, LibraryFunding, Root } from '../../wrappers/Root';
-import { ScriptArgs } from '../lib/cli';
+import { duration, friendly, ScriptArgs, utc as time } from '../lib/cli';
 
 const hex = (v: Buffer) => v.toString('hex');
-const time = (t: number) => new Date(t * 1000).toISOString();
 
 /** One line on the job-code library's rent: who publishes it, until when the protocol paid, and the runway left. */
 export function libraryRunwayLine(f: LibraryFunding, now: number = Math.floor(Date.now() / 1000)): string {
@@ -23,9 +22,9 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const root = provider.open(Root.createFromAddress(await args.address('root', 'Root registry address')));
     const ui = provider.ui();
     const p = await root.getParams();
-    ui.write(`parameters v${p.version}: min stake ${fromNano(p.minStake)} TON, unbonding ${p.unbondingPeriod} s, fee ${p.protocolFeeBps} bps, slash ${p.slashBps} bps, reporter ${p.reporterBps} bps, challenge ${p.minChallenge}..${p.maxChallenge} s`);
+    ui.write(`parameters v${p.version}: min stake ${fromNano(p.minStake)} TON, unbonding ${duration(p.unbondingPeriod)}, fee ${p.protocolFeeBps} bps, slash ${p.slashBps} bps, reporter ${p.reporterBps} bps, challenge ${duration(p.minChallenge)} to ${duration(p.maxChallenge)}`);
     const g = await root.getGovernance();
-    ui.write(`governance ${g.governance.toString()}${g.pending ? `, pending ${g.pending.toString()} until ${time(g.expiresAt)}` : ''}`);
+    ui.write(`governance ${friendly(provider, g.governance)}${g.pending ? `, pending ${friendly(provider, g.pending)} until ${time(g.expiresAt)}` : ''}`);
     const paused = await root.getPaused();
     if (paused) ui.write(`paused: ${describePauseFlags(paused)}`);
     const t = await root.getTreasury();

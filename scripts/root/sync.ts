@@ -4,7 +4,7 @@
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { Root, syncWorkerBody } from '../../wrappers/Root';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, ScriptArgs } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -12,6 +12,5 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const owner = await args.address('owner', 'Worker owner address');
     const index = await args.integer('index', 'Worker index', 0);
     const { sync } = await root.getFees();
-    printWalletLink(provider, root.address, sync, { cell: syncWorkerBody(owner, index) });
-    await root.sendSyncWorker(provider.sender(), owner, index, sync);
+    await deliver(provider, args, { to: root.address, amount: sync, body: { cell: syncWorkerBody(owner, index) } });
 }

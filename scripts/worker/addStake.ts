@@ -5,12 +5,11 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { Worker, workerOpBody } from '../../wrappers/Worker';
 import { Op } from '../../wrappers/Constants';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, ScriptArgs } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
     const worker = provider.open(Worker.createFromAddress(await args.address('worker', 'Worker account address')));
     const amount = await args.ton('amount', 'Amount to add, TON');
-    printWalletLink(provider, worker.address, amount, { cell: workerOpBody(Op.addStake) });
-    await worker.sendAddStake(provider.sender(), amount);
+    await deliver(provider, args, { to: worker.address, amount: amount, body: { cell: workerOpBody(Op.addStake) } });
 }

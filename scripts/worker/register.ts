@@ -9,7 +9,7 @@ import { NetworkProvider } from '@ton/blueprint';
 import { fromNano, toNano } from '@ton/core';
 import { Prices } from '../../wrappers/common';
 import { Root, WorkerRegistration, workerRegistrationBody } from '../../wrappers/Root';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, friendly, hasWallet, ScriptArgs } from '../lib/cli';
 
 export function parsePrices(text: string): Prices {
     const parts = text.split(',').map((p) => toNano(p.trim()));
@@ -43,8 +43,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const stake = await args.ton('stake', `Stake in TON (minimum ${fromNano(params.minStake)})`, fromNano(params.minStake));
     const value = stake + fees.register;
     provider.ui().write(`Registering worker ${registration.index}: stake ${fromNano(stake)} TON + fees ${fromNano(fees.register)} TON`);
-    printWalletLink(provider, root.address, value, { cell: workerRegistrationBody(registration) });
-    await root.sendRegisterWorker(provider.sender(), registration, value);
-    const owner = provider.sender().address;
-    if (owner) provider.ui().write(`Worker account: ${(await root.getWorkerAddress(owner, registration.index)).toString()}`);
+    await deliver(provider, args, { to: root.address, amount: value, body: { cell: workerRegistrationBody(registration) } });
+    const owner = hasWallet(provider) ? provider.sender().address : undefined;
+    if (owner) provider.ui().write(`Worker account: ${friendly(provider, await root.getWorkerAddress(owner, registration.index))}`);
 }

@@ -5,13 +5,12 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { setPayoutThresholdBody, Worker } from '../../wrappers/Worker';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, ScriptArgs } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
     const worker = provider.open(Worker.createFromAddress(await args.address('worker', 'Worker account address')));
     const threshold = await args.ton('threshold', 'Forward earnings once they reach (TON)');
     const value = toNano('0.05');
-    printWalletLink(provider, worker.address, value, { cell: setPayoutThresholdBody(threshold) });
-    await worker.sendSetPayoutThreshold(provider.sender(), threshold, value);
+    await deliver(provider, args, { to: worker.address, amount: value, body: { cell: setPayoutThresholdBody(threshold) } });
 }

@@ -5,7 +5,7 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { setPricesBody, Worker } from '../../wrappers/Worker';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, ScriptArgs } from '../lib/cli';
 import { parsePrices } from './register';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
@@ -14,6 +14,5 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const prices = parsePrices(await args.string('prices', 'Prices per million tokens in TON: prompt,cached,completion,reasoning'));
     const endpoint = await args.optionalString('endpoint');
     const value = toNano('0.05');
-    printWalletLink(provider, worker.address, value, { cell: setPricesBody(prices, endpoint) });
-    await worker.sendSetPrices(provider.sender(), prices, endpoint, value);
+    await deliver(provider, args, { to: worker.address, amount: value, body: { cell: setPricesBody(prices, endpoint) } });
 }

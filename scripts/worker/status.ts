@@ -6,7 +6,7 @@ import { NetworkProvider } from '@ton/blueprint';
 import { fromNano } from '@ton/core';
 import { WorkerStatus } from '../../wrappers/Constants';
 import { Worker } from '../../wrappers/Worker';
-import { ScriptArgs } from '../lib/cli';
+import { ScriptArgs, utc } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -15,7 +15,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const ui = provider.ui();
     ui.write(`status: ${state.status === 0 ? 'not registered' : WorkerStatus[state.status]}, stake ${fromNano(state.stake)} TON`);
     if (state.status === 0) return;
-    if (state.unbondAt) ui.write(`withdrawal allowed from ${new Date(state.unbondAt * 1000).toISOString()}`);
+    if (state.unbondAt) ui.write(`withdrawal allowed from ${utc(state.unbondAt)}`);
     const profile = await worker.getProfile();
     ui.write(`image ${profile.imageHash.toString('hex')}`);
     ui.write(`model ${profile.modelHash.toString('hex')}`);

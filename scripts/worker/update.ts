@@ -5,7 +5,7 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { fromNano } from '@ton/core';
 import { Root, workerRegistrationBody } from '../../wrappers/Root';
-import { printWalletLink, ScriptArgs } from '../lib/cli';
+import { deliver, ScriptArgs } from '../lib/cli';
 import { readRegistration } from './register';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
@@ -14,6 +14,5 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const registration = await readRegistration(args);
     const fees = await root.getFees();
     provider.ui().write(`Updating worker ${registration.index}: fees ${fromNano(fees.update)} TON`);
-    printWalletLink(provider, root.address, fees.update, { cell: workerRegistrationBody(registration, true) });
-    await root.sendRegisterWorker(provider.sender(), registration, fees.update, true);
+    await deliver(provider, args, { to: root.address, amount: fees.update, body: { cell: workerRegistrationBody(registration, true) } });
 }

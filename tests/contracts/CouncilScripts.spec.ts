@@ -50,8 +50,8 @@ describe('council scripts', () => {
         council = k.blockchain.openContract(Council.createFromAddress(Address.parse(line.split(' ')[4])));
         expect((await council.getCouncilData()).threshold).toBe(5n);
 
-        await handover(as(k.governance), ['--root', k.root.address.toString(), '--council', council.address.toString(), '--step', 'propose']);
-        await handover(as(k.bob), ['--root', k.root.address.toString(), '--council', council.address.toString(), '--step', 'accept']);
+        await handover(as(k.governance), ['--root', k.root.address.toString(), '--council', council.address.toString(), '--step', 'propose', '--send']);
+        await handover(as(k.bob), ['--root', k.root.address.toString(), '--council', council.address.toString(), '--step', 'accept', '--send']);
         expect((await k.root.getGovernance()).governance).toEqualAddress(council.address);
 
         const img = hashOf('script image');
@@ -61,15 +61,16 @@ describe('council scripts', () => {
             '--action', 'add-image', '--image', hex(img), '--supersedes', hex(k.imageHash), '--grace', '604800',
             '--description', 'worker v2',
             '--evidence', hex(hashOf('worker v2 release notes')),
+            '--send',
         ]);
         expect(pp.ui().output.some((l) => l.includes('ton://transfer/'))).toBe(true);
         const proposal = k.blockchain.openContract(Proposal.createFromAddress(await council.getProposalAddress(0)));
         expect((await proposal.getProposalData()).readable[0]).toContain('superseding');
 
         const pv = as(k.bob);
-        await vote(pv, ['--council', council.address.toString(), '--id', '0', '--vote', 'yes']);
+        await vote(pv, ['--council', council.address.toString(), '--id', '0', '--vote', 'yes', '--send']);
         expect(pv.ui().output.some((l) => l.includes('text=yes'))).toBe(true);
-        await vote(as(k.carol), ['--council', council.address.toString(), '--id', '0', '--vote', 'yes']);
+        await vote(as(k.carol), ['--council', council.address.toString(), '--id', '0', '--vote', 'yes', '--send']);
         expect(await proposal.getState()).toBe(ProposalState.Passed);
 
         const ps = as(k.carol);
@@ -78,33 +79,33 @@ describe('council scripts', () => {
         expect(ps.ui().output.join('\n')).toContain(`evidence: ${hashOf('worker v2 release notes').toString('hex')}`);
 
         k.advance(TIMELOCK);
-        await execute(as(k.outsider), ['--council', council.address.toString(), '--id', '0']);
+        await execute(as(k.outsider), ['--council', council.address.toString(), '--id', '0', '--send']);
         expect(await proposal.getState()).toBe(ProposalState.Executed);
         expect(await k.root.getIsImageAllowed(img)).toBe(true);
 
-        await cleanup(as(k.outsider), ['--council', council.address.toString(), '--id', '0']);
+        await cleanup(as(k.outsider), ['--council', council.address.toString(), '--id', '0', '--send']);
         expect((await k.blockchain.getContract(proposal.address)).accountState).toBeUndefined();
     });
 
     it('propose a council change interactively (answers to prompts), cancel it; veto another', async () => {
         // action, member, weight, description asked through the UI
-        await propose(as(k.alice, ['set-weight', k.carol.address.toString(), '1', 'carol steps back']), ['--council', council.address.toString()]);
+        await propose(as(k.alice, ['set-weight', k.carol.address.toString(), '1', 'carol steps back']), ['--council', council.address.toString(), '--send']);
         const { nextId } = await council.getCouncilData();
         const p = k.blockchain.openContract(Proposal.createFromAddress(await council.getProposalAddress(nextId - 1)));
         expect((await p.getProposalData()).actions[0]).toMatchObject({ kind: 'setWeight', weight: 1 });
-        await cancel(as(k.alice), ['--council', council.address.toString(), '--id', String(nextId - 1)]);
+        await cancel(as(k.alice), ['--council', council.address.toString(), '--id', String(nextId - 1), '--send']);
         expect(await p.getState()).toBe(ProposalState.Cancelled);
 
-        await propose(as(k.alice), ['--council', council.address.toString(), '--action', 'set-threshold', '--threshold', '6', '--description', 't']);
+        await propose(as(k.alice), ['--council', council.address.toString(), '--action', 'set-threshold', '--threshold', '6', '--description', 't', '--send']);
         const id = nextId;
-        await vote(as(k.alice), ['--council', council.address.toString(), '--id', String(id), '--vote', 'yes']);
-        await vote(as(k.bob), ['--council', council.address.toString(), '--id', String(id), '--vote', 'yes']);
-        await veto(as(k.guardian), ['--council', council.address.toString(), '--id', String(id)]);
+        await vote(as(k.alice), ['--council', council.address.toString(), '--id', String(id), '--vote', 'yes', '--send']);
+        await vote(as(k.bob), ['--council', council.address.toString(), '--id', String(id), '--vote', 'yes', '--send']);
+        await veto(as(k.guardian), ['--council', council.address.toString(), '--id', String(id), '--send']);
         const pv = k.blockchain.openContract(Proposal.createFromAddress(await council.getProposalAddress(id)));
         expect(await pv.getState()).toBe(ProposalState.Vetoed);
 
         const ps = as(k.alice);
-        await status(ps, ['--council', council.address.toString()]);
+        await status(ps, ['--council', council.address.toString(), '--send']);
         expect(ps.ui().output.join('\n')).toMatch(/threshold 5 of total weight 9/);
         expect(toNano('1')).toBeGreaterThan(0n);
     });

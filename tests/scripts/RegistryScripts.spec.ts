@@ -62,7 +62,7 @@ describe('registry and worker scripts', () => {
     it('worker/register registers from arguments, printing the wallet link; worker/status reads it back', async () => {
         const owner = await p.wallet('script owner');
         const provider = new SandboxNetworkProvider(p.blockchain, owner);
-        await register(provider, [...registrationArgs('script'), '--stake', '12']);
+        await register(provider, [...registrationArgs('script'), '--stake', '12', '--send']);
         const worker = p.blockchain.openContract(Worker.createFor(p.root.address, owner.address, 0));
         const state = await worker.getState();
         expect(state.status).toBe(WorkerStatus.Active);
@@ -90,7 +90,7 @@ describe('registry and worker scripts', () => {
             'https://interactive.example',
             '10',
         ]);
-        await register(provider, []);
+        await register(provider, ['--send']);
         const worker = p.blockchain.openContract(Worker.createFor(p.root.address, owner.address, 0));
         expect((await worker.getState()).status).toBe(WorkerStatus.Active);
     });
@@ -99,45 +99,45 @@ describe('registry and worker scripts', () => {
         const w = await p.registerWorker(await p.wallet('owner actions'));
         const provider = new SandboxNetworkProvider(p.blockchain, w.owner);
         const workerArg = ['--worker', w.worker.address.toString()];
-        await unbond(provider, workerArg);
+        await unbond(provider, [...workerArg, '--send']);
         expect((await w.worker.getState()).status).toBe(WorkerStatus.Unbonding);
         expect(provider.ui().output.some((l) => l.includes('text=unbond'))).toBe(true);
-        await cancelUnbond(provider, workerArg);
+        await cancelUnbond(provider, [...workerArg, '--send']);
         expect((await w.worker.getState()).status).toBe(WorkerStatus.Active);
         expect(provider.ui().output.some((l) => l.includes('text=cancel%20unbond'))).toBe(true);
         const before = (await w.worker.getState()).stake;
-        await addStake(provider, [...workerArg, '--amount', '3']);
+        await addStake(provider, [...workerArg, '--amount', '3', '--send']);
         expect((await w.worker.getState()).stake - before).toBeGreaterThan(toNano('2.99'));
-        await setPrices(provider, [...workerArg, '--prices', '1,1,1,1', '--endpoint', 'https://moved.example']);
+        await setPrices(provider, [...workerArg, '--prices', '1,1,1,1', '--endpoint', 'https://moved.example', '--send']);
         expect((await w.worker.getProfile()).prices.completion).toBe(toNano('1'));
         expect((await w.worker.getProfile()).endpoint).toBe('https://moved.example');
-        await unbond(provider, workerArg);
+        await unbond(provider, [...workerArg, '--send']);
         p.advance(DEFAULT_PARAMS.unbondingPeriod);
-        await withdraw(provider, workerArg);
+        await withdraw(provider, [...workerArg, '--send']);
         expect((await p.blockchain.getContract(w.worker.address)).accountState?.type ?? 'uninit').not.toBe('active');
     });
 
     it('worker/update rotates the receipt key; root/sync pushes new parameters', async () => {
         const owner = await p.wallet('updater');
         const provider = new SandboxNetworkProvider(p.blockchain, owner);
-        await register(provider, [...registrationArgs('updater'), '--stake', '10']);
+        await register(provider, [...registrationArgs('updater'), '--stake', '10', '--send']);
         const args = registrationArgs('updater');
         args[args.indexOf('--receipt-key') + 1] = hex(hashOf('rotated key'));
-        await update(provider, args);
+        await update(provider, [...args, '--send']);
         const worker = p.blockchain.openContract(Worker.createFor(p.root.address, owner.address, 0));
         expect((await worker.getKeys()).receiptKey).toEqual(hashOf('rotated key'));
 
         const gov = new SandboxNetworkProvider(p.blockchain, p.governance);
-        await governance(gov, ['--root', p.root.address.toString(), '--action', 'add-model', '--model', hex(hashOf('m')), '--name', 'org/m@1:2']);
+        await governance(gov, ['--root', p.root.address.toString(), '--action', 'add-model', '--model', hex(hashOf('m')), '--name', 'org/m@1:2', '--send']);
         expect(await p.root.getIsModelAllowed(hashOf('m'))).toBe(true);
-        await sync(provider, ['--root', p.root.address.toString(), '--owner', owner.address.toString(), '--index', '0']);
+        await sync(provider, ['--root', p.root.address.toString(), '--owner', owner.address.toString(), '--index', '0', '--send']);
         expect((await worker.getSettings()).params.version).toBe(1);
     });
 
     it('root/governance supersedes an image with a grace window; root/status shows it', async () => {
         const gov = new SandboxNetworkProvider(p.blockchain, p.governance);
         const next = hashOf('image v2');
-        await governance(gov, ['--root', p.root.address.toString(), '--action', 'add-image', '--image', hex(next), '--supersedes', hex(p.imageHash), '--grace', '86400']);
+        await governance(gov, ['--root', p.root.address.toString(), '--action', 'add-image', '--image', hex(next), '--supersedes', hex(p.imageHash), '--grace', '86400', '--send']);
         expect(await p.root.getIsImageAllowed(next)).toBe(true);
         expect((await p.root.getImages()).get(p.imageHash)!.retireAt).toBe(p.blockchain.now! + 86_400);
         const reader = new SandboxNetworkProvider(p.blockchain, p.governance);

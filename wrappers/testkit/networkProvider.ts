@@ -98,4 +98,8 @@ export class SandboxNetworkProvider implements NetworkProvider {
     ui(): ScriptedUI {
         return this.ui_;
     }
+    /** The sandbox chain's clock (scripts/lib/cli.ts chainTime). */
+    async chainTime(): Promise<number> {
+        return this.blockchain.now ?? Math.floor(Date.now() / 1000);
+    }
 }

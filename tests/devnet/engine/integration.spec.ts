@@ -3,53 +3,30 @@
  * the vLLM-shaped server (a child process, as an operator would run it), chat and completions, streaming or
  * not. Counts must equal the server's own usage, text must be deterministic, and an abort must stop generation.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VllmClient } from '../../../actors/engine/client';
 import type { EngineRequest, EngineResult } from '../../../actors/engine/types';
+import { spawnEngineProcess, type EngineProcess } from '../../../devnet/engine/process';
 import { writeTinyModel } from '../../../devnet/engine/tinyModel';
 
-const ROOT = join(__dirname, '../../..');
 let dir: string;
-let child: ChildProcess | undefined;
+let engine: EngineProcess | undefined;
 let url: string;
 let client: VllmClient;
 
 beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tiny-engine-'));
     const modelPath = writeTinyModel(join(dir, 'tiny.gguf'));
-    const proc = spawn(
-        process.execPath,
-        [require.resolve('ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'devnet/engine/cli.ts'), '--port', '0', '--model', modelPath, '--token-delay-ms', '5'],
-        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child = proc;
-    let stderr = '';
-    proc.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        proc.stdout?.on('data', (b: Buffer) => {
-            out += b.toString();
-            const line = out.split('\n')[0];
-            if (out.includes('\n')) resolve((JSON.parse(line) as { url: string }).url);
-        });
-        proc.once('exit', (code) => reject(new Error(`engine exited with ${code}: ${stderr}`)));
-    });
+    engine = await spawnEngineProcess(modelPath, 'cocoon-tiny', ['--token-delay-ms', '5']);
+    url = engine.url;
     client = new VllmClient({ baseUrl: url, servedModelName: 'cocoon-tiny' });
 }, 120_000);
 
 afterAll(async () => {
     client?.close();
-    const proc = child;
-    if (proc && proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-    }
+    await engine?.close();
     rmSync(dir, { recursive: true, force: true });
 });
 

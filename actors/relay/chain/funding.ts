@@ -1,0 +1,78 @@
+/**
+ * JobFunding over the chain layer's W5 wallet: open_job (deploying the job from the root's job code), top_up,
+ * close_job, finalize_job and the evidence reports, each waited for on-chain. Job addresses and message bodies
+ * come only from the wrappers (Job.ts, payloads.ts), so layout changes reach the relay through them.
+ */
+import { Address, toNano } from '@ton/core';
+import type { Chain, ChainWallet } from '../../chain/types';
+import { closeJobBody, finalizeJobBody, Job, openJobBody, topUpBody } from '../../../wrappers/Job';
+import { Root } from '../../../wrappers/Root';
+import { equivocationBody, wrongModelBody, type SignedCell } from '../../../wrappers/payloads';
+import type { Prices } from '../../../wrappers/common';
+import type { JobFunding, OpenedJobInfo, Random } from '../types';
+
+export interface FundingSettings {
+    /** Added to the deposit on open_job: the job's storage reserve and gas (the rest is refunded at the end). */
+    openExtra: bigint;
+    challenge: number;
+    /** Value sent with close, finalize and top-up gas, and with an evidence report. */
+    opValue: bigint;
+    reportValue: bigint;
+    timeoutMs: number;
+}
+
+export const DEFAULT_FUNDING: FundingSettings = { openExtra: toNano('0.2'), challenge: 3600, opValue: toNano('0.05'), reportValue: toNano('0.1'), timeoutMs: 60_000 };
+
+export class WalletJobFunding implements JobFunding {
+    constructor(
+        private readonly chain: Chain,
+        private readonly wallet: ChainWallet,
+        private readonly root: Address,
+        private readonly random: Random,
+        private readonly s: FundingSettings = DEFAULT_FUNDING,
+    ) {}
+
+    private async send(to: Address, value: bigint, body: import('@ton/core').Cell, init?: { code: import('@ton/core').Cell; data: import('@ton/core').Cell }): Promise<void> {
+        const sent = await this.wallet.send([{ to, value, body, bounce: true, init }]);
+        const trace = await this.chain.waitForTrace(this.wallet.address, sent, { timeoutMs: this.s.timeoutMs });
+        if (!trace.success) throw new Error(`a transaction to ${to.toRawString()} failed on-chain`);
+    }
+
+    async open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices): Promise<OpenedJobInfo> {
+        const { jobCode } = await Root.createFromAddress(this.root).getChildCodes(this.chain.provider(this.root));
+        const jobId = this.random.bytes(8).readBigUInt64BE(0);
+        const job = Job.createForJob(jobCode, { root: this.root, client: this.wallet.address, worker, jobId });
+        await this.send(job.address, deposit + this.s.openExtra, openJobBody({ clientKey, challenge: this.s.challenge, maxPrices }), job.init as { code: import('@ton/core').Cell; data: import('@ton/core').Cell });
+        const p = this.chain.provider(job.address);
+        const j = Job.createFromAddress(job.address);
+        const [data, terms] = await Promise.all([j.getJobData(p), j.getTerms(p)]);
+        if (data.state !== 2 || !terms.acceptance) throw new Error(`the worker account did not accept job ${job.address.toRawString()}`);
+        return { address: job.address, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps };
+    }
+
+    async topUp(job: Address, amount: bigint): Promise<bigint> {
+        await this.send(job, amount + this.s.opValue, topUpBody());
+        return (await Job.createFromAddress(job).getJobData(this.chain.provider(job))).deposit;
+    }
+
+    async close(job: Address): Promise<void> {
+        await this.send(job, this.s.opValue, closeJobBody());
+    }
+
+    async finalize(job: Address): Promise<void> {
+        await this.send(job, this.s.opValue, finalizeJobBody());
+    }
+
+    async read(job: Address): Promise<{ state: number; deposit: bigint; paid: bigint; deadline: number }> {
+        const d = await Job.createFromAddress(job).getJobData(this.chain.provider(job));
+        return { state: d.state, deposit: d.deposit, paid: d.paid, deadline: d.deadline };
+    }
+
+    async reportEquivocation(worker: Address, a: SignedCell, b: SignedCell): Promise<void> {
+        await this.send(worker, this.s.reportValue, equivocationBody(a, b));
+    }
+
+    async reportWrongModel(worker: Address, evidence: SignedCell): Promise<void> {
+        await this.send(worker, this.s.reportValue, wrongModelBody(evidence));
+    }
+}

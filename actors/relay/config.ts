@@ -1,0 +1,48 @@
+/**
+ * Relay configuration from flags and environment (commander + zod): every field checked, one clear error
+ * line per bad value. The wallet mnemonic comes from RELAY_MNEMONIC or a file, never a flag (it would show in
+ * the process list).
+ */
+import { readFileSync } from 'fs';
+import { z } from 'zod';
+import { toNano } from '@ton/core';
+
+const ton = z.string().regex(/^\d+(\.\d{1,9})?$/, 'an amount in TON, e.g. 5 or 0.25').transform((s) => toNano(s));
+
+export const relayConfigSchema = z.object({
+    /** Root contract address (any form); workers are discovered from it alone. */
+    root: z.string().min(10),
+    listen: z.string().default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8090),
+    dataDir: z.string().min(1).default('.relay'),
+    /** 24 words. */
+    mnemonic: z.string().refine((s) => s.trim().split(/\s+/).length === 24, 'the wallet mnemonic must be 24 words'),
+    /** 64 hex: the voucher key seed (generated once and kept in dataDir when not given). */
+    voucherSeed: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    deposit: ton.default(toNano('5')),
+    maxPrices: z.object({ prompt: ton, cached: ton, completion: ton, reasoning: ton }),
+    idleCloseMinutes: z.coerce.number().positive().default(60),
+    maxBodyBytes: z.coerce.number().int().positive().default(1 << 20),
+    maxTokens: z.coerce.number().int().positive().default(4096),
+    requestTimeoutMs: z.coerce.number().int().positive().default(300_000),
+    /** PEM of a simulated TDX root to trust (development only; every answer then says simulated). */
+    trustSimulatedRoot: z.string().optional(),
+    /** Accept quotes checked offline only (no collateral). */
+    allowNoCollateral: z.boolean().default(false),
+    /** account=url overrides of the on-chain endpoint (e.g. a worker on 127.0.0.1). */
+    workerUrls: z.record(z.string(), z.string().url()).default({}),
+    refreshSeconds: z.coerce.number().int().positive().default(60),
+});
+export type RelayConfig = z.infer<typeof relayConfigSchema>;
+
+export function mnemonicFrom(env: NodeJS.ProcessEnv, file?: string): string {
+    if (env.RELAY_MNEMONIC) return env.RELAY_MNEMONIC;
+    if (file) return readFileSync(file, 'utf8').trim();
+    throw new Error('no wallet: set RELAY_MNEMONIC or pass --mnemonic-file');
+}
+
+export function parseConfig(input: unknown): RelayConfig {
+    const r = relayConfigSchema.safeParse(input);
+    if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('\n'));
+    return r.data;
+}

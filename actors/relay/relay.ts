@@ -1,0 +1,448 @@
+/**
+ * The relay's serving core: the worker registry (verification before first use and on every reconnection),
+ * selection with failover before the first byte, one request at a time per job with sequence numbers, the
+ * receipt check before the next voucher, vouchers sent at once, API-key caps and usage, and job escrows
+ * opened, topped up, closed and finalized through the JobFunding port. HTTP stays in http/.
+ */
+import { Address, Cell } from '@ton/core';
+import type { Logger } from 'pino';
+import { signVoucher, verifyReceipt } from '../crypto/payloads';
+import { sealForWorker, WireError, type StreamEvent } from '../wire';
+import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedReceipt } from '../../wrappers/payloads';
+import type { Prices } from '../../wrappers/common';
+import { RelayError } from './errors';
+import { capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
+import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
+import { isEquivocation, receiptProblems } from './core/receipts';
+import { rank, type Candidate } from './core/selection';
+import { verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
+import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
+import type { ValidRequest } from './openai/validate';
+import type { RelayStore } from './store/lmdb';
+import type { Clock, JobFunding, Random, WorkerFacts } from './types';
+import { fetchAttestation, fetchFreshness, postRequest, postVoucher, WorkerUnreachable } from './workers/client';
+
+export interface PaymentSettings {
+    /** Deposit of a new job, and of each top-up, nanoton. */
+    deposit: bigint;
+    /** Highest prices the relay accepts when it opens a job. */
+    maxPrices: Prices;
+    /** Close a job nobody used for this long. */
+    idleCloseMs: number;
+}
+
+export interface RelayDeps {
+    store: RelayStore;
+    facts: WorkerFacts;
+    funding: JobFunding;
+    clock: Clock;
+    random: Random;
+    log: Logger;
+    /** 32-byte Ed25519 seed of the voucher key (the job's client key). */
+    voucherSeed: Buffer;
+    voucherPublic: Buffer;
+    trust: TrustSettings;
+    payment: PaymentSettings;
+    requestTimeoutMs: number;
+}
+
+export interface RegistryEntry {
+    account: string;
+    url: string;
+    status: 'verified' | 'refused' | 'unreachable';
+    reasons: string[];
+    worker: VerifiedWorker | null;
+    latencyMs: number;
+    failures: number;
+    checkedAt: number;
+}
+
+/** Where a streamed answer goes (the HTTP adapter starts the response on the first write). */
+export interface StreamSink {
+    write(s: string): void;
+    readonly started: boolean;
+}
+
+export interface Served {
+    /** The OpenAI JSON body (non-streamed requests). */
+    json: Record<string, unknown> | null;
+    worker: VerifiedWorker;
+}
+
+/** Nothing was served or signed: the next worker may be tried. */
+class BeforeFirstByte extends Error {}
+
+export class Relay {
+    readonly registry = new Map<string, RegistryEntry>();
+    private readonly busy = new Set<string>();
+    /** Models some worker was verified for: a request for one gets 503 (retry later) when none is up, not 404. */
+    private readonly knownModels = new Set<string>();
+
+    constructor(private readonly d: RelayDeps) {}
+
+    // ------------------------------------------------------------------------------------------ API keys
+
+    addKey(secret: string, name: string, cap: bigint | null): ApiKeyRecord {
+        const k = newApiKey(secret, name, cap, this.d.clock.now());
+        this.d.store.putKey(k);
+        return k;
+    }
+
+    /** The key record of a Bearer secret; throws 401 unless it exists and is not revoked. */
+    authenticate(secret: string | null): ApiKeyRecord {
+        if (!secret) throw new RelayError('invalid_api_key', 'missing API key: send Authorization: Bearer <key>');
+        const k = this.d.store.getKey(keyId(secret));
+        if (!k || k.revoked) throw new RelayError('invalid_api_key', 'invalid API key');
+        return k;
+    }
+
+    revokeKey(id: string): void {
+        const k = this.d.store.getKey(id);
+        if (k) this.d.store.putKey({ ...k, revoked: true });
+    }
+
+    // ------------------------------------------------------------------------------------------ workers
+
+    /** Verifies a worker (first use, reconnection, or a periodic check) and records why it fails, if it does. */
+    async checkWorker(account: Address, url?: string): Promise<RegistryEntry> {
+        const key = account.toRawString();
+        const prev = this.registry.get(key);
+        const entry: RegistryEntry = { account: key, url: url ?? prev?.url ?? '', status: 'unreachable', reasons: [], worker: null, latencyMs: prev?.latencyMs ?? 0, failures: 0, checkedAt: this.d.clock.now() };
+        try {
+            const onChain = await this.d.facts.read(account);
+            if (!entry.url) entry.url = onChain.endpoint;
+            const doc = await fetchAttestation(entry.url);
+            const nonce = this.d.random.bytes(32);
+            const freshness = await fetchFreshness(entry.url, nonce);
+            const v = verifyWorker({ url: entry.url, doc, nonce, freshness, onChain, trust: this.d.trust, at: new Date(this.d.clock.now()) });
+            if (v.ok) {
+                entry.status = 'verified';
+                entry.worker = v.worker;
+                this.knownModels.add(v.worker.modelId);
+                this.knownModels.add(v.worker.modelId.split('@')[0]);
+                this.d.log.info({ worker: key, url: entry.url, model: v.worker.modelId, simulated: v.worker.simulated }, 'worker verified');
+            } else {
+                entry.status = 'refused';
+                entry.reasons = v.reasons;
+                this.d.log.warn({ worker: key, url: entry.url, reasons: v.reasons }, 'worker refused');
+            }
+        } catch (e) {
+            entry.status = 'unreachable';
+            entry.reasons = [`cannot verify: ${(e as Error).message}`];
+            this.d.log.warn({ worker: key, url: entry.url, reason: entry.reasons[0] }, 'worker unreachable');
+        }
+        this.registry.set(key, entry);
+        return entry;
+    }
+
+    /** Models served by at least one verified worker (each allowlisted on-chain, or it would not be verified). */
+    models(): { id: string; hash: string; workers: number }[] {
+        const m = new Map<string, { id: string; hash: string; workers: number }>();
+        for (const e of this.registry.values()) {
+            if (!e.worker) continue;
+            const id = e.worker.modelId;
+            const cur = m.get(id) ?? { id, hash: e.worker.modelHash.toString('hex'), workers: 0 };
+            cur.workers++;
+            m.set(id, cur);
+        }
+        return [...m.values()];
+    }
+
+    // ------------------------------------------------------------------------------------------ serving
+
+    /** Verified workers serving `model`, best first (the order serve() tries them in). */
+    candidates(model: string): Candidate[] {
+        const verified: Candidate[] = [...this.registry.values()].filter((e) => e.worker).map((e) => ({ worker: e.worker!, latencyMs: e.latencyMs, failures: e.failures }));
+        return rank(verified, model);
+    }
+
+    async serve(req: ValidRequest, key: ApiKeyRecord, sink: StreamSink | null, clientSignal: AbortSignal): Promise<Served> {
+        const cands = this.candidates(req.model);
+        if (cands.length === 0) {
+            if (!this.knownModels.has(req.model)) throw new RelayError('unknown_model', `the model '${req.model}' is not served by any verified worker`, 'model');
+        }
+        const signal = AbortSignal.any([clientSignal, AbortSignal.timeout(this.d.requestTimeoutMs)]);
+        const failures: string[] = [];
+        for (const c of cands) {
+            const worst = worstCaseCost(c.worker.onChain.prices, req.maxPrompt, req.maxTokens + 1);
+            const refusal = capRefusal(this.d.store.getKey(key.id) ?? key, worst);
+            if (refusal) throw new RelayError('spending_cap_reached', refusal);
+            let job: JobRecord;
+            try {
+                job = await this.acquireJob(c.worker, worst);
+            } catch (e) {
+                if (e instanceof RelayError) throw e;
+                failures.push(`${c.worker.account}: no job (${(e as Error).message})`);
+                continue;
+            }
+            try {
+                return await this.attempt(c.worker, job.address, req, key.id, sink, signal);
+            } catch (e) {
+                if (e instanceof BeforeFirstByte && !signal.aborted) {
+                    failures.push(`${c.worker.account}: ${e.message}`);
+                    this.markFailure(c.worker.account);
+                    continue;
+                }
+                if (signal.aborted && !clientSignal.aborted) throw new RelayError('request_timeout', `no answer within ${this.d.requestTimeoutMs} ms`);
+                throw e;
+            } finally {
+                this.busy.delete(job.address);
+            }
+        }
+        throw new RelayError('no_worker_available', `no verified worker could serve '${req.model}'${failures.length ? ': ' + failures.join('; ') : ''}`);
+    }
+
+    private markFailure(account: string): void {
+        const e = this.registry.get(account);
+        if (e) {
+            e.failures++;
+            // a worker that failed before the first byte is verified again before its next use
+            if (e.failures >= 1) {
+                e.worker = null;
+                e.status = 'unreachable';
+                e.reasons = ['failed before the first byte; re-verification pending'];
+            }
+        }
+    }
+
+    /** A job of this worker that is free, open, unstopped and can pay `worst`; tops up or opens one if needed. */
+    private async acquireJob(w: VerifiedWorker, worst: bigint): Promise<JobRecord> {
+        const mine = this.d.store.jobs().filter((j) => j.worker === w.account && j.state === 'open' && !j.stopped && j.receiptKey.equals(w.receiptKey));
+        for (const j of mine) {
+            if (this.busy.has(j.address)) continue;
+            this.busy.add(j.address);
+            if (headroom(j) >= worst) return j;
+            try {
+                const deposit = await this.d.funding.topUp(Address.parse(j.address), this.d.payment.deposit);
+                const up = { ...this.d.store.getJob(j.address)!, deposit };
+                this.d.store.putJob(up);
+                this.d.log.info({ job: j.address, deposit }, 'job topped up');
+                if (headroom(up) >= worst) return up;
+            } catch (e) {
+                this.d.log.warn({ job: j.address, err: (e as Error).message }, 'top-up failed');
+            }
+            this.busy.delete(j.address);
+        }
+        if (this.d.payment.deposit < worst) throw new RelayError('invalid_request', `the request could cost up to ${worst} nanoton, above the relay's job deposit`, 'max_tokens');
+        const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices);
+        const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, now: this.d.clock.now() });
+        this.d.store.putJob(j);
+        this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
+        if (!opened.receiptKey.equals(w.receiptKey)) throw new Error('the job was accepted with another receipt key');
+        this.busy.add(j.address);
+        return j;
+    }
+
+    private latestVoucher(job: string): { signature: Buffer; cell: Cell } | null {
+        const v = this.d.store.getVoucher(job);
+        return v ? { signature: Buffer.from(v.signature, 'hex'), cell: Cell.fromBoc(Buffer.from(v.boc, 'base64'))[0] } : null;
+    }
+
+    private async attempt(w: VerifiedWorker, jobAddr: string, req: ValidRequest, keyIdent: string, sink: StreamSink | null, signal: AbortSignal): Promise<Served> {
+        const g = this.d.trust.globalId;
+        let job = this.d.store.getJob(jobAddr)!;
+        let res: Response;
+        let sealed: ReturnType<typeof sealForWorker>;
+        const t0 = this.d.clock.now();
+        for (;;) {
+            const seqno = job.pending ? job.pending.seqno : job.seqno + 1;
+            sealed = sealForWorker({ encKey: w.encKey, receiptKey: w.receiptKey, globalId: g, job: jobAddr, seqno, request: { kind: req.kind, body: req.body }, voucher: this.latestVoucher(jobAddr) });
+            const prevPending = job.pending;
+            job = { ...job, pending: { seqno, requestHash: sealed.requestHash, maxCompletion: req.maxTokens + 1, maxPrompt: req.maxPrompt, apiKeyId: keyIdent } };
+            try {
+                res = await postRequest(w.url, sealed.body, signal);
+                this.d.store.putJob(job);
+                break;
+            } catch (e) {
+                if (e instanceof WireError && e.code === 'seqno_replayed' && prevPending && typeof e.details.receipt === 'string') {
+                    // the previous request was served but its receipt never reached us (client gone, stream cut)
+                    const stored = parseSignedReceiptCell(Cell.fromBoc(Buffer.from(e.details.receipt, 'base64'))[0]);
+                    job = await this.account(w, { ...job, pending: prevPending }, stored, null);
+                    continue;
+                }
+                if (e instanceof WorkerUnreachable) throw new BeforeFirstByte(e.message);
+                if (e instanceof WireError) {
+                    if (e.details.retryable || e.code === 'job_busy' || e.status >= 500) throw new BeforeFirstByte(`${e.code}: ${e.message}`);
+                    if (e.code === 'engine_refused' || e.code === 'bad_inner_request') throw new RelayError('invalid_request', e.message);
+                    throw new RelayError('worker_failed', `worker refused: ${e.code}: ${e.message}`);
+                }
+                throw e;
+            }
+        }
+        const entry = this.registry.get(w.account);
+        if (entry) entry.latencyMs = entry.latencyMs === 0 ? this.d.clock.now() - t0 : Math.round(entry.latencyMs * 0.8 + (this.d.clock.now() - t0) * 0.2);
+
+        const extra: Record<string, unknown> = w.simulated ? { cocoon: { simulated: true, worker: w.account } } : { cocoon: { simulated: false, worker: w.account } };
+        const rewriter = new SseRewriter(extra);
+        const data: Buffer[] = [];
+        let final: StreamEvent | null = null;
+        try {
+            for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+                for (const ev of sealed.reader.push(chunk)) {
+                    if (ev.type === 'data') {
+                        if (req.stream && sink) for (const s of rewriter.push(ev.bytes)) sink.write(s);
+                        else data.push(ev.bytes);
+                    } else final = ev;
+                }
+            }
+            sealed.reader.finish();
+        } catch (e) {
+            // the stream broke (client gone, worker gone, or a frame that does not open): the receipt is
+            // fetched with the next request of this job (seqno_replayed), and billed only if it checks out
+            if (signal.aborted) throw e;
+            throw new RelayError('worker_failed', `the worker's answer broke off: ${(e as Error).message}`);
+        }
+        if (!final) throw new RelayError('worker_failed', 'the worker ended the answer without a trailer');
+        if (final.type === 'error') {
+            if (final.receipt) await this.account(w, job, final.receipt, sealed.reader.responseHash());
+            else this.d.store.putJob({ ...this.d.store.getJob(jobAddr)!, pending: null });
+            if (!final.receipt && (!sink || !sink.started) && final.error.details.retryable) throw new BeforeFirstByte(final.error.message);
+            if (final.error.code === 'engine_refused') throw new RelayError('invalid_request', `the engine refused the request: ${final.error.message}`);
+            throw new RelayError('worker_failed', `the worker failed: ${final.error.code}: ${final.error.message}`);
+        }
+        if (final.type !== 'end') throw new RelayError('worker_failed', 'unexpected trailer');
+        const receipt = final.receipt;
+        await this.account(w, job, receipt, sealed.reader.responseHash());
+        const usage = usageOf(receipt.receipt);
+        if (req.stream && sink) {
+            if (req.includeUsage) sink.write(rewriter.usageChunk(usage));
+            sink.write(SSE_DONE);
+            return { json: null, worker: w };
+        }
+        let body: Record<string, unknown>;
+        try {
+            body = JSON.parse(Buffer.concat(data).toString('utf8')) as Record<string, unknown>;
+        } catch {
+            throw new RelayError('worker_failed', 'the worker answered a body that is not JSON');
+        }
+        return { json: { ...body, usage, ...extra }, worker: w };
+    }
+
+    /**
+     * Checks a receipt against the job and the pending request, then (only if it passes) stores it, advances
+     * the job, charges the key, signs the voucher for the new cumulative and sends it to the worker at once.
+     * A failing receipt stops payment to the job and submits the evidence the contracts accept.
+     */
+    private async account(w: VerifiedWorker, job: JobRecord, s: SignedReceipt, responseHash: Buffer | null): Promise<JobRecord> {
+        const p = job.pending;
+        if (!p) throw new RelayError('internal', 'a receipt arrived for a job with no request pending');
+        const problems = receiptProblems(s, {
+            receiptKey: job.receiptKey,
+            globalId: this.d.trust.globalId,
+            job: Address.parse(job.address),
+            seqno: p.seqno,
+            modelHash: w.modelHash,
+            prices: job.prices,
+            previousCumulative: job.cumulative,
+            requestHash: p.requestHash,
+            responseHash,
+            maxCompletion: p.maxCompletion,
+            maxPrompt: p.maxPrompt,
+        });
+        const stored = this.d.store.receipts(job.address).find((r) => r.seqno === s.receipt.seqno);
+        if (stored) {
+            const prev = parseSignedReceiptCell(Cell.fromBoc(Buffer.from(stored.boc, 'base64'))[0]);
+            if (isEquivocation(prev, s)) problems.push('a second, different receipt for an already receipted seqno (equivocation)');
+        }
+        if (problems.length > 0) {
+            const stoppedJob = { ...job, stopped: problems.join('; '), pending: null };
+            this.d.store.putJob(stoppedJob);
+            this.d.log.error({ job: job.address, worker: w.account, problems }, 'receipt refused: payment to this worker stopped');
+            const entry = this.registry.get(w.account);
+            if (entry) {
+                entry.worker = null;
+                entry.status = 'refused';
+                entry.reasons = [`receipt refused: ${problems.join('; ')}`];
+            }
+            await this.submitEvidence(w, job, s, stored ? parseSignedReceiptCell(Cell.fromBoc(Buffer.from(stored.boc, 'base64'))[0]) : null);
+            throw new RelayError('receipt_rejected', `the worker's receipt was refused: ${problems.join('; ')}`);
+        }
+        const r = s.receipt;
+        const now = this.d.clock.now();
+        this.d.store.putReceipt({ job: job.address, seqno: r.seqno, boc: signedBoc(s), cost: r.cost, cumulative: r.cumulative, tokens: r.tokens });
+        const next = applyReceipt(job, s, now);
+        if (p.apiKeyId) {
+            const k = this.d.store.getKey(p.apiKeyId);
+            if (k) this.d.store.putKey(charge(k, r.cost, r.tokens.prompt, r.tokens.completion));
+        }
+        const voucher = signVoucher(voucherFor(next, this.d.trust.globalId), this.d.voucherSeed);
+        const withVoucher = { ...next, vouchered: voucher.voucher.amount };
+        this.d.store.putVoucher({ job: job.address, amount: voucher.voucher.amount, final: false, boc: voucher.cell.toBoc({ idx: false, crc32: false }).toString('base64'), signature: voucher.signature.toString('hex'), sentAt: null });
+        this.d.store.putJob(withVoucher);
+        try {
+            await postVoucher(w.url, voucher);
+            const v = this.d.store.getVoucher(job.address);
+            if (v && v.amount === voucher.voucher.amount) this.d.store.putVoucher({ ...v, sentAt: this.d.clock.now() });
+        } catch (e) {
+            // it rides along with the next request of the job instead
+            this.d.log.warn({ job: job.address, err: (e as Error).message }, 'voucher not delivered; it goes with the next request');
+        }
+        return withVoucher;
+    }
+
+    private async submitEvidence(w: VerifiedWorker, job: JobRecord, s: SignedReceipt, earlier: SignedReceipt | null): Promise<void> {
+        const worker = Address.parse(w.account);
+        // only receipts validly signed by the worker's key are evidence the contracts accept
+        if (!verifyReceipt(s, job.receiptKey)) return;
+        try {
+            if (earlier && isEquivocation(earlier, s)) {
+                const id = equivocationEvidenceId(s.receipt.job, s.receipt.seqno).toString('hex');
+                if (!this.d.store.hasEvidence(id)) {
+                    await this.d.funding.reportEquivocation(worker, earlier, s);
+                    this.d.store.putEvidence(id, 'equivocation');
+                    this.d.log.warn({ worker: w.account, job: job.address, seqno: s.receipt.seqno }, 'equivocation reported on-chain');
+                }
+            } else if (!s.receipt.modelHash.equals(w.modelHash)) {
+                const id = wrongModelEvidenceId(s.cell).toString('hex');
+                if (!this.d.store.hasEvidence(id)) {
+                    await this.d.funding.reportWrongModel(worker, s);
+                    this.d.store.putEvidence(id, 'wrong_model');
+                    this.d.log.warn({ worker: w.account, job: job.address }, 'wrong-model evidence reported on-chain');
+                }
+            }
+        } catch (e) {
+            this.d.log.error({ worker: w.account, err: (e as Error).message }, 'evidence submission failed');
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ job lifecycle
+
+    /** Closes jobs unused for idleCloseMs (starts their challenge period). */
+    async closeIdle(force = false): Promise<string[]> {
+        const now = this.d.clock.now();
+        const closed: string[] = [];
+        for (const j of this.d.store.jobs()) {
+            if (j.state !== 'open' || this.busy.has(j.address)) continue;
+            if (!force && now - j.lastUsedAt < this.d.payment.idleCloseMs) continue;
+            await this.d.funding.close(Address.parse(j.address));
+            this.d.store.putJob({ ...j, state: 'closing', closedAt: now });
+            this.d.log.info({ job: j.address }, 'job closed; finalize after the challenge period');
+            closed.push(j.address);
+        }
+        return closed;
+    }
+
+    /** Finalizes closing jobs whose challenge period ended (the refund comes back to the wallet). */
+    async finalizeDue(chainNow: number): Promise<string[]> {
+        const done: string[] = [];
+        for (const j of this.d.store.jobs()) {
+            if (j.state !== 'closing') continue;
+            const onChain = await this.d.funding.read(Address.parse(j.address));
+            if (onChain.deadline > chainNow) continue;
+            await this.d.funding.finalize(Address.parse(j.address));
+            this.d.store.putJob({ ...j, state: 'finalized' });
+            this.d.log.info({ job: j.address }, 'job finalized');
+            done.push(j.address);
+        }
+        return done;
+    }
+
+    status(): { workers: RegistryEntry[]; jobs: JobRecord[] } {
+        return { workers: [...this.registry.values()], jobs: this.d.store.jobs() };
+    }
+}
+
+function signedBoc(s: SignedReceipt): string {
+    // the signed_receipt cell: the same form the worker sends and the contracts take as evidence
+    return buildSignedReceiptCell(s).toBoc({ idx: false, crc32: false }).toString('base64');
+}

@@ -1,0 +1,146 @@
+/**
+ * On-chain checks at start, and the registration or update that puts this boot's keys on-chain. A worker
+ * never serves with an unverifiable setup: each failed check is one BootError line.
+ *
+ * Checks: the image hash and the model hash are allowed by the root now; the worker account of (root,
+ * owner, index) exists and is active; it holds this boot's receipt and encryption keys and this quote's
+ * image, model and quote hashes. A restart makes new keys, so the last check fails after every reboot:
+ * then the exact update is printed (a ton:// link for any wallet and the Blueprint command), or sent through
+ * the configured wallet, and start waits until it is on-chain.
+ */
+import { Address, Cell } from '@ton/core';
+import type { Chain, ChainWallet } from '../../chain/types';
+import type { Prices } from '../../../wrappers/common';
+import { Root, WorkerRegistration, workerRegistrationBody } from '../../../wrappers/Root';
+import { WorkerStatus } from '../../../wrappers/Constants';
+import { Worker } from '../../../wrappers/Worker';
+import type { Attested, BootKeys } from './attest';
+import { BootError } from '../errors';
+
+export interface OnChainInput {
+    chain: Chain;
+    root: Address;
+    owner: Address;
+    index: number;
+    keys: BootKeys;
+    attested: Attested;
+    modelHash: Buffer;
+    testnet: boolean;
+}
+
+export interface WorkerOnChain {
+    globalId: number;
+    workerAccount: Address;
+    /** The prices registered on-chain (what the attestation advertises). */
+    prices: Prices;
+    endpoint: string;
+    payoutThreshold: bigint;
+    keysMatch: boolean;
+}
+
+export function registrationFor(i: OnChainInput, o: { prices: Prices; endpoint: string; payoutThreshold: bigint }): WorkerRegistration {
+    return {
+        index: i.index,
+        receiptKey: i.keys.receiptPublic,
+        encryptionKey: i.keys.encPublic,
+        payoutThreshold: o.payoutThreshold,
+        attestation: { imageHash: i.attested.imageHash, modelHash: i.modelHash, quoteHash: i.attested.quoteHash },
+        prices: o.prices,
+        endpoint: o.endpoint,
+    };
+}
+
+/** A ton:// transfer link carrying a binary body (what Tonkeeper and other wallets open). */
+export function tonTransferLink(to: Address, amount: bigint, body: Cell, testnet: boolean): string {
+    const bin = body.toBoc().toString('base64url');
+    return `ton://transfer/${to.toString({ testOnly: testnet, bounceable: true })}?amount=${amount}&bin=${bin}`;
+}
+
+const hex = (v: Buffer) => v.toString('hex');
+const ton = (v: bigint) => {
+    const s = v.toString().padStart(10, '0');
+    return `${s.slice(0, -9)}.${s.slice(-9)}`.replace(/\.?0+$/, '') || '0';
+};
+
+/** The Blueprint command an owner can run instead of the link. */
+export function blueprintCommand(kind: 'register' | 'update', root: Address, r: WorkerRegistration, testnet: boolean, stake?: bigint): string {
+    const p = r.prices;
+    return [
+        `npx blueprint run worker/${kind} --${testnet ? 'testnet' : 'mainnet'} --tonconnect --`,
+        `--root ${root.toString({ testOnly: testnet })} --index ${r.index}`,
+        `--receipt-key ${hex(r.receiptKey)} --enc-key ${hex(r.encryptionKey)}`,
+        `--image ${hex(r.attestation.imageHash)} --model ${hex(r.attestation.modelHash)} --quote-hash ${hex(r.attestation.quoteHash)}`,
+        `--prices ${ton(p.prompt)},${ton(p.cached)},${ton(p.completion)},${ton(p.reasoning)} --endpoint ${r.endpoint}`,
+        `--payout-threshold ${ton(r.payoutThreshold)}${stake !== undefined ? ` --stake ${ton(stake)}` : ''}`,
+    ].join(' ');
+}
+
+export async function checkAllowlists(i: OnChainInput): Promise<void> {
+    const root = Root.createFromAddress(i.root);
+    const p = i.chain.provider(i.root);
+    if (!(await root.getIsImageAllowed(p, i.attested.imageHash)))
+        throw new BootError('image_not_allowed', `image hash ${i.attested.imageHash.toString('hex')} is not allowed by the root now`);
+    if (!(await root.getIsModelAllowed(p, i.modelHash))) throw new BootError('model_not_allowed', `model hash ${i.modelHash.toString('hex')} is not allowed by the root now`);
+}
+
+export async function workerAccountOf(i: OnChainInput): Promise<Address> {
+    return Root.createFromAddress(i.root).getWorkerAddress(i.chain.provider(i.root), i.owner, i.index);
+}
+
+/** Reads the worker account; throws when it is missing or not active; reports whether the keys match. */
+export async function readWorker(i: OnChainInput): Promise<WorkerOnChain> {
+    const globalId = (await i.chain.config()).globalId;
+    const workerAccount = await workerAccountOf(i);
+    const account = await i.chain.getAccount(workerAccount);
+    if (account.status !== 'active') throw new BootError('worker_account_missing', `no worker account at ${workerAccount.toString()} (owner ${i.owner.toString()}, index ${i.index}): register first`);
+    const w = Worker.createFromAddress(workerAccount);
+    const p = i.chain.provider(workerAccount);
+    const state = await w.getState(p);
+    if (state.status !== WorkerStatus.Active) throw new BootError('worker_not_active', `worker account ${workerAccount.toString()} is not active (status ${state.status})`);
+    const keys = await w.getKeys(p);
+    const profile = await w.getProfile(p);
+    const earnings = await w.getEarnings(p);
+    const keysMatch =
+        keys.receiptKey.equals(i.keys.receiptPublic) &&
+        keys.encryptionKey.equals(i.keys.encPublic) &&
+        profile.imageHash.equals(i.attested.imageHash) &&
+        profile.modelHash.equals(i.modelHash) &&
+        profile.quoteHash.equals(i.attested.quoteHash);
+    return { globalId, workerAccount, prices: profile.prices, endpoint: profile.endpoint, payoutThreshold: earnings.payoutThreshold, keysMatch };
+}
+
+export interface PutKeysResult {
+    link: string;
+    command: string;
+    sent: boolean;
+}
+
+/** Prints (returns) the update for this boot's keys, or sends it through the wallet. */
+export async function putKeysOnChain(i: OnChainInput, kind: 'register' | 'update', reg: WorkerRegistration, wallet: ChainWallet | null, stake?: bigint): Promise<PutKeysResult> {
+    const root = Root.createFromAddress(i.root);
+    const fees = await root.getFees(i.chain.provider(i.root));
+    const value = kind === 'register' ? (stake ?? (await root.getParams(i.chain.provider(i.root))).minStake) + fees.register : fees.update;
+    const body = workerRegistrationBody(reg, kind === 'update');
+    const link = tonTransferLink(i.root, value, body, i.testnet);
+    const command = blueprintCommand(kind, i.root, reg, i.testnet, kind === 'register' ? value - fees.register : undefined);
+    if (!wallet) return { link, command, sent: false };
+    const sent = await wallet.send([{ to: i.root, value, body, bounce: true }]);
+    // The trace starts at the wallet (its external message); waitForKeys then checks the result on the worker account.
+    await i.chain.waitForTrace(wallet.address, sent, { timeoutMs: 120_000 }).catch(() => undefined);
+    return { link, command, sent: true };
+}
+
+/** Polls until the worker account holds this boot's keys (or throws keys_not_registered after timeoutMs). */
+export async function waitForKeys(i: OnChainInput, timeoutMs: number, pollMs = 3_000): Promise<WorkerOnChain> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+        try {
+            const w = await readWorker(i);
+            if (w.keysMatch) return w;
+        } catch (e) {
+            if (!(e instanceof BootError) || (e.code !== 'worker_account_missing' && e.code !== 'worker_not_active')) throw e;
+        }
+        if (Date.now() >= until) throw new BootError('keys_not_registered', `the worker account does not hold this boot's keys after ${Math.round(timeoutMs / 1000)} s`);
+        await new Promise((r) => setTimeout(r, pollMs));
+    }
+}

@@ -1,0 +1,29 @@
+/** ClaimPort over the chain layer: ext_claim as an external message, or claim through the owner's wallet. */
+import { Address, Cell, toNano } from '@ton/core';
+import type { Chain, ChainWallet } from '../../chain/types';
+import { claimBody, extClaimBody } from '../../../wrappers/payloads';
+import type { ClaimPort, ClaimVia } from '../claimer/types';
+
+/** What an internal claim attaches: its gas; what is left rides back with the payout (docs/protocol.md §9.4). */
+export const WALLET_CLAIM_VALUE = toNano('0.02');
+
+export class ChainClaimPort implements ClaimPort {
+    constructor(
+        private readonly chain: Chain,
+        private readonly wallet: ChainWallet | null,
+    ) {}
+
+    get walletAvailable(): boolean {
+        return this.wallet !== null;
+    }
+
+    async send(job: Address, signed: { cell: Cell; signature: Buffer }, via: ClaimVia): Promise<{ messageHash: Buffer | null }> {
+        if (via === 'wallet') {
+            if (!this.wallet) throw new Error('no wallet configured');
+            const r = await this.wallet.send([{ to: job, value: WALLET_CLAIM_VALUE, body: claimBody(signed), bounce: true }]);
+            return { messageHash: r.messageHash };
+        }
+        const r = await this.chain.sendExternal(job, extClaimBody(signed));
+        return { messageHash: r.messageHash };
+    }
+}

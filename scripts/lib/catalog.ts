@@ -1,0 +1,68 @@
+/**
+ * Every Blueprint script with one line saying what it does: printed when `npx blueprint run` has no terminal to
+ * ask in, and the source of the README's script table (tests/scripts/Catalog.spec.ts checks both against the
+ * files in scripts/).
+ */
+export const SCRIPTS: ReadonlyArray<readonly [name: string, what: string]> = [
+    ['root/deploy', 'deploy a root registry governed by your wallet'],
+    ['root/publishJobCode', 'publish the job escrow code as a masterchain library'],
+    ['root/governance', 'one governance action on the root (allowlists, parameters, code, treasury, slash)'],
+    ['root/sync', 'push the root parameters and job code to a worker account (anyone)'],
+    ['root/status', 'read: parameters, governance, treasury, fees, image and model allowlists (no wallet)'],
+    ['worker/register', 'register a worker (GPU) with its stake and attested keys'],
+    ['worker/update', 'rotate keys or measurements of a registered worker'],
+    ['worker/addStake', 'add stake to a worker account (anyone)'],
+    ['worker/setPrices', 'change prices and endpoint'],
+    ['worker/setPayoutThreshold', 'forward job earnings once they reach an amount'],
+    ['worker/collect', 'forward the held job earnings now (comment "collect")'],
+    ['worker/unbond', 'start unbonding the stake (comment "unbond")'],
+    ['worker/cancelUnbond', 'stay active (comment "cancel unbond")'],
+    ['worker/withdraw', 'take the stake back after unbonding (comment "withdraw")'],
+    ['worker/status', "read: a worker account's state, keys, profile, reputation (no wallet)"],
+    ['job/open', 'open a job escrow with a worker: deposit and voucher key (client)'],
+    ['job/topup', 'add to a job deposit (anyone; empty comment)'],
+    ['job/close', 'start the challenge period of your job (comment "close", client)'],
+    ['job/finalize', 'settle a job after its challenge period (comment "finalize", anyone)'],
+    ['job/status', "read: a job, or every job of a client with a worker (no wallet)"],
+    ['council/deploy', 'deploy a DAO council for a root'],
+    ['council/handover', 'hand the root over to the council (propose, then accept)'],
+    ['council/propose', 'create a proposal (the id is read back once it is confirmed)'],
+    ['council/vote', 'vote yes or no (comment "yes" / "no")'],
+    ['council/execute', 'execute a passed proposal after its timelock (comment "execute")'],
+    ['council/veto', 'guardian veto during the timelock'],
+    ['council/cancel', 'the proposer cancels while voting (comment "cancel")'],
+    ['council/cleanup', 'refund and remove a finished proposal (comment "cleanup")'],
+    ['council/status', 'read: the council, or one proposal with its actions and votes (no wallet)'],
+];
+
+/** What `npx blueprint run` prints when it cannot ask which script, network or wallet (no terminal). */
+export function noTerminalHelp(): string {
+    const width = Math.max(...SCRIPTS.map(([n]) => n.length));
+    return [
+        'npx blueprint run needs a terminal to ask which script, network and wallet to use; none is attached.',
+        'Name them all, e.g.:',
+        '  npx blueprint run worker/status --testnet --tonconnect -- --worker EQ…',
+        '  npx blueprint run council/vote --testnet --mnemonic -- --council EQ… --id 3 --vote yes --send',
+        'Read-only scripts, and any script with --link-only, need no wallet at all:',
+        '  npm run read -- root/status --testnet --root EQ…',
+        '  npm run read -- council/vote --testnet --council EQ… --id 3 --vote yes   (prints the ton:// link)',
+        '',
+        'Scripts:',
+        ...SCRIPTS.map(([n, what]) => `  ${n.padEnd(width)}  ${what}`),
+    ].join('\n');
+}
+
+/**
+ * Whether a `blueprint run` command line would stop at a question with no terminal to answer it: no script
+ * named, or no network, or (for a script that may send) no wallet choice.
+ */
+export function wouldPromptWithoutTerminal(argv: string[]): boolean {
+    const i = argv.indexOf('run');
+    if (i < 0) return false;
+    const rest = argv.slice(i + 1);
+    const script = rest.find((a) => !a.startsWith('-'));
+    const has = (f: string) => rest.includes(f);
+    const network = has('--mainnet') || has('--testnet') || has('--tetra') || has('--custom');
+    const wallet = has('--tonconnect') || has('--deeplink') || has('--mnemonic');
+    return !script || !network || !wallet;
+}

@@ -1,0 +1,154 @@
+/**
+ * Says in words what a transfer does before a member signs it, or what a proposal will execute:
+ *   npm run decode -- 'ton://transfer/EQ…?amount=…&bin=…'      a link received in a chat
+ *   npm run decode -- te6cc…                                    a message body as base64 (or base64url) BoC
+ *   npm run decode -- EQ… [--testnet|--mainnet|--custom URL]    a proposal's address: reads it from the chain
+ * Bodies are read with the wrappers' own parsers (parseRootGovernanceBody, parseCouncilAction, describeAction),
+ * so the decoder reads exactly what the contracts and scripts write. Needs no wallet.
+ */
+import { Address, Cell, fromNano, Slice } from '@ton/core';
+import { actionsDict, CouncilAction, describeAction, loadActions, parseCouncilAction } from '../../wrappers/Council';
+import { Op } from '../../wrappers/Constants';
+import { commentBody, readText } from '../../wrappers/common';
+import { Proposal, ProposalState } from '../../wrappers/Proposal';
+import { parseRootGovernanceBody } from '../../wrappers/Root';
+import { WorkerComments } from '../../wrappers/Worker';
+import { duration, utc } from '../lib/cli';
+import { apiReader, ChainReader, parseRunnerArgs } from '../lib/readonly';
+
+/** What each known text comment asks of the contract it is sent to. */
+const COMMENTS: Record<string, string> = {
+    yes: 'votes YES on the proposal it is sent to (members only)',
+    no: 'votes NO on the proposal it is sent to (members only)',
+    execute: 'executes the passed proposal it is sent to (anyone, after the timelock)',
+    cancel: 'cancels the proposal it is sent to (its proposer, while voting)',
+    cleanup: 'refunds and removes the finished proposal it is sent to (anyone)',
+    close: 'closes the job it is sent to (its client): the challenge period starts',
+    finalize: 'settles the job it is sent to (anyone, after the challenge period)',
+    [WorkerComments.unbond]: 'starts unbonding the worker account it is sent to (its owner)',
+    [WorkerComments.cancelUnbond]: 'cancels unbonding of the worker account it is sent to (its owner)',
+    [WorkerComments.withdraw]: 'withdraws the stake of the worker account it is sent to (its owner, after unbonding)',
+    [WorkerComments.collect]: 'forwards the held job earnings of the worker account it is sent to (its owner)',
+};
+
+/** Every op code by value, for bodies the decoder names but does not unfold. */
+function opName(op: number): string | undefined {
+    for (const [name, value] of Object.entries(Op)) if (value === op) return name;
+    return undefined;
+}
+
+/** The lines describing a council action, with the hashes in full and periods as durations. */
+function actionLines(a: CouncilAction, i: number): string[] {
+    const lines = [`action ${i}: ${describeAction(a)}`];
+    if (a.kind === 'root' && a.action.kind === 'addImage') {
+        lines.push(`  image hash ${a.action.imageHash.toString('hex')}`);
+        if (a.action.supersedes) lines.push(`  supersedes ${a.action.supersedes.toString('hex')}, which stays accepted for ${duration(a.action.grace ?? 0)} after execution and then retires`);
+    }
+    if (a.kind === 'root' && (a.action.kind === 'addModel' || a.action.kind === 'removeModel')) lines.push(`  model hash ${a.action.modelHash.toString('hex')}`);
+    if (a.kind === 'rootRaw') lines.push('  WARNING: this root message cannot be read; do not approve it unless you know its bytes');
+    return lines;
+}
+
+/** A message body in words. */
+export function describeBody(body: Cell | null, amount?: bigint): string[] {
+    if (!body || (body.bits.length === 0 && body.refs.length === 0)) return ['a plain transfer with no comment (at a job or worker account: a deposit)'];
+    const s: Slice = body.beginParse();
+    if (s.remainingBits < 32) return ['an unreadable body (shorter than an op code)'];
+    const op = s.loadUint(32);
+    if (op === Op.textComment) {
+        let text: string;
+        try {
+            text = s.loadStringTail();
+        } catch {
+            return ['an unreadable text comment (not whole bytes): do not sign it'];
+        }
+        const known = COMMENTS[text.trim().toLowerCase()];
+        return [known ? `the text comment "${text}": ${known}` : text === '' ? 'an empty comment: a deposit or top-up' : `the text comment "${text}": not a command`];
+    }
+    if (op === Op.createProposal) {
+        s.loadUintBig(64);
+        const actions = loadActions(s.loadMaybeRef()).map(parseCouncilAction);
+        const description = readText(s.loadRef());
+        return [
+            `creates a council proposal with ${actions.length} action(s)${amount !== undefined ? ` (${fromNano(amount)} TON attached: the proposal fee, the rest comes back at cleanup)` : ''}`,
+            `description: ${description}`,
+            ...actions.flatMap(actionLines),
+        ];
+    }
+    if (op === Op.vetoProposal) {
+        s.loadUintBig(64);
+        return [`vetoes proposal ${s.loadUint(32)} (the guardian only, during its timelock)`];
+    }
+    try {
+        const action = parseRootGovernanceBody(body);
+        return [`a governance message to the root (accepted only from the root's governance):`, ...actionLines({ kind: 'root', value: amount ?? 0n, action }, 0).map((l) => l.replace(/^action 0: /, ''))];
+    } catch {
+        /* not a governance body */
+    }
+    const name = opName(op);
+    return [name ? `the message ${name} (op 0x${op.toString(16).padStart(8, '0')})` : `an unknown op 0x${op.toString(16).padStart(8, '0')}: do not sign it`];
+}
+
+/** A ton://transfer link in words: destination, amount, and what its comment or payload does. */
+export function describeLink(link: string, testOnly: boolean): string[] {
+    const url = new URL(link.replace(/^ton:\/\//, 'https://ton/'));
+    const [, kind, dest] = url.pathname.split('/');
+    if (kind !== 'transfer' || !dest) throw new Error('not a ton://transfer link');
+    const to = Address.parse(dest);
+    const amount = BigInt(url.searchParams.get('amount') ?? '0');
+    const text = url.searchParams.get('text');
+    const bin = url.searchParams.get('bin');
+    const body = bin ? Cell.fromBase64(bin.replace(/-/g, '+').replace(/_/g, '/')) : text !== null ? commentBody(text) : null;
+    const lines = [`sends ${fromNano(amount)} TON to ${to.toString({ testOnly, bounceable: true })}`, ...describeBody(body, amount)];
+    if (url.searchParams.get('init')) lines.push('and deploys the destination contract (a state init is attached)');
+    return lines;
+}
+
+
+/** A proposal read from the chain: state, what it will execute, votes and times. */
+export async function describeProposal(reader: ChainReader, address: Address, testOnly: boolean): Promise<string[]> {
+    const p = Proposal.createFromAddress(address);
+    const provider = reader.provider(address);
+    const d = await p.getProposalData(provider);
+    const lines = [
+        `proposal ${d.id} of council ${d.council.toString({ testOnly })}: ${ProposalState[d.state]}`,
+        `description: ${d.description}`,
+        `proposer ${d.proposer ? d.proposer.toString({ testOnly, bounceable: false }) : '-'}`,
+        `if executed, it will:`,
+        ...d.actions.flatMap((a, i) => actionLines(a, i)).map((l) => '  ' + l),
+        `votes: yes ${d.yes} / no ${d.no}, threshold ${d.threshold}`,
+        `voting until ${utc(d.deadline)}; timelock ${duration(d.timelock)}${d.executeAt ? `; executable from ${utc(d.executeAt)}` : ''}`,
+    ];
+    if (actionsDict(d.actions).size !== d.actionCount) lines.push(`WARNING: ${d.actionCount} actions stored, ${d.actions.length} readable`);
+    return lines;
+}
+
+/** What the argument is: a link, an address or a BoC. */
+export function classify(input: string): 'link' | 'address' | 'boc' {
+    if (input.startsWith('ton://')) return 'link';
+    if (Address.isFriendly(input) || Address.isRaw(input)) return 'address';
+    return 'boc';
+}
+
+async function main(): Promise<void> {
+    const argv = process.argv.slice(2).filter((a) => a !== '--');
+    const input = argv.find((a) => !a.startsWith('--'));
+    if (!input) throw new Error("usage: npm run decode -- <'ton://transfer/…' | base64 BoC | proposal address [--testnet|--mainnet|--custom URL]>");
+    const { options } = parseRunnerArgs(['decode/input', ...argv.filter((a) => a !== input)]);
+    const testOnly = options.network !== 'mainnet';
+    const kind = classify(input);
+    const lines =
+        kind === 'link'
+            ? describeLink(input, testOnly)
+            : kind === 'address'
+              ? await describeProposal(apiReader(options), Address.parse(input), testOnly)
+              : describeBody(Cell.fromBase64(input.replace(/-/g, '+').replace(/_/g, '/')));
+    console.log(lines.join('\n'));
+}
+
+if (require.main === module) {
+    main().catch((e: unknown) => {
+        console.error(e instanceof Error ? e.message : String(e));
+        process.exit(1);
+    });
+}
