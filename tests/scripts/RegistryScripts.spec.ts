@@ -154,9 +154,10 @@ describe('root/fundLibrary and root/status: the job-code library runway', () => 
         const keeper = await p.wallet('keeper');
         await p.run(() => p.root.sendTreasuryDeposit(keeper.getSender(), toNano('60')));
         const provider = new SandboxNetworkProvider(p.blockchain, keeper);
-        await fundLibrary(provider, ['--root', p.root.address.toString()]);
+        await fundLibrary(provider, ['--root', p.root.address.toString(), '--send']);
         expect(provider.ui().output.some((l) => l.startsWith('before: job-code library '))).toBe(true);
         expect((await p.root.getLibraryFunding()).paidUntil).toBe(p.blockchain.now! + LIBRARY_TARGET_RUNWAY);
+        expect(provider.ui().output.some((l) => l.startsWith('after: job-code library '))).toBe(true);
         const reader = new SandboxNetworkProvider(p.blockchain, p.governance);
         await rootStatus(reader, ['--root', p.root.address.toString()]);
         expect(reader.ui().output.some((l) => l.startsWith('job-code library ') && l.includes('TON a year'))).toBe(true);

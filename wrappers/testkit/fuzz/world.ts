@@ -245,7 +245,7 @@ export class FuzzWorld {
         return this.jobs.filter((j) => j.status !== 'gone');
     }
 
-    /** The root's storage without its treasury counter: governance, pending handover, params, allowlists, codes. */
+    /** The root's storage without its treasury counter: governance, pending handover and its expiry, pause flags, params, allowlists, codes. */
     private async rootFingerprint(): Promise<string> {
         const acc = await this.bc.getContract(this.kit.root.address);
         const st = acc.accountState;
@@ -255,8 +255,10 @@ export class FuzzWorld {
             const s = data.beginParse();
             const gov = s.loadAddress().toRawString();
             const pending = s.loadMaybeAddress()?.toRawString() ?? '';
-            s.loadCoins();
-            return [gov, pending, s.loadBits(s.remainingBits).toString(), ...data.refs.map((r) => r.hash().toString('hex'))].join('|');
+            const handover = s.loadUint(32);
+            const paused = s.loadUint(8);
+            s.loadCoins(); // the treasury counter: fees and slashes move it without governance
+            return [gov, pending, handover, paused, s.loadBits(s.remainingBits).toString(), ...data.refs.map((r) => r.hash().toString('hex'))].join('|');
         } catch {
             return this.rootFingerprintByGetters();
         }
