@@ -66,6 +66,11 @@ export interface ChainMessage {
     body: Cell;
     /** Hash of the whole message cell (what a trace is keyed by). */
     hash: Buffer;
+    /**
+     * For internal messages, the logical time the sender created it: with the source it names the message even
+     * where a node re-serialises it on delivery (the sandbox does, for a state init the sender stored in a ref).
+     */
+    createdLt: bigint | null;
 }
 
 /** The result of waiting for a message and everything it caused. */
