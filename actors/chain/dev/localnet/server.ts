@@ -178,6 +178,8 @@ export class LocalnetServer {
                 return this.tryLocate(p);
             case 'getMasterchainInfo':
                 return this.masterchainInfo();
+            case 'estimateFee':
+                return this.estimateFee(p);
             case 'getConfigParam': {
                 const cell = await this.chain.configParam(intParam(p.config_id, -1));
                 return { '@type': 'configInfo', config: { '@type': 'tvm.cell', bytes: b64(cell.toBoc()) } };
@@ -266,6 +268,23 @@ export class LocalnetServer {
             if (e instanceof ChainError && e.code === 'not_found') return { '@type': 'smc.runResult', gas_used: 0, stack: [], exit_code: -13, block_id: this.blockId() };
             throw e;
         }
+    }
+
+    /** toncenter's estimateFee: the fees of an external body to `address`, emulated on the current state. */
+    private async estimateFee(p: Record<string, unknown>) {
+        const address = parseAddress(p.address);
+        const body = parseCell(p.body, 'body');
+        const code = p.init_code ? parseCell(p.init_code, 'init_code') : undefined;
+        const data = p.init_data ? parseCell(p.init_data, 'init_data') : undefined;
+        if (!code !== !data) throw new HttpError(400, 'init_code and init_data go together');
+        const ignore = p.ignore_chksig === true || p.ignore_chksig === 'true';
+        const f = await this.chain.estimateExternalFee(address, body, code && data ? { code, data } : undefined, ignore);
+        // Numbers, as toncenter answers (fees stay far below 2^53 nanoton).
+        return {
+            '@type': 'query.fees',
+            source_fees: { '@type': 'fees', in_fwd_fee: Number(f.inForwardFee), storage_fee: Number(f.storageFee), gas_fee: Number(f.gasFee), fwd_fee: Number(f.forwardFee) },
+            destination_fees: [],
+        };
     }
 
     private async sendBoc(p: Record<string, unknown>): Promise<Buffer> {
