@@ -140,6 +140,11 @@ export class LocalChain implements ChainBackend {
         return this.tick();
     }
 
+    /** Every transaction the chain ran, oldest first (what the local TonAPI-style index searches). */
+    allTransactions(): readonly Transaction[] {
+        return sandboxTransactions(this.blockchain);
+    }
+
     /** Every transaction of `address`, oldest first (index kept up to date incrementally). */
     private history(address: Address): Transaction[] {
         const source = sandboxTransactions(this.blockchain);
