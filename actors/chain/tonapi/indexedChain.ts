@@ -15,12 +15,18 @@ import { ChainIndex } from './tonApiIndex';
 export interface IndexedChainOptions extends ChainCoreOptions {
     /** Answer through the polling path when the index fails (default true; tests turn it off to pin the index). */
     fallback?: boolean;
+    /**
+     * With the fallback on: how long the index may not know a sent message before the wait switches to polling
+     * (indexer lag, or an index that keys externals by another hash). Default 10 s.
+     */
+    indexGraceMs?: number;
 }
 
 export class IndexedChain extends ChainCore {
     private readonly fallback: boolean;
     private readonly pollEvery: { first: number; max: number };
     private readonly timeoutMs: number;
+    private readonly graceMs: number;
     /** How many calls the index answered and how many fell back to polling (for logs and tests). */
     readonly usage = { indexed: 0, fellBack: 0 };
 
@@ -33,10 +39,12 @@ export class IndexedChain extends ChainCore {
         this.fallback = options.fallback ?? true;
         this.pollEvery = options.pollMs ?? { first: 250, max: 2_000 };
         this.timeoutMs = options.traceTimeoutMs ?? 60_000;
+        this.graceMs = options.indexGraceMs ?? 10_000;
     }
 
     async waitForTrace(address: Address, sent: SendResult, opts: { timeoutMs?: number } = {}): Promise<Trace> {
-        const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs);
+        const started = Date.now();
+        const deadline = started + (opts.timeoutMs ?? this.timeoutMs);
         let delay = this.pollEvery.first;
         for (;;) {
             let found;
@@ -54,6 +62,10 @@ export class IndexedChain extends ChainCore {
                 }
                 this.usage.indexed++;
                 return { transactions, success: transactions.every((t) => t.success && !t.bounced) };
+            }
+            if (!found && this.fallback && Date.now() - started > this.graceMs) {
+                this.usage.fellBack++;
+                return super.waitForTrace(address, sent, { timeoutMs: Math.max(0, deadline - Date.now()) });
             }
             if (Date.now() > deadline) {
                 throw new ChainError('timeout', `trace of ${sent.messageHash.toString('hex')} ${found ? 'incomplete' : 'not indexed'} after ${opts.timeoutMs ?? this.timeoutMs} ms`);

@@ -13,9 +13,12 @@ import { AddressInfo } from 'net';
 import { ChainError, chainSettingsFromEnv, createChain, HttpBackend, IndexedChain, requireSuccess, TonApiIndex } from '../../../actors/chain';
 import { Localnet, startLocalnet } from '../../../actors/chain/dev';
 
-/** Forwards GETs to the local chain; can refuse with 429 or tamper with the hash of every trace's root. */
+/**
+ * Forwards GETs to the local chain; can refuse with 429, tamper with the hash of every trace's root, or not know
+ * any message (an index that lags, or keys externals by another hash).
+ */
 class IndexProxy {
-    mode: 'forward' | 'rate-limit' | 'tamper' = 'forward';
+    mode: 'forward' | 'rate-limit' | 'tamper' | 'blind' = 'forward';
     refusals = 0;
     requests = 0;
     port = 0;
@@ -33,6 +36,10 @@ class IndexProxy {
             if (this.mode === 'rate-limit' && this.refusals > 0) {
                 this.refusals--;
                 res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'rate limit' }));
+                return;
+            }
+            if (this.mode === 'blind' && req.url?.startsWith('/v2/blockchain/messages/')) {
+                res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'entity not found' }));
                 return;
             }
             const upstream = await fetch(`${this.target}${req.url}`);
@@ -83,7 +90,8 @@ describe('TonAPI index: failures', () => {
         await net?.stop();
     });
 
-    const chainWith = (indexUrl: string, fallback: boolean) => new IndexedChain(new HttpBackend({ endpoint: net.endpoint }), new TonApiIndex({ endpoint: indexUrl, timeoutMs: 2_000 }), { ...fast, fallback });
+    const chainWith = (indexUrl: string, fallback: boolean, indexGraceMs?: number) =>
+        new IndexedChain(new HttpBackend({ endpoint: net.endpoint }), new TonApiIndex({ endpoint: indexUrl, timeoutMs: 2_000 }), { ...fast, fallback, indexGraceMs });
 
     it('an index that is down: the trace and the cursor still come, by polling; pinned to the index, unavailable', async () => {
         const dead = `http://127.0.0.1:${await deadPort()}`;
@@ -133,6 +141,19 @@ describe('TonAPI index: failures', () => {
         }
         await expect(chain.waitForTrace(w.address, { messageHash: Buffer.alloc(32, 7) }, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'timeout' });
         expect(chain.usage.fellBack).toBe(0);
+    });
+
+    it('an index that never learns of the message: after the grace period the wait polls instead', async () => {
+        const chain = chainWith(proxy.url, true, 300);
+        const w = await chain.openWallet(net.wallets[0].mnemonic);
+        proxy.mode = 'blind';
+        try {
+            const trace = requireSuccess(await chain.waitForTrace(w.address, await w.send([{ to: sink, value: toNano('1'), bounce: false }])));
+            expect(trace.transactions).toHaveLength(2);
+            expect(chain.usage).toEqual({ indexed: 0, fellBack: 1 });
+        } finally {
+            proxy.mode = 'forward';
+        }
     });
 
     it('the local TonAPI routes answer TonAPI errors: 404 for an unknown message, 400 for a bad hash or limit', async () => {
