@@ -56,7 +56,7 @@ export class IndexedChain extends ChainCore {
                 return super.waitForTrace(address, sent, { timeoutMs: Math.max(0, deadline - Date.now()) });
             }
             if (found?.complete) {
-                const transactions = found.transactions.map((t, i) => toChainTransaction(t, i === 0 ? address.workChain : workchainOf(t)));
+                const transactions = found.transactions.map((t) => toChainTransaction(t, workchainOf(t)));
                 if (!transactions[0].account.equals(address)) {
                     throw new ChainError('bad_response', `message ${sent.messageHash.toString('hex')} landed on ${transactions[0].account}, not ${address}`);
                 }
