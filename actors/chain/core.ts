@@ -19,6 +19,7 @@ import {
     ChainTransaction,
     ChainWallet,
     Cursor,
+    FeeEstimate,
     GetMethodArgs,
     GetMethodResult,
     SendResult,
@@ -203,6 +204,10 @@ export class ChainCore implements Chain {
         return Promise.all([globalId, this.call(() => this.backend.configParam(21)), this.call(() => this.backend.configParam(25))]).then(
             ([g, gasPrices, msgForwardPrices]) => ({ globalId: g, gasPrices, msgForwardPrices }),
         );
+    }
+
+    estimateExternalFee(address: Address, body: Cell, opts: { init?: { code: Cell; data: Cell }; ignoreSignature?: boolean } = {}): Promise<FeeEstimate> {
+        return this.call(() => this.backend.estimateExternalFee(address, body, opts.init, opts.ignoreSignature ?? false));
     }
 
     private async readConfig(): Promise<ChainConfig> {
