@@ -290,6 +290,9 @@ export abstract class Errors {
     static readonly libraryUnfunded = 240;
     /** the job-code library is already paid up to the target runway */
     static readonly libraryFunded = 241;
+    // 250..259 plain-wallet comments
+    /** a text comment that is neither a command of this contract nor a deposit word */
+    static readonly notACommand = 250;
     static readonly unknownOp = 0xffff;
 }
 

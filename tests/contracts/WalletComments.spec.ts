@@ -26,7 +26,7 @@ describe('wallet comments (reproductions of open defects)', () => {
         expect((await proposal.getHasVoted(k.bob.address)).voted).toBe(true);
     });
 
-    it.failing('"withdraw" from a wallet that is not the owner is refused, not added to the stake', async () => {
+    it('"withdraw" from a wallet that is not the owner is refused, not added to the stake', async () => {
         const p = await deployForJobs();
         const w = p.workers[0];
         const other = await p.wallet('owner’s other wallet');
