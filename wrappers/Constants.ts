@@ -19,7 +19,6 @@ export abstract class Op {
     static readonly acceptGovernance = 0x6029312d;
     static readonly withdrawTreasury = 0x2678e5c9;
     static readonly slashWorker = 0x65504001;
-    static readonly registerRefused = 0x22ca4c19;
     static readonly workerAttest = 0x7e237059;
     static readonly workerParams = 0x38c66e1c;
     static readonly govSlash = 0x5b8726bc;

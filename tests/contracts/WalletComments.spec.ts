@@ -19,7 +19,7 @@ describe('wallet comments (reproductions of open defects)', () => {
         expect(await j.job.getState()).toBe(JobState.Closing);
     });
 
-    it.failing('"Yes" on a proposal counts as a yes vote', async () => {
+    it('"Yes" on a proposal counts as a yes vote', async () => {
         const k = await deployCouncil();
         const { proposal } = await k.propose(k.alice, [{ kind: 'root', value: toNano('0.05'), action: { kind: 'retireImage', imageHash: hashOf('x') } }]);
         await k.bob.send({ to: proposal.address, value: toNano('0.05'), body: commentBody('Yes') });

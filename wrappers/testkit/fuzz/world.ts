@@ -687,9 +687,6 @@ export class FuzzWorld {
             case 'workerAttest':
                 body = beginCell().storeUint(Op.workerAttest, 32).storeUint(0, 64).storeRef(garbageCell(3, 768, 0)).endCell();
                 break;
-            case 'registerRefused':
-                body = beginCell().storeUint(Op.registerRefused, 32).storeUint(0, 64).storeUint(0, 32).endCell();
-                break;
             case 'proposalApproved':
                 body = proposalApprovedBody(0, 0, this.parties.stranger.address, [
                     { kind: 'root', value: toNano('0.05'), action: { kind: 'addImage', imageHash: hashOf('impostor image') } },
