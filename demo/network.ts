@@ -159,7 +159,7 @@ async function main(): Promise<void> {
             const sender = members[0].sender();
             await council.sendCreateProposal(cp, sender, {
                 actions: [
-                    { kind: 'root', value: toNano('0.2'), action: { kind: 'addImage', imageHash } },
+                    { kind: 'root', value: toNano('0.2'), action: { kind: 'addImage', label: 'demo: simulated TDX image', imageHash } },
                     { kind: 'root', value: toNano('0.2'), action: { kind: 'addModel', modelHash, name: MODEL } },
                 ],
                 description: 'demo: allow the simulated image and the tiny model',

@@ -9,7 +9,7 @@ export abstract class Op {
     static readonly updateWorker = 0x36df060f;
     static readonly syncWorker = 0x39477472;
     static readonly treasuryDeposit = 0x48440fae;
-    static readonly addImage = 0x40bc3ec1;
+    static readonly addImage = 0x0fa69e2b;
     static readonly retireImage = 0x37636f23;
     static readonly addModel = 0x36da74f1;
     static readonly removeModel = 0x7517f134;

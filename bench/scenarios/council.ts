@@ -60,7 +60,7 @@ const row = (operation: string, result: SendMessageResult, gasBudget: number, no
 export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: CouncilGasDetail }> {
     const rows: GasRow[] = [];
     const c = await deployCouncil({ noHandover: true });
-    const img = (i: number): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', imageHash: hashOf(`bench image ${i}`) } });
+    const img = (i: number): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', label: 'bench image', imageHash: hashOf(`bench image ${i}`) } });
 
     // deploy council (wallet -> council, empty body)
     const fresh = c.blockchain.openContract(

@@ -87,9 +87,9 @@ export const registryScenario: Scenario = {
         e = await p.run(() => worker.sendComment(owner.getSender(), WorkerComments.cancelUnbond, value));
         row('cancelUnbond', 'cancel unbond (text comment)', e.result);
 
-        e = await p.run(() => p.root.sendGovernance(gov, { kind: 'addImage', imageHash: hashOf('img2') }, value));
+        e = await p.run(() => p.root.sendGovernance(gov, { kind: 'addImage', label: 'bench image', imageHash: hashOf('img2') }, value));
         row('addImage', 'add image', e.result);
-        e = await p.run(() => p.root.sendGovernance(gov, { kind: 'addImage', imageHash: hashOf('img3'), supersedes: hashOf('img2'), grace: 3600 }, value));
+        e = await p.run(() => p.root.sendGovernance(gov, { kind: 'addImage', label: 'bench image', imageHash: hashOf('img3'), supersedes: hashOf('img2'), grace: 3600 }, value));
         row('supersedeImage', 'add image superseding another', e.result);
         e = await p.run(() => p.root.sendGovernance(gov, { kind: 'retireImage', imageHash: hashOf('img3') }, value));
         row('retireImage', 'retire image', e.result);

@@ -30,7 +30,7 @@ const NEW_IMAGE = hashOf('image: cocoon-ton worker v2');
 const addImage = (imageHash = NEW_IMAGE, supersedes?: Buffer, grace?: number): CouncilAction => ({
     kind: 'root',
     value: ROOT_ACTION_VALUE,
-    action: { kind: 'addImage', imageHash, supersedes, grace },
+    action: { kind: 'addImage', label: 'test image', imageHash, supersedes, grace },
 });
 
 describe('Council', () => {
@@ -76,7 +76,7 @@ describe('Council', () => {
             expect(g.governance).toEqualAddress(c.council.address);
             expect(g.pending).toBeNull();
             const { result } = await run(() =>
-                c.root.sendGovernance(c.governance.getSender(), { kind: 'addImage', imageHash: NEW_IMAGE }, toNano('0.05')),
+                c.root.sendGovernance(c.governance.getSender(), { kind: 'addImage', label: 'test image', imageHash: NEW_IMAGE }, toNano('0.05')),
             );
             expect(result.transactions).toHaveTransaction({ to: c.root.address, success: false, exitCode: Errors.notGovernance });
         });

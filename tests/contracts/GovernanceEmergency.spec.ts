@@ -39,7 +39,7 @@ describe('Governance: emergency path, evidence, quorum floor, answers', () => {
             const { result } = await c.run(() => c.council.sendEmergency(c.guardian.getSender(), { kind: 'retireImage', imageHash: DEFAULT_IMAGE }, SMALL));
             expect(result.transactions).toHaveTransaction({ from: c.council.address, to: c.root.address, op: Op.retireImage, success: true });
             expect(await c.root.getIsImageAllowed(DEFAULT_IMAGE)).toBe(false);
-            await c.enact([root({ kind: 'addImage', imageHash: DEFAULT_IMAGE })]);
+            await c.enact([root({ kind: 'addImage', label: 'test image', imageHash: DEFAULT_IMAGE })]);
             expect(await c.root.getIsImageAllowed(DEFAULT_IMAGE)).toBe(true);
         });
 
@@ -79,7 +79,7 @@ describe('Governance: emergency path, evidence, quorum floor, answers', () => {
         });
 
         const neverAllowed: [string, RootGovernanceAction][] = [
-            ['add an image', { kind: 'addImage', imageHash: hashOf('image: sneaked in') }],
+            ['add an image', { kind: 'addImage', label: 'test image', imageHash: hashOf('image: sneaked in') }],
             ['add a model', { kind: 'addModel', modelHash: hashOf('model: sneaked in'), name: 'x' }],
             ['unpause', { kind: 'unpause', flags: PauseFlags.all }],
             ['withdraw the treasury', { kind: 'withdrawTreasury', amount: toNano('0.1'), to: new Address(0, Buffer.alloc(32, 3)) }],
@@ -125,7 +125,7 @@ describe('Governance: emergency path, evidence, quorum floor, answers', () => {
 
     describe('proposals bound to their evidence', () => {
         it('should refuse to add an image or a model without an evidence hash', async () => {
-            for (const action of [root({ kind: 'addImage', imageHash: hashOf('i') }), root({ kind: 'addModel', modelHash: hashOf('m'), name: 'm' })]) {
+            for (const action of [root({ kind: 'addImage', label: 'test image', imageHash: hashOf('i') }), root({ kind: 'addModel', modelHash: hashOf('m'), name: 'm' })]) {
                 const { result } = await c.propose(c.alice, [action], { evidence: null });
                 expect(result.transactions).toHaveTransaction({ to: c.council.address, success: false, exitCode: Errors.evidenceMissing });
             }
@@ -133,7 +133,7 @@ describe('Governance: emergency path, evidence, quorum floor, answers', () => {
 
         it('carries the evidence hash in its data; other proposals may carry one too', async () => {
             const evidence = hashOf('release notes of worker v2');
-            const { proposal } = await c.propose(c.alice, [root({ kind: 'addImage', imageHash: hashOf('v2') })], { evidence });
+            const { proposal } = await c.propose(c.alice, [root({ kind: 'addImage', label: 'test image', imageHash: hashOf('v2') })], { evidence });
             expect((await proposal.getProposalData()).evidence).toEqual(evidence);
             const other = await c.propose(c.alice, [{ kind: 'setThreshold', threshold: 6n }]);
             expect((await other.proposal.getProposalData()).evidence).toBeNull();

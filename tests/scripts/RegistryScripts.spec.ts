@@ -137,12 +137,14 @@ describe('registry and worker scripts', () => {
     it('root/governance supersedes an image with a grace window; root/status shows it', async () => {
         const gov = new SandboxNetworkProvider(p.blockchain, p.governance);
         const next = hashOf('image v2');
-        await governance(gov, ['--root', p.root.address.toString(), '--action', 'add-image', '--image', hex(next), '--supersedes', hex(p.imageHash), '--grace', '86400', '--send']);
+        await governance(gov, ['--root', p.root.address.toString(), '--action', 'add-image', '--image', hex(next), '--label', 'image v2 (H100)', '--supersedes', hex(p.imageHash), '--grace', '86400', '--send']);
         expect(await p.root.getIsImageAllowed(next)).toBe(true);
         expect((await p.root.getImages()).get(p.imageHash)!.retireAt).toBe(p.blockchain.now! + 86_400);
         const reader = new SandboxNetworkProvider(p.blockchain, p.governance);
         await rootStatus(reader, ['--root', p.root.address.toString()]);
         expect(reader.ui().output.some((l) => l.startsWith(`image ${hex(p.imageHash)}`) && l.includes('retires'))).toBe(true);
+        expect(reader.ui().output.some((l) => l.startsWith(`image ${hex(next)} "image v2 (H100)"`))).toBe(true);
+        expect((await p.root.getImages()).get(next)!.label).toBe('image v2 (H100)');
         expect(reader.ui().output[0]).toMatch(/^parameters v1: min stake 10 TON/);
     });
 });

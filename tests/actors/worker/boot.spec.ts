@@ -35,7 +35,7 @@ it('refuses an image not allowed now, registers through the wallet, and updates 
     const input: OnChainInput = { chain, root: p.root.address, owner: wallet.address, index: 0, ...b1, modelHash: p.modelHash, testnet: true };
 
     expect(await code(checkAllowlists(input))).toBe('image_not_allowed');
-    await p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', imageHash: b1.attested.imageHash }, toNano('0.05'));
+    await p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', label: 'test image', imageHash: b1.attested.imageHash }, toNano('0.05'));
     expect(await code(checkAllowlists(input))).toBe('ok');
     expect(await code(checkAllowlists({ ...input, modelHash: Buffer.alloc(32, 9) }))).toBe('model_not_allowed');
     expect(await code(readWorker(input))).toBe('worker_account_missing');
