@@ -87,9 +87,9 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
     const v1 = await c.run(() => p1.proposal.sendVote(c.alice.getSender(), true, SMALL));
     rows.push(row('vote (op)', v1.result, 12_500, 'member -> proposal -> excesses'));
     const v2 = await c.run(() => p1.proposal.sendComment(c.carol.getSender(), 'no', SMALL));
-    rows.push(row('vote (text "no")', v2.result, 14_000, 'wallet comment -> proposal -> excesses'));
+    rows.push(row('vote (text "no")', v2.result, 14_500, 'wallet comment -> proposal -> excesses'));
     const v3 = await c.run(() => p1.proposal.sendComment(c.bob.getSender(), 'yes', SMALL));
-    rows.push(row('passing vote (text "yes")', v3.result, 16_500, 'wallet comment -> proposal, state passed'));
+    rows.push(row('passing vote (text "yes")', v3.result, 17_000, 'wallet comment -> proposal, state passed'));
 
     // execute: proposal -> council -> root (+ excesses to the executor)
     const e1 = await c.execute(p1.proposal);

@@ -12,13 +12,13 @@ import { chainCost, GasRow, Scenario } from './types';
 /** Gas budgets per operation (whole chain, sender's wallet excluded), measured by this scenario. */
 export const REGISTRY_GAS_BUDGETS = {
     registerWorker: 22_000, // root (with its worker_registered event) + worker account deployed as the stub, the worker code installed in the same message
-    registrationRefused: 6_500, // the Attestation, Prices and Text checks run before the refusal
+    registrationRefused: 9_000, // the Attestation, Prices and Text checks run before the refusal; the reply is a readable comment (~2,000 gas)
     updateWorker: 23_000, // includes the root's worker_updated event
     syncWorker: 16_500,
     addStake: 5_000,
     setPrices: 8_000,
-    unbond: 6_000,
-    cancelUnbond: 6_000,
+    unbond: 8_500, // the comment is normalised and run inside a try (a refusal comes back as text)
+    cancelUnbond: 8_500,
     withdraw: 6_500,
     addImage: 8_500, // + image_added event
     supersedeImage: 11_500,

@@ -12,7 +12,7 @@ import { deployCouncil } from '../../wrappers/testkit/council';
 import { deployForJobs, openJob } from '../../wrappers/testkit/jobs';
 
 describe('wallet comments (reproductions of open defects)', () => {
-    it.failing('a client’s "Close" (capitalised by the phone) closes the job instead of topping it up', async () => {
+    it('a client’s "Close" (capitalised by the phone) closes the job instead of topping it up', async () => {
         const p = await deployForJobs();
         const j = await openJob(p);
         await j.client.send({ to: j.job.address, value: toNano('0.05'), body: commentBody('Close') });
