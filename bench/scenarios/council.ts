@@ -107,7 +107,7 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
     // cancel and cleanup
     const pc = await c.propose(c.alice, [img(300)]);
     const cancel = await c.run(() => pc.proposal.sendComment(c.alice.getSender(), 'cancel', SMALL));
-    rows.push(row('cancel (text)', cancel.result, 11_500, 'proposer comment -> proposal -> excesses'));
+    rows.push(row('cancel (text)', cancel.result, 12_500, 'proposer comment -> proposal -> excesses'));
     const cleanup = await c.run(() => pc.proposal.sendCleanup(c.outsider.getSender(), SMALL));
     rows.push(row('cleanup', cleanup.result, 10_500, 'anyone -> proposal -> cleaner change + balance to proposer (destroyed)'));
 

@@ -19,7 +19,7 @@ export const REGISTRY_GAS_BUDGETS = {
     setPrices: 8_000,
     unbond: 8_500, // the comment is normalised and run inside a try (a refusal comes back as text)
     cancelUnbond: 8_500,
-    withdraw: 6_500,
+    withdraw: 9_000, // the comment is normalised and run inside a try
     addImage: 8_500, // + image_added event
     supersedeImage: 11_500,
     retireImage: 8_500,
