@@ -79,6 +79,8 @@ describe('worker: bad-input catalogue', () => {
         }
         const served = await servesGood();
         rows.push(rowOf(entry as never, outcome, served, error));
+        // eslint-disable-next-line no-console
+        if (outcome?.status !== entry.expect.status || outcome?.code !== entry.expect.code) console.log(`${entry.name}: got ${outcome?.status} ${outcome?.code}: ${outcome?.detail ?? error}`);
         expect({ status: outcome?.status, code: outcome?.code, error }).toEqual({ status: entry.expect.status, code: entry.expect.code, error: undefined });
         expect(served).toBe(true);
     });
