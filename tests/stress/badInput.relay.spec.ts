@@ -12,7 +12,7 @@ import { sampleMemory, type MemorySample } from './kit/memory';
 import { idleFlood } from './kit/rawHttp';
 import { writeSummary, type ActorSummary } from './kit/summary';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000); // rows wait on timeouts (2-8 s) and the machine may be loaded
 
 const IDLE_SOCKETS = 2_000;
 /** Heap growth allowed over the whole catalogue and the flood, after a GC (sandbox state of ~40 jobs included). */

@@ -13,7 +13,7 @@ import { sampleMemory, type MemorySample } from './kit/memory';
 import { idleFlood } from './kit/rawHttp';
 import { writeSummary, type ActorSummary } from './kit/summary';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000); // rows wait on timeouts (2-8 s) and the machine may be loaded
 
 const GOOD: InnerRequest = { kind: 'chat', body: { model: 'stub-model', messages: [{ role: 'user', content: 'a good request' }], stream: true } };
 const IDLE_SOCKETS = 2_000;
