@@ -46,6 +46,9 @@ function configFrom(o: Record<string, string | boolean | undefined>): RelayConfi
         deposit: o.deposit,
         maxPrices: { prompt: prices[0], cached: prices[1], completion: prices[2], reasoning: prices[3] },
         maxTokens: o.maxTokens,
+        bodyTimeoutMs: o.bodyTimeoutMs,
+        headersTimeoutMs: o.headersTimeoutMs,
+        keepAliveTimeoutMs: o.keepAliveTimeoutMs,
         trustSimulatedRoot: o.trustSimulatedRoot,
         allowNoCollateral: Boolean(o.allowNoCollateral) || Boolean(o.trustSimulatedRoot),
         workerUrls: urls,
@@ -77,8 +80,16 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
         trust: { trustedRoots: trustedRoots ?? [(await import('../tee')).INTEL_SGX_ROOT], allowedStatuses: cfg.allowNoCollateral ? ['UpToDate', 'NoCollateral'] : ['UpToDate'], globalId, root: root.toRawString() },
         payment: { deposit: cfg.deposit, maxPrices: cfg.maxPrices, idleCloseMs: cfg.idleCloseMinutes * 60_000 },
         requestTimeoutMs: cfg.requestTimeoutMs,
+        maxAnswerBytes: cfg.maxAnswerBytes,
     });
-    const limits = { maxBodyBytes: cfg.maxBodyBytes, maxTokens: cfg.maxTokens, requestTimeoutMs: cfg.requestTimeoutMs };
+    const limits = {
+        maxBodyBytes: cfg.maxBodyBytes,
+        maxTokens: cfg.maxTokens,
+        requestTimeoutMs: cfg.requestTimeoutMs,
+        bodyTimeoutMs: cfg.bodyTimeoutMs,
+        headersTimeoutMs: cfg.headersTimeoutMs,
+        keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+    };
     const discovery = new WorkerDiscovery(chain, root);
     const discover = async () => {
         await discovery.sync();
@@ -129,6 +140,9 @@ program
     .option('--deposit <ton>', 'deposit of each job and top-up', '5')
     .option('--max-prices <ton,ton,ton,ton>', 'highest prices accepted (prompt,cached,completion,reasoning per million tokens)')
     .option('--max-tokens <n>', 'largest max_tokens accepted', '4096')
+    .option('--body-timeout-ms <ms>', 'time a client has to send its request body (408 after it)', '30000')
+    .option('--headers-timeout-ms <ms>', 'time a client has to send its request head; silent connections are closed after it', '30000')
+    .option('--keep-alive-timeout-ms <ms>', 'how long an idle keep-alive connection stays open', '65000')
     .option('--trust-simulated-root <pem>', 'trust a simulated TDX root (development only)')
     .option('--allow-no-collateral', 'accept quotes verified offline only')
     .option('--worker-url <account=url,...>', 'override on-chain endpoints')

@@ -44,7 +44,12 @@ export interface RelayDeps {
     trust: TrustSettings;
     payment: PaymentSettings;
     requestTimeoutMs: number;
+    /** Largest non-streamed answer the relay holds for a client (default DEFAULT_MAX_ANSWER_BYTES): a worker that streams without end is cut off. */
+    maxAnswerBytes?: number;
 }
+
+/** A non-streamed answer of a few thousand tokens is well under 1 MiB; 16 MiB leaves room and bounds memory. */
+export const DEFAULT_MAX_ANSWER_BYTES = 16 << 20;
 
 export interface RegistryEntry {
     account: string;
@@ -275,13 +280,20 @@ export class Relay {
         const extra: Record<string, unknown> = w.simulated ? { cocoon: { simulated: true, worker: w.account } } : { cocoon: { simulated: false, worker: w.account } };
         const rewriter = new SseRewriter(extra);
         const data: Buffer[] = [];
+        const maxAnswer = this.d.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+        let held = 0;
         let final: StreamEvent | null = null;
         try {
             for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
                 for (const ev of sealed.reader.push(chunk)) {
                     if (ev.type === 'data') {
                         if (req.stream && sink) for (const s of rewriter.push(ev.bytes)) sink.write(s);
-                        else data.push(ev.bytes);
+                        else {
+                            held += ev.bytes.length;
+                            // leaving the loop cancels the worker's body: nothing more is read or held
+                            if (held > maxAnswer) throw new RelayError('worker_failed', `the worker's answer is larger than ${maxAnswer} bytes`);
+                            data.push(ev.bytes);
+                        }
                     } else final = ev;
                 }
             }

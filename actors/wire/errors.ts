@@ -16,6 +16,8 @@ export const WIRE_ERROR_STATUS = {
     not_found: 404, //               unknown path
     method_not_allowed: 405,
     bad_nonce: 400, //               freshness nonce missing or not 64 hex digits
+    bad_http: 400, //                the HTTP request itself does not parse (request line, headers, framing, URL)
+    headers_too_large: 431, //       the request head is above the server's header limit
     // The job.
     job_not_found: 404, //           no such job account on-chain
     job_not_open: 409, //            the job exists but is not active (pending, closing, settled)

@@ -57,6 +57,8 @@ export const FIELDS = {
     maxTokens: { flag: 'max-tokens', env: 'WORKER_MAX_TOKENS', schema: intFrom(1, 1_000_000).default(4096), doc: 'Hard cap on max_tokens per request' },
     maxRequestBytes: { flag: 'max-request-bytes', env: 'WORKER_MAX_REQUEST_BYTES', schema: intFrom(1024, 64 << 20).default(DEFAULT_MAX_REQUEST_BYTES), doc: 'Largest request envelope accepted, bytes' },
     bodyTimeoutMs: { flag: 'body-timeout-ms', env: 'WORKER_BODY_TIMEOUT_MS', schema: intFrom(100, 600_000).default(10_000), doc: 'Time a client has to send its request body' },
+    headersTimeoutMs: { flag: 'headers-timeout-ms', env: 'WORKER_HEADERS_TIMEOUT_MS', schema: intFrom(100, 600_000).default(30_000), doc: 'Time a client has to send its request head; connections that send nothing are closed after it too (slowloris)' },
+    keepAliveTimeoutMs: { flag: 'keep-alive-timeout-ms', env: 'WORKER_KEEP_ALIVE_TIMEOUT_MS', schema: intFrom(1_000, 600_000).default(65_000), doc: 'How long an idle keep-alive connection stays open' },
     jobFreshnessMs: { flag: 'job-freshness-ms', env: 'WORKER_JOB_FRESHNESS_MS', schema: intFrom(0, 60_000).default(2_000), doc: 'How long a job read from the chain is reused' },
     listen: { flag: 'listen', env: 'WORKER_LISTEN', schema: z.string().regex(/^[^:]+:\d{1,5}$/, 'host:port').default('127.0.0.1:8080'), doc: 'Listen address (loopback by default; put a TLS proxy in front for the public endpoint)' },
     endpoint: { flag: 'endpoint', env: 'WORKER_ENDPOINT', schema: z.string().max(127).optional(), doc: 'Public URL registered on-chain (used by register/update/set-prices)' },

@@ -149,6 +149,8 @@ async function serveCommand(c: WorkerConfig, o: Out, mode: 'start' | 'register')
             maxTokens: c.maxTokens,
             maxRequestBytes: c.maxRequestBytes,
             bodyTimeoutMs: c.bodyTimeoutMs,
+            headersTimeoutMs: c.headersTimeoutMs,
+            keepAliveTimeoutMs: c.keepAliveTimeoutMs,
             claimThreshold: c.claimThreshold,
             claimVia: c.claimVia,
             claimConfirmTimeoutMs: 60_000,
