@@ -1,0 +1,21 @@
+/**
+ * bench/relay.ts stays runnable: one tiny round through each path returns finite numbers and a table with a
+ * row per path (no timing is asserted: speed belongs to `npm run bench:relay`).
+ */
+import { benchRelay, formatRelayBench } from '../../bench/relay';
+
+jest.setTimeout(120_000);
+
+it('benchRelay measures the engine, the worker and the relay paths and formats the table', async () => {
+    const r = await benchRelay({ streams: [2], requestsFor: () => 4, answerTokens: 8, chunkDelayMs: 0 });
+    expect(r.rows.map((row) => [row.streams, row.requests])).toEqual([[2, 4]]);
+    for (const s of [r.rows[0].direct, r.rows[0].worker, r.rows[0].relay]) {
+        for (const v of Object.values(s)) expect(Number.isFinite(v)).toBe(true);
+        expect(s.ttftP50).toBeGreaterThan(0);
+        expect(s.cpuMsPerRequest).toBeGreaterThan(0);
+    }
+    expect(r.peakRssBytes).toBeGreaterThan(0);
+    const table = formatRelayBench(r);
+    expect(table).toMatch(/\| 2 \| 4 \| engine direct \|/);
+    expect(table).toMatch(/\| 2 \| 4 \| relay → worker \|/);
+});
