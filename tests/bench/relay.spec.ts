@@ -7,10 +7,11 @@ import { benchRelay, formatRelayBench } from '../../bench/relay';
 jest.setTimeout(120_000);
 
 it('benchRelay measures the engine, the worker and the relay paths and formats the table', async () => {
-    const r = await benchRelay({ streams: [2], requestsFor: () => 4, answerTokens: 8, chunkDelayMs: 0 });
+    const r = await benchRelay({ streams: [2], requestsFor: () => 4, answerTokens: 8, chunkDelayMs: 2 });
     expect(r.rows.map((row) => [row.streams, row.requests])).toEqual([[2, 4]]);
     for (const s of [r.rows[0].direct, r.rows[0].worker, r.rows[0].relay]) {
-        for (const v of Object.values(s)) expect(Number.isFinite(v)).toBe(true);
+        expect(s.errors).toBe(0);
+        for (const [k, v] of Object.entries(s)) expect([k, Number.isFinite(v)]).toEqual([k, true]);
         expect(s.ttftP50).toBeGreaterThan(0);
         expect(s.cpuMsPerRequest).toBeGreaterThan(0);
     }
