@@ -4,8 +4,8 @@
  * The whole network as separate processes on 127.0.0.1: the local chain server (genesis: council of printed
  * wallets, root, librarian), the council voting the simulated image and the tiny model onto the allowlists,
  * the tiny engine, a worker registering with stake and serving, the relay discovering and verifying it, and
- * the `openai` SDK sending one streamed and one non-streamed chat through the relay. Then the job is closed
- * and finalized, and the receipts, vouchers, claims and balances are printed. Every child is stopped in
+ * the `openai` SDK sending one streamed and one non-streamed chat through the relay. Then the relay's own
+ * `close-idle` command closes the job and, after the challenge period, finalizes it, and the receipts, vouchers, claims and balances are printed. Every child is stopped in
  * `finally` (also on error and Ctrl-C). With --keep everything stays up until Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,7 +29,6 @@ import { Worker } from '../wrappers/Worker';
 import { Root } from '../wrappers/Root';
 import { JobState } from '../wrappers/Constants';
 import { TIMELOCK } from '../wrappers/testkit/council';
-import { CLOSE_VALUE, FINALIZE_VALUE } from '../wrappers/testkit/jobs';
 import { RelayStore } from '../actors/relay/store/lmdb';
 
 const ROOT = join(__dirname, '..');
@@ -78,6 +77,26 @@ function startChild(name: string, script: string, args: string[], ready: RegExp,
         child.stderr?.on('data', onData);
         child.once('exit', (code) => {
             if (!done) reject(new Error(`${name} exited with ${code} before it was ready:\n${tail}`));
+        });
+    });
+}
+
+/** Runs `ts-node <script> args` to completion; resolves with its output lines, rejects on a non-zero exit. */
+function runChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+    const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', join(ROOT, script), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push({ name, child });
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+    return new Promise((resolve, reject) => {
+        child.once('exit', (code) => {
+            const lines = out.split('\n').filter((l) => l.trim() !== '');
+            if (code === 0) resolve(lines);
+            else reject(new Error(`${name} exited with ${code}:\n${out}`));
         });
     });
 }
@@ -274,9 +293,9 @@ async function main(): Promise<void> {
             return;
         }
 
-        // 7. close and finalize the job (from the relay's wallet), the worker claims
-        step('job: closing from the relay wallet, challenge period, worker claim, finalize');
-        // The relay is stopped first so its wallet is ours alone; its store is read afterwards.
+        // 7. close and finalize the job through the relay's own command, the worker claims in between
+        step('job: `npm run relay -- close-idle` closes it from the relay wallet; the worker claims; after the challenge period close-idle finalizes it');
+        // The relay is stopped first: close-idle takes the relay's data directory lock and would refuse next to it.
         const relayChild = children.find((c) => c.name === 'relay')!.child;
         relayChild.kill('SIGTERM');
         await new Promise((r) => (relayChild.exitCode !== null ? r(null) : relayChild.once('exit', r)));
@@ -290,14 +309,14 @@ async function main(): Promise<void> {
             if (v) info(`  voucher: ${ton(v.amount)}${v.final ? ' (final)' : ''}, signature ${v.signature.slice(0, 16)}…, ${v.sentAt ? `sent to the worker ${new Date(v.sentAt).toISOString()}` : 'not sent'}`);
         }
         await store.close();
+        const closeIdle = ['close-idle', '--root', dev.protocol.root, '--data-dir', relayDir, '--mnemonic-file', relayWordsFile, '--idle-minutes', '0'];
+        const relayEnv = { TON_NETWORK: 'localnet', TON_ENDPOINT: endpoint };
+        for (const line of await runChild('relay close-idle', 'actors/relay/main.ts', closeIdle, relayEnv)) info(line);
         for (const j of jobs) {
             const job = Job.createFromAddress(Address.parse(j.address));
             const jp = chain.provider(job.address);
-            let sender = relayWallet.sender();
-            await job.sendClose(jp, sender, CLOSE_VALUE);
-            requireSuccess(await chain.waitForTrace(relayWallet.address, sender.sent[0]));
             const closing = await job.getJobData(jp);
-            info(`closed: state ${JobState[closing.state]}, challenge deadline ${new Date(closing.deadline * 1000).toISOString()}`);
+            info(`job on-chain: ${JobState[closing.state]}, challenge deadline ${new Date(closing.deadline * 1000).toISOString()}`);
             // the worker's claimer claims at once when the job starts closing (it polls every 5 s)
             let data = closing;
             for (let i = 0; i < 30 && data.paid < j.cumulative; i++) {
@@ -307,12 +326,10 @@ async function main(): Promise<void> {
             info(`worker claim on-chain: paid ${ton(data.paid)} of ${ton(j.cumulative)} vouched`);
             const now = await chain.now();
             await devCall(chainUrl, '/dev/advance', { seconds: Math.max(0, data.deadline - now) + 60 });
-            sender = relayWallet.sender();
-            await job.sendFinalize(jp, sender, FINALIZE_VALUE);
-            requireSuccess(await chain.waitForTrace(relayWallet.address, sender.sent[0]));
-            const acc = await chain.getAccount(job.address);
-            info(`finalized: job account ${acc.status}`);
         }
+        info('local chain time advanced past the challenge period');
+        for (const line of await runChild('relay close-idle', 'actors/relay/main.ts', closeIdle, relayEnv)) info(line);
+        for (const j of jobs) info(`job ${j.address}: account ${(await chain.getAccount(Address.parse(j.address))).status}`);
 
         // 8. money
         step('balances and fees');

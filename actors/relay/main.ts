@@ -19,6 +19,8 @@ import { createRelayHttpServer } from './http/server';
 import { formatTon } from './openai/shape';
 import { Relay } from './relay';
 import { RelayStore } from './store/lmdb';
+import { claimStoreForWallet, lockDataDir } from './store/instance';
+import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
 import { systemClock } from './types';
 
 function voucherSeed(cfg: RelayConfig): Buffer {
@@ -58,6 +60,9 @@ function configFrom(o: Record<string, string | boolean | undefined>): RelayConfi
 async function start(o: Record<string, string | boolean | undefined>): Promise<void> {
     const cfg = configFrom(o);
     mkdirSync(cfg.dataDir, { recursive: true });
+    // before anything else: a second instance on this data directory must not touch its jobs or its wallet
+    const lock = lockDataDir(cfg.dataDir, 'relay start');
+    process.on('exit', () => lock.release());
     const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
     const chain = createChain(chainSettingsFromEnv());
     const root = Address.parse(cfg.root);
@@ -65,6 +70,12 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
     const { globalId } = await chain.config();
     const seed = voucherSeed(cfg);
     const store = new RelayStore(join(cfg.dataDir, 'state'));
+    try {
+        claimStoreForWallet(store, wallet.address.toRawString());
+    } catch (e) {
+        await store.close();
+        throw e;
+    }
     const random = { bytes: (n: number) => randomBytes(n) };
     const trustedRoots = cfg.trustSimulatedRoot ? [anchorFromCertificate(new X509Certificate(readFileSync(cfg.trustSimulatedRoot)), 'simulated root (development)', true)] : undefined;
     if (cfg.trustSimulatedRoot) log.warn('trusting a SIMULATED TDX root: development only; every answer says simulated');
@@ -102,6 +113,8 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
             }
             if (!known?.worker) await relay.checkWorker(w.address, cfg.workerUrls[key]);
         }
+        // workers already in use: the allowlists and accounts may have changed since they were verified
+        await relay.recheck();
     };
     await discover();
     const server = createRelayHttpServer(relay, limits, log);
@@ -119,10 +132,52 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
         server.closeAllConnections();
         server.close();
         await store.close();
+        lock.release();
         process.exit(0);
     };
     process.on('SIGTERM', () => void stop());
     process.on('SIGINT', () => void stop());
+}
+
+/**
+ * `close-idle`: the maintenance pass of a stopped relay, with its wallet and data directory (it takes the
+ * instance lock, so it refuses to run next to a live relay, whose own timer does the same work). Closes the
+ * jobs unused for `--idle-minutes`, then finalizes every closing job whose challenge period is over; with
+ * `--wait` it stays until the last deadline passes and finalizes those too.
+ */
+async function closeIdleCommand(o: Record<string, string | boolean | undefined>): Promise<void> {
+    const dataDir = String(o.dataDir);
+    if (!existsSync(join(dataDir, 'state'))) throw new Error(`no relay state in ${dataDir}`);
+    const rootText = (o.root as string | undefined) ?? process.env.RELAY_ROOT;
+    if (!rootText) throw new Error('--root <address> (or RELAY_ROOT) is required');
+    const idle = Number(o.idleMinutes);
+    if (!Number.isFinite(idle) || idle < 0) throw new Error('--idle-minutes: a number of minutes, 0 or more');
+    const lock = lockDataDir(dataDir, 'relay close-idle');
+    const log = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+    const store = new RelayStore(join(dataDir, 'state'));
+    try {
+        const chain = createChain(chainSettingsFromEnv());
+        const wallet = await chain.openWallet(mnemonicFrom(process.env, o.mnemonicFile as string | undefined).trim().split(/\s+/));
+        claimStoreForWallet(store, wallet.address.toRawString());
+        const random = { bytes: (n: number) => randomBytes(n) };
+        const funding = new WalletJobFunding(chain, wallet, Address.parse(rootText), random);
+        const closed = await closeIdleJobs({ store, funding, log, now: Date.now(), idleMs: idle * 60_000 });
+        for (const c of closed) console.log(`closed ${c.address}: challenge period ends ${new Date(c.deadline * 1000).toISOString()}`);
+        for (;;) {
+            for (const a of await finalizeDueJobs({ store, funding, log, chainNow: await chain.now() })) console.log(`finalized ${a}: the unspent deposit is back in ${wallet.address.toString()}`);
+            const closing = store.jobs().filter((j) => j.state === 'closing');
+            if (closing.length === 0 || !o.wait) {
+                if (closing.length > 0) console.log(`${closing.length} job(s) still in their challenge period: run close-idle again after it (or pass --wait)`);
+                break;
+            }
+            await new Promise((r) => setTimeout(r, 5_000));
+        }
+        const left = store.jobs();
+        console.log(`jobs: open ${left.filter((j) => j.state === 'open').length}, closing ${left.filter((j) => j.state === 'closing').length}, finalized ${left.filter((j) => j.state === 'finalized').length}`);
+    } finally {
+        await store.close();
+        lock.release();
+    }
 }
 
 function offline(dataDir: string): RelayStore {
@@ -147,6 +202,18 @@ program
     .option('--allow-no-collateral', 'accept quotes verified offline only')
     .option('--worker-url <account=url,...>', 'override on-chain endpoints')
     .action((o) => start(o).catch((e) => {
+        console.error(`relay: ${(e as Error).message}`);
+        process.exit(1);
+    }));
+program
+    .command('close-idle')
+    .description('close jobs idle longer than --idle-minutes, then finalize those past their challenge period (run while the relay is stopped)')
+    .option('--root <address>', 'root contract address (or RELAY_ROOT)')
+    .option('--data-dir <dir>', 'state directory', '.relay')
+    .option('--mnemonic-file <file>', 'wallet mnemonic file (or RELAY_MNEMONIC)')
+    .option('--idle-minutes <n>', 'close jobs unused for this long (0: every open job)', '60')
+    .option('--wait', 'wait for the challenge periods to end and finalize')
+    .action((o) => closeIdleCommand(o).catch((e) => {
         console.error(`relay: ${(e as Error).message}`);
         process.exit(1);
     }));

@@ -15,7 +15,8 @@ import { capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/
 import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
 import { isEquivocation, receiptProblems } from './core/receipts';
 import { rank, type Candidate } from './core/selection';
-import { verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
+import { chainProblems, verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
+import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
 import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
 import type { ValidRequest } from './openai/validate';
 import type { RelayStore } from './store/lmdb';
@@ -140,6 +141,33 @@ export class Relay {
         return entry;
     }
 
+    /**
+     * Reads the chain again for every verified worker and stops using those it no longer allows (image retired
+     * by the council or out of its grace, model removed, account slashed, unbonding or below the minimum stake,
+     * keys rotated). Run by the maintenance timer and before a new job is opened; requests in flight finish.
+     */
+    async recheck(): Promise<RegistryEntry[]> {
+        const dropped: RegistryEntry[] = [];
+        for (const e of [...this.registry.values()]) {
+            if (!e.worker) continue;
+            const w = e.worker;
+            let reasons: string[];
+            try {
+                reasons = chainProblems(w, await this.d.facts.read(Address.parse(w.account)));
+            } catch (err) {
+                reasons = [`cannot read the worker account: ${(err as Error).message}`];
+            }
+            if (reasons.length === 0 || e.worker !== w) continue;
+            e.worker = null;
+            e.status = 'refused';
+            e.reasons = reasons;
+            e.checkedAt = this.d.clock.now();
+            this.d.log.warn({ worker: e.account, reasons }, 'worker dropped: the chain no longer allows it');
+            dropped.push(e);
+        }
+        return dropped;
+    }
+
     /** Models served by at least one verified worker (each allowlisted on-chain, or it would not be verified). */
     models(): { id: string; hash: string; workers: number }[] {
         const m = new Map<string, { id: string; hash: string; workers: number }>();
@@ -229,6 +257,13 @@ export class Relay {
             this.busy.delete(j.address);
         }
         if (this.d.payment.deposit < worst) throw new RelayError('invalid_request', `the request could cost up to ${worst} nanoton, above the relay's job deposit`, 'max_tokens');
+        // money goes into a new escrow only for a worker the chain allows at this moment
+        const problems = chainProblems(w, await this.d.facts.read(Address.parse(w.account)));
+        if (problems.length > 0) {
+            const e = this.registry.get(w.account);
+            if (e) Object.assign(e, { worker: null, status: 'refused', reasons: problems, checkedAt: this.d.clock.now() });
+            throw new Error(`the chain no longer allows this worker: ${problems.join('; ')}`);
+        }
         const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices);
         const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, nonce: opened.nonce, now: this.d.clock.now() });
         this.d.store.putJob(j);
@@ -419,34 +454,15 @@ export class Relay {
 
     // ------------------------------------------------------------------------------------------ job lifecycle
 
-    /** Closes jobs unused for idleCloseMs (starts their challenge period). */
+    /** Closes jobs unused for idleCloseMs (starts their challenge period); `force` closes every free open job. */
     async closeIdle(force = false): Promise<string[]> {
-        const now = this.d.clock.now();
-        const closed: string[] = [];
-        for (const j of this.d.store.jobs()) {
-            if (j.state !== 'open' || this.busy.has(j.address)) continue;
-            if (!force && now - j.lastUsedAt < this.d.payment.idleCloseMs) continue;
-            await this.d.funding.close(Address.parse(j.address));
-            this.d.store.putJob({ ...j, state: 'closing', closedAt: now });
-            this.d.log.info({ job: j.address }, 'job closed; finalize after the challenge period');
-            closed.push(j.address);
-        }
-        return closed;
+        const closed = await closeIdleJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, now: this.d.clock.now(), idleMs: force ? 0 : this.d.payment.idleCloseMs, busy: this.busy });
+        return closed.map((c) => c.address);
     }
 
     /** Finalizes closing jobs whose challenge period ended (the refund comes back to the wallet). */
     async finalizeDue(chainNow: number): Promise<string[]> {
-        const done: string[] = [];
-        for (const j of this.d.store.jobs()) {
-            if (j.state !== 'closing') continue;
-            const onChain = await this.d.funding.read(Address.parse(j.address));
-            if (onChain.deadline > chainNow) continue;
-            await this.d.funding.finalize(Address.parse(j.address));
-            this.d.store.putJob({ ...j, state: 'finalized' });
-            this.d.log.info({ job: j.address }, 'job finalized');
-            done.push(j.address);
-        }
-        return done;
+        return finalizeDueJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, chainNow });
     }
 
     status(): { workers: RegistryEntry[]; jobs: JobRecord[] } {

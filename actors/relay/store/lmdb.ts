@@ -106,6 +106,14 @@ export class RelayStore {
         return this.get(`evid:${id}`) !== undefined;
     }
 
+    /** Raw address of the wallet whose jobs this store holds (store/instance.ts). */
+    getOwner(): string | undefined {
+        return this.get<{ wallet: string }>('meta:owner')?.wallet;
+    }
+    setOwner(wallet: string): void {
+        this.put('meta:owner', { wallet });
+    }
+
     async close(): Promise<void> {
         await this.db.close();
     }

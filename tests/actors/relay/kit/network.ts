@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import pino from 'pino';
-import { toNano } from '@ton/core';
+import { Address, toNano } from '@ton/core';
 import OpenAI from 'openai';
 import { SimulatedQuoteProvider } from '../../../../actors/tee';
 import { VllmClient } from '../../../../actors/engine/client';
@@ -52,6 +52,16 @@ export interface RunningWorker {
     stop(): Promise<void>;
 }
 
+export interface RunningRelay {
+    relay: Relay;
+    store: RelayStore;
+    funding: JobFunding;
+    /** The wallet that opens this relay's jobs (and receives evidence rewards). */
+    walletAddress: Address;
+    url: string;
+    stop(): Promise<void>;
+}
+
 export interface Network {
     p: Protocol;
     chain: EmbeddedChain;
@@ -67,6 +77,10 @@ export interface Network {
     relayUrl: string;
     openai(o?: { apiKey?: string; maxRetries?: number }): OpenAI;
     startWorker(): Promise<RunningWorker>;
+    /** The first relay's wallet. */
+    relayWallet: Address;
+    /** Another relay instance with its own wallet, voucher key and state, in front of the same workers. */
+    startRelay(): Promise<RunningRelay>;
     stop(): Promise<void>;
 }
 
@@ -132,33 +146,65 @@ export async function startNetwork(o: { workers?: number; limits?: Partial<Limit
     const voucherSeed = randomBytes(32);
     const voucherKeys = ed25519FromSeed(voucherSeed);
     const sandboxFunding = new SandboxFunding(p, relayWallet, voucherKeys);
-    let funding: JobFunding = sandboxFunding;
-    if ((o.funding ?? 'wallet') === 'wallet') {
-        const funded = await chain.local.fundedWallet(toNano('1000'));
-        const wallet = await chain.openWallet(funded.mnemonic);
-        funding = new WalletJobFunding(chain, wallet, p.root.address, { bytes: (n) => randomBytes(n) }, { ...DEFAULT_FUNDING, challenge: p.params.minChallenge });
-    }
-    const relayDir = mkdtempSync(join(tmpdir(), 'relay-state-'));
-    const relayStore = new RelayStore(relayDir);
     const limits: Limits = { maxBodyBytes: 64 * 1024, maxTokens: 48, requestTimeoutMs: 60_000, ...o.limits };
     const log = pino({ level: process.env.RELAY_TEST_LOG ?? 'silent' });
-    const relay = new Relay({
-        store: relayStore,
-        facts: new ChainWorkerFacts(chain, p.root.address),
-        funding,
-        clock: systemClock,
-        random: { bytes: (n) => randomBytes(n) },
-        log,
-        voucherSeed,
-        voucherPublic: voucherKeys.publicKey,
-        trust: { trustedRoots: [sim.trustAnchor], allowedStatuses: ['NoCollateral'], globalId, root: p.root.address.toRawString() },
-        payment: { deposit: o.deposit ?? toNano('5'), maxPrices: PRICES, idleCloseMs: 3_600_000 },
-        requestTimeoutMs: limits.requestTimeoutMs,
-    });
-    relay.addKey(API_KEY, 'test app', null);
-    const server: Server = createRelayHttpServer(relay, limits, log);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const relayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const relays: RunningRelay[] = [];
+
+    /** One relay instance: its own wallet (W5 on the chain layer unless given), voucher key, LMDB and HTTP server. */
+    const startRelay = async (ro: { sandbox?: SandboxFunding; seed?: Buffer } = {}): Promise<RunningRelay> => {
+        const seed = ro.seed ?? randomBytes(32);
+        let funding: JobFunding;
+        let walletAddress: Address;
+        if (ro.sandbox) {
+            funding = ro.sandbox;
+            walletAddress = ro.sandbox.wallet.address;
+        } else {
+            const funded = await chain.local.fundedWallet(toNano('1000'));
+            const wallet = await chain.openWallet(funded.mnemonic);
+            walletAddress = wallet.address;
+            funding = new WalletJobFunding(chain, wallet, p.root.address, { bytes: (n) => randomBytes(n) }, { ...DEFAULT_FUNDING, challenge: p.params.minChallenge });
+        }
+        const stateDir = mkdtempSync(join(tmpdir(), 'relay-state-'));
+        const store = new RelayStore(stateDir);
+        const relay = new Relay({
+            store,
+            facts: new ChainWorkerFacts(chain, p.root.address),
+            funding,
+            clock: systemClock,
+            random: { bytes: (n) => randomBytes(n) },
+            log,
+            voucherSeed: seed,
+            voucherPublic: ed25519FromSeed(seed).publicKey,
+            trust: { trustedRoots: [sim.trustAnchor], allowedStatuses: ['NoCollateral'], globalId, root: p.root.address.toRawString() },
+            payment: { deposit: o.deposit ?? toNano('5'), maxPrices: PRICES, idleCloseMs: 3_600_000 },
+            requestTimeoutMs: limits.requestTimeoutMs,
+        });
+        relay.addKey(API_KEY, 'test app', null);
+        const server: Server = createRelayHttpServer(relay, limits, log);
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        for (const w of workers) await relay.checkWorker(w.reg.worker.address, w.url);
+        let stopped = false;
+        const r: RunningRelay = {
+            relay,
+            store,
+            funding,
+            walletAddress,
+            url,
+            stop: async () => {
+                if (stopped) return;
+                stopped = true;
+                server.closeAllConnections();
+                await new Promise<void>((res) => server.close(() => res()));
+                await store.close();
+                rmSync(stateDir, { recursive: true, force: true });
+            },
+        };
+        relays.push(r);
+        return r;
+    };
+    const first = await startRelay((o.funding ?? 'wallet') === 'wallet' ? { seed: voucherSeed } : { sandbox: sandboxFunding, seed: voucherSeed });
+    const { relay, store: relayStore, funding, url: relayUrl } = first;
 
     for (let i = 0; i < (o.workers ?? 1); i++) {
         const w = await startWorker();
@@ -179,16 +225,15 @@ export async function startNetwork(o: { workers?: number; limits?: Partial<Limit
         relayUrl,
         openai: (oo = {}) => new OpenAI({ baseURL: `${relayUrl}/v1`, apiKey: oo.apiKey ?? API_KEY, maxRetries: oo.maxRetries ?? 2 }),
         startWorker,
+        relayWallet: first.walletAddress,
+        startRelay: () => startRelay(),
         stop: async () => {
-            server.closeAllConnections();
-            await new Promise<void>((r) => server.close(() => r()));
+            for (const r of relays) await r.stop();
             for (const w of workers) {
                 await w.stop();
                 rmSync(w.dataDir, { recursive: true, force: true });
             }
-            await relayStore.close();
             await engine.close();
-            rmSync(relayDir, { recursive: true, force: true });
             rmSync(dir, { recursive: true, force: true });
         },
     };
