@@ -111,7 +111,9 @@ describe('Worker operator key', () => {
             expect((await w.worker.getOperator())!.equals(operator.address)).toBe(true);
             // The relay learns the new key from the root's worker_updated event, as for an owner's update.
             const events = e.result.externals.map((x) => parseRootEvent(x.body)).filter((x) => x !== null);
-            expect(events).toEqual([{ kind: 'workerUpdated', worker: w.worker.address, index: w.index, receiptKey: u.receiptKey }]);
+            expect(events.map((x) => [x!.kind, x!.worker.toRawString(), x!.index, x!.receiptKey.toString('hex')])).toEqual([
+                ['workerUpdated', w.worker.address.toRawString(), w.index, u.receiptKey.toString('hex')],
+            ]);
             // What is left of the value comes back as excesses: the operator paid the fees only.
             expect(txTo(e.result.transactions, operator.address, Op.excesses, 'internal')).toBeDefined();
             expect(-Ledger.flow(e, operator.address)).toBeLessThan(await p.root.getOperatorUpdateFee());
