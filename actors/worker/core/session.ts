@@ -15,8 +15,9 @@ import { x25519PrivateKey } from '../../crypto/keys';
 import type { EngineClient, EngineErrorInfo, EngineResult } from '../../engine/types';
 import { decodeInnerRequest, decodeRequestEnvelope, requestHash, SealedStreamWriter, WireError, WireVoucher, type RequestEnvelope, type VoucherAck } from '../../wire';
 import type { Prices } from '../../../wrappers/common';
-import type { TokenCounts } from '../../../wrappers/payloads';
+import { ZERO_HEAD, type TokenCounts } from '../../../wrappers/payloads';
 import { newJobRecord, JobRecord, WorkerStore } from '../store/types';
+
 import { Clock, JobDirectory, JobView, WorkerIdentity } from '../types';
 import { budgetOf, planRequest } from './pricing';
 import { issueReceipt, usageViolation } from './receipts';
@@ -97,6 +98,19 @@ export class WorkerSession {
     }
 
     /**
+     * Whether `head` is a head of this job's receipt chain as this worker signed it: the genesis (zero: a voucher that
+     * acknowledges no receipt, e.g. a prepayment), the current head, or the head after any earlier receipt (a client may
+     * lag behind). Walks back from the newest receipt, where vouchers almost always point.
+     */
+    private isOwnHead(rec: JobRecord, head: Buffer): boolean {
+        if (head.equals(ZERO_HEAD) || head.equals(rec.head)) return true;
+        for (let seqno = rec.lastSeqno - 1; seqno >= 1; seqno--) {
+            if (this.o.store.getReceipt(rec.job, seqno)?.head.equals(head)) return true;
+        }
+        return false;
+    }
+
+    /**
      * Verifies a voucher against the job's client key and keeps it when it is the best one. Durable before
      * it returns. `envelopeJob` is the job of the request that carried it (must be the same job).
      */
@@ -111,6 +125,8 @@ export class WorkerSession {
         if (v.nonce !== view.nonce) throw new WireError('bad_voucher', `the voucher is for life ${v.nonce} of this job address, the open one is ${view.nonce}`);
         if (!verifyVoucher(w, view.clientKey)) throw new WireError('bad_voucher', "the voucher signature is not the job's client key");
         const rec = this.record(job);
+        if (!this.isOwnHead(rec, v.head))
+            throw new WireError('bad_voucher', "the voucher's head is not a head of this worker's receipt chain for the job (it acknowledges receipts this worker never signed)");
         const best = rec.best?.amount ?? -1n;
         if (v.amount < best) throw new WireError('voucher_backwards', `voucher ${v.amount} is below the best held (${best})`);
         const upgradesToFinal = v.amount === best && v.final && !rec.best?.final;
