@@ -1,0 +1,82 @@
+/**
+ * The load benchmark's processes: the fast stub engine, and the actors (embedded chain, worker, relay) in
+ * front of it, each a child process so CPU time and peak memory are measured per process. `phase()` runs one
+ * load round against a target and returns the client's figures with each process's CPU spent during it.
+ */
+import { startChild, procStats, type Child } from './child';
+import { percentile, runLoad, type LoadOptions, type LoadResult, type LoadTarget } from './driver';
+import type { ActorsOptions } from './actorsMain';
+
+export interface ClusterOptions {
+    answerWords: number;
+    chunkDelayMs: number;
+    maxTokens: number;
+    /** Jobs the relay will hold at once (one per concurrent stream): sizes the relay wallet. */
+    maxConcurrency: number;
+}
+
+export interface Cluster {
+    engine: Child<{ url: string; model: string }>;
+    actors: Child<{ relayUrl: string; workerUrl: string; apiKey: string }>;
+    engineTarget: LoadTarget;
+    relayTarget: LoadTarget;
+    stop(): Promise<void>;
+}
+
+export async function startCluster(o: ClusterOptions): Promise<Cluster> {
+    const engine = await startChild<{ url: string; model: string }>('stub engine', 'bench/load/stubEngineMain.ts', [String(o.answerWords), String(o.chunkDelayMs)]);
+    try {
+        // 10 TON per job pays ~100 requests before a top-up; the wallet holds every job's deposit plus gas.
+        const actorsOptions: ActorsOptions = { engineUrl: engine.info.url, model: engine.info.model, depositTon: '10', relayBalanceTon: String(o.maxConcurrency * 12 + 1000), maxTokens: o.maxTokens };
+        const actors = await startChild<{ relayUrl: string; workerUrl: string; apiKey: string }>('actors', 'bench/load/actorsMain.ts', [JSON.stringify(actorsOptions)]);
+        return {
+            engine,
+            actors,
+            engineTarget: { baseUrl: engine.info.url, model: engine.info.model },
+            relayTarget: { baseUrl: actors.info.relayUrl, model: engine.info.model, apiKey: actors.info.apiKey },
+            stop: async () => {
+                await actors.stop();
+                await engine.stop();
+            },
+        };
+    } catch (e) {
+        await engine.stop();
+        throw e;
+    }
+}
+
+export interface PhaseResult {
+    load: LoadResult;
+    /** CPU ms per completed request, per process. */
+    cpuPerRequest: { client: number; engine: number; actors: number };
+    ttft: { p50: number; p99: number };
+    gap: { p50: number; p99: number };
+    requestsPerSecond: number;
+    tokensPerSecond: number;
+}
+
+function selfCpuMs(): number {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+}
+
+export async function phase(c: Cluster, target: LoadTarget, o: LoadOptions): Promise<PhaseResult> {
+    const e0 = c.engine.stats().cpuMs;
+    const a0 = c.actors.stats().cpuMs;
+    const s0 = selfCpuMs();
+    const load = await runLoad(target, o);
+    const n = Math.max(1, load.completed);
+    return {
+        load,
+        cpuPerRequest: { client: (selfCpuMs() - s0) / n, engine: (c.engine.stats().cpuMs - e0) / n, actors: (c.actors.stats().cpuMs - a0) / n },
+        ttft: { p50: percentile(load.ttftMs, 50), p99: percentile(load.ttftMs, 99) },
+        gap: { p50: percentile(load.gapMs, 50), p99: percentile(load.gapMs, 99) },
+        requestsPerSecond: load.completed / (load.wallMs / 1000),
+        tokensPerSecond: load.completionTokens / (load.wallMs / 1000),
+    };
+}
+
+/** Peak RSS (bytes) of the client (this process) and of each child. */
+export function peakMemory(c: Cluster): { client: number; engine: number; actors: number } {
+    return { client: procStats(process.pid).peakRss, engine: c.engine.stats().peakRss, actors: c.actors.stats().peakRss };
+}
