@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const failed = await buildAllContracts();
     if (failed.length > 0) throw new Error(`contracts did not compile: ${failed.join(', ')}`);
     console.log(`starting the stub engine and the actors (relay, worker, embedded chain)…`);
-    const c = await startCluster({ answerWords: o.words, chunkDelayMs: o.chunkDelay, maxTokens, maxConcurrency: o.concurrency });
+    const c = await startCluster({ engine: { kind: 'stub', answerWords: o.words, chunkDelayMs: o.chunkDelay }, maxTokens, maxConcurrency: o.concurrency });
     let errors = 0;
     try {
         const load = { concurrency: o.concurrency, seconds: o.seconds, maxRequests: o.maxRequests, maxTokens, seed: o.seed };

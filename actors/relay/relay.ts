@@ -342,7 +342,7 @@ export class Relay {
             maxCompletion: p.maxCompletion,
             maxPrompt: p.maxPrompt,
         });
-        const stored = this.d.store.receipts(job.address).find((r) => r.seqno === s.receipt.seqno);
+        const stored = this.d.store.getReceipt(job.address, s.receipt.seqno);
         if (stored) {
             const prev = parseSignedReceiptCell(Cell.fromBoc(Buffer.from(stored.boc, 'base64'))[0]);
             if (isEquivocation(prev, s)) problems.push('a second, different receipt for an already receipted seqno (equivocation)');

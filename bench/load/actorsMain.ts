@@ -11,6 +11,7 @@ import { announceReady } from './child';
 export interface ActorsOptions {
     engineUrl: string;
     model: string;
+    maxModelLen: number;
     /** Deposit of each job, TON. */
     depositTon: string;
     /** The relay wallet's TON (one job per concurrent stream). */
@@ -21,7 +22,7 @@ export interface ActorsOptions {
 async function main(): Promise<void> {
     const o = JSON.parse(process.argv[2]) as ActorsOptions;
     const net = await startNetwork({
-        engine: { url: o.engineUrl, model: o.model, maxModelLen: 4096 },
+        engine: { url: o.engineUrl, model: o.model, maxModelLen: o.maxModelLen },
         deposit: toNano(o.depositTon),
         relayBalance: toNano(o.relayBalanceTon),
         limits: { maxTokens: o.maxTokens, requestTimeoutMs: 60_000 },

@@ -3,31 +3,61 @@
  * front of it, each a child process so CPU time and peak memory are measured per process. `phase()` runs one
  * load round against a target and returns the client's figures with each process's CPU spent during it.
  */
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { spawnEngineProcess } from '../../devnet/engine/process';
+import { writeTinyModel } from '../../devnet/engine/tinyModel';
 import { startChild, procStats, type Child } from './child';
 import { percentile, runLoad, type LoadOptions, type LoadResult, type LoadTarget } from './driver';
 import type { ActorsOptions } from './actorsMain';
 
 export interface ClusterOptions {
-    answerWords: number;
-    chunkDelayMs: number;
+    /** The fast stub (answerWords chunks, chunkDelayMs apart) or the tiny real model (node-llama-cpp, CPU). */
+    engine: { kind: 'stub'; answerWords: number; chunkDelayMs: number } | { kind: 'tiny' };
     maxTokens: number;
     /** Jobs the relay will hold at once (one per concurrent stream): sizes the relay wallet. */
     maxConcurrency: number;
 }
 
+type EngineInfo = { url: string; model: string };
+
 export interface Cluster {
-    engine: Child<{ url: string; model: string }>;
+    engine: Child<EngineInfo>;
     actors: Child<{ relayUrl: string; workerUrl: string; apiKey: string }>;
     engineTarget: LoadTarget;
     relayTarget: LoadTarget;
     stop(): Promise<void>;
 }
 
+async function startEngine(o: ClusterOptions['engine']): Promise<Child<EngineInfo>> {
+    if (o.kind === 'stub') return startChild<EngineInfo>('stub engine', 'bench/load/stubEngineMain.ts', [String(o.answerWords), String(o.chunkDelayMs)]);
+    const dir = mkdtempSync(join(tmpdir(), 'bench-tiny-'));
+    const e = await spawnEngineProcess(writeTinyModel(join(dir, 'tiny.gguf')), 'tiny', ['--sequences', '2']);
+    return {
+        name: 'tiny engine',
+        info: { url: e.url, model: 'tiny' },
+        child: e.child,
+        stats: () => procStats(e.child.pid!),
+        stop: async () => {
+            await e.close();
+            rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
+
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
-    const engine = await startChild<{ url: string; model: string }>('stub engine', 'bench/load/stubEngineMain.ts', [String(o.answerWords), String(o.chunkDelayMs)]);
+    const engine = await startEngine(o.engine);
     try {
         // 10 TON per job pays ~100 requests before a top-up; the wallet holds every job's deposit plus gas.
-        const actorsOptions: ActorsOptions = { engineUrl: engine.info.url, model: engine.info.model, depositTon: '10', relayBalanceTon: String(o.maxConcurrency * 12 + 1000), maxTokens: o.maxTokens };
+        const actorsOptions: ActorsOptions = {
+            engineUrl: engine.info.url,
+            model: engine.info.model,
+            maxModelLen: o.engine.kind === 'tiny' ? 512 : 4096,
+            depositTon: '10',
+            relayBalanceTon: String(o.maxConcurrency * 12 + 1000),
+            maxTokens: o.maxTokens,
+        };
         const actors = await startChild<{ relayUrl: string; workerUrl: string; apiKey: string }>('actors', 'bench/load/actorsMain.ts', [JSON.stringify(actorsOptions)]);
         return {
             engine,

@@ -15,7 +15,7 @@ describe('load benchmark smoke run', () => {
     });
 
     it('serves 20 concurrent streams through relay and worker with zero errors', async () => {
-        c = await startCluster({ answerWords: 16, chunkDelayMs: 1, maxTokens: 32, maxConcurrency: 20 });
+        c = await startCluster({ engine: { kind: 'stub', answerWords: 16, chunkDelayMs: 1 }, maxTokens: 32, maxConcurrency: 20 });
         const load = { concurrency: 20, seconds: 3, maxRequests: 400, maxTokens: 32, seed: 7, requestTimeoutMs: 120_000 };
         const direct = await phase(c, c.engineTarget, load);
         expect(direct.load.errorSamples).toEqual([]);
