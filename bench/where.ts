@@ -44,8 +44,10 @@ export async function timeMedian(fn: () => unknown | Promise<unknown>, ms: numbe
 export interface WhereRow {
     step: string;
     where: string;
-    /** Times per request. */
+    /** Times per request (0: a comparison row, not on the request path as measured). */
     perRequest: number;
+    /** 'cpu': event-loop time; 'flush': awaited wall time of a durable commit (done off the event loop). */
+    kind: 'cpu' | 'flush';
     /** Seconds per occurrence. */
     seconds: number;
 }
@@ -62,8 +64,8 @@ export async function whereTheTimeGoes(o: { ms: number; rounds: number; chunks: 
     const binding = { jobAddress: job, seqno: 1, receiptKey: receiptKeys.publicKey };
 
     const sealed = sealRequest({ ...binding, recipientPublicKey: enc.publicKey, plaintext: request });
-    rows.push({ step: 'HPKE seal of the request (600 B, fresh X25519 key)', where: 'relay', perRequest: 1, seconds: await t(() => sealRequest({ ...binding, recipientPublicKey: enc.publicKey, plaintext: request })) });
-    rows.push({ step: 'HPKE open of the request', where: 'worker', perRequest: 1, seconds: await t(() => openRequest({ ...binding, recipientPrivateKey: encKey, enc: sealed.enc, ciphertext: sealed.ciphertext })) });
+    rows.push({ step: 'HPKE seal of the request (600 B, fresh X25519 key)', where: 'relay', kind: 'cpu', perRequest: 1, seconds: await t(() => sealRequest({ ...binding, recipientPublicKey: enc.publicKey, plaintext: request })) });
+    rows.push({ step: 'HPKE open of the request', where: 'worker', kind: 'cpu', perRequest: 1, seconds: await t(() => openRequest({ ...binding, recipientPrivateKey: encKey, enc: sealed.enc, ciphertext: sealed.ciphertext })) });
 
     // padding + sealing of every answer frame (one frame per engine chunk of ~8 B), and opening them
     const key = randomBytes(32);
@@ -76,10 +78,11 @@ export async function whereTheTimeGoes(o: { ms: number; rounds: number; chunks: 
     };
     const frames = streamFrames();
     const perStreamSeal = await t(streamFrames);
-    rows.push({ step: `pad to 512 B and seal ${o.chunks} answer frames`, where: 'worker', perRequest: 1, seconds: perStreamSeal });
+    rows.push({ step: `pad to 512 B and seal ${o.chunks} answer frames`, where: 'worker', kind: 'cpu', perRequest: 1, seconds: perStreamSeal });
     rows.push({
         step: `open and unpad ${o.chunks} answer frames`,
         where: 'relay',
+        kind: 'cpu',
         perRequest: 1,
         seconds: await t(() => {
             const r = new SealedStreamReader(new ResponseStreamOpener(key));
@@ -100,12 +103,12 @@ export async function whereTheTimeGoes(o: { ms: number; rounds: number; chunks: 
         responseHash: randomBytes(32),
     };
     const signedReceipt = signReceipt(receipt, receiptKeys.privateKey);
-    rows.push({ step: 'receipt: build cell and sign (Ed25519)', where: 'worker', perRequest: 1, seconds: await t(() => signReceipt(receipt, receiptKeys.privateKey)) });
-    rows.push({ step: 'receipt: verify', where: 'relay', perRequest: 1, seconds: await t(() => verifyReceipt(signedReceipt, receiptKeys.publicKey)) });
+    rows.push({ step: 'receipt: build cell and sign (Ed25519)', where: 'worker', kind: 'cpu', perRequest: 1, seconds: await t(() => signReceipt(receipt, receiptKeys.privateKey)) });
+    rows.push({ step: 'receipt: verify', where: 'relay', kind: 'cpu', perRequest: 1, seconds: await t(() => verifyReceipt(signedReceipt, receiptKeys.publicKey)) });
     const voucher = { globalId: -239, job: Address.parseRaw(job), amount: toNano('0.08'), tokens: 53n, head: randomBytes(32), final: false };
     const signedVoucher = signVoucher(voucher, voucherKeys.privateKey);
-    rows.push({ step: 'voucher: build cell and sign', where: 'relay', perRequest: 1, seconds: await t(() => signVoucher(voucher, voucherKeys.privateKey)) });
-    rows.push({ step: 'voucher: verify', where: 'worker', perRequest: 1, seconds: await t(() => verifyVoucher(signedVoucher, voucherKeys.publicKey)) });
+    rows.push({ step: 'voucher: build cell and sign', where: 'relay', kind: 'cpu', perRequest: 1, seconds: await t(() => signVoucher(voucher, voucherKeys.privateKey)) });
+    rows.push({ step: 'voucher: verify', where: 'worker', kind: 'cpu', perRequest: 1, seconds: await t(() => verifyVoucher(signedVoucher, voucherKeys.publicKey)) });
 
     // durable writes: the relay writes twice per request (pending, then receipt + usage + voucher + job) and
     // marks the voucher sent; the worker twice (voucher kept, receipt issued)
@@ -121,15 +124,15 @@ export async function whereTheTimeGoes(o: { ms: number; rounds: number; chunks: 
                 relay.putVoucher({ job, amount: 1n, final: false, boc, signature: 'ab'.repeat(64), sentAt: null });
                 relay.putJob(record);
             });
-        rows.push({ step: 'relay: one durable write alone (putSync, a flush on the event loop)', where: 'relay', perRequest: 0, seconds: await t(() => relay.putJob(record)) });
-        rows.push({ step: 'relay: accounting transaction alone (awaited until flushed)', where: 'relay', perRequest: 3, seconds: await t(accountingWrite) });
+        rows.push({ step: 'relay: one durable write alone (putSync, a flush on the event loop)', where: 'relay', kind: 'flush', perRequest: 0, seconds: await t(() => relay.putJob(record)) });
+        rows.push({ step: 'relay: accounting transaction alone (awaited until flushed)', where: 'relay', kind: 'flush', perRequest: 0, seconds: await t(accountingWrite) });
         const group = 50;
         const grouped = await t(() => Promise.all(Array.from({ length: group }, accountingWrite)));
-        rows.push({ step: `relay: the same, ${group} concurrent requests group-committed (per request)`, where: 'relay', perRequest: 0, seconds: grouped / group });
+        rows.push({ step: `relay: the same, ${group} concurrent requests group-committed (per request)`, where: 'relay', kind: 'flush', perRequest: 3, seconds: grouped / group });
         const rec = newJobRecord(job);
-        rows.push({ step: 'worker: job update alone (awaited until flushed)', where: 'worker', perRequest: 2, seconds: await t(() => worker.updateJob(job, () => rec)) });
+        rows.push({ step: 'worker: job update alone (awaited until flushed)', where: 'worker', kind: 'flush', perRequest: 0, seconds: await t(() => worker.updateJob(job, () => rec)) });
         const wGrouped = await t(() => Promise.all(Array.from({ length: group }, (_, i) => worker.updateJob(`0:${String(i).padStart(64, '0')}`, () => rec))));
-        rows.push({ step: `worker: the same, ${group} concurrent requests group-committed (per request)`, where: 'worker', perRequest: 0, seconds: wGrouped / group });
+        rows.push({ step: `worker: the same, ${group} concurrent requests group-committed (per request)`, where: 'worker', kind: 'flush', perRequest: 2, seconds: wGrouped / group });
         await relay.close();
         await worker.close();
     } finally {
@@ -140,6 +143,6 @@ export async function whereTheTimeGoes(o: { ms: number; rounds: number; chunks: 
     const p = await deployForJobs();
     const opened = await openJob(p, { value: toNano('10') });
     const jobs = new ChainJobDirectory(EmbeddedChain.over(p.blockchain), { freshnessMs: 0 });
-    rows.push({ step: 'worker: read the job from the chain (embedded chain; cached 2 s in production)', where: 'worker', perRequest: 0, seconds: await t(() => jobs.get(opened.job.address, { fresh: true })) });
+    rows.push({ step: 'worker: read the job from the chain (embedded chain; cached 2 s in production)', where: 'worker', kind: 'cpu', perRequest: 0, seconds: await t(() => jobs.get(opened.job.address, { fresh: true })) });
     return rows;
 }
