@@ -9,6 +9,7 @@
  * `finally` (also on error and Ctrl-C). With --keep everything stays up until Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
@@ -144,6 +145,11 @@ async function main(): Promise<void> {
         const imageHash = (await attest(new SimulatedQuoteProvider(), freshKeys())).imageHash;
         info(`image hash ${Buffer.from(imageHash).toString('hex')} (simulated TDX)`);
         info(`model hash ${Buffer.from(modelHash).toString('hex')} (${MODEL})`);
+        // An image or a model enters the allowlists only with the hash of the document it rests on: here the
+        // measurement manifest the demo itself produced (in production: release notes or a reference quote).
+        const manifest = JSON.stringify({ image: Buffer.from(imageHash).toString('hex'), model: Buffer.from(modelHash).toString('hex'), name: MODEL });
+        const evidence = createHash('sha256').update(manifest).digest();
+        info(`evidence ${evidence.toString('hex')} = SHA-256 of ${manifest}`);
         const council = Council.createFromAddress(Address.parse(dev.protocol.council));
         const members = await Promise.all([0, 1, 2].map((i) => chain.openWallet(words(i))));
         const cp = chain.provider(council.address);
@@ -157,6 +163,7 @@ async function main(): Promise<void> {
                     { kind: 'root', value: toNano('0.2'), action: { kind: 'addModel', modelHash, name: MODEL } },
                 ],
                 description: 'demo: allow the simulated image and the tiny model',
+                evidence,
                 value: fee + toNano('0.5'),
             });
             requireSuccess(await chain.waitForTrace(members[0].address, sender.sent[0]));

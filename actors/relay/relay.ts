@@ -225,7 +225,7 @@ export class Relay {
         }
         if (this.d.payment.deposit < worst) throw new RelayError('invalid_request', `the request could cost up to ${worst} nanoton, above the relay's job deposit`, 'max_tokens');
         const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices);
-        const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, now: this.d.clock.now() });
+        const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, nonce: opened.nonce, now: this.d.clock.now() });
         this.d.store.putJob(j);
         this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
         if (!opened.receiptKey.equals(w.receiptKey)) throw new Error('the job was accepted with another receipt key');
