@@ -105,7 +105,7 @@ export async function whereTheTimeGoes(o: { ms: number; rounds: number; chunks: 
     const signedReceipt = signReceipt(receipt, receiptKeys.privateKey);
     rows.push({ step: 'receipt: build cell and sign (Ed25519)', where: 'worker', kind: 'cpu', perRequest: 1, seconds: await t(() => signReceipt(receipt, receiptKeys.privateKey)) });
     rows.push({ step: 'receipt: verify', where: 'relay', kind: 'cpu', perRequest: 1, seconds: await t(() => verifyReceipt(signedReceipt, receiptKeys.publicKey)) });
-    const voucher = { globalId: -239, job: Address.parseRaw(job), amount: toNano('0.08'), tokens: 53n, head: randomBytes(32), final: false };
+    const voucher = { globalId: -239, job: Address.parseRaw(job), nonce: 1n, amount: toNano('0.08'), tokens: 53n, head: randomBytes(32), final: false };
     const signedVoucher = signVoucher(voucher, voucherKeys.privateKey);
     rows.push({ step: 'voucher: build cell and sign', where: 'relay', kind: 'cpu', perRequest: 1, seconds: await t(() => signVoucher(voucher, voucherKeys.privateKey)) });
     rows.push({ step: 'voucher: verify', where: 'worker', kind: 'cpu', perRequest: 1, seconds: await t(() => verifyVoucher(signedVoucher, voucherKeys.publicKey)) });
