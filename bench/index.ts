@@ -126,7 +126,11 @@ async function measureLevels(c: Cluster, levels: { streams: number; seconds: num
         out.push(lv);
         console.log(`  ${l.streams} streams: engine ${f(med(engine, (r) => r.requestsPerSecond))} req/s, relay ${f(med(relay, (r) => r.requestsPerSecond))} req/s, TTFT p50 ${f(med(engine, (r) => r.ttft.p50))} / ${f(med(relay, (r) => r.ttft.p50))} ms`);
     }
-    if (errors > 0) throw new Error(`${errors} request(s) failed during the overhead benchmark`);
+    if (errors > 0) {
+        const samples = out.flatMap((l) => [...l.engine, ...l.relay].flatMap((r) => r.load.errorSamples)).slice(0, 5);
+        console.error(`${errors} request(s) failed: ${samples.join(' | ')}`);
+        process.exitCode = 1;
+    }
     return out;
 }
 
@@ -139,8 +143,9 @@ function levelTable(levels: Level[]): string[] {
         const e = l.engine;
         const r = l.relay;
         const sum = (rs: PhaseResult[]) => rs.reduce((a, x) => a + x.load.completed, 0);
+        const errs = [...e, ...r].reduce((a, x) => a + x.load.errors, 0);
         lines.push(
-            `| ${l.streams} | ${sum(e)} / ${sum(r)} | ${f(med(e, (x) => x.ttft.p50))} / ${f(med(r, (x) => x.ttft.p50))} | ${f(med(e, (x) => x.ttft.p99))} / ${f(med(r, (x) => x.ttft.p99))} | ${f(med(e, (x) => x.gap.p50), 2)} / ${f(med(e, (x) => x.gap.p99))} | ${f(med(r, (x) => x.gap.p50), 2)} / ${f(med(r, (x) => x.gap.p99))} | ${f(med(e, (x) => x.requestsPerSecond))} / ${f(med(r, (x) => x.requestsPerSecond))} | ${f(med(e, (x) => x.tokensPerSecond), 0)} / ${f(med(r, (x) => x.tokensPerSecond), 0)} | ${f(med(e, (x) => x.cpuPerRequest.engine), 2)} / ${f(med(r, (x) => x.cpuPerRequest.actors), 2)} | ${mib(l.rss.actors)} / ${mib(l.rss.engine)} |`,
+            `| ${l.streams} | ${sum(e)} / ${sum(r)}${errs ? ` (**${errs} errors**)` : ''} | ${f(med(e, (x) => x.ttft.p50))} / ${f(med(r, (x) => x.ttft.p50))} | ${f(med(e, (x) => x.ttft.p99))} / ${f(med(r, (x) => x.ttft.p99))} | ${f(med(e, (x) => x.gap.p50), 2)} / ${f(med(e, (x) => x.gap.p99))} | ${f(med(r, (x) => x.gap.p50), 2)} / ${f(med(r, (x) => x.gap.p99))} | ${f(med(e, (x) => x.requestsPerSecond))} / ${f(med(r, (x) => x.requestsPerSecond))} | ${f(med(e, (x) => x.tokensPerSecond), 0)} / ${f(med(r, (x) => x.tokensPerSecond), 0)} | ${f(med(e, (x) => x.cpuPerRequest.engine), 2)} / ${f(med(r, (x) => x.cpuPerRequest.actors), 2)} | ${mib(l.rss.actors)} / ${mib(l.rss.engine)} |`,
         );
     }
     return lines;

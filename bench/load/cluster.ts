@@ -49,13 +49,15 @@ async function startEngine(o: ClusterOptions['engine']): Promise<Child<EngineInf
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     const engine = await startEngine(o.engine);
     try {
-        // 10 TON per job pays ~100 requests before a top-up; the wallet holds every job's deposit plus gas.
+        // 100 TON per job pays ~1,000 requests, so no top-up happens during a benchmark (after a top-up the worker
+        // refuses requests until its cached view of the job, 2 s, sees the new deposit); the wallet holds every
+        // job's deposit plus gas.
         const actorsOptions: ActorsOptions = {
             engineUrl: engine.info.url,
             model: engine.info.model,
             maxModelLen: o.engine.kind === 'tiny' ? 512 : 4096,
-            depositTon: '10',
-            relayBalanceTon: String(o.maxConcurrency * 12 + 1000),
+            depositTon: '100',
+            relayBalanceTon: String(o.maxConcurrency * 102 + 1000),
             maxTokens: o.maxTokens,
         };
         const actors = await startChild<{ relayUrl: string; workerUrl: string; apiKey: string }>('actors', 'bench/load/actorsMain.ts', [JSON.stringify(actorsOptions)]);
