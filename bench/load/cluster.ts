@@ -16,6 +16,8 @@ export interface ClusterOptions {
     /** The fast stub (answerWords chunks, chunkDelayMs apart) or the tiny real model (node-llama-cpp, CPU). */
     engine: { kind: 'stub'; answerWords: number; chunkDelayMs: number } | { kind: 'tiny' };
     maxTokens: number;
+    /** Deposit of each job, TON (default 10: ~100 stub requests; a top-up mid-run makes the worker refuse for up to 2 s). */
+    depositTon?: number;
     /** Jobs the relay will hold at once (one per concurrent stream): sizes the relay wallet. */
     maxConcurrency: number;
 }
@@ -49,15 +51,13 @@ async function startEngine(o: ClusterOptions['engine']): Promise<Child<EngineInf
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     const engine = await startEngine(o.engine);
     try {
-        // 100 TON per job pays ~1,000 requests, so no top-up happens during a benchmark (after a top-up the worker
-        // refuses requests until its cached view of the job, 2 s, sees the new deposit); the wallet holds every
-        // job's deposit plus gas.
+        // the wallet holds every job's deposit plus gas
         const actorsOptions: ActorsOptions = {
             engineUrl: engine.info.url,
             model: engine.info.model,
             maxModelLen: o.engine.kind === 'tiny' ? 512 : 4096,
-            depositTon: '100',
-            relayBalanceTon: String(o.maxConcurrency * 102 + 1000),
+            depositTon: String(o.depositTon ?? 10),
+            relayBalanceTon: String(o.maxConcurrency * ((o.depositTon ?? 10) + 2) + 1000),
             maxTokens: o.maxTokens,
         };
         const actors = await startChild<{ relayUrl: string; workerUrl: string; apiKey: string }>('actors', 'bench/load/actorsMain.ts', [JSON.stringify(actorsOptions)]);
