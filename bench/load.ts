@@ -1,5 +1,5 @@
 /**
- * npm run bench:load -- [--concurrency 500] [--seconds 60] [--seed 1] [--words 32] [--chunk-delay 2]
+ * npm run bench:load -- [--concurrency 500] [--seconds 60] [--seed 1] [--words 32] [--chunk-delay 2] [--request-timeout 300]
  *
  * The relay and a worker (with the embedded local chain underneath) on 127.0.0.1 in front of the fast
  * vLLM-shaped stub engine, each in its own process, driven by N concurrent streaming chat requests for a
@@ -33,9 +33,10 @@ async function main(): Promise<void> {
         .option('--seed <n>', 'seed of the prompts', int, 1)
         .option('--words <n>', 'words (content chunks) per answer', int, 32)
         .option('--chunk-delay <ms>', 'stub engine delay between chunks', int, 2)
+        .option('--request-timeout <s>', 'a stream that takes longer counts as an error', int, 300)
         .option('--skip-engine', 'skip the engine-alone baseline')
         .parse()
-        .opts<{ concurrency: number; seconds: number; maxRequests: number; seed: number; words: number; chunkDelay: number; skipEngine?: boolean }>();
+        .opts<{ concurrency: number; seconds: number; maxRequests: number; seed: number; words: number; chunkDelay: number; requestTimeout: number; skipEngine?: boolean }>();
     const maxTokens = o.words + 16;
     const failed = await buildAllContracts();
     if (failed.length > 0) throw new Error(`contracts did not compile: ${failed.join(', ')}`);
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     const c = await startCluster({ engine: { kind: 'stub', answerWords: o.words, chunkDelayMs: o.chunkDelay }, maxTokens, maxConcurrency: o.concurrency });
     let errors = 0;
     try {
-        const load = { concurrency: o.concurrency, seconds: o.seconds, maxRequests: o.maxRequests, maxTokens, seed: o.seed };
+        const load = { concurrency: o.concurrency, seconds: o.seconds, maxRequests: o.maxRequests, maxTokens, seed: o.seed, requestTimeoutMs: o.requestTimeout * 1000 };
         if (!o.skipEngine) {
             const e = await phase(c, c.engineTarget, load);
             console.log(line('engine alone', e));
