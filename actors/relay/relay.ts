@@ -289,9 +289,12 @@ export class Relay {
             sealed = sealForWorker({ encKey: w.encKey, receiptKey: w.receiptKey, globalId: g, job: jobAddr, seqno, request: { kind: req.kind, body: req.body }, voucher: this.latestVoucher(jobAddr) });
             const prevPending = job.pending;
             job = { ...job, pending: { seqno, requestHash: sealed.requestHash, maxCompletion: req.maxTokens + 1, maxPrompt: req.maxPrompt, apiKeyId: keyIdent } };
+            // written ahead of sending: a client that leaves while the request is on its way must not leave a
+            // seqno the worker served but the relay never recorded (every later request of the job would fail)
+            const pending = job;
+            await this.d.store.writeTogether(() => this.d.store.putJob(pending));
             try {
                 res = await postRequest(w.url, sealed.body, signal);
-                this.d.store.putJob(job);
                 break;
             } catch (e) {
                 if (e instanceof WireError && e.code === 'seqno_replayed' && prevPending && typeof e.details.receipt === 'string') {
@@ -386,7 +389,7 @@ export class Relay {
             maxCompletion: p.maxCompletion,
             maxPrompt: p.maxPrompt,
         });
-        const stored = this.d.store.receipts(job.address).find((r) => r.seqno === s.receipt.seqno);
+        const stored = this.d.store.getReceipt(job.address, s.receipt.seqno);
         if (stored) {
             const prev = parseSignedReceiptCell(Cell.fromBoc(Buffer.from(stored.boc, 'base64'))[0]);
             if (isEquivocation(prev, s)) problems.push('a second, different receipt for an already receipted seqno (equivocation)');
@@ -406,20 +409,26 @@ export class Relay {
         }
         const r = s.receipt;
         const now = this.d.clock.now();
-        this.d.store.putReceipt({ job: job.address, seqno: r.seqno, boc: signedBoc(s), cost: r.cost, cumulative: r.cumulative, tokens: r.tokens });
         const next = applyReceipt(job, s, now);
-        if (p.apiKeyId) {
-            const k = this.d.store.getKey(p.apiKeyId);
-            if (k) this.d.store.putKey(charge(k, r.cost, r.tokens.prompt, r.tokens.completion));
-        }
         const voucher = signVoucher(voucherFor(next, this.d.trust.globalId), this.d.voucherSeed);
         const withVoucher = { ...next, vouchered: voucher.voucher.amount };
-        this.d.store.putVoucher({ job: job.address, amount: voucher.voucher.amount, final: false, boc: voucher.cell.toBoc({ idx: false, crc32: false }).toString('base64'), signature: voucher.signature.toString('hex'), sentAt: null });
-        this.d.store.putJob(withVoucher);
+        // the receipt, the key's usage, the voucher and the job in one durable transaction before the voucher leaves
+        await this.d.store.writeTogether(() => {
+            this.d.store.putReceipt({ job: job.address, seqno: r.seqno, boc: signedBoc(s), cost: r.cost, cumulative: r.cumulative, tokens: r.tokens });
+            if (p.apiKeyId) {
+                const k = this.d.store.getKey(p.apiKeyId);
+                if (k) this.d.store.putKey(charge(k, r.cost, r.tokens.prompt, r.tokens.completion));
+            }
+            this.d.store.putVoucher({ job: job.address, amount: voucher.voucher.amount, final: false, boc: voucher.cell.toBoc({ idx: false, crc32: false }).toString('base64'), signature: voucher.signature.toString('hex'), sentAt: null });
+            this.d.store.putJob(withVoucher);
+        });
         try {
             await postVoucher(w.url, voucher);
-            const v = this.d.store.getVoucher(job.address);
-            if (v && v.amount === voucher.voucher.amount) this.d.store.putVoucher({ ...v, sentAt: this.d.clock.now() });
+            const sentAt = this.d.clock.now();
+            await this.d.store.writeTogether(() => {
+                const v = this.d.store.getVoucher(job.address);
+                if (v && v.amount === voucher.voucher.amount) this.d.store.putVoucher({ ...v, sentAt });
+            });
         } catch (e) {
             // it rides along with the next request of the job instead
             this.d.log.warn({ job: job.address, err: (e as Error).message }, 'voucher not delivered; it goes with the next request');

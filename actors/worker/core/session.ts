@@ -16,7 +16,7 @@ import type { EngineClient, EngineErrorInfo, EngineResult } from '../../engine/t
 import { decodeInnerRequest, decodeRequestEnvelope, requestHash, SealedStreamWriter, WireError, WireVoucher, type RequestEnvelope, type VoucherAck } from '../../wire';
 import type { Prices } from '../../../wrappers/common';
 import { ZERO_HEAD, type TokenCounts } from '../../../wrappers/payloads';
-import { newJobRecord, JobRecord, WorkerStore } from '../store/types';
+import { newJobRecord, JobRecord, StoredVoucher, WorkerStore } from '../store/types';
 
 import { Clock, JobDirectory, JobView, WorkerIdentity } from '../types';
 import { budgetOf, planRequest } from './pricing';
@@ -131,9 +131,20 @@ export class WorkerSession {
         if (v.amount < best) throw new WireError('voucher_backwards', `voucher ${v.amount} is below the best held (${best})`);
         const upgradesToFinal = v.amount === best && v.final && !rec.best?.final;
         if (v.amount === best && !upgradesToFinal) return { job, best: best.toString(), accepted: false };
-        rec.best = { amount: v.amount, tokens: v.tokens, final: v.final, signature: w.signature, boc: w.cell.toBoc({ idx: false, crc32: false }) };
-        if (v.final) rec.finalSeen = true;
-        this.o.store.putJob(rec);
+        const kept: StoredVoucher = { amount: v.amount, tokens: v.tokens, final: v.final, signature: w.signature, boc: w.cell.toBoc({ idx: false, crc32: false }) };
+        let accepted = false;
+        let bestHeld = kept.amount;
+        await this.o.store.updateJob(job, (latest) => {
+            // decided again on the latest record: another delivery of this job's vouchers may have landed first
+            const held = latest.best?.amount ?? -1n;
+            if (v.amount < held || (v.amount === held && !(v.final && !latest.best?.final))) {
+                bestHeld = held;
+                return latest;
+            }
+            accepted = true;
+            return { ...latest, best: kept, finalSeen: latest.finalSeen || v.final };
+        });
+        if (!accepted) return { job, best: bestHeld.toString(), accepted: false };
         this.o.events?.voucherStored?.(job, v.amount, v.final);
         return { job, best: v.amount.toString(), accepted: true };
     }
@@ -275,10 +286,10 @@ export class WorkerSession {
                 },
                 this.o.identity.receiptSecret,
             );
-            current.lastSeqno = env.seqno;
-            current.cumulative = issued.cumulative;
-            current.head = issued.head;
-            this.o.store.commitReceipt(
+            // durable before the receipt leaves; the update keeps a voucher that arrived meanwhile
+            await this.o.store.updateJob(
+                env.job,
+                (latest) => ({ ...latest, lastSeqno: env.seqno, cumulative: issued.cumulative, head: issued.head }),
                 {
                     job: env.job,
                     seqno: env.seqno,
@@ -288,7 +299,6 @@ export class WorkerSession {
                     head: issued.head,
                     issuedAtMs: this.o.clock.nowMs(),
                 },
-                current,
             );
             this.o.events?.tokens?.(counts);
             this.o.events?.earned?.(issued.cost);

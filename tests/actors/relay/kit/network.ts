@@ -62,10 +62,29 @@ export interface RunningRelay {
     stop(): Promise<void>;
 }
 
+/** Sizing for the load benchmark (the tests use the defaults). */
+export interface NetworkOptions {
+    workers?: number;
+    limits?: Partial<Limits>;
+    deposit?: bigint;
+    funding?: 'wallet' | 'sandbox';
+    /** Serve from this vLLM-shaped engine (e.g. the fast stub) instead of spawning the tiny real one. */
+    engine?: { url: string; model: string; maxModelLen?: number };
+    /** TON in the relay's wallet (each concurrent stream holds a job with its own deposit). */
+    relayBalance?: bigint;
+    /** The worker's largest max_tokens (default 64). */
+    workerMaxTokens?: number;
+    /** How long the worker trusts a job read from the chain (tests: 0, every request reads; production default 2 s). */
+    jobFreshnessMs?: number;
+}
+
+/** The engine the network serves from: the spawned tiny one, or an external one the caller started and stops. */
+export type NetworkEngine = Pick<EngineProcess, 'url' | 'close'>;
+
 export interface Network {
     p: Protocol;
     chain: EmbeddedChain;
-    engine: EngineProcess;
+    engine: NetworkEngine;
     sim: SimulatedQuoteProvider;
     modelHash: Buffer;
     workers: RunningWorker[];
@@ -84,12 +103,14 @@ export interface Network {
     stop(): Promise<void>;
 }
 
-export async function startNetwork(o: { workers?: number; limits?: Partial<Limits>; deposit?: bigint; funding?: 'wallet' | 'sandbox' } = {}): Promise<Network> {
+export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
     const p = await deployProtocol({ workers: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'relay-net-'));
     const modelPath = writeTinyModel(join(dir, 'tiny.gguf'));
+    // with an external engine the allowlisted hash is still the tiny model's: the worker only reports it
     const modelHash = await computeModelHash(modelPath);
-    const engine = await spawnEngine(modelPath, MODEL);
+    const servedModel = o.engine?.model ?? MODEL;
+    const engine: NetworkEngine = o.engine ? { url: o.engine.url, close: async () => undefined } : await spawnEngine(modelPath, MODEL);
     const sim = new SimulatedQuoteProvider();
     const bc = p.blockchain;
     const chain = EmbeddedChain.over(bc);
@@ -98,7 +119,7 @@ export async function startNetwork(o: { workers?: number; limits?: Partial<Limit
     // the council's votes, as the governance wallet: the simulated image and the tiny model's hash
     const probe = await attest(sim, freshKeys());
     await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', imageHash: probe.imageHash }, toNano('0.2')));
-    await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'addModel', modelHash, name: MODEL }, toNano('0.2')));
+    await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'addModel', modelHash, name: servedModel }, toNano('0.2')));
 
     const workers: RunningWorker[] = [];
     let ownerCount = 0;
@@ -113,18 +134,18 @@ export async function startNetwork(o: { workers?: number; limits?: Partial<Limit
             attestation: { imageHash: attested.imageHash, modelHash, quoteHash: attested.quoteHash },
         });
         const dataDir = mkdtempSync(join(tmpdir(), 'relay-worker-'));
-        const engineClient = new VllmClient({ baseUrl: engine.url, servedModelName: MODEL, maxModelLen: 512 });
+        const engineClient = new VllmClient({ baseUrl: engine.url, servedModelName: servedModel, maxModelLen: o.engine?.maxModelLen ?? 512 });
         const app = new WorkerApp({
-            identity: { globalId, workerAccount: reg.worker.address, root: p.root.address, receiptPublic: keys.receiptPublic, receiptSecret: keys.receiptSecret, encPublic: keys.encPublic, encPrivate: keys.encPrivate, modelId: MODEL, modelHash },
+            identity: { globalId, workerAccount: reg.worker.address, root: p.root.address, receiptPublic: keys.receiptPublic, receiptSecret: keys.receiptSecret, encPublic: keys.encPublic, encPrivate: keys.encPrivate, modelId: servedModel, modelHash },
             attested,
             receiptSeed: keys.receiptSeed,
             store: new LmdbStore(dataDir),
-            jobs: new ChainJobDirectory(chain, { freshnessMs: 0 }),
+            jobs: new ChainJobDirectory(chain, { freshnessMs: o.jobFreshnessMs ?? 0 }),
             engine: engineClient,
             claims: new ChainClaimPort(chain, null),
             clock: workerClock,
             log: pino({ level: 'silent' }),
-            settings: { prices: PRICES, creditLimit: toNano('1'), maxTokens: 64, maxRequestBytes: 64 * 1024, bodyTimeoutMs: 2_000, claimThreshold: toNano('1000'), claimVia: 'external', claimConfirmTimeoutMs: 60_000, claimIntervalMs: 3_600_000 },
+            settings: { prices: PRICES, creditLimit: toNano('1'), maxTokens: o.workerMaxTokens ?? 64, maxRequestBytes: 64 * 1024, bodyTimeoutMs: 2_000, claimThreshold: toNano('1000'), claimVia: 'external', claimConfirmTimeoutMs: 60_000, claimIntervalMs: 3_600_000 },
         });
         const url = await app.listen('127.0.0.1', 0);
         const w: RunningWorker = {
@@ -159,7 +180,7 @@ export async function startNetwork(o: { workers?: number; limits?: Partial<Limit
             funding = ro.sandbox;
             walletAddress = ro.sandbox.wallet.address;
         } else {
-            const funded = await chain.local.fundedWallet(toNano('1000'));
+            const funded = await chain.local.fundedWallet(o.relayBalance ?? toNano('1000'));
             const wallet = await chain.openWallet(funded.mnemonic);
             walletAddress = wallet.address;
             funding = new WalletJobFunding(chain, wallet, p.root.address, { bytes: (n) => randomBytes(n) }, { ...DEFAULT_FUNDING, challenge: p.params.minChallenge });
