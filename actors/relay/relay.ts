@@ -10,6 +10,7 @@ import { signVoucher, verifyReceipt } from '../crypto/payloads';
 import { sealForWorker, WireError, type StreamEvent } from '../wire';
 import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedReceipt } from '../../wrappers/payloads';
 import type { Prices } from '../../wrappers/common';
+import { crashPoint } from '../crashpoint';
 import { RelayError } from './errors';
 import { capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
 import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
@@ -360,15 +361,18 @@ export class Relay {
         const r = s.receipt;
         const now = this.d.clock.now();
         this.d.store.putReceipt({ job: job.address, seqno: r.seqno, boc: signedBoc(s), cost: r.cost, cumulative: r.cumulative, tokens: r.tokens });
+        crashPoint('relay.receipt.stored');
         const next = applyReceipt(job, s, now);
         if (p.apiKeyId) {
             const k = this.d.store.getKey(p.apiKeyId);
             if (k) this.d.store.putKey(charge(k, r.cost, r.tokens.prompt, r.tokens.completion));
+            crashPoint('relay.key.charged');
         }
         const voucher = signVoucher(voucherFor(next, this.d.trust.globalId), this.d.voucherSeed);
         const withVoucher = { ...next, vouchered: voucher.voucher.amount };
         this.d.store.putVoucher({ job: job.address, amount: voucher.voucher.amount, final: false, boc: voucher.cell.toBoc({ idx: false, crc32: false }).toString('base64'), signature: voucher.signature.toString('hex'), sentAt: null });
         this.d.store.putJob(withVoucher);
+        crashPoint('relay.voucher.signed');
         try {
             await postVoucher(w.url, voucher);
             const v = this.d.store.getVoucher(job.address);

@@ -5,6 +5,7 @@
  */
 import { Address, toNano } from '@ton/core';
 import type { Chain, ChainWallet } from '../../chain/types';
+import { crashPoint } from '../../crashpoint';
 import { closeJobBody, finalizeJobBody, Job, openJobBody, topUpBody } from '../../../wrappers/Job';
 import { Root } from '../../../wrappers/Root';
 import { equivocationBody, wrongModelBody, type SignedCell } from '../../../wrappers/payloads';
@@ -32,8 +33,9 @@ export class WalletJobFunding implements JobFunding {
         private readonly s: FundingSettings = DEFAULT_FUNDING,
     ) {}
 
-    private async send(to: Address, value: bigint, body: import('@ton/core').Cell, init?: { code: import('@ton/core').Cell; data: import('@ton/core').Cell }): Promise<void> {
+    private async send(what: 'open' | 'top-up' | 'close' | 'finalize' | 'report', to: Address, value: bigint, body: import('@ton/core').Cell, init?: { code: import('@ton/core').Cell; data: import('@ton/core').Cell }): Promise<void> {
         const sent = await this.wallet.send([{ to, value, body, bounce: true, init }]);
+        crashPoint(`relay.${what}.sent`);
         const trace = await this.chain.waitForTrace(this.wallet.address, sent, { timeoutMs: this.s.timeoutMs });
         if (!trace.success) throw new Error(`a transaction to ${to.toRawString()} failed on-chain`);
     }
@@ -42,7 +44,7 @@ export class WalletJobFunding implements JobFunding {
         const { jobCode } = await Root.createFromAddress(this.root).getChildCodes(this.chain.provider(this.root));
         const jobId = this.random.bytes(8).readBigUInt64BE(0);
         const job = Job.createForJob(jobCode, { root: this.root, client: this.wallet.address, worker, jobId });
-        await this.send(job.address, deposit + this.s.openExtra, openJobBody({ clientKey, challenge: this.s.challenge, maxPrices }), job.init as { code: import('@ton/core').Cell; data: import('@ton/core').Cell });
+        await this.send('open', job.address, deposit + this.s.openExtra, openJobBody({ clientKey, challenge: this.s.challenge, maxPrices }), job.init as { code: import('@ton/core').Cell; data: import('@ton/core').Cell });
         const p = this.chain.provider(job.address);
         const j = Job.createFromAddress(job.address);
         const [data, terms] = await Promise.all([j.getJobData(p), j.getTerms(p)]);
@@ -51,16 +53,16 @@ export class WalletJobFunding implements JobFunding {
     }
 
     async topUp(job: Address, amount: bigint): Promise<bigint> {
-        await this.send(job, amount + this.s.opValue, topUpBody());
+        await this.send('top-up', job, amount + this.s.opValue, topUpBody());
         return (await Job.createFromAddress(job).getJobData(this.chain.provider(job))).deposit;
     }
 
     async close(job: Address): Promise<void> {
-        await this.send(job, this.s.opValue, closeJobBody());
+        await this.send('close', job, this.s.opValue, closeJobBody());
     }
 
     async finalize(job: Address): Promise<void> {
-        await this.send(job, this.s.opValue, finalizeJobBody());
+        await this.send('finalize', job, this.s.opValue, finalizeJobBody());
     }
 
     async read(job: Address): Promise<{ state: number; deposit: bigint; paid: bigint; deadline: number }> {
@@ -69,10 +71,10 @@ export class WalletJobFunding implements JobFunding {
     }
 
     async reportEquivocation(worker: Address, a: SignedCell, b: SignedCell): Promise<void> {
-        await this.send(worker, this.s.reportValue, equivocationBody(a, b));
+        await this.send('report', worker, this.s.reportValue, equivocationBody(a, b));
     }
 
     async reportWrongModel(worker: Address, evidence: SignedCell): Promise<void> {
-        await this.send(worker, this.s.reportValue, wrongModelBody(evidence));
+        await this.send('report', worker, this.s.reportValue, wrongModelBody(evidence));
     }
 }

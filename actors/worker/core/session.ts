@@ -9,6 +9,7 @@
  * - Usage is bounds-checked before signing; a usage that breaks the bounds is never signed.
  * - The receipt and the job's new cumulative/head are one durable LMDB transaction before the trailer leaves.
  */
+import { crashPoint } from '../../crashpoint';
 import { Address } from '@ton/core';
 import { openRequest } from '../../crypto/request';
 import { x25519PrivateKey } from '../../crypto/keys';
@@ -117,6 +118,7 @@ export class WorkerSession {
         rec.best = { amount: v.amount, tokens: v.tokens, final: v.final, signature: w.signature, boc: w.cell.toBoc({ idx: false, crc32: false }) };
         if (v.final) rec.finalSeen = true;
         this.o.store.putJob(rec);
+        crashPoint('worker.voucher.stored');
         this.o.events?.voucherStored?.(job, v.amount, v.final);
         return { job, best: v.amount.toString(), accepted: true };
     }
@@ -273,6 +275,7 @@ export class WorkerSession {
                 },
                 current,
             );
+            crashPoint('worker.receipt.committed');
             this.o.events?.tokens?.(counts);
             this.o.events?.earned?.(issued.cost);
             this.o.events?.request?.(streamError ? 'engine_failed' : 'served');
