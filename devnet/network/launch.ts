@@ -49,8 +49,8 @@ export class Processes {
 
     constructor(private readonly say: (s: string) => void = () => undefined) {}
 
-    /** Starts `ts-node <script> args` and resolves when a line of its output matches `ready` (rejects on exit). */
-    start(name: string, script: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<Started> {
+    /** Starts `ts-node <script> args` and resolves when a line of its output matches `ready` (rejects on exit or after `timeoutMs`). */
+    start(name: string, script: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}, timeoutMs = 300_000): Promise<Started> {
         const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', join(ROOT, script), ...args], {
             cwd: ROOT,
             env: { ...process.env, ...env },
@@ -61,6 +61,12 @@ export class Processes {
         return new Promise((resolve, reject) => {
             let done = false;
             let pending = '';
+            const timer = setTimeout(() => {
+                if (done) return;
+                done = true;
+                child.kill('SIGKILL');
+                reject(new Error(`${name} printed nothing matching ${ready} within ${timeoutMs / 1000} s:\n${tail}`));
+            }, timeoutMs);
             const onData = (b: Buffer) => {
                 const s = b.toString();
                 tail = (tail + s).slice(-16_000);
@@ -71,6 +77,7 @@ export class Processes {
                 for (const line of lines) {
                     if (ready.test(line)) {
                         done = true;
+                        clearTimeout(timer);
                         resolve({ child, line });
                         return;
                     }
@@ -79,7 +86,9 @@ export class Processes {
             child.stdout?.on('data', onData);
             child.stderr?.on('data', onData);
             child.once('exit', (code, signal) => {
+                clearTimeout(timer);
                 if (!done) {
+                    done = true;
                     if (pending && ready.test(pending)) return resolve({ child, line: pending });
                     reject(new Error(`${name} exited with ${code ?? signal} before it was ready:\n${tail}`));
                 }

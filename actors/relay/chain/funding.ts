@@ -40,10 +40,11 @@ export class WalletJobFunding implements JobFunding {
         if (!trace.success) throw new Error(`a transaction to ${to.toRawString()} failed on-chain`);
     }
 
-    async open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices): Promise<OpenedJobInfo> {
+    async open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices, beforeSend?: (job: Address) => void): Promise<OpenedJobInfo> {
         const { jobCode } = await Root.createFromAddress(this.root).getChildCodes(this.chain.provider(this.root));
         const jobId = this.random.bytes(8).readBigUInt64BE(0);
         const job = Job.createForJob(jobCode, { root: this.root, client: this.wallet.address, worker, jobId });
+        beforeSend?.(job.address);
         await this.send('open', job.address, deposit + this.s.openExtra, openJobBody({ clientKey, challenge: this.s.challenge, maxPrices }), job.init as { code: import('@ton/core').Cell; data: import('@ton/core').Cell });
         const p = this.chain.provider(job.address);
         const j = Job.createFromAddress(job.address);
@@ -63,6 +64,15 @@ export class WalletJobFunding implements JobFunding {
 
     async finalize(job: Address): Promise<void> {
         await this.send('finalize', job, this.s.opValue, finalizeJobBody());
+    }
+
+    async accepted(job: Address): Promise<(OpenedJobInfo & { state: number }) | 'pending' | null> {
+        if ((await this.chain.getAccount(job)).status !== 'active') return null;
+        const j = Job.createFromAddress(job);
+        const p = this.chain.provider(job);
+        const [data, terms] = await Promise.all([j.getJobData(p), j.getTerms(p)]);
+        if (!terms.acceptance) return 'pending';
+        return { address: job, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, state: data.state };
     }
 
     async read(job: Address): Promise<{ state: number; deposit: bigint; paid: bigint; deadline: number }> {

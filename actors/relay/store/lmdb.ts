@@ -44,6 +44,13 @@ export interface StoredVoucher {
     sentAt: number | null;
 }
 
+/** A job open sent from the wallet and not yet known to be accepted (written before the TON leaves). */
+export interface OpeningRecord {
+    address: string;
+    worker: string;
+    sentAt: number;
+}
+
 export class RelayStore {
     private readonly db: RootDatabase<string, string>;
 
@@ -86,6 +93,35 @@ export class RelayStore {
     }
     getVoucher(job: string): StoredVoucher | undefined {
         return this.get<StoredVoucher>(`vchr:${job}`);
+    }
+
+    /**
+     * Everything one accepted receipt changes, in one LMDB transaction: the receipt, the key's charge, the
+     * voucher and the job. A crash leaves all of it or none (the receipt then comes back as seqno_replayed
+     * and is accounted once), never a charged key with an unadvanced job.
+     */
+    commitReceipt(c: { receipt: StoredReceipt; key: ApiKeyRecord | null; voucher: StoredVoucher; job: JobRecord }, midway: () => void = () => undefined): void {
+        this.db.transactionSync(() => {
+            this.put(`rcpt:${c.receipt.job}:${String(c.receipt.seqno).padStart(10, '0')}`, c.receipt);
+            if (c.key) this.put(`key:${c.key.id}`, c.key);
+            midway();
+            this.put(`vchr:${c.voucher.job}`, c.voucher);
+            this.put(`job:${c.job.address}`, c.job);
+        });
+    }
+
+    putOpening(o: OpeningRecord): void {
+        this.put(`open:${o.address}`, o);
+    }
+    openings(): OpeningRecord[] {
+        return this.list<OpeningRecord>('open:');
+    }
+    /** The job record replaces the opening in one transaction (or the opening is dropped: the job never came). */
+    settleOpening(address: string, job: JobRecord | null): void {
+        this.db.transactionSync(() => {
+            if (job) this.put(`job:${job.address}`, job);
+            this.db.removeSync(`open:${address}`);
+        });
     }
 
     putKey(k: ApiKeyRecord): void {
