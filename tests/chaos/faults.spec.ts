@@ -18,8 +18,8 @@ describe('faults of the network as processes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cocoon-faults-'));
     const net = new ChaosNetwork(dir, () => undefined);
     const outcomes: Outcome[] = [];
-    const ask = async (onChunk?: (n: number) => void) => {
-        const o = await streamChat(net.baseURL, net.apiKey, { model: MODEL, prompt: 'Count to five.', maxTokens: MAX_TOKENS, onChunk });
+    const ask = async (onChunk?: (n: number) => void, maxTokens = MAX_TOKENS) => {
+        const o = await streamChat(net.baseURL, net.apiKey, { model: MODEL, prompt: 'Count to five.', maxTokens, onChunk });
         outcomes.push(o);
         return o;
     };
@@ -36,20 +36,27 @@ describe('faults of the network as processes', () => {
     });
 
     it('worker killed mid-stream: the app gets a clear error, nothing is billed twice', async () => {
-        let killed: Promise<void> | null = null;
-        const o = await ask((n) => {
-            if (n === 3) killed = net.kill('worker');
-        });
-        await killed;
-        expect(o.kind).toBe('error');
-        await net.restart('worker');
-        expect(await invariants()).toEqual([]);
+        // the tiny engine is fast: the kill at the first chunk may land after the answer ended (then that
+        // answer is full and billed once, which the invariants check); a few tries land one mid-stream
+        const seen: Outcome['kind'][] = [];
+        for (let i = 0; i < 3 && !seen.includes('error'); i++) {
+            let killed: Promise<void> | null = null;
+            const o = await ask((n) => {
+                if (n === 1) killed = net.kill('worker');
+            }, 32);
+            await killed;
+            seen.push(o.kind);
+            await net.restart('worker');
+            expect(await invariants()).toEqual([]);
+        }
+        expect(seen).toContain('error');
+        expect(seen).not.toContain('truncated');
     });
 
     it('worker restarted with new keys: the relay verifies it again at once and the next request is served', async () => {
         await net.restart('worker');
         const o = await ask();
-        expect(o).toMatchObject({ kind: 'full' });
+        if (o.kind !== 'full') throw new Error(`not served after the worker's restart: ${JSON.stringify(o)}\n${net.tail('relay').slice(-3000)}`);
         expect(await invariants()).toEqual([]);
     });
 
