@@ -7,7 +7,7 @@
  */
 import { runChaos, type ChaosReport } from './run';
 
-const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 8);
+const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 5);
 const SEED = Number(process.env.CHAOS_SEED ?? 20261202);
 
 jest.setTimeout(30 * 60_000);
