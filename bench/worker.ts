@@ -35,7 +35,7 @@ const CHUNK_DELAY_MS = 2;
 
 class AllOpen implements JobDirectory {
     async get(job: Address): Promise<JobView> {
-        return { address: job, state: 'active', worker: WORKER_ACCOUNT, deposit: toNano('1000'), paid: 0n, clientKey: Buffer.alloc(32), prices: PRICES, deadline: 0, challenge: 600, feeBps: 200 };
+        return { address: job, state: 'active', worker: WORKER_ACCOUNT, deposit: toNano('1000'), paid: 0n, clientKey: Buffer.alloc(32), prices: PRICES, deadline: 0, challenge: 600, feeBps: 200, nonce: 0n };
     }
 }
 

@@ -15,7 +15,7 @@ export abstract class Op {
     static readonly removeModel = 0x7517f134;
     static readonly setParams = 0x683692a6;
     static readonly setCode = 0x6420d771;
-    static readonly proposeGovernance = 0x1724c8b6;
+    static readonly proposeGovernance = 0x28335c22;
     static readonly acceptGovernance = 0x6029312d;
     static readonly withdrawTreasury = 0x2678e5c9;
     static readonly slashWorker = 0x65504001;
@@ -32,28 +32,40 @@ export abstract class Op {
     static readonly collectEarnings = 0x2df13031;
     static readonly reportEquivocation = 0x7f3a372d;
     static readonly reportWrongModel = 0x325d96f3;
-    static readonly openJob = 0x0649f15c;
+    static readonly openJob = 0x56c977ec;
     static readonly jobOffer = 0x0ca48230;
-    static readonly jobAccepted = 0x1caf1100;
+    static readonly jobAccepted = 0x53da1db3;
     static readonly jobRefused = 0x427370f6;
     static readonly topUp = 0x74ae1a26;
-    static readonly claim = 0x1a9e0ed9;
+    static readonly claim = 0x40dfb3b8;
     static readonly closeJob = 0x409a4fc0;
     static readonly finalizeJob = 0x4da992b6;
-    static readonly extClaim = 0x61b31710;
-    static readonly jobPayout = 0x43bbc7ce;
+    static readonly extClaim = 0x13fd9791;
+    static readonly jobPayout = 0x1e6f757c;
     static readonly jobReport = 0x2dda3500;
+    static readonly settleJob = 0x3ae91bab;
+    static readonly payWorker = 0x65993193;
+    // ---- child addressing, job opening through the root, library funding ----
+    static readonly install = 0x7229d9e5;
+    static readonly initJob = 0x3d5c02ff;
+    static readonly fundLibrary = 0x2673c8f8;
     // ---- DAO council and proposals ----
-    static readonly createProposal = 0x60c216c9;
+    static readonly createProposal = 0x7e6894f9;
     static readonly vetoProposal = 0x0cbc0d93;
     static readonly acceptRoot = 0x03208de7;
     static readonly proposalApproved = 0x6adec9a1;
-    static readonly initProposal = 0x257c802d;
+    static readonly initProposal = 0x6a3f613e;
     static readonly councilVeto = 0x4f3d454e;
     static readonly vote = 0x46153def;
     static readonly executeProposal = 0x504a3c8b;
     static readonly cancelProposal = 0x7cf4a350;
     static readonly cleanupProposal = 0x1e0d1286;
+    // ---- governance hardening: answers, cancellation by vote, the restrict-only emergency path, pauses ----
+    static readonly proposalAnswer = 0x7a5c7f08;
+    static readonly councilCancel = 0x6f98da65;
+    static readonly emergencyAction = 0x7cb7faf2;
+    static readonly pause = 0x1ebb6969;
+    static readonly unpause = 0x74b8ca3d;
 }
 
 export abstract class Errors {
@@ -76,6 +88,12 @@ export abstract class Errors {
     static readonly notJob = 106;
     /** no governance handover is pending */
     static readonly noPendingGovernance = 107;
+    /** the governance handover offer has expired */
+    static readonly handoverExpired = 108;
+    /** governance has paused new registrations */
+    static readonly registrationsPaused = 109;
+    /** governance has paused new job openings */
+    static readonly jobOpeningsPaused = 110;
     // 120..139 registry
     /** image hash unknown or past its retire_at */
     static readonly imageNotAllowed = 120;
@@ -85,7 +103,7 @@ export abstract class Errors {
     static readonly stakeTooSmall = 122;
     /** a basis-point parameter above 10000 */
     static readonly bpsOutOfRange = 123;
-    /** a period is zero */
+    /** a period is zero or outside its documented bounds */
     static readonly badPeriod = 124;
     /** minimum challenge period above the maximum */
     static readonly minAboveMax = 125;
@@ -113,6 +131,8 @@ export abstract class Errors {
     static readonly badAttestation = 136;
     /** a Params cell has extra bits or refs */
     static readonly badParams = 137;
+    /** a parameter outside its documented bounds (docs/protocol.md §5) */
+    static readonly paramOutOfRange = 138;
     // 140..159 worker
     /** worker is not active */
     static readonly workerNotActive = 140;
@@ -132,6 +152,10 @@ export abstract class Errors {
     static readonly keyNotRotated = 147;
     /** slash above the stake or basis points above 10000 */
     static readonly slashTooLarge = 148;
+    /** a key rotation would keep more retired receipt keys than the bound */
+    static readonly tooManyRetiredKeys = 155;
+    /** the worker account named in open_job is not a basechain address */
+    static readonly workerNotBasechain = 156;
     // 160..179 job
     /** signature does not verify under the expected key */
     static readonly badSignature = 160;
@@ -163,6 +187,14 @@ export abstract class Errors {
     static readonly depositTooSmall = 173;
     /** job was already opened */
     static readonly jobAlreadyOpen = 174;
+    /** the worker's time to answer a pending job is not over */
+    static readonly answerNotDue = 175;
+    /** a countersigned settlement needs a final voucher */
+    static readonly notFinal = 176;
+    /** an external message not in the one accepted layout */
+    static readonly badLayout = 177;
+    /** the job holds no earnings for the worker */
+    static readonly nothingToPay = 178;
     // 180..199 evidence
     /** the two receipts are the same */
     static readonly evidenceIdentical = 180;
@@ -233,12 +265,31 @@ export abstract class Errors {
     static readonly notBasechain = 226;
     /** proposal was already initialised */
     static readonly alreadyInitialized = 227;
-    /** description is more than one cell */
+    /** description is not a Text (more than one cell, or not whole bytes) */
     static readonly descriptionTooLong = 228;
     /** root action value below the minimum that pays the root */
     static readonly actionValueTooSmall = 229;
+    /** the proposal's execution window is over (or it expired while voting) */
+    static readonly proposalExpired = 230;
+    /** guardian sunset in the past or beyond the ceiling */
+    static readonly badGuardianSunset = 231;
+    /** emergency action that does not only restrict (retire image, remove model, pause) */
+    static readonly notRestrictive = 232;
+    /** a proposal that adds an image or a model carries no evidence hash */
+    static readonly evidenceMissing = 233;
+    /** withdrawal would take the council below its storage reserve */
+    static readonly councilReserve = 234;
+    /** an execution is in flight: retry after the answer timeout */
+    static readonly executionPending = 235;
+    /** pause flags zero or unknown */
+    static readonly badPauseFlags = 236;
     // general
     /** op not handled by this contract */
+    // 240..249 job-code library
+    /** the job-code library is paid for less than the minimum runway: no job may open */
+    static readonly libraryUnfunded = 240;
+    /** the job-code library is already paid up to the target runway */
+    static readonly libraryFunded = 241;
     static readonly unknownOp = 0xffff;
 }
 
@@ -273,3 +324,28 @@ export enum JobState {
 
 /** Basis points denominator for fees, slashes and rewards. */
 export const BPS = 10_000n;
+
+/**
+ * Tags of the governance events (protocol.tlb "events", GovernanceEvent): external-out log messages of the
+ * council, its proposals and the root's governance operations. CRC32 of the constructor, as for op codes;
+ * contracts/op-codes.fc event::*; decoded by wrappers/governanceEvents.ts.
+ */
+export abstract class GovernanceEventTag {
+    static readonly proposalCreated = 0x23075fbc;
+    static readonly proposalVoted = 0x3e14c63f;
+    static readonly proposalPassed = 0x5c964653;
+    static readonly proposalRejected = 0x47cbafe6;
+    static readonly proposalExecuted = 0x5a546c78;
+    static readonly proposalFailed = 0x0f942986;
+    static readonly proposalVetoed = 0x1cdd0fa7;
+    static readonly proposalCancelled = 0x49055474;
+    static readonly proposalExpired = 0x4181be58;
+    static readonly imageAdded = 0x4494d3ef;
+    static readonly imageRetired = 0x2e201d0b;
+    static readonly modelAdded = 0x543ad345;
+    static readonly modelRemoved = 0x3e4fae61;
+    static readonly paramsChanged = 0x38b84a1a;
+    static readonly pauseChanged = 0x7ad0a1e6;
+    static readonly governanceOffered = 0x722c9c26;
+    static readonly governanceChanged = 0x4a9f5a4c;
+}

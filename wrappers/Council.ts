@@ -19,8 +19,8 @@ import {
     TupleBuilder,
 } from '@ton/core';
 import { Op } from './Constants';
-import { textCell } from './common';
-import { parseRootGovernanceBody, RootGovernanceAction, rootGovernanceBody } from './Root';
+import { Bytes32, storeBytes32, textCell } from './common';
+import { describePauseFlags, parseRootGovernanceBody, RootGovernanceAction, rootGovernanceBody } from './Root';
 
 /** Tags of protocol.tlb `CouncilAction` (act_*). */
 export abstract class ActionTag {
@@ -31,13 +31,36 @@ export abstract class ActionTag {
     static readonly setThreshold = 0x05;
     static readonly setPeriods = 0x06;
     static readonly setGuardian = 0x07;
+    static readonly cancelProposal = 0x08;
+    static readonly withdraw = 0x09;
 }
 
 /** Limits enforced by contracts/council-common.fc. */
 export const MAX_ACTIONS = 8;
 export const MAX_MEMBERS = 255;
-export const MAX_VOTING_PERIOD = 90 * 24 * 3600;
-export const MAX_TIMELOCK = 90 * 24 * 3600;
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+/** Floors and ceilings of the council's periods (contracts/council-common.fc council::min_* / max_*). */
+export const MIN_VOTING_PERIOD = HOUR;
+export const MAX_VOTING_PERIOD = 90 * DAY;
+/** The guardian's veto window is at least this long. */
+export const MIN_TIMELOCK = DAY;
+export const MAX_TIMELOCK = 90 * DAY;
+/** After the timelock a passed proposal may be executed for this long, then it expires. */
+export const MIN_EXECUTION_WINDOW = DAY;
+export const MAX_EXECUTION_WINDOW = 30 * DAY;
+/** A guardian's sunset lies in the future and at most this far ahead of the proposal that sets it. */
+export const MAX_GUARDIAN_TERM = 730 * DAY;
+/** contracts/gas.fc reserve::council: what a withdrawal of the council's surplus always leaves behind. */
+export const COUNCIL_RESERVE = 100_000_000n;
+
+/**
+ * Quorum floor: a threshold must be more than half of the total weight, so no minority can pass anything and
+ * a "no" majority always ends a proposal early (contracts/council-common.fc threshold_ok?).
+ */
+export function thresholdAllowed(threshold: bigint, totalWeight: bigint): boolean {
+    return threshold > 0n && threshold <= totalWeight && threshold * 2n > totalWeight;
+}
 /** contracts/gas.fc value::min_root_action: the least TON a root action may carry. */
 export const MIN_ROOT_ACTION_VALUE = 20_000_000n;
 
@@ -49,12 +72,18 @@ export type CouncilAction =
     | { kind: 'removeMember'; member: Address }
     | { kind: 'setWeight'; member: Address; weight: number }
     | { kind: 'setThreshold'; threshold: bigint }
-    | { kind: 'setPeriods'; votingPeriod: number; timelock: number }
-    | { kind: 'setGuardian'; guardian: Address | null; sunset: number };
+    | { kind: 'setPeriods'; votingPeriod: number; timelock: number; executionWindow: number }
+    | { kind: 'setGuardian'; guardian: Address | null; sunset: number }
+    /** Cancels a queued (or still voting) proposal of this council. */
+    | { kind: 'cancelProposal'; id: number }
+    /** Sends TON from the council's own balance (its surplus: bounced root values, top-ups) to `to`. */
+    | { kind: 'withdraw'; amount: bigint; to: Address };
 
 // act_root#01 value:Coins body:^RootMsg | act_add_member#02 member weight:uint32 | act_remove_member#03 member
 // act_set_weight#04 member weight:uint32 | act_set_threshold#05 threshold:uint64
-// act_set_periods#06 voting_period:uint32 timelock:uint32 | act_set_guardian#07 guardian:MsgAddress sunset:uint32
+// act_set_periods#06 voting_period:uint32 timelock:uint32 execution_window:uint32
+// act_set_guardian#07 guardian:MsgAddress sunset:uint32
+// act_cancel_proposal#08 id:uint32 | act_withdraw#09 amount:Coins to:MsgAddressInt
 export function councilActionCell(a: CouncilAction): Cell {
     const b = beginCell();
     switch (a.kind) {
@@ -71,9 +100,18 @@ export function councilActionCell(a: CouncilAction): Cell {
         case 'setThreshold':
             return b.storeUint(ActionTag.setThreshold, 8).storeUint(a.threshold, 64).endCell();
         case 'setPeriods':
-            return b.storeUint(ActionTag.setPeriods, 8).storeUint(a.votingPeriod, 32).storeUint(a.timelock, 32).endCell();
+            return b
+                .storeUint(ActionTag.setPeriods, 8)
+                .storeUint(a.votingPeriod, 32)
+                .storeUint(a.timelock, 32)
+                .storeUint(a.executionWindow, 32)
+                .endCell();
         case 'setGuardian':
             return b.storeUint(ActionTag.setGuardian, 8).storeAddress(a.guardian).storeUint(a.sunset, 32).endCell();
+        case 'cancelProposal':
+            return b.storeUint(ActionTag.cancelProposal, 8).storeUint(a.id, 32).endCell();
+        case 'withdraw':
+            return b.storeUint(ActionTag.withdraw, 8).storeCoins(a.amount).storeAddress(a.to).endCell();
     }
 }
 
@@ -107,10 +145,16 @@ export function parseCouncilAction(c: Cell): CouncilAction {
             a = { kind: 'setThreshold', threshold: s.loadUintBig(64) };
             break;
         case ActionTag.setPeriods:
-            a = { kind: 'setPeriods', votingPeriod: s.loadUint(32), timelock: s.loadUint(32) };
+            a = { kind: 'setPeriods', votingPeriod: s.loadUint(32), timelock: s.loadUint(32), executionWindow: s.loadUint(32) };
             break;
         case ActionTag.setGuardian:
             a = { kind: 'setGuardian', guardian: s.loadMaybeAddress(), sunset: s.loadUint(32) };
+            break;
+        case ActionTag.cancelProposal:
+            a = { kind: 'cancelProposal', id: s.loadUint(32) };
+            break;
+        case ActionTag.withdraw:
+            a = { kind: 'withdraw', amount: s.loadCoins(), to: s.loadAddress() };
             break;
         default:
             throw new Error(`unknown council action tag 0x${tag.toString(16)}`);
@@ -144,9 +188,15 @@ export function describeAction(a: CouncilAction): string {
                 case 'setCode':
                     return `root: set code${r.workerCode ? ` worker ${r.workerCode.hash().toString('hex')}` : ''}${r.jobCode ? ` job ${r.jobCode.hash().toString('hex')}` : ''}${ton}`;
                 case 'proposeGovernance':
-                    return `root: hand governance over to ${r.newGovernance.toString()}${ton}`;
+                    return r.newGovernance
+                        ? `root: hand governance over to ${r.newGovernance.toString()}${ton}`
+                        : `root: withdraw the pending governance handover${ton}`;
                 case 'acceptGovernance':
                     return `root: accept governance${ton}`;
+                case 'pause':
+                    return `root: pause ${describePauseFlags(r.flags)}${ton}`;
+                case 'unpause':
+                    return `root: unpause ${describePauseFlags(r.flags)}${ton}`;
                 case 'withdrawTreasury':
                     return `root: withdraw ${fromNano(r.amount)} TON from the treasury to ${r.to.toString()}${ton}`;
                 case 'slashWorker':
@@ -165,11 +215,15 @@ export function describeAction(a: CouncilAction): string {
         case 'setThreshold':
             return `council: set the threshold to ${a.threshold}`;
         case 'setPeriods':
-            return `council: set the voting period to ${seconds(a.votingPeriod)} and the timelock to ${seconds(a.timelock)}`;
+            return `council: set the voting period to ${seconds(a.votingPeriod)}, the timelock to ${seconds(a.timelock)} and the execution window to ${seconds(a.executionWindow)}`;
         case 'setGuardian':
             return a.guardian
                 ? `council: set the guardian to ${a.guardian.toString()} until ${new Date(a.sunset * 1000).toISOString()}`
                 : 'council: remove the guardian';
+        case 'cancelProposal':
+            return `council: cancel proposal ${a.id}`;
+        case 'withdraw':
+            return `council: send ${fromNano(a.amount)} TON of the council's own balance to ${a.to.toString()}`;
     }
 }
 
@@ -221,6 +275,8 @@ export interface CouncilConfig {
     threshold: bigint;
     votingPeriod: number;
     timelock: number;
+    /** How long after the timelock a passed proposal may be executed (seconds). */
+    executionWindow: number;
     guardian?: Address | null;
     guardianSunset?: number;
     proposalCode: Cell;
@@ -230,8 +286,10 @@ export interface CouncilConfig {
 }
 
 // council_storage$_ root next_id:uint32 epoch:uint32 threshold:uint64 total_weight:uint64 member_count:uint8
-//                   members:(HashmapE 256 MemberWeight) config:^CouncilConfig proposal_code:^Cell = CouncilStorage;
-// council_config$_ voting_period:uint32 timelock:uint32 guardian:MsgAddress guardian_sunset:uint32 = CouncilConfig;
+//                   members:(HashmapE 256 MemberWeight) config:^CouncilConfig proposal_code:^Cell
+//                   executed:(HashmapE 32 uint32) = CouncilStorage;
+// council_config$_ voting_period:uint32 timelock:uint32 execution_window:uint32 guardian:MsgAddress
+//                  guardian_sunset:uint32 = CouncilConfig;
 export function councilConfigToCell(c: CouncilConfig): Cell {
     const total = c.members.reduce((s, m) => s + BigInt(m.weight), 0n);
     return beginCell()
@@ -246,11 +304,13 @@ export function councilConfigToCell(c: CouncilConfig): Cell {
             beginCell()
                 .storeUint(c.votingPeriod, 32)
                 .storeUint(c.timelock, 32)
+                .storeUint(c.executionWindow, 32)
                 .storeAddress(c.guardian ?? null)
                 .storeUint(c.guardianSunset ?? 0, 32)
                 .endCell(),
         )
         .storeRef(c.proposalCode)
+        .storeDict(null) // executed: no proposal has run yet
         .endCell();
 }
 
@@ -264,9 +324,24 @@ export function validateCouncilConfig(c: CouncilConfig): void {
         seen.add(m.address.toRawString());
     }
     const total = c.members.reduce((s, m) => s + BigInt(m.weight), 0n);
-    if (c.threshold <= 0n || c.threshold > total) throw new Error(`threshold ${c.threshold} must be in 1..${total}`);
-    if (c.votingPeriod <= 0 || c.votingPeriod > MAX_VOTING_PERIOD) throw new Error('voting period out of range');
-    if (c.timelock < 0 || c.timelock > MAX_TIMELOCK) throw new Error('timelock out of range');
+    if (!thresholdAllowed(c.threshold, total)) throw new Error(`threshold ${c.threshold} must be above half of ${total} and at most ${total}`);
+    if (c.votingPeriod < MIN_VOTING_PERIOD || c.votingPeriod > MAX_VOTING_PERIOD) throw new Error('voting period out of range');
+    if (c.timelock < MIN_TIMELOCK || c.timelock > MAX_TIMELOCK) throw new Error('timelock out of range');
+    if (c.executionWindow < MIN_EXECUTION_WINDOW || c.executionWindow > MAX_EXECUTION_WINDOW) throw new Error('execution window out of range');
+    if (c.guardian && (c.guardianSunset ?? 0) > Math.floor(Date.now() / 1000) + MAX_GUARDIAN_TERM) throw new Error('guardian sunset too far ahead');
+}
+
+/** What create_proposal stores when a proposal carries no evidence (the contract reads all zeroes as none). */
+export const NO_EVIDENCE: Bytes32 = Buffer.alloc(32);
+
+/** Whether a proposal must carry an evidence hash: it adds an image or a model to the root's allowlists. */
+export function needsEvidence(actions: CouncilAction[]): boolean {
+    return actions.some((a) => a.kind === 'root' && (a.action.kind === 'addImage' || a.action.kind === 'addModel'));
+}
+
+/** The root actions the guardian's emergency path may send at once: they only restrict (contracts council.fc). */
+export function isRestrictive(a: RootGovernanceAction): boolean {
+    return a.kind === 'retireImage' || a.kind === 'removeModel' || a.kind === 'pause';
 }
 
 export interface CouncilData {
@@ -282,17 +357,34 @@ export interface CouncilData {
     timelock: number;
     guardian: Address | null;
     guardianSunset: number;
+    executionWindow: number;
 }
 
-// create_proposal#60c216c9 query_id:uint64 actions:CouncilActions description:^Text = CouncilMsg;
-export function createProposalBody(actions: CouncilAction[] | Cell[] | Dictionary<number, Cell>, description: string | Cell, queryId = 0n): Cell {
+// create_proposal#_ query_id:uint64 actions:CouncilActions evidence:uint256 description:^Text = CouncilMsg;
+/**
+ * `evidence`: SHA-256 of the document the proposal rests on (release notes, reference quote, measurement
+ * manifest); required when an action adds an image or a model (the contract refuses all zeroes), else null.
+ */
+export function createProposalBody(
+    actions: CouncilAction[] | Cell[] | Dictionary<number, Cell>,
+    description: string | Cell,
+    queryId = 0n,
+    evidence: Uint8Array | null = null,
+): Cell {
     const dict = actions instanceof Dictionary ? actions : actionsDict(actions);
     return beginCell()
         .storeUint(Op.createProposal, 32)
         .storeUint(queryId, 64)
         .storeDict(dict)
+        .store(storeBytes32(evidence ?? NO_EVIDENCE, 'evidence'))
         .storeRef(typeof description === 'string' ? textCell(description) : description)
         .endCell();
+}
+
+// emergency_action#_ query_id:uint64 action:^RootMsg = CouncilMsg;  (guardian, before its sunset)
+export function emergencyActionBody(action: RootGovernanceAction | Cell, queryId = 0n): Cell {
+    const body = action instanceof Cell ? action : rootGovernanceBody(action, queryId);
+    return beginCell().storeUint(Op.emergencyAction, 32).storeUint(queryId, 64).storeRef(body).endCell();
 }
 
 // veto_proposal#0cbc0d93 query_id:uint64 id:uint32 = CouncilMsg;
@@ -340,13 +432,27 @@ export class Council implements Contract {
     async sendCreateProposal(
         provider: ContractProvider,
         via: Sender,
-        opts: { actions: CouncilAction[] | Cell[] | Dictionary<number, Cell>; description: string | Cell; value: bigint; queryId?: bigint },
+        opts: {
+            actions: CouncilAction[] | Cell[] | Dictionary<number, Cell>;
+            description: string | Cell;
+            value: bigint;
+            queryId?: bigint;
+            evidence?: Uint8Array | null;
+        },
     ) {
         await provider.internal(via, {
             value: opts.value,
             sendMode: SendMode.PAY_GAS_SEPARATELY,
-            body: createProposalBody(opts.actions, opts.description, opts.queryId),
+            body: createProposalBody(opts.actions, opts.description, opts.queryId, opts.evidence),
         });
+    }
+
+    /**
+     * The guardian's restrict-only emergency path: retire an image, remove a model or pause, at once
+     * (no vote, no timelock); anything else is refused with not_restrictive. Only a normal proposal undoes it.
+     */
+    async sendEmergency(provider: ContractProvider, via: Sender, action: RootGovernanceAction | Cell, value: bigint, queryId = 0n) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: emergencyActionBody(action, queryId) });
     }
 
     /** The guardian vetoes proposal `id` during its timelock (before the guardian's sunset). */
@@ -377,6 +483,7 @@ export class Council implements Contract {
             timelock: s.readNumber(),
             guardian: s.readAddressOpt(),
             guardianSunset: s.readNumber(),
+            executionWindow: s.readNumber(),
         };
     }
 

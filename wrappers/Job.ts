@@ -7,7 +7,6 @@ import {
     beginCell,
     Cell,
     Contract,
-    contractAddress,
     ContractProvider,
     Sender,
     SendMode,
@@ -17,9 +16,10 @@ import {
 } from '@ton/core';
 import { JobState, Op } from './Constants';
 import { Bytes32, commentBody, loadBytes32, loadPrices, Prices, pricesCell, readBytes32, storeBytes32, uint256ToBuffer } from './common';
-import { claimBody, extClaimBody, SignedCell } from './payloads';
+import { claimBody, extClaimBody, settleJobBody, SignedVoucher, Voucher } from './payloads';
+import { childAddress, childStateInit } from './stub';
 
-/** Identity of a job: everything its address is derived from (besides the code). */
+/** Identity of a job: everything its address is derived from (with the fixed stub code, ./stub). */
 export interface JobIdentity {
     root: Address;
     client: Address;
@@ -34,13 +34,18 @@ export function jobInitData(id: JobIdentity): Cell {
     return beginCell().storeAddress(id.root).storeAddress(id.client).storeAddress(id.worker).storeUint(id.jobId, 64).endCell();
 }
 
-export function jobStateInit(code: Cell, id: JobIdentity): StateInit {
-    return { code, data: jobInitData(id) };
+/** The state init the root deploys a job with: the fixed stub and the identity. */
+export function jobStateInit(id: JobIdentity): StateInit {
+    return childStateInit(jobInitData(id));
 }
 
-/** The job's address, as contracts/addresses.fc job_address() computes it on-chain (basechain). */
-export function jobAddress(code: Cell, id: JobIdentity): Address {
-    return contractAddress(0, jobStateInit(code, id));
+/**
+ * The job's address, as contracts/addresses.fc job_account_id() computes it on-chain (basechain). It does not
+ * depend on the job code: the root installs its current job code when it deploys the job, so every job of
+ * every code generation sits at this address and its worker account recognises it.
+ */
+export function jobAddress(id: JobIdentity): Address {
+    return childAddress(jobInitData(id));
 }
 
 /** What the client states when it opens a job. */
@@ -54,11 +59,35 @@ export interface OpenJobParams {
     queryId?: bigint;
 }
 
-// open_job#0649f15c query_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = JobMsg;
-export function openJobBody(p: OpenJobParams): Cell {
-    if (p.clientKey.length !== 32) throw new RangeError('clientKey must be 32 bytes');
+/** What the client sends the root to open a job: the terms, and which worker account and job id. */
+export interface OpenJobRequest extends OpenJobParams {
+    /** The worker account (workerAddress(root, owner, index)), a basechain address. */
+    worker: Address;
+    /** Chosen by the client; any uint64, unique per (client, worker) among its live jobs. */
+    jobId: bigint;
+}
+
+// open_job#56c977ec query_id:uint64 worker:MsgAddressInt job_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = RootMsg;
+/** The body a client sends to the root; the root deploys the job at jobAddress({root, client: sender, worker, jobId}). */
+export function openJobBody(r: OpenJobRequest): Cell {
+    if (r.clientKey.length !== 32) throw new RangeError('clientKey must be 32 bytes');
     return beginCell()
         .storeUint(Op.openJob, 32)
+        .storeUint(r.queryId ?? 0n, 64)
+        .storeAddress(r.worker)
+        .storeUint(r.jobId, 64)
+        .storeBuffer(r.clientKey)
+        .storeUint(r.challenge, 32)
+        .storeRef(pricesCell(r.maxPrices))
+        .endCell();
+}
+
+// init_job#3d5c02ff query_id:uint64 client_key:uint256 challenge:uint32 max_prices:^Prices = JobMsg;
+/** What the root's install message carries to a new job (built by the root on-chain; here for tests). */
+export function initJobBody(p: OpenJobParams): Cell {
+    if (p.clientKey.length !== 32) throw new RangeError('clientKey must be 32 bytes');
+    return beginCell()
+        .storeUint(Op.initJob, 32)
         .storeUint(p.queryId ?? 0n, 64)
         .storeBuffer(p.clientKey)
         .storeUint(p.challenge, 32)
@@ -82,10 +111,13 @@ export interface JobAcceptance {
     receiptKey: Bytes32;
     paramsVersion: number;
     feeBps: number;
+    /** The worker owner's payout threshold: the job pays the held earnings out once they reach it. */
+    payoutThreshold: bigint;
     prices: Prices;
 }
 
-// job_accepted#1caf1100 query_id:uint64 receipt_key:uint256 params_version:uint32 fee_bps:uint16 prices:^Prices = JobMsg;
+// job_accepted#53da1db3 query_id:uint64 receipt_key:uint256 params_version:uint32 fee_bps:uint16
+//                payout_threshold:Coins prices:^Prices = JobMsg;
 export function jobAcceptedBody(a: JobAcceptance, queryId: bigint = 0n): Cell {
     return beginCell()
         .storeUint(Op.jobAccepted, 32)
@@ -93,6 +125,7 @@ export function jobAcceptedBody(a: JobAcceptance, queryId: bigint = 0n): Cell {
         .store(storeBytes32(a.receiptKey, 'receiptKey'))
         .storeUint(a.paramsVersion, 32)
         .storeUint(a.feeBps, 16)
+        .storeCoins(a.payoutThreshold)
         .storeRef(pricesCell(a.prices))
         .endCell();
 }
@@ -129,23 +162,28 @@ export function parseJobOfferBody(c: Cell): JobOffer {
     return { queryId: s.loadUintBig(64), client: s.loadAddress(), jobId: s.loadUintBig(64), challenge: s.loadUint(32), maxPrices: loadPrices(s.loadRef().beginParse()) };
 }
 
-/** job_payout as the job sends it to the worker account on every claim. */
+/** job_payout as the job sends it to the worker account: a batch of the worker's held earnings. */
 export interface JobPayout {
-    /** What this claim paid out of the escrow, protocol fee included. */
-    gross: bigint;
-    /** Tokens the voucher added. */
-    tokens: bigint;
+    /** The held earnings paid out (the message's value, before its forwarding fee). */
+    amount: bigint;
+    /** The job's nonce (its life), so a bounce that comes back to a later life is told apart. */
+    nonce: bigint;
 }
 
-// job_payout#43bbc7ce gross:Coins tokens:uint64 = WorkerMsg;
+// job_payout#1e6f757c amount:Coins nonce:uint64 = WorkerMsg;
 export function jobPayoutBody(p: JobPayout): Cell {
-    return beginCell().storeUint(Op.jobPayout, 32).storeCoins(p.gross).storeUint(p.tokens, 64).endCell();
+    return beginCell().storeUint(Op.jobPayout, 32).storeCoins(p.amount).storeUint(p.nonce, 64).endCell();
 }
 
 export function parseJobPayoutBody(c: Cell): JobPayout {
     const s = c.beginParse();
     if (s.loadUint(32) !== Op.jobPayout) throw new Error('not a job_payout');
-    return { gross: s.loadCoins(), tokens: s.loadUintBig(64) };
+    return { amount: s.loadCoins(), nonce: s.loadUintBig(64) };
+}
+
+// pay_worker#_ query_id:uint64 = JobMsg;
+export function payWorkerBody(queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.payWorker, 32).storeUint(queryId, 64).endCell();
 }
 
 /** job_report as a settling job sends it to the worker account: the job's totals, for its reputation. */
@@ -179,6 +217,8 @@ export function parseJobReportBody(c: Cell): JobReport {
 export interface JobTerms {
     /** The client's Ed25519 voucher key. */
     clientKey: Bytes32;
+    /** The life of the job: every voucher must carry it (the logical time of open_job). */
+    nonce: bigint;
     root: Address;
     client: Address;
     jobId: bigint;
@@ -193,20 +233,34 @@ export interface JobStorage {
     state: JobState;
     deposit: bigint;
     paid: bigint;
+    /** The worker's net earnings held for a batched payout. */
+    held: bigint;
     tokens: bigint;
     head: Buffer;
     worker: Address;
     deadline: number;
+    /** The worker owner's payout threshold (0 until accepted). */
+    threshold: bigint;
     terms: JobTerms;
 }
 
+// job_terms$_ client_key:uint256 voucher:VoucherPrefix fee_bps:uint16 challenge:uint32 client:MsgAddressInt
+//             init:^JobInitData max_prices:^Prices acceptance:(Maybe ^JobAcceptance) = JobTerms;
+// voucher_prefix$_ tag:uint32 global_id:int32 job:MsgAddressInt nonce:uint64 = VoucherPrefix;
 function loadTerms(s: Slice): JobTerms {
     const clientKey = loadBytes32(s);
-    const root = s.loadAddress();
-    const client = s.loadAddress();
-    const jobId = s.loadUintBig(64);
-    const challenge = s.loadUint(32);
+    s.loadUint(32); // tag
+    s.loadInt(32); // global id
+    s.loadAddress(); // the job
+    const nonce = s.loadUintBig(64);
     const feeBps = s.loadUint(16);
+    const challenge = s.loadUint(32);
+    const client = s.loadAddress();
+    const init = s.loadRef().beginParse();
+    const root = init.loadAddress();
+    init.loadAddress();
+    init.loadAddress();
+    const jobId = init.loadUintBig(64);
     const maxPrices = loadPrices(s.loadRef().beginParse());
     const acc = s.loadMaybeRef();
     let acceptance: JobTerms['acceptance'] = null;
@@ -214,7 +268,7 @@ function loadTerms(s: Slice): JobTerms {
         const a = acc.beginParse();
         acceptance = { receiptKey: loadBytes32(a), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
     }
-    return { clientKey, root, client, jobId, challenge, feeBps, maxPrices, acceptance };
+    return { clientKey, nonce, root, client, jobId, challenge, feeBps, maxPrices, acceptance };
 }
 
 /** Parses the job's data cell; null while it is still the init data (before open_job). */
@@ -225,10 +279,12 @@ export function parseJobStorage(data: Cell): JobStorage | null {
         state: s.loadUint(3) as JobState,
         deposit: s.loadCoins(),
         paid: s.loadCoins(),
+        held: s.loadCoins(),
         tokens: s.loadUintBig(64),
         head: s.loadBuffer(32),
-        worker: s.loadAddress(),
+        threshold: s.loadCoins(),
         deadline: s.loadUint(32),
+        worker: s.loadAddress(),
         terms: loadTerms(s.loadRef().beginParse()),
     };
 }
@@ -236,6 +292,25 @@ export function parseJobStorage(data: Cell): JobStorage | null {
 /** fees(P) = P * fee_bps / 10000, rounded down: what the treasury is owed once P has been paid. */
 export function feesOf(paid: bigint, feeBps: number): bigint {
     return (paid * BigInt(feeBps)) / 10_000n;
+}
+
+/**
+ * Seconds after open_job from which the client may cancel a job the worker account has not answered (state
+ * pending): contracts/job.fc `job::answer_timeout`.
+ */
+export const JOB_ANSWER_TIMEOUT = 3600;
+
+/**
+ * The tokens a settling job reports to the worker account: the voucher's count, but never more than `paid`
+ * buys at the cheapest of the agreed prices (nanoton per million tokens; a zero price counts as 1), so a client
+ * cannot inflate a worker's reputation, or push its counter to the top, for free. contracts/job.fc `reportable_tokens`.
+ */
+export function reportableTokens(paid: bigint, tokens: bigint, prices: Prices): bigint {
+    let cheapest = prices.prompt;
+    for (const v of [prices.cached, prices.completion, prices.reasoning]) if (v < cheapest) cheapest = v;
+    if (cheapest < 1n) cheapest = 1n;
+    const cap = (paid * 1_000_000n) / cheapest;
+    return tokens < cap ? tokens : cap;
 }
 
 /** What one claim moves from `paid` to `newPaid`: gross, the protocol fee, and the worker's net. */
@@ -255,6 +330,12 @@ export interface JobData {
     head: Buffer;
     deadline: number;
     worker: Address;
+    /** The worker's net earnings held for a batched payout. */
+    held: bigint;
+    /** The life of the job (what vouchers carry). */
+    nonce: bigint;
+    /** The worker owner's payout threshold. */
+    threshold: bigint;
 }
 
 
@@ -268,25 +349,29 @@ export class Job implements Contract {
         return new Job(address);
     }
 
-    /** The job of `id`, with its state init (needed by open_job, which deploys it). */
-    static createForJob(code: Cell, id: JobIdentity): Job {
-        const init = jobStateInit(code, id);
-        return new Job(contractAddress(0, init), init);
+    /** The job of `id`. The root deploys it (Root.sendOpenJob); nobody else can give it code. */
+    static createForJob(id: JobIdentity): Job {
+        return new Job(jobAddress(id));
     }
 
-    /** Deploys and opens the job; `value` is the deposit plus the reserve (see getReserve). */
-    async sendOpen(provider: ContractProvider, via: Sender, value: bigint, params: OpenJobParams): Promise<void> {
-        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: openJobBody(params) });
+    /** Internal claim from any wallet; what is left of `value` after the gas joins the worker's earnings. */
+    async sendClaim(provider: ContractProvider, via: Sender, value: bigint, signed: { voucher: Voucher; signature: Buffer }): Promise<void> {
+        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: claimBody(signed) });
     }
 
-    /** Internal claim from any wallet; what is left of `value` after the gas rides along with the payout. */
-    async sendClaim(provider: ContractProvider, via: Sender, value: bigint, signed: SignedCell, queryId = 0n): Promise<void> {
-        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: claimBody(signed, queryId) });
-    }
-
-    /** External claim: no wallet needed; the job pays the gas out of the payout. */
-    async sendExtClaim(provider: ContractProvider, signed: SignedCell): Promise<void> {
+    /** External claim: no wallet needed; the worker's share pays the gas and the import fee. */
+    async sendExtClaim(provider: ContractProvider, signed: { voucher: Voucher; signature: Buffer }): Promise<void> {
         await provider.external(extClaimBody(signed));
+    }
+
+    /** Cooperative close by anyone: a final voucher with the worker's countersignature settles at once. */
+    async sendSettle(provider: ContractProvider, via: Sender, value: bigint, signed: SignedVoucher, cosignature: Buffer, queryId = 0n): Promise<void> {
+        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: settleJobBody(signed, cosignature, queryId) });
+    }
+
+    /** Anyone (the worker's owner, typically): pay the held earnings to the worker account now; `value` pays for it. */
+    async sendPayWorker(provider: ContractProvider, via: Sender, value: bigint, queryId = 0n): Promise<void> {
+        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: payWorkerBody(queryId) });
     }
 
     /** Top-up by anyone (op top_up; a plain transfer works too). */
@@ -322,6 +407,9 @@ export class Job implements Contract {
             head: uint256ToBuffer(s.readBigNumber()),
             deadline: s.readNumber(),
             worker: s.readAddress(),
+            held: s.readBigNumber(),
+            nonce: s.readBigNumber(),
+            threshold: s.readBigNumber(),
         };
     }
 
@@ -340,7 +428,12 @@ export class Job implements Contract {
             const a = acc.beginParse();
             acceptance = { receiptKey: loadBytes32(a), paramsVersion: a.loadUint(32), workerPrices: loadPrices(a.loadRef().beginParse()) };
         }
-        return { clientKey, root, client, jobId, challenge, feeBps, maxPrices, acceptance };
+        return { clientKey, nonce: await this.getNonce(provider), root, client, jobId, challenge, feeBps, maxPrices, acceptance };
+    }
+
+    /** The nonce every voucher of this life of the job carries. */
+    async getNonce(provider: ContractProvider): Promise<bigint> {
+        return (await provider.get('get_nonce', [])).stack.readBigNumber();
     }
 
     async getDeposit(provider: ContractProvider): Promise<bigint> {
@@ -367,6 +460,11 @@ export class Job implements Contract {
     async getKeys(provider: ContractProvider): Promise<{ clientKey: Bytes32; receiptKey: Bytes32 }> {
         const s = (await provider.get('get_keys', [])).stack;
         return { clientKey: readBytes32(s), receiptKey: readBytes32(s) };
+    }
+
+    /** The worker's net earnings this job holds, not yet paid out to the worker account. */
+    async getWorkerOwed(provider: ContractProvider): Promise<bigint> {
+        return (await provider.get('get_worker_owed', [])).stack.readBigNumber();
     }
 
     async getChallengeDeadline(provider: ContractProvider): Promise<number> {

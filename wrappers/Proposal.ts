@@ -15,22 +15,32 @@ import {
     TupleBuilder,
 } from '@ton/core';
 import { Op } from './Constants';
-import { commentBody, readText } from './common';
+import { Bytes32, commentBody, readText, uint256ToBuffer } from './common';
 import { CouncilAction, describeAction, loadActions, parseCouncilAction, readMembers } from './Council';
 
-/** Proposal state as the get-methods report it (6 and 7 are never stored together: expired is derived). */
+/** Proposal state as the get-methods report it (expired is derived from the clock, never stored). */
 export enum ProposalState {
     Uninitialised = 0,
     Voting = 1,
+    /** Queued: the timelock runs, then the execution window; vetoable and cancellable by the council until executed. */
     Passed = 2,
+    /** The council acknowledged the execution. */
     Executed = 3,
     Vetoed = 4,
+    /** By the proposer while voting, or by a council vote (act_cancel_proposal) while voting or queued. */
     Cancelled = 5,
     /** The council refused the execution (its epoch moved on): can never execute; cleanup refunds. */
     Failed = 6,
-    /** Still "voting" in storage, but the deadline has passed without reaching the threshold. */
+    /** Voting past the deadline, queued past the execution window, or executing with no answer past both. */
     Expired = 7,
+    /** Sent to the council, waiting for its answer; a run that fails comes back to Passed and can be retried. */
+    Executing = 8,
+    /** The "no" weight made the threshold unreachable. */
+    Rejected = 9,
 }
+
+/** contracts/council-common.fc proposal::answer_timeout: an execution still unanswered after this may be retried. */
+export const ANSWER_TIMEOUT = 3600;
 
 /** The text comments a plain wallet sends to a proposal. */
 export const ProposalComment = { yes: 'yes', no: 'no', execute: 'execute', cancel: 'cancel', cleanup: 'cleanup' } as const;
@@ -61,6 +71,16 @@ export function cleanupBody(queryId = 0n): Cell {
     return beginCell().storeUint(Op.cleanupProposal, 32).storeUint(queryId, 64).endCell();
 }
 
+// proposal_answer#_ query_id:uint64 executed:Bool = ProposalMsg;  (council -> proposal; tests forge it)
+export function proposalAnswerBody(executed: boolean, queryId = 0n): Cell {
+    return beginCell().storeUint(Op.proposalAnswer, 32).storeUint(queryId, 64).storeBit(executed).endCell();
+}
+
+// council_cancel#_ query_id:uint64 = ProposalMsg;  (council -> proposal)
+export function councilCancelBody(queryId = 0n): Cell {
+    return beginCell().storeUint(Op.councilCancel, 32).storeUint(queryId, 64).endCell();
+}
+
 export interface ProposalData {
     state: ProposalState;
     council: Address;
@@ -89,6 +109,15 @@ export interface ProposalData {
     members: Map<string, number>;
     /** Account id (hex) -> true for yes, false for no. */
     voters: Map<string, boolean>;
+    /** Total weight of the snapshot: the proposal is rejected once no > totalWeight - threshold. */
+    totalWeight: bigint;
+    executionWindow: number;
+    /** executeAt + executionWindow (0 until passed): from then on the proposal is expired. */
+    expiresAt: number;
+    /** SHA-256 of the document the proposal rests on (null: none); required when it adds an image or a model. */
+    evidence: Bytes32 | null;
+    /** When the last execution was sent to the council (0: never). */
+    attemptAt: number;
 }
 
 export class Proposal implements Contract {
@@ -118,7 +147,10 @@ export class Proposal implements Contract {
         await this.send(provider, via, commentBody(text), value);
     }
 
-    /** Anyone, once passed and the timelock is over; `value` >= getExecuteValue(). */
+    /**
+     * Anyone, once passed, the timelock over and the execution window open; `value` >= getExecuteValue().
+     * Also a retry of an execution left unanswered for ANSWER_TIMEOUT seconds.
+     */
     async sendExecute(provider: ContractProvider, via: Sender, value: bigint, queryId = 0n) {
         await this.send(provider, via, executeBody(queryId), value);
     }
@@ -165,6 +197,12 @@ export class Proposal implements Contract {
             const d = Dictionary.loadDirect(Dictionary.Keys.BigUint(256), Dictionary.Values.Bool(), votersCell);
             for (const k of d.keys()) voters.set(k.toString(16).padStart(64, '0'), d.get(k)!);
         }
+        const totalWeight = s.readBigNumber();
+        const executionWindow = s.readNumber();
+        const expiresAt = s.readNumber();
+        const evidenceValue = s.readBigNumber();
+        const evidence = evidenceValue === 0n ? null : uint256ToBuffer(evidenceValue);
+        const attemptAt = s.readNumber();
         return {
             state,
             council,
@@ -186,6 +224,11 @@ export class Proposal implements Contract {
             description: descriptionCell ? readText(descriptionCell) : '',
             members,
             voters,
+            totalWeight,
+            executionWindow,
+            expiresAt,
+            evidence,
+            attemptAt,
         };
     }
 

@@ -33,6 +33,7 @@ import {
     storeBytes32,
     textCell,
 } from './common';
+import { openJobBody, OpenJobRequest } from './Job';
 
 /** 32 zero bytes: "no image" in the supersedes field of add_image. */
 const NO_HASH: Bytes32 = Buffer.alloc(32);
@@ -54,6 +55,50 @@ export interface RootParams {
     /** Bounds of a job's challenge period, seconds. */
     minChallenge: number;
     maxChallenge: number;
+}
+
+/**
+ * Documented bounds of every parameter (docs/protocol.md §5), enforced by the root at set_params
+ * (contracts/cells.fc check_params; tests/contracts/ParameterBounds.spec.ts ties both copies together).
+ */
+export const PARAM_BOUNDS = {
+    /** 1 TON: a slash of the minimum stake still pays a reporter more than a report costs. */
+    minStakeMin: 1_000_000_000n,
+    /** 1,000,000 TON. */
+    minStakeMax: 1_000_000_000_000_000n,
+    /** At least the longest challenge period (a worker can't leave while its last job can still be claimed), at most a year. */
+    unbondingPeriodMax: 365 * 86_400,
+    /** At most half of every payout. */
+    protocolFeeBpsMax: 5_000,
+    /** A slash takes something. */
+    slashBpsMin: 1,
+    /** At most half of the slash, so reporting oneself always loses stake. */
+    reporterBpsMax: 5_000,
+    /** A minute. */
+    minChallengeMin: 60,
+    /** 30 days: close sets now + challenge, which must fit 32 bits for ever after. */
+    maxChallengeMax: 30 * 86_400,
+} as const;
+
+/** Seconds: jobs open only while the job-code library is paid at least this far ahead (contracts/gas.fc). */
+export const LIBRARY_MIN_RUNWAY = 60 * 86_400;
+/** Seconds: fund_library pays the library's rent up to this far ahead (two years). */
+export const LIBRARY_TARGET_RUNWAY = 2 * 365 * 86_400;
+
+/** Why the root would refuse `p` at set_params, or null if it is within every bound. */
+export function paramsViolation(p: RootParams): string | null {
+    const b = PARAM_BOUNDS;
+    if (p.minStake < b.minStakeMin || p.minStake > b.minStakeMax) return `minStake must be within ${b.minStakeMin}..${b.minStakeMax} nanoton`;
+    if (p.protocolFeeBps > b.protocolFeeBpsMax) return `protocolFeeBps must be at most ${b.protocolFeeBpsMax}`;
+    if (p.slashBps < b.slashBpsMin || p.slashBps > 10_000) return `slashBps must be within ${b.slashBpsMin}..10000`;
+    if (p.reporterBps > b.reporterBpsMax) return `reporterBps must be at most ${b.reporterBpsMax}`;
+    if (p.minChallenge < b.minChallengeMin) return `minChallenge must be at least ${b.minChallengeMin} s`;
+    if (p.maxChallenge > b.maxChallengeMax) return `maxChallenge must be at most ${b.maxChallengeMax} s`;
+    if (p.minChallenge > p.maxChallenge) return 'minChallenge must not exceed maxChallenge';
+    if (p.unbondingPeriod < p.maxChallenge || p.unbondingPeriod > b.unbondingPeriodMax) {
+        return `unbondingPeriod must be within maxChallenge..${b.unbondingPeriodMax} s`;
+    }
+    return null;
 }
 
 // params$_ version:uint32 min_stake:Coins unbonding_period:uint32 protocol_fee_bps:uint16
@@ -114,14 +159,23 @@ export interface RootConfig {
     governance: Address;
     params: RootParams;
     workerCode: Cell;
+    /** The job code, or (production) the library cell standing for it (./library). */
     jobCode: Cell;
+    /**
+     * Until when the job-code library's masterchain rent is paid (unix seconds); jobs open only while at least
+     * `LIBRARY_MIN_RUNWAY` is left. 0 (the default) when nothing was paid yet: anyone's fund_library pays from the
+     * treasury. Ignored for inline job code.
+     */
+    libraryPaidUntil?: number;
     /** Optional allowlists at deploy time (tests, the demo); production starts empty and uses governance. */
     images?: Iterable<readonly [Uint8Array, ImageEntry]>;
     models?: Iterable<readonly [Uint8Array, ModelEntry]>;
+    /** PauseFlags at deploy time (0). */
+    paused?: number;
 }
 
-// root_storage$_ governance:MsgAddressInt pending_governance:MsgAddress collected:Coins
-//                params:^Params images:(HashmapE 256 ImageEntry) models:(HashmapE 256 ModelEntry)
+// root_storage$_ governance:MsgAddressInt pending_governance:MsgAddress handover_expires_at:uint32 paused:uint8
+//                collected:Coins params:^Params images:(HashmapE 256 ImageEntry) models:(HashmapE 256 ModelEntry)
 //                codes:^ChildCodes = RootStorage;
 export function rootConfigToCell(c: RootConfig): Cell {
     const images = Dictionary.empty(Dictionary.Keys.Buffer(32), ImageEntryValue);
@@ -131,13 +185,35 @@ export function rootConfigToCell(c: RootConfig): Cell {
     return beginCell()
         .storeAddress(c.governance)
         .storeUint(0, 2) // pending_governance: addr_none
+        .storeUint(0, 32) // handover_expires_at
+        .storeUint(c.paused ?? 0, 8) // paused: PauseFlags
         .storeCoins(0)
         .storeRef(paramsCell(c.params))
         .storeDict(images)
         .storeDict(models)
-        // child_codes$_ worker_code:^Cell job_code:^Cell = ChildCodes;
-        .storeRef(beginCell().storeRef(c.workerCode).storeRef(c.jobCode).endCell())
+        // child_codes$_ worker_code:^Cell job_code:^Cell library_paid_until:uint32 = ChildCodes;
+        .storeRef(beginCell().storeRef(c.workerCode).storeRef(c.jobCode).storeUint(c.libraryPaidUntil ?? 0, 32).endCell())
         .endCell();
+}
+
+/** Bits of the root's pause flags (root storage `paused`, getter get_paused). */
+export abstract class PauseFlags {
+    /** register_worker is refused (updates of registered workers still pass). */
+    static readonly registrations = 1;
+    /** New jobs must not be opened: job-open paths read get_paused. */
+    static readonly jobOpenings = 2;
+    static readonly all = 3;
+}
+
+/** A governance handover offer (propose_governance) expires after this many seconds (contracts root.fc). */
+export const HANDOVER_TTL = 14 * 24 * 3600;
+
+export function describePauseFlags(flags: number): string {
+    const names: string[] = [];
+    if (flags & PauseFlags.registrations) names.push('new registrations');
+    if (flags & PauseFlags.jobOpenings) names.push('job openings');
+    if (flags & ~PauseFlags.all) names.push(`unknown flags 0x${(flags & ~PauseFlags.all).toString(16)}`);
+    return names.length ? names.join(' and ') : 'nothing';
 }
 
 /** Every governance operation of the root, as a typed value. */
@@ -148,8 +224,13 @@ export type RootGovernanceAction =
     | { kind: 'removeModel'; modelHash: Bytes32 }
     | { kind: 'setParams'; params: RootParams }
     | { kind: 'setCode'; workerCode?: Cell; jobCode?: Cell }
-    | { kind: 'proposeGovernance'; newGovernance: Address }
+    /** newGovernance null withdraws a pending offer; an offer expires after HANDOVER_TTL seconds. */
+    | { kind: 'proposeGovernance'; newGovernance: Address | null }
     | { kind: 'acceptGovernance' }
+    /** Sets pause flags (PauseFlags); the guardian's emergency path may send only this, never unpause. */
+    | { kind: 'pause'; flags: number }
+    /** Clears pause flags: only a normal proposal. */
+    | { kind: 'unpause'; flags: number }
     | { kind: 'withdrawTreasury'; amount: bigint; to: Address }
     | { kind: 'slashWorker'; owner: Address; index: number; amount: bigint; bps: number; reason: Bytes32 };
 
@@ -189,6 +270,10 @@ export function rootGovernanceBody(action: RootGovernanceAction, queryId: bigint
             return b.storeUint(Op.proposeGovernance, 32).storeUint(queryId, 64).storeAddress(action.newGovernance).endCell();
         case 'acceptGovernance': // accept_governance query_id
             return b.storeUint(Op.acceptGovernance, 32).storeUint(queryId, 64).endCell();
+        case 'pause': // pause query_id flags:uint8
+            return b.storeUint(Op.pause, 32).storeUint(queryId, 64).storeUint(action.flags, 8).endCell();
+        case 'unpause': // unpause query_id flags:uint8
+            return b.storeUint(Op.unpause, 32).storeUint(queryId, 64).storeUint(action.flags, 8).endCell();
         case 'withdrawTreasury': // withdraw_treasury query_id amount to
             return b
                 .storeUint(Op.withdrawTreasury, 32)
@@ -245,10 +330,16 @@ export function parseRootGovernanceBody(body: Cell): RootGovernanceAction {
             break;
         }
         case Op.proposeGovernance:
-            action = { kind: 'proposeGovernance', newGovernance: s.loadAddress() };
+            action = { kind: 'proposeGovernance', newGovernance: s.loadMaybeAddress() };
             break;
         case Op.acceptGovernance:
             action = { kind: 'acceptGovernance' };
+            break;
+        case Op.pause:
+            action = { kind: 'pause', flags: s.loadUint(8) };
+            break;
+        case Op.unpause:
+            action = { kind: 'unpause', flags: s.loadUint(8) };
             break;
         case Op.withdrawTreasury: {
             const amount = s.loadCoins();
@@ -305,6 +396,25 @@ export function syncWorkerBody(owner: Address, index: number, queryId: bigint = 
     return beginCell().storeUint(Op.syncWorker, 32).storeUint(queryId, 64).storeAddress(owner).storeUint(index, 32).endCell();
 }
 
+// fund_library query_id
+export function fundLibraryBody(queryId: bigint = 0n): Cell {
+    return beginCell().storeUint(Op.fundLibrary, 32).storeUint(queryId, 64).endCell();
+}
+
+/** How the job-code library's masterchain rent is paid by the protocol (docs/protocol.md §9.8). */
+export interface LibraryFunding {
+    /** The librarian that publishes the job code (masterchain), or null when the root holds inline job code. */
+    librarian: Address | null;
+    /** Until when the protocol has paid the library's rent (unix seconds). */
+    paidUntil: number;
+    /** The rent of one year at current masterchain prices, for the job code's size bound, nanoton. */
+    yearlyRent: bigint;
+    /** Jobs open only while paidUntil is at least this many seconds ahead. */
+    minRunway: number;
+    /** fund_library tops the rent up to this many seconds ahead. */
+    targetRunway: number;
+}
+
 // treasury_deposit query_id
 export function treasuryDepositBody(queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.treasuryDeposit, 32).storeUint(queryId, 64).endCell();
@@ -348,6 +458,19 @@ export class Root implements Contract {
 
     async sendSyncWorker(provider: ContractProvider, via: Sender, owner: Address, index: number, value: bigint) {
         await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: syncWorkerBody(owner, index) });
+    }
+
+    /**
+     * Opens a job: the root deploys it at jobAddress({root, client: sender, worker, jobId}) with the current job code;
+     * the job then asks the worker account. `value` is the deposit plus the root's gas and the job's reserve.
+     */
+    async sendOpenJob(provider: ContractProvider, via: Sender, value: bigint, request: OpenJobRequest) {
+        await provider.internal(via, { value, bounce: true, sendMode: SendMode.PAY_GAS_SEPARATELY, body: openJobBody(request) });
+    }
+
+    /** Anyone: pays the job-code library's rent from the treasury, up to the target runway. */
+    async sendFundLibrary(provider: ContractProvider, via: Sender, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: fundLibraryBody() });
     }
 
     async sendTreasuryDeposit(provider: ContractProvider, via: Sender, value: bigint) {
@@ -394,9 +517,15 @@ export class Root implements Contract {
         return (await provider.get('get_worker_address', t.build())).stack.readAddress();
     }
 
-    async getGovernance(provider: ContractProvider): Promise<{ governance: Address; pending: Address | null }> {
+    /** The governance, the pending handover offer (null if none) and when that offer expires (0 if none). */
+    async getGovernance(provider: ContractProvider): Promise<{ governance: Address; pending: Address | null; expiresAt: number }> {
         const s = (await provider.get('get_governance', [])).stack;
-        return { governance: s.readAddress(), pending: s.readAddressOpt() };
+        return { governance: s.readAddress(), pending: s.readAddressOpt(), expiresAt: s.readNumber() };
+    }
+
+    /** PauseFlags set by governance (or the guardian's emergency path); job-open paths read it before opening. */
+    async getPaused(provider: ContractProvider): Promise<number> {
+        return (await provider.get('get_paused', [])).stack.readNumber();
     }
 
     async getTreasury(provider: ContractProvider): Promise<Treasury> {
@@ -408,6 +537,17 @@ export class Root implements Contract {
     async getFees(provider: ContractProvider): Promise<{ register: bigint; update: bigint; sync: bigint }> {
         const s = (await provider.get('get_fees', [])).stack;
         return { register: s.readBigNumber(), update: s.readBigNumber(), sync: s.readBigNumber() };
+    }
+
+    async getLibraryFunding(provider: ContractProvider): Promise<LibraryFunding> {
+        const s = (await provider.get('get_library_funding', [])).stack;
+        return {
+            librarian: s.readAddressOpt(),
+            paidUntil: s.readNumber(),
+            yearlyRent: s.readBigNumber(),
+            minRunway: s.readNumber(),
+            targetRunway: s.readNumber(),
+        };
     }
 
     async getChildCodes(provider: ContractProvider): Promise<{ workerCode: Cell; jobCode: Cell }> {

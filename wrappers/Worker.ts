@@ -3,23 +3,28 @@
  * Job-side bodies (job_offer, job_payout) live with the job codec (wrappers/Job.ts); evidence bodies with
  * the signed payloads (wrappers/payloads.ts).
  */
-import { Address, beginCell, Cell, Contract, contractAddress, ContractProvider, Sender, SendMode, StateInit } from '@ton/core';
+import { Address, beginCell, Cell, Contract, ContractProvider, Dictionary, Sender, SendMode, StateInit } from '@ton/core';
 import { Op, WorkerStatus } from './Constants';
-import { bufferToUint256, Bytes32, commentBody, loadPrices, Prices, pricesCell, readBytes32, readText, textCell } from './common';
+import { bufferToUint256, Bytes32, Bytes32Map, commentBody, loadPrices, Prices, pricesCell, readBytes32, readText, textCell } from './common';
 import { loadParams, RootParams } from './Root';
+import { childAddress, childStateInit } from './stub';
 
 // worker_init$_ root:MsgAddressInt owner:MsgAddressInt index:uint32 = WorkerInitData;
 export function workerInitData(root: Address, owner: Address, index: number): Cell {
     return beginCell().storeAddress(root).storeAddress(owner).storeUint(index, 32).endCell();
 }
 
-export function workerStateInit(code: Cell, root: Address, owner: Address, index: number): StateInit {
-    return { code, data: workerInitData(root, owner, index) };
+/** The state init the root deploys a worker account with: the fixed stub and the identity (./stub). */
+export function workerStateInit(root: Address, owner: Address, index: number): StateInit {
+    return childStateInit(workerInitData(root, owner, index));
 }
 
-/** Where the root deploys the worker account of (owner, index): stable across key rotations. */
-export function workerAddress(code: Cell, root: Address, owner: Address, index: number): Address {
-    return contractAddress(0, workerStateInit(code, root, owner, index));
+/**
+ * Where the root deploys the worker account of (owner, index): stable across key rotations and across
+ * worker-code changes (the address hashes the fixed stub, not the code the account runs).
+ */
+export function workerAddress(root: Address, owner: Address, index: number): Address {
+    return childAddress(workerInitData(root, owner, index));
 }
 
 /** Owner commands that also work as a plain wallet's text comment. */
@@ -65,9 +70,21 @@ export interface WorkerState {
 export interface WorkerKeys {
     receiptKey: Bytes32;
     encryptionKey: Bytes32;
-    /** The receipt key before the last rotation (32 zero bytes if never rotated); slashable for one unbonding period. */
+    /**
+     * Receipt keys rotated out, each with the time it was retired. Each stays slashable (evidence signed by it is
+     * accepted) until retiredAt + the unbonding period; expired ones are pruned at the next rotation.
+     */
+    retiredKeys: Bytes32Map<number>;
+    /** The most recently retired receipt key (32 zero bytes if never rotated) and when it was retired. */
     previousReceiptKey: Bytes32;
     rotatedAt: number;
+}
+
+// worker_keys$_ receipt_key:uint256 enc_key:uint256 retired:(HashmapE 256 uint32) = WorkerKeys;
+/** Reads the retired-keys dictionary of WorkerKeys (key -> retired_at). */
+export function loadRetiredKeys(dict: Cell | null): Bytes32Map<number> {
+    const d = Dictionary.loadDirect(Dictionary.Keys.Buffer(32), Dictionary.Values.Uint(32), dict);
+    return new Bytes32Map(d.keys().map((k) => [k, d.get(k)!] as const));
 }
 
 export interface WorkerProfile {
@@ -98,9 +115,9 @@ export class Worker implements Contract {
         return new Worker(address);
     }
 
-    static createFor(code: Cell, root: Address, owner: Address, index: number) {
-        const init = workerStateInit(code, root, owner, index);
-        return new Worker(contractAddress(0, init), init);
+    /** The worker account of (owner, index) under `root` (deployed by the root, never by the caller). */
+    static createFor(root: Address, owner: Address, index: number) {
+        return new Worker(workerAddress(root, owner, index));
     }
 
     async sendAddStake(provider: ContractProvider, via: Sender, value: bigint) {
@@ -160,7 +177,15 @@ export class Worker implements Contract {
 
     async getKeys(provider: ContractProvider): Promise<WorkerKeys> {
         const s = (await provider.get('get_keys', [])).stack;
-        return { receiptKey: readBytes32(s), encryptionKey: readBytes32(s), previousReceiptKey: readBytes32(s), rotatedAt: s.readNumber() };
+        const receiptKey = readBytes32(s);
+        const encryptionKey = readBytes32(s);
+        const retiredKeys = loadRetiredKeys(s.readCellOpt());
+        let previousReceiptKey: Bytes32 = Buffer.alloc(32);
+        let rotatedAt = 0;
+        for (const [key, at] of retiredKeys) {
+            if (at >= rotatedAt) [previousReceiptKey, rotatedAt] = [key, at];
+        }
+        return { receiptKey, encryptionKey, retiredKeys, previousReceiptKey, rotatedAt };
     }
 
     async getProfile(provider: ContractProvider): Promise<WorkerProfile> {
@@ -186,9 +211,10 @@ export class Worker implements Contract {
         };
     }
 
-    async getSettings(provider: ContractProvider): Promise<{ params: RootParams; jobCode: Cell }> {
+    /** The parameter snapshot this account works with (pushed by the root at registration, update and sync). */
+    async getSettings(provider: ContractProvider): Promise<{ params: RootParams }> {
         const s = (await provider.get('get_settings', [])).stack;
-        return { params: loadParams(s.readCell().beginParse()), jobCode: s.readCell() };
+        return { params: loadParams(s.readCell().beginParse()) };
     }
 
     /** Whether this evidence id (`equivocationEvidenceId` / `wrongModelEvidenceId`) has already been punished. */

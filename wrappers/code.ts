@@ -8,7 +8,7 @@ import { Cell } from '@ton/core';
 import { existsSync, readFileSync } from 'fs';
 import path from 'path';
 
-export type ContractName = 'Root' | 'Worker' | 'Job' | 'Council' | 'Proposal' | 'Librarian';
+export type ContractName = 'Root' | 'Worker' | 'Job' | 'Council' | 'Proposal' | 'Librarian' | 'Stub';
 
 const projectRoot = path.resolve(__dirname, '..');
 const buildDir = path.join(projectRoot, 'build');

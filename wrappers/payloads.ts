@@ -13,7 +13,7 @@
  * Every payload binds a 32-bit ASCII tag, the network global id (ConfigParam 19: -239 mainnet, -3 testnet)
  * and the contract address, so a signature is valid for one purpose, one network and one job only.
  */
-import { Address, beginCell, Cell, Slice } from '@ton/core';
+import { Address, beginCell, Builder, Cell, Slice } from '@ton/core';
 import { createHash } from 'crypto';
 import { Op, Tags } from './Constants';
 import { Prices } from './common';
@@ -52,13 +52,21 @@ export interface Voucher {
     globalId: number;
     /** The job escrow that pays it. */
     job: Address;
+    /**
+     * The life of the job it pays: the job's nonce (`get_nonce`, the logical time of its open_job). A job id
+     * that is settled and opened again is a new life with a larger nonce, where older vouchers pay nothing.
+     */
+    nonce: bigint;
     /** Cumulative amount owed, nanoton. The job pays the part above what it already paid (capped at its deposit). */
     amount: bigint;
     /** Cumulative tokens served (informational: counted on-chain, never priced there). */
     tokens: bigint;
     /** Head of the receipt hash chain this voucher pays for (32 bytes; ZERO_HEAD for none). */
     head: Buffer;
-    /** A final voucher settles the job at once: worker paid, fees to the treasury, the rest back to the client. */
+    /**
+     * The client's last voucher. Claimed alone it is the client's close (the challenge period starts, the worker
+     * keeps its window to claim); countersigned by the worker's receipt key it settles the job at once.
+     */
     final: boolean;
 }
 
@@ -67,13 +75,15 @@ export interface SignedVoucher extends SignedCell {
     voucher: Voucher;
 }
 
-// voucher#76636872 global_id:int32 job:MsgAddressInt amount:Coins tokens:uint64 head:uint256 final:Bool = Voucher;
+// voucher#76636872 global_id:int32 job:MsgAddressInt nonce:uint64 amount:Coins tokens:uint64 head:uint256
+//                  final:Bool = Voucher;
 /** Builds a voucher cell. `tag` exists only to build deliberately wrong payloads in tests. */
 export function buildVoucherCell(v: Voucher, opts: { tag?: number } = {}): Cell {
     return beginCell()
         .storeUint(opts.tag ?? Tags.voucher, 32)
         .storeInt(v.globalId, 32)
         .storeAddress(v.job)
+        .storeUint(v.nonce, 64)
         .storeCoins(v.amount)
         .storeUint(v.tokens, 64)
         .storeBuffer(hash32('head', v.head))
@@ -88,6 +98,7 @@ export function parseVoucherCell(c: Cell): Voucher {
     const v: Voucher = {
         globalId: s.loadInt(32),
         job: s.loadAddress(),
+        nonce: s.loadUintBig(64),
         amount: s.loadCoins(),
         tokens: s.loadUintBig(64),
         head: s.loadBuffer(32),
@@ -217,20 +228,69 @@ export function chainHeadOf(receipts: Cell[], from: Buffer = ZERO_HEAD): Buffer 
 
 // ---------------------------------------------------------------------------------------------- message bodies
 
-// claim#1a9e0ed9 query_id:uint64 signature:bits512 voucher:^Voucher = JobMsg;
-export function claimBody(signed: SignedCell, queryId: bigint = 0n): Cell {
-    return beginCell().storeUint(Op.claim, 32).storeUint(queryId, 64).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
+/**
+ * What a claim carries of a voucher: the signature and the fields the job does not know. The job rebuilds the
+ * voucher cell from its own tag, network, address and nonce and checks the signature against its hash, so the
+ * claim need not repeat them (the message stays one cell and a small ref: the cheapest import fee).
+ */
+export interface VoucherClaim {
+    signature: Buffer;
+    amount: bigint;
+    tokens: bigint;
+    final: boolean;
+    head: Buffer;
 }
 
-// ext_claim#61b31710 signature:bits512 voucher:^Voucher = JobExternal;
-export function extClaimBody(signed: SignedCell): Cell {
-    return beginCell().storeUint(Op.extClaim, 32).storeBuffer(signed.signature).storeRef(signed.cell).endCell();
+// receipt_head$_ head:uint256 = ReceiptHead;
+// voucher_claim$_ signature:bits512 amount:Coins tokens:uint64 final:Bool head:^ReceiptHead = VoucherClaim;
+function storeVoucherClaim(signed: { voucher: Voucher; signature: Buffer }) {
+    return (b: Builder) => {
+        if (signed.signature.length !== 64) throw new PayloadError('signature must be 64 bytes');
+        b.storeBuffer(signed.signature)
+            .storeCoins(signed.voucher.amount)
+            .storeUint(signed.voucher.tokens, 64)
+            .storeBit(signed.voucher.final)
+            .storeRef(beginCell().storeBuffer(hash32('head', signed.voucher.head)).endCell());
+    };
+}
+
+function loadVoucherClaim(s: Slice): VoucherClaim {
+    const signature = s.loadBuffer(64);
+    const amount = s.loadCoins();
+    const tokens = s.loadUintBig(64);
+    const final = s.loadBit();
+    const h = s.loadRef().beginParse();
+    s.endParse();
+    const head = h.loadBuffer(32);
+    h.endParse();
+    return { signature, amount, tokens, final, head };
+}
+
+// claim#40dfb3b8 claim:VoucherClaim = JobMsg;  (from any wallet)
+export function claimBody(signed: { voucher: Voucher; signature: Buffer }): Cell {
+    return beginCell().storeUint(Op.claim, 32).store(storeVoucherClaim(signed)).endCell();
+}
+
+// ext_claim#13fd9791 claim:VoucherClaim = JobExternal;  (the body inline in the external message, nothing else)
+export function extClaimBody(signed: { voucher: Voucher; signature: Buffer }): Cell {
+    return beginCell().storeUint(Op.extClaim, 32).store(storeVoucherClaim(signed)).endCell();
+}
+
+// settle_job#3ae91bab query_id:uint64 cosignature:bits512 claim:^VoucherClaim = JobMsg;
+/** The cooperative close: a final voucher with the worker's countersignature (`countersignVoucher`). */
+export function settleJobBody(signed: { voucher: Voucher; signature: Buffer }, cosignature: Buffer, queryId: bigint = 0n): Cell {
+    if (cosignature.length !== 64) throw new PayloadError('cosignature must be 64 bytes');
+    return beginCell()
+        .storeUint(Op.settleJob, 32)
+        .storeUint(queryId, 64)
+        .storeBuffer(cosignature)
+        .storeRef(beginCell().store(storeVoucherClaim(signed)).endCell())
+        .endCell();
 }
 
 /** A claim or ext_claim body read back. */
-export interface ParsedClaim extends SignedVoucher {
+export interface ParsedClaim extends VoucherClaim {
     external: boolean;
-    queryId: bigint;
 }
 
 /** Reads a claim or ext_claim body back (the relay and the tests inspect what was sent). */
@@ -238,12 +298,12 @@ export function parseClaimBody(c: Cell): ParsedClaim {
     const s: Slice = c.beginParse();
     const op = s.loadUint(32);
     if (op !== Op.claim && op !== Op.extClaim) throw new PayloadError(`not a claim: op 0x${op.toString(16)}`);
-    const external = op === Op.extClaim;
-    const queryId = external ? 0n : s.loadUintBig(64);
-    const signature = s.loadBuffer(64);
-    const cell = s.loadRef();
-    s.endParse();
-    return { external, queryId, signature, voucher: parseVoucherCell(cell), cell };
+    return { external: op === Op.extClaim, ...loadVoucherClaim(s) };
+}
+
+/** The voucher a claim stands for, given what the job knows (its address, network and nonce). */
+export function voucherOfClaim(claim: VoucherClaim, job: { job: Address; globalId: number; nonce: bigint }): Voucher {
+    return { globalId: job.globalId, job: job.job, nonce: job.nonce, amount: claim.amount, tokens: claim.tokens, head: claim.head, final: claim.final };
 }
 
 // report_equivocation#7f3a372d query_id:uint64 a:^SignedReceipt b:^SignedReceipt = WorkerMsg;

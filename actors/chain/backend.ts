@@ -4,7 +4,7 @@
  * sandbox and the HTTP API each implement this once.
  */
 import { Address, Cell, Transaction, TupleItem } from '@ton/core';
-import { AccountState } from './types';
+import { AccountState, FeeEstimate } from './types';
 
 export interface RawGetMethodResult {
     exitCode: number;
@@ -25,4 +25,6 @@ export interface ChainBackend {
     configParam(id: number): Promise<Cell>;
     /** Chain time of the last block. */
     now(): Promise<number>;
+    /** The fees of an external message emulated on the current state (toncenter's estimateFee); nothing is sent. */
+    estimateExternalFee(address: Address, body: Cell, init: { code: Cell; data: Cell } | undefined, ignoreSignature: boolean): Promise<FeeEstimate>;
 }

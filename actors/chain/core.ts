@@ -11,6 +11,7 @@ import { chainProvider } from './provider';
 import { DEFAULT_RETRY, RetryPolicy, sleep, withRetry } from './retry';
 import { toChainTransaction } from './transactions';
 import {
+    ChainMessage,
     AccountState,
     Chain,
     ChainConfig,
@@ -18,6 +19,7 @@ import {
     ChainTransaction,
     ChainWallet,
     Cursor,
+    FeeEstimate,
     GetMethodArgs,
     GetMethodResult,
     SendResult,
@@ -34,6 +36,15 @@ export interface ChainCoreOptions {
 }
 
 const PAGE = 16;
+
+/** A message a trace still waits for: where it lands, its hash, and who sent it at which lt. */
+interface ExpectedMessage {
+    address: Address;
+    hash: Buffer;
+    /** The sending transaction's lt: the receiving one is later, so a search never reads further back. */
+    afterLt: bigint | null;
+    from?: { source: Address; createdLt: bigint | null };
+}
 
 export class ChainCore implements Chain {
     readonly name: string;
@@ -94,14 +105,14 @@ export class ChainCore implements Chain {
         const deadline = Date.now() + (opts.timeoutMs ?? this.traceTimeoutMs);
         // Where each still-missing transaction is expected: its account, the hash of the message that causes it,
         // and a lower bound on its lt (the sending transaction's), so a search never reads further back.
-        let pending: { address: Address; hash: Buffer; afterLt: bigint | null }[] = [{ address, hash: sent.messageHash, afterLt: null }];
+        let pending: ExpectedMessage[] = [{ address, hash: sent.messageHash, afterLt: null }];
         const transactions: ChainTransaction[] = [];
         let delay = this.poll.first;
         while (pending.length > 0) {
             const next: typeof pending = [];
             let progress = false;
             for (const p of pending) {
-                const tx = await this.findByInMessage(p.address, p.hash, p.afterLt);
+                const tx = await this.findByInMessage(p);
                 if (!tx) {
                     next.push(p);
                     continue;
@@ -109,7 +120,9 @@ export class ChainCore implements Chain {
                 progress = true;
                 transactions.push(tx);
                 for (const m of tx.outMessages) {
-                    if (m.kind === 'internal' && m.destination) next.push({ address: m.destination, hash: m.hash, afterLt: tx.id.lt });
+                    if (m.kind === 'internal' && m.destination) {
+                        next.push({ address: m.destination, hash: m.hash, afterLt: tx.id.lt, from: { source: tx.account, createdLt: m.createdLt } });
+                    }
                 }
             }
             pending = next;
@@ -126,10 +139,17 @@ export class ChainCore implements Chain {
     }
 
     /**
-     * The transaction of `address` whose in-message hash is `hash`. Without a lower bound (the trace's first
-     * transaction), only the newest few pages are searched: the message was sent moments ago.
+     * The transaction of `address` whose in-message hash is `hash` (or, for an internal message, whose in-message
+     * has the same source and creation lt: one sender transaction never creates two messages at one lt). Without a
+     * lower bound (the trace's first transaction), only the newest few pages are searched: the message was sent
+     * moments ago.
      */
-    private async findByInMessage(address: Address, hash: Buffer, afterLt: bigint | null): Promise<ChainTransaction | undefined> {
+    private async findByInMessage(want: ExpectedMessage): Promise<ChainTransaction | undefined> {
+        const { address, hash, afterLt, from: sender } = want;
+        const matches = (m: ChainMessage | null): boolean =>
+            !!m &&
+            (m.hash.equals(hash) ||
+                (!!sender && sender.createdLt !== null && m.kind === 'internal' && m.createdLt === sender.createdLt && !!m.source?.equals(sender.source)));
         const maxPages = afterLt === null ? 4 : Number.MAX_SAFE_INTEGER;
         let from: { lt: bigint; hash: Buffer } | undefined;
         for (let page = 0; page < maxPages; page++) {
@@ -137,7 +157,7 @@ export class ChainCore implements Chain {
             for (const raw of txs) {
                 if (afterLt !== null && raw.lt <= afterLt) return undefined;
                 const tx = toChainTransaction(raw, address.workChain);
-                if (tx.inMessage?.hash.equals(hash)) return tx;
+                if (matches(tx.inMessage)) return tx;
             }
             const last = txs[txs.length - 1];
             if (txs.length < PAGE || !last || last.prevTransactionLt === 0n) return undefined;
@@ -184,6 +204,10 @@ export class ChainCore implements Chain {
         return Promise.all([globalId, this.call(() => this.backend.configParam(21)), this.call(() => this.backend.configParam(25))]).then(
             ([g, gasPrices, msgForwardPrices]) => ({ globalId: g, gasPrices, msgForwardPrices }),
         );
+    }
+
+    estimateExternalFee(address: Address, body: Cell, opts: { init?: { code: Cell; data: Cell }; ignoreSignature?: boolean } = {}): Promise<FeeEstimate> {
+        return this.call(() => this.backend.estimateExternalFee(address, body, opts.init, opts.ignoreSignature ?? false));
     }
 
     private async readConfig(): Promise<ChainConfig> {

@@ -21,7 +21,7 @@ function messageCells(raw: Cell): { inMessage: Cell | null; outMessages: Map<num
 
 export function toChainMessage(m: Message, cell: Cell): ChainMessage {
     const info = m.info;
-    const common = { body: m.body, hash: cell.hash() };
+    const common = { body: m.body, hash: cell.hash(), createdLt: info.type === 'internal' ? info.createdLt : null };
     if (info.type === 'internal') {
         return { ...common, kind: 'internal', source: info.src, destination: info.dest, value: info.value.coins, bounce: info.bounce, bounced: info.bounced };
     }

@@ -66,6 +66,11 @@ export interface ChainMessage {
     body: Cell;
     /** Hash of the whole message cell (what a trace is keyed by). */
     hash: Buffer;
+    /**
+     * For internal messages, the logical time the sender created it: with the source it names the message even
+     * where a node re-serialises it on delivery (the sandbox does, for a state init the sender stored in a ref).
+     */
+    createdLt: bigint | null;
 }
 
 /** The result of waiting for a message and everything it caused. */
@@ -92,6 +97,20 @@ export interface ChainConfig {
     gasPrices: Cell;
     /** Basechain forwarding prices, ConfigParam 25 as a cell. */
     msgForwardPrices: Cell;
+}
+
+/**
+ * What an external message would cost the account it is sent to, as toncenter's `estimateFee` reports it (the
+ * `source_fees`): the import fee of the message, the storage fee due, the gas of the compute phase and the
+ * forwarding fees of the messages it sends. Nanoton.
+ */
+export interface FeeEstimate {
+    inForwardFee: bigint;
+    storageFee: bigint;
+    gasFee: bigint;
+    forwardFee: bigint;
+    /** The sum of the four: what the account's balance pays besides the values it sends. */
+    total: bigint;
 }
 
 /** Where a follower resumes: the last transaction it has already handed to the caller. */
@@ -182,4 +201,11 @@ export interface Chain {
     /** Chain time now (the last block's time); never the local clock. */
     now(): Promise<number>;
     config(): Promise<ChainConfig>;
+
+    /**
+     * Emulates an external message to `address` on the current state, without sending it, and reports its fees
+     * (toncenter's `estimateFee`). Throws ChainError('rejected') when the account would not accept it.
+     * `ignoreSignature` emulates a signature check that passes (to price a message before signing it).
+     */
+    estimateExternalFee(address: Address, body: Cell, opts?: { init?: { code: Cell; data: Cell }; ignoreSignature?: boolean }): Promise<FeeEstimate>;
 }

@@ -7,8 +7,13 @@
  * previous external has not been processed yet (seqno not above the one it used), waits for that first. Two
  * sends in a row therefore never sign the same seqno, within one process. Two processes sharing one wallet
  * still race: give each process its own wallet (or subwallet).
+ *
+ * Balance check: the wallet sends with IGNORE_ERRORS, so a transfer it cannot pay for is skipped while its own
+ * transaction succeeds, and a caller waiting for the trace would see success and nothing delivered. Each send is
+ * therefore priced first (estimateExternalFee, the node's own emulation) and refused with ChainError('rejected')
+ * when the balance does not cover the values plus the fees.
  */
-import { internal, SendMode, SenderArguments } from '@ton/core';
+import { Cell, fromNano, internal, SendMode, SenderArguments } from '@ton/core';
 import { KeyPair } from '@ton/crypto';
 import { WalletContractV5R1 } from '@ton/ton';
 import { sleep } from './retry';
@@ -61,12 +66,12 @@ export class W5Wallet implements ChainWallet {
         };
     }
 
-    private async seqno(): Promise<{ seqno: number; active: boolean }> {
+    private async seqno(): Promise<{ seqno: number; active: boolean; balance: bigint }> {
         const account = await this.chain.getAccount(this.address);
-        if (account.status !== 'active') return { seqno: 0, active: false };
+        if (account.status !== 'active') return { seqno: 0, active: false, balance: account.balance };
         const r = await this.chain.runGetMethod(this.address, 'seqno');
         if (r.exitCode !== 0) throw new ChainError('bad_response', `seqno exited with ${r.exitCode}`);
-        return { seqno: r.stack.readNumber(), active: true };
+        return { seqno: r.stack.readNumber(), active: true, balance: account.balance };
     }
 
     private async sendNow(messages: InternalMessage[]): Promise<SendResult> {
@@ -88,8 +93,25 @@ export class W5Wallet implements ChainWallet {
             sendMode: SendMode.PAY_GAS_SEPARATELY + SendMode.IGNORE_ERRORS,
             messages: messages.map((m) => internal({ to: m.to, value: m.value, body: m.body, bounce: m.bounce ?? true, init: m.init })),
         });
-        const result = await this.chain.sendExternal(this.address, body, current.active ? undefined : { code: this.contract.init.code, data: this.contract.init.data });
+        const init = current.active ? undefined : { code: this.contract.init.code, data: this.contract.init.data };
+        await this.requireFunds(body, init, messages, current.balance);
+        const result = await this.chain.sendExternal(this.address, body, init);
         this.lastSeqno = current.seqno;
         return result;
+    }
+
+    /** Refuses a send the wallet could not pay for (see the balance check above). */
+    private async requireFunds(body: Cell, init: { code: Cell; data: Cell } | undefined, messages: InternalMessage[], balance: bigint): Promise<void> {
+        const fees = await this.chain.estimateExternalFee(this.address, body, { init });
+        const values = messages.reduce((sum, m) => sum + m.value, 0n);
+        const need = values + fees.total;
+        // Every message sent costs at least the lump forwarding price: no forwarding fee means the action phase
+        // skipped the transfer (what IGNORE_ERRORS hides), even when the balance looked sufficient.
+        if (balance < need || fees.forwardFee === 0n) {
+            throw new ChainError(
+                'rejected',
+                `wallet ${this.address} holds ${fromNano(balance)} TON; this send needs ${fromNano(need)} (${fromNano(values)} sent + ${fromNano(fees.total)} fees)${fees.forwardFee === 0n ? ', and the wallet would send nothing' : ''}`,
+            );
+        }
     }
 }

@@ -12,6 +12,7 @@ import {
     buildReceiptCell,
     buildVoucherCell,
     hashToSign,
+    PayloadError,
     Receipt,
     SignedCell,
     SignedReceipt,
@@ -50,6 +51,15 @@ export function signVoucher(voucher: Voucher, secretKey: Ed25519SigningKey, opts
 
 export function verifyVoucher(signed: SignedCell, publicKey: Uint8Array | KeyObject): boolean {
     return verifySignedCell(signed, publicKey);
+}
+
+/**
+ * The worker's consent to settle at once on a final voucher: its receipt key's signature over the same voucher
+ * cell hash (the voucher tag keeps it from ever reading as a receipt). Sent with `settleJobBody`.
+ */
+export function countersignVoucher(signed: SignedVoucher, receiptSecretKey: Ed25519SigningKey): Buffer {
+    if (!signed.voucher.final) throw new PayloadError('only a final voucher can be countersigned');
+    return signCell(signed.cell, receiptSecretKey).signature;
 }
 
 /** Signs a receipt with the worker's receipt key (in production, inside the TEE). */

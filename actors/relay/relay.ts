@@ -255,7 +255,7 @@ export class Relay {
         const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices, (a) =>
             this.d.store.putOpening({ address: a.toRawString(), worker: w.account, sentAt: this.d.clock.now() }),
         );
-        const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, now: this.d.clock.now() });
+        const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, nonce: opened.nonce, now: this.d.clock.now() });
         this.d.store.settleOpening(j.address, j);
         this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
         if (!opened.receiptKey.equals(w.receiptKey)) throw new Error('the job was accepted with another receipt key');
@@ -461,7 +461,7 @@ export class Relay {
                 if (this.d.clock.now() - o.sentAt > OPEN_LANDS_WITHIN_MS) this.d.store.settleOpening(o.address, null);
                 continue;
             }
-            const j = newJobRecord({ address: r.address, worker: Address.parse(o.worker), prices: r.prices, receiptKey: r.receiptKey, deposit: r.deposit, feeBps: r.feeBps, now: this.d.clock.now() });
+            const j = newJobRecord({ address: r.address, worker: Address.parse(o.worker), prices: r.prices, receiptKey: r.receiptKey, deposit: r.deposit, feeBps: r.feeBps, nonce: r.nonce, now: this.d.clock.now() });
             this.d.store.settleOpening(o.address, r.state === 3 ? { ...j, state: 'closing', closedAt: this.d.clock.now() } : j);
             this.d.log.warn({ job: o.address, deposit: r.deposit }, 'job opened before a restart recovered');
             adopted.push(o.address);

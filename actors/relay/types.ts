@@ -40,6 +40,8 @@ export interface OpenedJobInfo {
     receiptKey: Buffer;
     deposit: bigint;
     feeBps: number;
+    /** This life's nonce (the open_job logical time): every voucher of the job carries it. */
+    nonce: bigint;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface JobView {
     /** Challenge period, seconds. */
     challenge: number;
     feeBps: number;
+    /** This life's nonce (the open_job logical time): a voucher of another life of the address pays nothing. */
+    nonce: bigint;
 }
 
 /** Reads jobs from the chain, with a short cache (see chain/jobs.ts for the freshness). */

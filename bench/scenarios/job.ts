@@ -1,7 +1,7 @@
 /**
- * Gas and fees of every job-escrow operation, each as a whole transaction chain, and a session:
- * open a job, 10 claims, close, finalize. Budgets are the limits tests/contracts/GasBudgets.spec.ts enforces;
- * the fee budgets of the claim and session rows are the protocol's fee targets.
+ * Gas and fees of every job-escrow operation, each as a whole transaction chain, and a session: open a job,
+ * 10 claims, close, finalize. Budgets are the limits tests/contracts/GasBudgets.spec.ts enforces; the gas budget
+ * of the external claim and the fee budgets are the protocol's targets.
  *
  * For reference (COCOON's contracts in the same sandbox): a client charge plus a worker payout burn
  * 0.0266 TON (38,487 gas); its equivalent session burns 0.3231 TON over 105 transactions.
@@ -17,26 +17,30 @@ import { ChainCost, chainCost, GasRow, Scenario } from './types';
 /** One request's worth of tokens in the benchmark (about 0.08 TON at the default prices). */
 const USAGE = { prompt: 200_000, cached: 50_000, completion: 80_000, reasoning: 20_000 };
 
-/** Fee targets: a claim's whole chain, and the 10-claim session. */
+/** Targets: an external claim in one transaction of at most 6,000 gas, and the 10-claim session. */
 export const JOB_TARGETS = {
-    claimGas: 12_000,
-    claimFees: toNano('0.006'),
-    sessionFees: toNano('0.10'),
+    claimGas: 6_000,
+    claimFees: toNano('0.003'),
+    // 0.05 TON was the target with a client-deployed job; opening through the root (only the root installs job
+    // code, so no job of a replaced code can open) adds one root transaction, ~0.005 TON: the session with a final
+    // voucher measures 0.0531 TON. Kept as the honest budget; the 0.05 target is missed by that open.
+    sessionFees: toNano('0.055'),
 } as const;
 
 /** Gas budgets per operation (whole chain; the sender's wallet excluded, an external's first transaction included). */
 export const JOB_GAS_BUDGETS = {
-    open: 24_000, // job open + worker offer + job answer
-    refused: 24_000, // job open + worker offer + job refusal + client wallet
-    claimInternal: JOB_TARGETS.claimGas, // job claim + worker payout (earnings held for the owner)
-    claimExternal: JOB_TARGETS.claimGas, // same, started by an external message
-    claimForwarding: 15_000, // job claim + worker payout + owner wallet (threshold 0: every payout forwarded)
+    open: 32_000, // root open_job (pause flag, library runway) + job install and init + worker offer + job answer
+    refused: 31_000, // root + job install and init + worker offer + job refusal + client wallet
+    claimExternal: JOB_TARGETS.claimGas, // one transaction: the job records the claim and holds the earnings
+    claimInternal: 6_500, // job claim (the claimer's wallet excluded)
+    claimPayout: 15_000, // job claim + payout to the worker account + owner wallet (threshold reached)
+    payWorker: 13_000, // job + worker account + owner wallet
     topUp: 4_000,
-    close: 4_500,
-    finalize: 17_000, // job finalize + worker report + root treasury + client wallet
-    finalVoucher: 26_000, // job settles: payout, treasury, refund, then the worker and the wallets
-    payoutBounce: 16_000, // job claim + bounce from a closed worker account + job restore
-    session: 230_000,
+    close: 5_000,
+    finalize: 19_000, // job finalize + worker report (earnings) + root treasury + client wallet
+    settle: 20_000, // countersigned final voucher: job + worker report + root treasury + client wallet
+    payoutBounce: 12_000, // job claim + bounce from a closed worker account + job winds down
+    session: 120_000,
 } as const;
 
 function sum(costs: ChainCost[]): ChainCost {
@@ -48,6 +52,27 @@ function sum(costs: ChainCost[]): ChainCost {
     };
 }
 
+/**
+ * One job's whole life on a sandbox of its own (so no other weeks' storage rent of the accounts it touches counts
+ * as the job's): open, 10 external claims, close, finalize. With `closeByVoucher` the client's last voucher is
+ * final, which is its close (no close message of its own).
+ */
+async function session(closeByVoucher: boolean): Promise<ChainCost> {
+    const q = await deployForJobs();
+    const worker = await q.registerWorker(await q.wallet('session owner'), 0, { payoutThreshold: PAYOUT_THRESHOLD });
+    const s = await openJob(q, { value: toNano('10'), worker });
+    const costs: ChainCost[] = [chainCost(s.opened.result)];
+    for (let i = 0; i < 10; i++) {
+        s.serve(USAGE);
+        const last = i === 9;
+        costs.push(chainCost((await q.run(() => s.job.sendExtClaim(s.voucher(undefined, { final: closeByVoucher && last })))).result, true));
+    }
+    if (!closeByVoucher) costs.push(chainCost((await q.run(() => s.job.sendClose(s.client.getSender(), CLOSE_VALUE))).result));
+    q.advance(q.params.minChallenge);
+    costs.push(chainCost((await q.run(() => s.job.sendFinalize(s.client.getSender(), FINALIZE_VALUE))).result));
+    return { ...sum(costs), gasPerTransaction: [] };
+}
+
 export const jobScenario: Scenario = {
     title: 'Job escrow',
     async run(): Promise<GasRow[]> {
@@ -56,58 +81,66 @@ export const jobScenario: Scenario = {
         const anyone = await p.wallet('bench anyone');
         const batching = await p.registerWorker(await p.wallet('batching owner'), 0, { payoutThreshold: PAYOUT_THRESHOLD });
 
-        // open: wallet → job (deploy) → worker account (offer) → job (accepted)
+        // open: wallet → root (open_job) → job (stub deployed, code installed) → worker account (offer) → job (accepted)
         const j = await openJob(p, { value: toNano('10'), worker: batching });
         const open = chainCost(j.opened.result);
-        rows.push({ operation: 'open job (accepted)', gasBudget: JOB_GAS_BUDGETS.open, note: 'wallet → job (deploy) → worker → job', ...open,
-            handlers: [{ constant: 'gas::job_open', transaction: 1 }, { constant: 'gas::job_worker_offer', transaction: 2 }, { constant: 'gas::job_answer', transaction: 3 }] });
+        rows.push({ operation: 'open job (accepted)', gasBudget: JOB_GAS_BUDGETS.open, note: 'wallet → root → job (stub + install) → worker → job', ...open,
+            handlers: [{ constant: 'gas::root_open', transaction: 1 }, { constant: 'gas::job_open', transaction: 2 }, { constant: 'gas::job_worker_offer', transaction: 3 }, { constant: 'gas::job_answer', transaction: 4 }] });
 
         const refused = await openJob(p, { allowRefusal: true, maxPrices: { ...DEFAULT_PRICES, prompt: 1n } });
-        rows.push({ operation: 'open job (refused: prices)', gasBudget: JOB_GAS_BUDGETS.refused, note: 'wallet → job → worker → job → refund, job deleted', ...chainCost(refused.opened.result),
-            handlers: [{ constant: 'gas::job_answer', transaction: 3 }] });
+        rows.push({ operation: 'open job (refused: prices)', gasBudget: JOB_GAS_BUDGETS.refused, note: 'wallet → root → job → worker → job → refund, job deleted', ...chainCost(refused.opened.result),
+            handlers: [{ constant: 'gas::job_answer', transaction: 4 }] });
 
         // claims
         j.serve(USAGE);
         let e = await p.run(() => j.job.sendExtClaim(j.voucher()));
         rows.push({ operation: 'claim (external message)', gasBudget: JOB_GAS_BUDGETS.claimExternal, feeBudget: JOB_TARGETS.claimFees,
-            note: 'external → job → worker (earnings held until 1 TON); gas paid from the payout', ...chainCost(e.result, true),
-            handlers: [{ constant: 'gas::job_ext_claim', transaction: 0 }, { constant: 'gas::job_worker_payout', transaction: 1 }] });
+            note: 'external → job, one transaction: the earnings stay in the job until the threshold (1 TON); gas and import fee paid from the worker share', ...chainCost(e.result, true),
+            handlers: [{ constant: 'gas::job_ext_claim', transaction: 0 }] });
 
         j.serve(USAGE);
         e = await p.run(() => j.job.sendClaim(anyone.getSender(), CLAIM_VALUE, j.voucher()));
         rows.push({ operation: 'claim (internal, from any wallet)', gasBudget: JOB_GAS_BUDGETS.claimInternal,
-            note: "wallet → job → worker (earnings held); fees include the claimer's own wallet transaction", ...chainCost(e.result),
-            handlers: [{ constant: 'gas::job_claim', transaction: 1 }, { constant: 'gas::job_worker_payout', transaction: 2 }] });
+            note: "wallet → job; fees include the claimer's own wallet transaction", ...chainCost(e.result),
+            handlers: [{ constant: 'gas::job_claim', transaction: 1 }] });
 
-        // the same claim for an owner who takes every payout at once (threshold 0)
+        // a claim that reaches the owner's threshold (0 here): the job pays the held earnings out
         const direct = await openJob(p, { value: toNano('10') });
         direct.serve(USAGE);
         e = await p.run(() => direct.job.sendExtClaim(direct.voucher()));
-        rows.push({ operation: 'claim (external, earnings forwarded at once)', gasBudget: JOB_GAS_BUDGETS.claimForwarding,
+        rows.push({ operation: 'claim (external, payout at the threshold)', gasBudget: JOB_GAS_BUDGETS.claimPayout,
             note: 'external → job → worker → owner wallet (payout threshold 0)', ...chainCost(e.result, true),
-            handlers: [{ constant: 'gas::job_worker_payout', transaction: 1 }] });
+            handlers: [{ constant: 'gas::job_ext_claim', transaction: 0 }, { constant: 'gas::job_worker_payout', transaction: 1 }] });
+
+        e = await p.run(() => j.job.sendPayWorker(batching.owner.getSender(), CLAIM_VALUE));
+        rows.push({ operation: 'payout on request (pay_worker)', gasBudget: JOB_GAS_BUDGETS.payWorker,
+            note: 'owner wallet → job → worker account (earnings held there until its threshold)', ...chainCost(e.result),
+            handlers: [{ constant: 'gas::job_pay_worker', transaction: 1 }, { constant: 'gas::job_worker_payout', transaction: 2 }] });
 
         e = await p.run(() => j.job.sendTopUp(anyone.getSender(), toNano('1')));
         rows.push({ operation: 'top up', gasBudget: JOB_GAS_BUDGETS.topUp, note: 'wallet → job', ...chainCost(e.result),
             handlers: [{ constant: 'gas::job_top_up', transaction: 1 }] });
 
+        j.serve(USAGE);
+        await p.run(() => j.job.sendExtClaim(j.voucher()));
         e = await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));
         rows.push({ operation: 'close job', gasBudget: JOB_GAS_BUDGETS.close, note: 'client wallet → job', ...chainCost(e.result),
             handlers: [{ constant: 'gas::job_close', transaction: 1 }] });
         p.advance(p.params.minChallenge);
         e = await p.run(() => j.job.sendFinalize(anyone.getSender(), FINALIZE_VALUE));
-        rows.push({ operation: 'finalize job', gasBudget: JOB_GAS_BUDGETS.finalize, note: 'wallet → job → worker (report), root treasury, client wallet; job deleted', ...chainCost(e.result),
+        rows.push({ operation: 'finalize job', gasBudget: JOB_GAS_BUDGETS.finalize, note: 'wallet → job → worker (report with the earnings), root treasury, client wallet; job deleted', ...chainCost(e.result),
             handlers: [{ constant: 'gas::job_finalize', transaction: 1 }, { constant: 'gas::job_worker_report', transaction: 2 }] });
 
-        // final-flag settlement (external)
-        const f = await openJob(p, { value: toNano('10') });
+        // cooperative settlement: the client's final voucher, countersigned by the worker's receipt key
+        const f = await openJob(p, { value: toNano('10'), worker: batching });
         f.serve(USAGE);
         await p.run(() => f.job.sendExtClaim(f.voucher()));
         f.serve(USAGE);
-        e = await p.run(() => f.job.sendExtClaim(f.voucher(undefined, { final: true })));
-        rows.push({ operation: 'final-voucher settlement (external)', gasBudget: JOB_GAS_BUDGETS.finalVoucher,
-            note: 'external → job → worker (payout, report), root treasury, client wallet; job deleted', ...chainCost(e.result, true),
-            handlers: [{ constant: 'gas::job_ext_claim', transaction: 0 }] });
+        const final = f.voucher(undefined, { final: true });
+        e = await p.run(() => f.job.sendSettle(f.client.getSender(), CLOSE_VALUE, final, f.countersign(final)));
+        rows.push({ operation: 'cooperative settlement (countersigned final voucher)', gasBudget: JOB_GAS_BUDGETS.settle,
+            note: 'client wallet → job → worker (report with the earnings), root treasury, client wallet; job deleted', ...chainCost(e.result),
+            handlers: [{ constant: 'gas::job_settle', transaction: 1 }, { constant: 'gas::job_worker_report', transaction: 2 }] });
 
         // payout bounce: the worker account is gone
         const b = await openJob(p, { value: toNano('10'), worker: await p.registerWorker(await p.wallet('leaving owner')) });
@@ -116,21 +149,13 @@ export const jobScenario: Scenario = {
         await p.run(() => b.worker.worker.sendWithdraw(b.worker.owner.getSender(), toNano('0.05')));
         b.serve(USAGE);
         e = await p.run(() => b.job.sendExtClaim(b.voucher()));
-        rows.push({ operation: 'claim whose payout bounces', gasBudget: JOB_GAS_BUDGETS.payoutBounce, note: 'external → job → (no account) → job restores paid',
+        rows.push({ operation: 'claim whose payout bounces', gasBudget: JOB_GAS_BUDGETS.payoutBounce, note: 'external → job → (no account) → job keeps it for the client, closing',
             ...chainCost(e.result, true), handlers: [{ constant: 'gas::job_bounce', transaction: 2 }] });
 
-        // session: open + 10 external claims + close + finalize
-        const s = await openJob(p, { value: toNano('10'), worker: batching });
-        const costs: ChainCost[] = [chainCost(s.opened.result)];
-        for (let i = 0; i < 10; i++) {
-            s.serve(USAGE);
-            costs.push(chainCost((await p.run(() => s.job.sendExtClaim(s.voucher()))).result, true));
-        }
-        costs.push(chainCost((await p.run(() => s.job.sendClose(s.client.getSender(), CLOSE_VALUE))).result));
-        p.advance(p.params.minChallenge);
-        costs.push(chainCost((await p.run(() => s.job.sendFinalize(s.client.getSender(), FINALIZE_VALUE))).result));
-        rows.push({ operation: 'session: open + 10 claims + close + finalize', gasBudget: JOB_GAS_BUDGETS.session, feeBudget: JOB_TARGETS.sessionFees,
-            note: 'external claims, earnings held for the owner; COCOON: 105 transactions, 0.3231 TON', ...sum(costs), gasPerTransaction: [] });
+        rows.push({ operation: 'session: open + 10 claims + close + finalize', gasBudget: JOB_GAS_BUDGETS.session,
+            note: 'external claims, earnings held in the job (threshold 1 TON) and paid with the report; COCOON: 105 transactions, 0.3231 TON', ...(await session(false)) });
+        rows.push({ operation: 'session, closed by the final voucher: open + 10 claims + finalize', gasBudget: JOB_GAS_BUDGETS.session, feeBudget: JOB_TARGETS.sessionFees,
+            note: "the client's last voucher is final: claiming it is the close", ...(await session(true)) });
         return rows;
     },
 };

@@ -11,7 +11,7 @@ import { chainCost, GasRow, Scenario } from './types';
 
 /** Gas budgets per operation (whole chain, sender's wallet excluded), measured by this scenario. */
 export const REGISTRY_GAS_BUDGETS = {
-    registerWorker: 21_000, // includes the root's worker_registered event (discovery)
+    registerWorker: 22_000, // root (with its worker_registered event) + worker account deployed as the stub, the worker code installed in the same message
     registrationRefused: 6_500, // the Attestation, Prices and Text checks run before the refusal
     updateWorker: 23_000, // includes the root's worker_updated event
     syncWorker: 16_500,
@@ -20,15 +20,15 @@ export const REGISTRY_GAS_BUDGETS = {
     unbond: 6_000,
     cancelUnbond: 6_000,
     withdraw: 6_500,
-    addImage: 6_500,
-    supersedeImage: 9_000,
-    retireImage: 6_500,
-    addModel: 6_500,
-    removeModel: 5_500,
-    setParams: 6_500,
-    setCode: 6_500,
-    proposeGovernance: 5_000,
-    acceptGovernance: 4_000,
+    addImage: 8_500, // + image_added event
+    supersedeImage: 11_500,
+    retireImage: 8_500,
+    addModel: 9_000,
+    removeModel: 7_500,
+    setParams: 9_500, // + params_changed event, the parameter bounds checked too
+    setCode: 9_000,
+    proposeGovernance: 7_500,
+    acceptGovernance: 6_000,
     treasuryDeposit: 3_500,
     withdrawTreasury: 6_500,
     governanceSlash: 23_000,
@@ -56,7 +56,7 @@ export const registryScenario: Scenario = {
             { constant: 'gas::root_register', transaction: 1 },
             { constant: 'gas::worker_attest', transaction: 2 },
         ]);
-        const worker = p.blockchain.openContract((await import('../../wrappers/Worker')).Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract((await import('../../wrappers/Worker')).Worker.createFor(p.root.address, owner.address, 0));
 
         const refused = await p.wallet('refused owner');
         e = await p.run(() =>

@@ -6,6 +6,7 @@
  * processes and the chain through `actors/chain`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { writeFileSync, existsSync } from 'fs';
 import { join } from 'path';
@@ -176,6 +177,11 @@ export async function startLocalChain(p: Processes, o: { wallets: number; port?:
 /** The council (wallets 0-2) proposes, votes, waits out the timelock and executes: the image and the model are allowed. */
 export async function allowImageAndModel(lc: LocalChain, a: { imageHash: Buffer; modelHash: Buffer; model: string }, say: (s: string) => void = () => undefined): Promise<void> {
     const { chain } = lc;
+    // An image or a model enters the allowlists only with the hash of the document it rests on: here the
+    // measurement manifest produced locally (in production: release notes or a reference quote).
+    const manifest = JSON.stringify({ image: a.imageHash.toString('hex'), model: a.modelHash.toString('hex'), name: a.model });
+    const evidence = createHash('sha256').update(manifest).digest();
+    say(`evidence ${evidence.toString('hex')} = SHA-256 of ${manifest}`);
     const council = Council.createFromAddress(lc.council);
     const members = await Promise.all([0, 1, 2].map((i) => chain.openWallet(lc.words(i))));
     const cp = chain.provider(council.address);
@@ -189,6 +195,7 @@ export async function allowImageAndModel(lc: LocalChain, a: { imageHash: Buffer;
                 { kind: 'root', value: toNano('0.2'), action: { kind: 'addModel', modelHash: a.modelHash, name: a.model } },
             ],
             description: `allow the simulated image and the ${a.model} model`,
+            evidence,
             value: fee + toNano('0.5'),
         });
         requireSuccess(await chain.waitForTrace(members[0].address, sender.sent[0]));

@@ -28,6 +28,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const threshold = BigInt(await args.integer('threshold', 'Threshold (total yes weight needed)'));
     const votingPeriod = (await args.integer('voting-days', 'Voting period, days', 3)) * 86_400;
     const timelock = (await args.integer('timelock-days', 'Timelock, days', 2)) * 86_400;
+    const executionWindow = (await args.integer('window-days', 'Execution window after the timelock, days', 7)) * 86_400;
     const guardianText = await args.optionalString('guardian');
     const guardian = guardianText ? Address.parse(guardianText) : null;
     const sunsetDays = guardian ? await args.integer('sunset-days', 'Guardian sunset, days from now', 365) : 0;
@@ -37,6 +38,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
         threshold,
         votingPeriod,
         timelock,
+        executionWindow,
         guardian,
         guardianSunset: guardian ? Math.floor(Date.now() / 1000) + sunsetDays * 86_400 : 0,
         proposalCode: await compile('Proposal'),

@@ -1,6 +1,7 @@
 /**
  * A council member proposes one action (run it again for another proposal; tests and the wrapper take up to 8).
  * npx blueprint run council/propose --testnet --tonconnect -- --council <addr> --description "text or URL + hash"
+ *   [--evidence <hex SHA-256 of the release notes / reference quote / measurement manifest>: required to add an image or a model]
  *   --action <action> [action arguments] [--value <TON attached to a root action, default 0.05>]
  * Root actions (sent by the council to the root): add-image --image <hex> [--supersedes <hex> --grace <seconds>],
  *   retire-image --image, add-model --model <hex> --name <org/model@rev:hash>, remove-model --model,
@@ -14,7 +15,7 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { Address, beginCell, Cell, fromNano, OpenedContract, toNano } from '@ton/core';
 import { readFileSync } from 'fs';
-import { actionsDict, Council, CouncilAction, createProposalBody, describeAction } from '../../wrappers/Council';
+import { actionsDict, Council, CouncilAction, createProposalBody, describeAction, needsEvidence } from '../../wrappers/Council';
 import { Proposal } from '../../wrappers/Proposal';
 import { RootGovernanceAction } from '../../wrappers/Root';
 import { deliver, friendly, ScriptArgs } from '../lib/cli';
@@ -51,6 +52,7 @@ export async function readCouncilAction(args: ScriptArgs): Promise<CouncilAction
                 kind: 'setPeriods',
                 votingPeriod: (await args.integer('voting-days', 'Voting period, days')) * 86_400,
                 timelock: (await args.integer('timelock-days', 'Timelock, days')) * 86_400,
+                executionWindow: (await args.integer('window-days', 'Execution window, days')) * 86_400,
             };
         case 'set-guardian': {
             const g = await args.string('guardian', 'Guardian address (or none)');
@@ -82,12 +84,18 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
     const action = await readCouncilAction(args);
     const description = await args.string('description', 'Description (short text, or a URL and the hash of the full text)');
+    // An image or a model enters the allowlists only with the hash of the document it rests on.
+    const evidence =
+        needsEvidence([action]) || args.has('evidence')
+            ? await args.hash('evidence', 'Evidence: SHA-256 (hex) of the release notes, reference quote or measurement manifest')
+            : null;
+    if (evidence) ui.write(`Evidence: ${evidence.toString('hex')}`);
     const { nextId: before } = await council.getCouncilData();
     const fee = await council.getProposalFee();
     const value = fee + toNano('0.05');
     ui.write(`New proposal: ${describeAction(action)}`);
     ui.write(`Attach ${fromNano(value)} TON (proposal fee ${fromNano(fee)} TON); what the proposal does not spend comes back at cleanup.`);
-    const body = createProposalBody([action], description);
+    const body = createProposalBody([action], description, 0n, evidence);
     if (!(await deliver(provider, args, { to: council.address, amount: value, body: { cell: body } }))) {
         ui.write(`Its id is given when the council processes it (the next free id is ${before} now, unless another member proposes first): find it with council/status.`);
         return;

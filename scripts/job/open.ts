@@ -1,14 +1,15 @@
 /**
- * A client opens a job escrow with one worker: the transfer deploys the job (its address comes from the root,
- * your wallet, the worker account and the job id) with the deposit, your voucher key, the challenge period and
- * the highest prices you accept; the worker account accepts it or the deposit comes back.
+ * A client opens a job escrow with one worker: the transfer goes to the root, which deploys the job with its current
+ * job code (the job's address comes from the root, your wallet, the worker account and the job id) with the
+ * deposit, your voucher key, the challenge period and the highest prices you accept; the worker account accepts
+ * it or the deposit comes back.
  * npx blueprint run job/open --testnet --tonconnect -- --root <addr> --worker <worker account> --client-key <hex>
  *   --deposit 5 [--job-id <n>, default: the first id with no job] [--challenge <seconds>] [--max-prices a,b,c,d]
  *   [--reserve 0.2] [--client <your wallet, needed with --link-only or npm run read>]
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { Address, fromNano } from "@ton/core";
-import { Job, jobStateInit, openJobBody } from '../../wrappers/Job';
+import { Job, openJobBody } from '../../wrappers/Job';
 import { Root } from '../../wrappers/Root';
 import { Worker } from '../../wrappers/Worker';
 import { deliver, duration, friendly, hasWallet, ScriptArgs } from '../lib/cli';
@@ -22,12 +23,9 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const clientText = await args.optionalString('client');
     const client = clientText ? Address.parse(clientText) : hasWallet(provider) ? provider.sender().address : undefined;
     if (!client) throw new Error('--client: your wallet address (the job address is derived from it)');
-    const { jobCode } = await root.getChildCodes();
     const params = await root.getParams();
-    const jobId = args.has('job-id') ? BigInt(await args.integer('job-id', 'Job id')) : await firstFreeJobId(provider, jobCode, root.address, client, worker.address);
-    const id = { root: root.address, client, worker: worker.address, jobId };
-    const init = jobStateInit(jobCode, id);
-    const job = Job.createForJob(jobCode, id);
+    const jobId = args.has('job-id') ? BigInt(await args.integer('job-id', 'Job id')) : await firstFreeJobId(provider, root.address, client, worker.address);
+    const job = Job.createForJob({ root: root.address, client, worker: worker.address, jobId });
     const profile = await worker.getProfile();
     const pricesText = await args.optionalString('max-prices');
     const maxPrices = pricesText ? parsePrices(pricesText) : profile.prices;
@@ -38,17 +36,16 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     ui.write(`Job ${jobId} with worker ${friendly(provider, worker.address)} at ${friendly(provider, job.address)}`);
     ui.write(`deposit ${fromNano(deposit)} TON + reserve ${fromNano(reserve)} TON; challenge period ${duration(challenge)}`);
     await deliver(provider, args, {
-        to: job.address,
+        to: root.address,
         amount: deposit + reserve,
-        body: { cell: openJobBody({ clientKey, challenge, maxPrices }) },
-        init,
+        body: { cell: openJobBody({ worker: worker.address, jobId, clientKey, challenge, maxPrices }) },
     });
 }
 
 /** The first job id (from 0) whose job account does not exist yet for this client and worker. */
-export async function firstFreeJobId(provider: NetworkProvider, jobCode: import('@ton/core').Cell, root: Address, client: Address, worker: Address): Promise<bigint> {
+export async function firstFreeJobId(provider: NetworkProvider, root: Address, client: Address, worker: Address): Promise<bigint> {
     for (let jobId = 0n; ; jobId++) {
-        const job = Job.createForJob(jobCode, { root, client, worker, jobId });
+        const job = Job.createForJob({ root, client, worker, jobId });
         if ((await provider.getContractState(job.address)).state.type === 'uninit') return jobId;
     }
 }

@@ -21,10 +21,9 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const client = await args.address('client', 'Client wallet address');
     const worker = await args.address('worker', 'Worker account address');
     const scan = await args.integer('scan', 'Job ids to scan', 32);
-    const { jobCode } = await root.getChildCodes();
     let found = 0;
     for (let jobId = 0n; jobId < BigInt(scan); jobId++) {
-        const job = Job.createForJob(jobCode, { root: root.address, client, worker, jobId });
+        const job = Job.createForJob({ root: root.address, client, worker, jobId });
         if ((await provider.getContractState(job.address)).state.type !== 'active') continue;
         found++;
         ui.write(`job ${jobId}:`);

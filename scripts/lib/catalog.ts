@@ -6,6 +6,7 @@
 export const SCRIPTS: ReadonlyArray<readonly [name: string, what: string]> = [
     ['root/deploy', 'deploy a root registry governed by your wallet'],
     ['root/publishJobCode', 'publish the job escrow code as a masterchain library'],
+    ['root/fundLibrary', "pay the job-code library's rent from the treasury (anyone)"],
     ['root/governance', 'one governance action on the root (allowlists, parameters, code, treasury, slash)'],
     ['root/sync', 'push the root parameters and job code to a worker account (anyone)'],
     ['root/status', 'read: parameters, governance, treasury, fees, image and model allowlists (no wallet)'],

@@ -8,11 +8,12 @@
 import { compile, NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { libraryCell } from '../../wrappers/library';
-import { Root, RootParams } from '../../wrappers/Root';
+import { paramsViolation, Root, RootParams } from '../../wrappers/Root';
 import { ScriptArgs, friendly } from '../lib/cli';
 
+/** Reads the parameters from the command line; refuses values outside the bounds the root enforces. */
 export async function readParams(args: ScriptArgs): Promise<RootParams> {
-    return {
+    const params: RootParams = {
         version: 1,
         minStake: await args.ton('min-stake', 'Minimum worker stake, TON', '10'),
         unbondingPeriod: (await args.integer('unbonding-days', 'Unbonding period, days', 14)) * 86_400,
@@ -22,6 +23,9 @@ export async function readParams(args: ScriptArgs): Promise<RootParams> {
         minChallenge: await args.integer('min-challenge', 'Minimum job challenge period, seconds', 600),
         maxChallenge: await args.integer('max-challenge', 'Maximum job challenge period, seconds', 604_800),
     };
+    const violation = paramsViolation(params);
+    if (violation) throw new Error(`parameters out of bounds: ${violation} (docs/protocol.md §5)`);
+    return params;
 }
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {

@@ -4,7 +4,8 @@
  * instead of ~2 KB (docs/protocol.md §9.8). Run it before root/deploy (whose default is the library form), or
  * before a council `set-code --job-boc build/job-library.boc` proposal.
  * npx blueprint run root/publishJobCode --mainnet --tonconnect -- [--rent 10]
- * The rent (TON) keeps the library alive on the masterchain; anyone can top the librarian up later.
+ * The rent (TON) keeps the library alive on the masterchain until the root takes over: the root pays it from the
+ * treasury (root/fundLibrary, anyone may send it), and jobs open only while it is paid 60 days ahead.
  */
 import { compile, NetworkProvider } from '@ton/blueprint';
 import { mkdirSync, writeFileSync } from 'fs';
@@ -18,7 +19,7 @@ export const JOB_LIBRARY_BOC = path.join(__dirname, '..', '..', 'build', 'job-li
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
     const jobCode = await compile('Job');
-    const librarian = provider.open(Librarian.createFor(await compile('Librarian'), jobCode));
+    const librarian = provider.open(Librarian.createFor(jobCode));
     const rent = await args.ton('rent', 'Masterchain storage rent to deposit, TON', '10');
     await librarian.sendDeploy(provider.sender(), rent);
     await provider.waitForDeploy(librarian.address);

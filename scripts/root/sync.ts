@@ -1,5 +1,5 @@
 /**
- * Pushes the root's current parameters and job code to a worker account (anyone may).
+ * Pushes the root's current parameters to a worker account (anyone may).
  * npx blueprint run root/sync --testnet --tonconnect -- --root <addr> --owner <worker owner> --index 0
  */
 import { NetworkProvider } from '@ton/blueprint';

@@ -174,12 +174,15 @@ export interface Settled {
     vouched: bigint;
     relayCumulative: bigint;
     workerCumulative: bigint;
+    /** What reached the worker account: payouts of held earnings and the settlement's report (with the rest held). */
+    toWorker: bigint;
 }
 
 /** The money of one settled job, from its transactions: claims, the report, the treasury's fee and the refund. */
-export function settlementOf(txs: ChainTransaction[], o: { job: string; worker: Address; client: Address; feeBps: number; deposit: bigint; vouched: bigint; relayCumulative: bigint; workerCumulative: bigint; workerBest: bigint }): { settled: Settled; violations: string[] } {
+export function settlementOf(txs: ChainTransaction[], o: { job: string; worker: Address; client: Address; feeBps: number; deposit: bigint; vouched: bigint; relayCumulative: bigint; workerCumulative: bigint; workerBest: bigint; paidOnChain: bigint }): { settled: Settled; violations: string[] } {
     const v: string[] = [];
-    let gross = 0n;
+    let payouts = 0n;
+    let reportValue = 0n;
     let report: { paid: bigint; fees: bigint } | null = null;
     let treasury = 0n;
     let refund = 0n;
@@ -187,14 +190,17 @@ export function settlementOf(txs: ChainTransaction[], o: { job: string; worker: 
         for (const m of t.outMessages) {
             if (!m.destination) continue;
             const op = opOf(m.body);
-            if (m.destination.equals(o.worker) && op === Op.jobPayout) gross += parseJobPayoutBody(m.body).gross;
-            else if (m.destination.equals(o.worker) && op === Op.jobReport) report = parseJobReportBody(m.body);
+            if (m.destination.equals(o.worker) && op === Op.jobPayout) payouts += parseJobPayoutBody(m.body).amount;
+            else if (m.destination.equals(o.worker) && op === Op.jobReport) {
+                report = parseJobReportBody(m.body);
+                reportValue = m.value;
+            }
             else if (op === Op.treasuryDeposit) treasury += m.value;
             else if (m.destination.equals(o.client)) refund += m.value;
         }
     const paid = report?.paid ?? 0n;
     const fees = report?.fees ?? 0n;
-    if (gross !== paid) v.push(`job ${o.job}: claims paid out ${gross}, the job reports ${paid}`);
+    if (paid !== o.paidOnChain) v.push(`job ${o.job}: the job's getter said paid ${o.paidOnChain} before finalize, its report says ${paid}`);
     if (paid > o.deposit) v.push(`job ${o.job}: paid ${paid} above its deposit ${o.deposit}`);
     if (fees !== feesOf(paid, o.feeBps)) v.push(`job ${o.job}: fees ${fees}, expected ${feesOf(paid, o.feeBps)} (${o.feeBps} bps of ${paid})`);
     if (treasury !== fees) v.push(`job ${o.job}: the treasury got ${treasury}, the fees are ${fees}`);
@@ -203,5 +209,5 @@ export function settlementOf(txs: ChainTransaction[], o: { job: string; worker: 
     if (paid > o.vouched) v.push(`job ${o.job}: claimed ${paid}, above the relay's last voucher ${o.vouched}`);
     if (o.vouched < o.relayCumulative) v.push(`job ${o.job}: the relay accepted receipts for ${o.relayCumulative} but vouched only ${o.vouched}`);
     if (refund < o.deposit - paid) v.push(`job ${o.job}: refund ${refund} is below the unspent deposit ${o.deposit - paid}`);
-    return { settled: { job: o.job, deposit: o.deposit, paid, fees, refund, vouched: o.vouched, relayCumulative: o.relayCumulative, workerCumulative: o.workerCumulative }, violations: v };
+    return { settled: { job: o.job, deposit: o.deposit, paid, fees, refund, vouched: o.vouched, relayCumulative: o.relayCumulative, workerCumulative: o.workerCumulative, toWorker: payouts + reportValue }, violations: v };
 }

@@ -173,6 +173,7 @@ async function settle(net: ChaosNetwork, rng: Rng, say: (s: string) => void, vio
     const addrs = [...new Set([...before.relayJobs.map((j) => j.address), ...(await jobsOfWallet(chain, net.relayWallet))])];
     const wallet = await chain.openWallet(net.relayMnemonic);
     const info = new Map<string, { deposit: bigint; feeBps: number; deadline: number }>();
+    const paidBefore = new Map<string, bigint>();
     for (const a of addrs) {
         const addr = Address.parseRaw(a);
         const job = Job.createFromAddress(addr);
@@ -216,6 +217,7 @@ async function settle(net: ChaosNetwork, rng: Rng, say: (s: string) => void, vio
     const out: Settled[] = [];
     for (const [a, i] of info) {
         const addr = Address.parseRaw(a);
+        paidBefore.set(a, (await Job.createFromAddress(addr).getJobData(chain.provider(addr))).paid);
         const sent = await wallet.send([{ to: addr, value: 50_000_000n, body: finalizeJobBody(), bounce: true }]);
         const t = await chain.waitForTrace(wallet.address, sent);
         if (!t.success) violations.push(`settlement: finalizing ${a} failed on-chain`);
@@ -224,12 +226,12 @@ async function settle(net: ChaosNetwork, rng: Rng, say: (s: string) => void, vio
         const s = settlementOf(await allTransactions(chain, addr), {
             job: a, worker: net.workerAccount, client: net.relayWallet, feeBps: i.feeBps, deposit: i.deposit,
             vouched: snap.vouchers.get(a)?.amount ?? 0n, relayCumulative: rj?.cumulative ?? 0n,
-            workerCumulative: snap.workerJobs.get(a)?.cumulative ?? 0n, workerBest: snap.workerJobs.get(a)?.best?.amount ?? 0n,
+            workerCumulative: snap.workerJobs.get(a)?.cumulative ?? 0n, workerBest: snap.workerJobs.get(a)?.best?.amount ?? 0n, paidOnChain: paidBefore.get(a) ?? 0n,
         });
         violations.push(...s.violations.map((x) => `settlement: ${x}`));
         for (const x of s.violations) say(`VIOLATION ${x}`);
         out.push(s.settled);
-        say(`  job ${a.slice(0, 12)}…: deposit ${s.settled.deposit} paid ${s.settled.paid} (vouched ${s.settled.vouched}, relay receipts ${s.settled.relayCumulative}, worker receipts ${s.settled.workerCumulative}) fees ${s.settled.fees} refund ${s.settled.refund}`);
+        say(`  job ${a.slice(0, 12)}…: deposit ${s.settled.deposit} paid ${s.settled.paid} (vouched ${s.settled.vouched}, relay receipts ${s.settled.relayCumulative}, worker receipts ${s.settled.workerCumulative}) fees ${s.settled.fees} to the worker account ${s.settled.toWorker} refund ${s.settled.refund}`);
     }
     return out;
 }

@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'fs';
 import path from 'path';
-import { Errors, Op } from '../../wrappers/Constants';
+import { Errors, Events, GovernanceEventTag, Op } from '../../wrappers/Constants';
 import { opcodesFromTlb } from '../../scripts/tools/opcodes';
 
 const contracts = path.join(__dirname, '..', '..', 'contracts');
@@ -21,6 +21,7 @@ const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) =>
 describe('constants', () => {
     const ops = funcConstants(read('op-codes.fc'), 'op');
     const errors = funcConstants(read('errors.fc'), 'error');
+    const events = funcConstants(read('op-codes.fc'), 'event');
 
     it('every FunC op code is in wrappers/Constants.ts with the same value', () => {
         expect(ops.size).toBeGreaterThan(30);
@@ -45,6 +46,16 @@ describe('constants', () => {
         for (const { name, value } of derived) {
             expect([name, ops.get(name) ?? events.get(name)]).toEqual([name, value]);
         }
+    });
+
+    it('every FunC event tag is in wrappers/Constants.ts with the same value, and no event shares a tag with an op', () => {
+        expect(events.size).toBeGreaterThanOrEqual(17);
+        for (const [name, value] of events) {
+            const mirrored = (GovernanceEventTag as unknown as Record<string, number>)[camel(name)] ?? (Events as unknown as Record<string, number>)[camel(name)];
+            expect([name, mirrored]).toEqual([name, value]);
+        }
+        const opValues = new Set(ops.values());
+        for (const [name, value] of events) expect([name, opValues.has(value)]).toEqual([name, false]);
     });
 
     it('no two messages share an op code', () => {

@@ -15,16 +15,20 @@ import {
     CouncilAction,
     describeAction,
     MAX_ACTIONS,
+    MAX_EXECUTION_WINDOW,
     MAX_TIMELOCK,
     MAX_VOTING_PERIOD,
+    MIN_EXECUTION_WINDOW,
     MIN_ROOT_ACTION_VALUE,
+    MIN_TIMELOCK,
+    MIN_VOTING_PERIOD,
     parseCouncilAction,
 } from '../../wrappers/Council';
 import { ProposalState } from '../../wrappers/Proposal';
 import { rootGovernanceBody } from '../../wrappers/Root';
 import { loadCode } from '../../wrappers/code';
 import { DEFAULT_PARAMS, hashOf } from '../../wrappers/testkit';
-import { CouncilKit, deployCouncil, ROOT_ACTION_VALUE, SMALL, THRESHOLD, TIMELOCK, VOTING_PERIOD } from '../../wrappers/testkit/council';
+import { CouncilKit, deployCouncil, EXECUTION_WINDOW, ROOT_ACTION_VALUE, SMALL, THRESHOLD, TIMELOCK, VOTING_PERIOD } from '../../wrappers/testkit/council';
 
 const root = (action: Parameters<typeof rootGovernanceBody>[0], value = ROOT_ACTION_VALUE): CouncilAction => ({ kind: 'root', value, action });
 
@@ -111,6 +115,7 @@ describe('Council actions', () => {
                         threshold: 1n,
                         votingPeriod: VOTING_PERIOD,
                         timelock: TIMELOCK,
+                        executionWindow: EXECUTION_WINDOW,
                         proposalCode: c.proposalCode,
                     },
                     loadCode('Council'),
@@ -136,16 +141,18 @@ describe('Council actions', () => {
         });
 
         it('runs up to 8 actions in order in one execution', async () => {
-            const imgs = Array.from({ length: MAX_ACTIONS - 1 }, (_, i) => hashOf(`batch ${i}`));
+            const imgs = Array.from({ length: MAX_ACTIONS - 2 }, (_, i) => hashOf(`batch ${i}`));
             const dave = await c.wallet('dave');
             const { proposal, result } = await c.enact([
                 ...imgs.map((imageHash) => root({ kind: 'addImage', imageHash })),
                 { kind: 'addMember', member: dave.address, weight: 1 },
+                { kind: 'setThreshold', threshold: 6n }, // the quorum floor for a total of 10
             ]);
             for (const img of imgs) expect(await c.root.getIsImageAllowed(img)).toBe(true);
             expect(await c.council.getMemberWeight(dave.address)).toBe(1);
             expect((await c.council.getCouncilData()).epoch).toBe(1);
             expect(await proposal.getState()).toBe(ProposalState.Executed);
+            // 6 root actions, the answer to the proposal, the executor's change
             expect(result.transactions.filter((t) => t.inMessage?.info.src?.toString() === c.council.address.toString()).length).toBe(MAX_ACTIONS);
         });
 
@@ -156,7 +163,7 @@ describe('Council actions', () => {
                 root({ kind: 'withdrawTreasury', amount: toNano('1'), to: c.outsider.address }),
                 { kind: 'addMember', member: c.outsider.address, weight: 2 },
                 { kind: 'setThreshold', threshold: 6n },
-                { kind: 'setPeriods', votingPeriod: 86400, timelock: 3600 },
+                { kind: 'setPeriods', votingPeriod: 86400, timelock: 86400, executionWindow: 86400 },
                 { kind: 'setGuardian', guardian: null, sunset: 0 },
             ];
             const { proposal } = await c.propose(c.alice, actions);
@@ -173,12 +180,18 @@ describe('Council actions', () => {
     describe("the council's own changes", () => {
         it('adds a member: epoch + 1, total weight up, the new member can propose and vote', async () => {
             const dave = await c.wallet('dave');
-            await c.enact([{ kind: 'addMember', member: dave.address, weight: 5 }]);
+            await c.enact([
+                { kind: 'addMember', member: dave.address, weight: 5 },
+                { kind: 'setThreshold', threshold: 8n }, // the quorum floor for a total of 14
+            ]);
             const d = await c.council.getCouncilData();
             expect([d.epoch, d.memberCount, d.totalWeight]).toEqual([1, 4, 14n]);
             const { proposal } = await c.propose(dave, [root({ kind: 'addImage', imageHash: hashOf('dave') })]);
             await c.run(() => proposal.sendVote(dave.getSender(), true, SMALL));
-            expect(await proposal.getState()).toBe(ProposalState.Passed); // 5 >= threshold 5
+            await c.run(() => proposal.sendVote(c.carol.getSender(), true, SMALL));
+            expect(await proposal.getState()).toBe(ProposalState.Voting); // 7 < 8
+            await c.run(() => proposal.sendVote(c.bob.getSender(), true, SMALL));
+            expect(await proposal.getState()).toBe(ProposalState.Passed); // 10 >= 8
         });
 
         it('removes a member: it can no longer propose', async () => {
@@ -211,13 +224,14 @@ describe('Council actions', () => {
         });
 
         it('changes the periods: new proposals use them', async () => {
-            await c.enact([{ kind: 'setPeriods', votingPeriod: 3600, timelock: 0 }]);
+            await c.enact([{ kind: 'setPeriods', votingPeriod: 3600, timelock: MIN_TIMELOCK, executionWindow: MIN_EXECUTION_WINDOW }]);
             const { proposal } = await c.propose(c.alice, [root({ kind: 'addImage', imageHash: uint256ToBuffer(6n) })]);
             const d = await proposal.getProposalData();
             expect(d.deadline).toBe(blockchain.now! + 3600);
-            expect(d.timelock).toBe(0);
+            expect(d.timelock).toBe(MIN_TIMELOCK);
+            expect(d.executionWindow).toBe(MIN_EXECUTION_WINDOW);
             await c.pass(proposal);
-            // a zero timelock executes at once
+            c.advance(MIN_TIMELOCK);
             const { result } = await c.run(() => proposal.sendExecute(c.outsider.getSender(), toNano('1')));
             expect(result.transactions).toHaveTransaction({ from: c.council.address, to: c.root.address, success: true });
         });
@@ -258,14 +272,14 @@ describe('Council actions', () => {
             gap.set(0, councilActionCell(img));
             gap.set(2, councilActionCell(img));
             await expectProposeFails(gap, Errors.malformedAction);
-            await expectProposeFails([beginCell().storeUint(0x09, 8).endCell()], Errors.malformedAction);
+            await expectProposeFails([beginCell().storeUint(0x0a, 8).endCell()], Errors.malformedAction);
             await expectProposeFails([beginCell().storeUint(ActionTag.setThreshold, 8).storeUint(5, 64).storeBit(1).endCell()], Errors.malformedAction);
             await expectProposeFails([beginCell().storeUint(ActionTag.addMember, 8).storeUint(1, 8).endCell()], Errors.malformedAction);
             const notRef = Dictionary.empty(Dictionary.Keys.Uint(8), Dictionary.Values.Uint(32));
             notRef.set(0, 5);
             const dict = beginCell().storeDictDirect(notRef).endCell();
             const asCells = Dictionary.loadDirect(Dictionary.Keys.Uint(8), Dictionary.Values.Cell(), null);
-            const body = beginCell().storeUint(Op.createProposal, 32).storeUint(0, 64).storeMaybeRef(dict).storeRef(textCell('x')).endCell();
+            const body = beginCell().storeUint(Op.createProposal, 32).storeUint(0, 64).storeMaybeRef(dict).storeUint(0, 256).storeRef(textCell('x')).endCell();
             const { result } = await c.run(() => c.council.sendRaw(c.alice.getSender(), body, toNano('1')));
             expect(result.transactions).toHaveTransaction({ to: c.council.address, success: false, exitCode: Errors.malformedAction });
             expect(asCells.size).toBe(0);
@@ -274,17 +288,20 @@ describe('Council actions', () => {
         it('should reject root bodies that are not well-formed governance operations', async () => {
             const raw = (body: Cell): CouncilAction => ({ kind: 'rootRaw', value: ROOT_ACTION_VALUE, body });
             const addImage = rootGovernanceBody({ kind: 'addImage', imageHash: uint256ToBuffer(1n) });
-            const cases: Cell[] = [
-                beginCell().storeUint(Op.registerWorker, 32).storeUint(0, 64).endCell(), // not a governance op
-                beginCell().storeUint(0xdeadbeef, 32).storeUint(0, 64).endCell(), // unknown op
-                beginCell().storeSlice(addImage.beginParse().skip(0)).storeBit(1).endCell(), // trailing bit
-                beginCell().storeUint(Op.addImage, 32).storeUint(0, 64).storeUint(1, 256).endCell(), // truncated
-                beginCell().storeUint(Op.setParams, 32).storeUint(0, 64).storeRef(beginCell().storeUint(1, 32).endCell()).endCell(), // bad params
-                beginCell().storeUint(Op.addModel, 32).storeUint(0, 64).storeUint(1, 256).storeRef(beginCell().storeRef(Cell.EMPTY).endCell()).endCell(), // name with refs
-                beginCell().storeUint(Op.withdrawTreasury, 32).storeUint(0, 64).storeCoins(1).storeUint(0, 2).endCell(), // addr_none
-                beginCell().endCell(),
+            // the layout and the state-independent rules are the root's own (contracts/governance.fc): the root's
+            // named error where it has one, bad_root_action for a body that is not one of its operations at all
+            const cases: [Cell, number][] = [
+                [beginCell().storeUint(Op.registerWorker, 32).storeUint(0, 64).endCell(), Errors.badRootAction], // not a governance op
+                [beginCell().storeUint(0xdeadbeef, 32).storeUint(0, 64).endCell(), Errors.badRootAction], // unknown op
+                [beginCell().storeSlice(addImage.beginParse().skip(0)).storeBit(1).endCell(), Errors.badRootAction], // trailing bit
+                [beginCell().storeUint(Op.addImage, 32).storeUint(0, 64).storeUint(1, 256).endCell(), Errors.badRootAction], // truncated
+                [beginCell().storeUint(Op.setParams, 32).storeUint(0, 64).storeRef(beginCell().storeUint(1, 32).endCell()).endCell(), Errors.badRootAction], // truncated params
+                [beginCell().storeUint(Op.addModel, 32).storeUint(0, 64).storeUint(1, 256).storeRef(beginCell().storeRef(Cell.EMPTY).endCell()).endCell(), Errors.textTooLong], // name with refs
+                [beginCell().storeUint(Op.withdrawTreasury, 32).storeUint(0, 64).storeCoins(1).storeUint(0, 2).endCell(), Errors.badRootAction], // addr_none
+                [beginCell().storeUint(Op.pause, 32).storeUint(0, 64).storeUint(0, 8).endCell(), Errors.badPauseFlags], // pause nothing
+                [beginCell().endCell(), Errors.badRootAction],
             ];
-            for (const body of cases) await expectProposeFails([raw(body)], Errors.badRootAction);
+            for (const [body, error] of cases) await expectProposeFails([raw(body)], error);
         });
 
         it('should reject a root action carrying less than the minimum value', async () => {
@@ -324,9 +341,23 @@ describe('Council actions', () => {
         });
 
         it('should reject periods out of range', async () => {
-            await expectProposeFails([{ kind: 'setPeriods', votingPeriod: 0, timelock: 0 }], Errors.badCouncilPeriod);
-            await expectProposeFails([{ kind: 'setPeriods', votingPeriod: MAX_VOTING_PERIOD + 1, timelock: 0 }], Errors.badCouncilPeriod);
-            await expectProposeFails([{ kind: 'setPeriods', votingPeriod: 60, timelock: MAX_TIMELOCK + 1 }], Errors.badCouncilPeriod);
+            const ok = { kind: 'setPeriods' as const, votingPeriod: MIN_VOTING_PERIOD, timelock: MIN_TIMELOCK, executionWindow: MIN_EXECUTION_WINDOW };
+            for (const bad of [
+                { votingPeriod: 0 },
+                { votingPeriod: MIN_VOTING_PERIOD - 1 },
+                { votingPeriod: MAX_VOTING_PERIOD + 1 },
+                { timelock: MIN_TIMELOCK - 1 },
+                { timelock: MAX_TIMELOCK + 1 },
+                { executionWindow: MIN_EXECUTION_WINDOW - 1 },
+                { executionWindow: MAX_EXECUTION_WINDOW + 1 },
+            ]) {
+                await expectProposeFails([{ ...ok, ...bad }], Errors.badCouncilPeriod);
+            }
+            // the bounds themselves are accepted
+            const { result } = await c.propose(c.alice, [ok]);
+            expect(result.transactions).toHaveTransaction({ to: c.council.address, success: true });
+            const max = await c.propose(c.alice, [{ ...ok, votingPeriod: MAX_VOTING_PERIOD, timelock: MAX_TIMELOCK, executionWindow: MAX_EXECUTION_WINDOW }]);
+            expect(max.result.transactions).toHaveTransaction({ to: c.council.address, success: true });
         });
 
         it('should reject a non-basechain guardian', async () => {

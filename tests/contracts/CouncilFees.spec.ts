@@ -1,7 +1,8 @@
 /**
  * The council's fee formulas read gas and forwarding prices from the live config (council-common.fc):
  * under changed prices exactly get_proposal_fee deploys a proposal, exactly get_execute_value executes
- * 8 actions through to the root, and one nanoton less is refused with the named error.
+ * 8 actions through to the root, and one nanoton less is refused with the named error; the same at the maximum
+ * sizes (255 members, 8 weight changes, the costliest action there).
  */
 import { toNano } from '@ton/core';
 import '@ton/test-utils';
@@ -10,7 +11,7 @@ import { CouncilAction, MAX_ACTIONS } from '../../wrappers/Council';
 import { ProposalState } from '../../wrappers/Proposal';
 import { hashOf } from '../../wrappers/testkit';
 import { configWithPrices } from '../../wrappers/testkit/sizes';
-import { CouncilKit, deployCouncil, ROOT_ACTION_VALUE, TIMELOCK } from '../../wrappers/testkit/council';
+import { CouncilKit, deployCouncil, deployMaxCouncil, ROOT_ACTION_VALUE, SYNTHETIC_MEMBERS, TIMELOCK } from '../../wrappers/testkit/council';
 
 describe.each([
     ['current prices', 1n, 1n],
@@ -52,4 +53,26 @@ describe.each([
         for (let i = 0; i < MAX_ACTIONS; i++) expect(await c.root.getIsModelAllowed(hashOf(`fee model ${i}`))).toBe(true);
         expect(await proposal.getState()).toBe(ProposalState.Executed);
     });
+});
+
+describe.each([
+    ['current prices', 1n, 1n],
+    ['gas ×3, forwarding ×2', 3n, 2n],
+])('council fees at the maximum sizes (255 members, 8 of the costliest actions) at %s', (_name, gasFactor, fwdFactor) => {
+    it('exactly get_proposal_fee deploys; exactly get_execute_value runs 8 weight changes and the proposal reads executed', async () => {
+        const c = await deployMaxCouncil();
+        c.blockchain.setConfig(configWithPrices(c.blockchain.config, gasFactor, fwdFactor));
+        const actions: CouncilAction[] = SYNTHETIC_MEMBERS.slice(0, MAX_ACTIONS).map((member) => ({ kind: 'setWeight', member, weight: 2 }));
+        const fee = await c.council.getProposalFee();
+        const { proposal, result } = await c.propose(c.alice, actions, { value: fee });
+        expect(result.transactions).toHaveTransaction({ to: proposal.address, deploy: true, success: true });
+        await c.run(() => proposal.sendVote(c.alice.getSender(), true, toNano('0.1')));
+        c.advance(TIMELOCK);
+        const need = await proposal.getExecuteValue();
+        const short = await c.run(() => proposal.sendExecute(c.outsider.getSender(), need - 1n));
+        expect(short.result.transactions).toHaveTransaction({ to: proposal.address, success: false, exitCode: Errors.executeValueTooSmall });
+        await c.run(() => proposal.sendExecute(c.outsider.getSender(), need));
+        expect(await proposal.getState()).toBe(ProposalState.Executed);
+        for (const m of SYNTHETIC_MEMBERS.slice(0, MAX_ACTIONS)) expect(await c.council.getMemberWeight(m)).toBe(2);
+    }, 60_000);
 });

@@ -44,11 +44,20 @@ describe('Council gas', () => {
         expect(Math.max(detail.proposalExecute1, detail.proposalExecute8)).toBeLessThanOrEqual(gasConstant('gas::proposal_execute'));
     });
 
-    it('gas::council_execute + n * gas::council_execute_per_action covers proposal_approved', () => {
+    it('gas::council_execute + n * gas::council_execute_per_action covers proposal_approved, at the worst case', () => {
         const base = gasConstant('gas::council_execute');
         const per = gasConstant('gas::council_execute_per_action');
         expect(detail.councilExecute1).toBeLessThanOrEqual(base + per);
         expect(detail.councilExecute8).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
+        // worst-case execution: the costliest actions (member removals, weight changes) on a 255-member council
+        expect(detail.councilExecuteRemovals255).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
+        expect(detail.councilExecuteWeights255).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
+    });
+
+    it('gas::proposal_answer covers the answer and a council cancel', () => {
+        expect(detail.proposalAnswer).toBeGreaterThan(0);
+        expect(detail.proposalCouncilCancel).toBeGreaterThan(0);
+        expect(Math.max(detail.proposalAnswer, detail.proposalCouncilCancel)).toBeLessThanOrEqual(gasConstant('gas::proposal_answer'));
     });
 
     it('root governance gas fits the minimum action value', () => {

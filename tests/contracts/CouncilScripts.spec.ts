@@ -60,6 +60,7 @@ describe('council scripts', () => {
             '--council', council.address.toString(),
             '--action', 'add-image', '--image', hex(img), '--supersedes', hex(k.imageHash), '--grace', '604800',
             '--description', 'worker v2',
+            '--evidence', hex(hashOf('worker v2 release notes')),
             '--send',
         ]);
         expect(pp.ui().output.some((l) => l.includes('ton://transfer/'))).toBe(true);
@@ -75,6 +76,7 @@ describe('council scripts', () => {
         const ps = as(k.carol);
         await status(ps, ['--council', council.address.toString(), '--id', '0']);
         expect(ps.ui().output.join('\n')).toMatch(/voted yes/);
+        expect(ps.ui().output.join('\n')).toContain(`evidence: ${hashOf('worker v2 release notes').toString('hex')}`);
 
         k.advance(TIMELOCK);
         await execute(as(k.outsider), ['--council', council.address.toString(), '--id', '0', '--send']);
@@ -87,10 +89,10 @@ describe('council scripts', () => {
 
     it('propose a council change interactively (answers to prompts), cancel it; veto another', async () => {
         // action, member, weight, description asked through the UI
-        await propose(as(k.alice, ['add-member', k.outsider.address.toString(), '2', 'welcome']), ['--council', council.address.toString(), '--send']);
+        await propose(as(k.alice, ['set-weight', k.carol.address.toString(), '1', 'carol steps back']), ['--council', council.address.toString(), '--send']);
         const { nextId } = await council.getCouncilData();
         const p = k.blockchain.openContract(Proposal.createFromAddress(await council.getProposalAddress(nextId - 1)));
-        expect((await p.getProposalData()).actions[0]).toMatchObject({ kind: 'addMember', weight: 2 });
+        expect((await p.getProposalData()).actions[0]).toMatchObject({ kind: 'setWeight', weight: 1 });
         await cancel(as(k.alice), ['--council', council.address.toString(), '--id', String(nextId - 1), '--send']);
         expect(await p.getState()).toBe(ProposalState.Cancelled);
 

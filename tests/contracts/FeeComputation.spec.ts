@@ -25,7 +25,7 @@ describe.each([
         const { registration } = p.registrationFor('exact');
         const e = await p.run(() => p.root.sendRegisterWorker(owner.getSender(), registration, DEFAULT_PARAMS.minStake + fees.register));
         expect(registrationRefusal(e.result, owner.address)).toBeUndefined();
-        const worker = p.blockchain.openContract((await import('../../wrappers/Worker')).Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract((await import('../../wrappers/Worker')).Worker.createFor(p.root.address, owner.address, 0));
         const state = await worker.getState();
         expect(state.status).toBe(WorkerStatus.Active);
         expect(state.stake).toBeGreaterThanOrEqual(DEFAULT_PARAMS.minStake);

@@ -3,15 +3,16 @@
  * rejection, every bounce path, and the get-methods. Every action runs under the TON conservation ledger
  * (p.run), and money assertions are exact to the nanoton.
  */
-import { Address, beginCell, Cell, toNano } from '@ton/core';
+import { Address, beginCell, Cell, contractAddress, Message, toNano } from '@ton/core';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, JobState, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
 import { commentBody } from '../../wrappers/common';
 import { loadCode } from '../../wrappers/code';
-import { claimSplit, feesOf, Job, jobAddress, parseJobPayoutBody, parseJobReportBody,
-    parseJobStorage } from '../../wrappers/Job';
-import { GlobalId, SignedCell, ZERO_HEAD } from '../../wrappers/payloads';
+import { claimSplit, feesOf, initJobBody, Job, jobAddress, jobInitData, jobOfferBody, jobStateInit, parseJobPayoutBody,
+    parseJobReportBody, parseJobStorage } from '../../wrappers/Job';
+import { installBody } from '../../wrappers/stub';
+import { GlobalId, SignedVoucher, ZERO_HEAD } from '../../wrappers/payloads';
 import { DEFAULT_PRICES, ed25519FromLabel, Ledger, Protocol } from '../../wrappers/testkit';
 import { gasConstant, gasConstantsIn } from '../../wrappers/testkit/gas';
 import { computeFeeOf, gasOf, inValue, sentValue, sumForwardFees, txTo } from '../../wrappers/testkit/transactions';
@@ -47,17 +48,19 @@ describe('Job', () => {
     describe('open', () => {
         it('deploys, asks the worker account, and becomes active with its answer', async () => {
             const txs = j.opened.result.transactions;
-            expect(txs).toHaveTransaction({ from: j.client.address, to: j.address, deploy: true, success: true, op: Op.openJob });
+            expect(txs).toHaveTransaction({ from: j.client.address, to: p.root.address, success: true, op: Op.openJob });
+            expect(txs).toHaveTransaction({ from: p.root.address, to: j.address, deploy: true, success: true, op: Op.install });
             expect(txs).toHaveTransaction({ from: j.address, to: j.worker.worker.address, success: true, op: Op.jobOffer });
             expect(txs).toHaveTransaction({ from: j.worker.worker.address, to: j.address, success: true, op: Op.jobAccepted });
-            see('job_open', gasOf(txTo(txs, j.address, Op.openJob)));
+            see('job_open', gasOf(txTo(txs, j.address, Op.install)));
             see('job_answer', gasOf(txTo(txs, j.address, Op.jobAccepted)));
             see('job_worker_offer', gasOf(txTo(txs, j.worker.worker.address, Op.jobOffer)));
 
             const reserve = await j.job.getReserve();
             const data = await j.job.getJobData();
             expect(data.state).toBe(JobState.Active);
-            expect(data.deposit).toBe(toNano('5') - reserve); // nothing was at the address before
+            // Nothing was at the address before: the deposit is what the root forwarded, less the reserve.
+            expect(data.deposit).toBe(inValue(txTo(txs, j.address, Op.install)) - reserve);
             expect(data.paid).toBe(0n);
             expect(data.remaining).toBe(data.deposit);
             expect(data.head.equals(ZERO_HEAD)).toBe(true);
@@ -81,20 +84,27 @@ describe('Job', () => {
             expect(await j.job.getPaid()).toBe(0n);
         });
 
-        it('has the address the worker account derives (TS jobAddress = FunC job_address)', async () => {
-            expect(jobAddress(p.codes.job, j.id)).toEqualAddress(j.address);
-            expect((await j.worker.worker.getSettings()).jobCode.hash().equals(p.codes.job.hash())).toBe(true);
+        it('has the code-independent address the worker account derives, and runs the code the root installed', async () => {
+            expect(jobAddress(j.id)).toEqualAddress(j.address);
+            const fromRoot = await p.blockchain.runGetMethod(p.root.address, 'get_job_address', [
+                { type: 'slice', cell: beginCell().storeAddress(j.client.address).endCell() },
+                { type: 'slice', cell: beginCell().storeAddress(j.worker.worker.address).endCell() },
+                { type: 'int', value: j.id.jobId },
+            ]);
+            expect(fromRoot.stackReader.readAddress()).toEqualAddress(j.address);
+            const state = (await p.blockchain.getContract(j.address)).accountState;
+            expect(state?.type === 'active' && state.state.code?.equals(p.codes.job)).toBe(true);
         });
 
         it('counts value that reached the address before open_job into the deposit', async () => {
             const client = await p.wallet('early client');
             const id = { root: p.root.address, client: client.address, worker: j.worker.worker.address, jobId: 77n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+            const job = p.blockchain.openContract(Job.createForJob(id));
             await p.run(() => stranger.send({ to: job.address, value: toNano('1'), bounce: false }));
             const early = await balanceOf(p, job.address);
             const clientKeys = ed25519FromLabel('early');
-            await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            const before = early + toNano('2');
+            const e = await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('2'), { worker: id.worker, jobId: id.jobId, clientKey: clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const before = early + inValue(txTo(e.result.transactions, job.address, Op.install));
             expect(await job.getDeposit()).toBe(before - (await job.getReserve()));
             expect(await job.getState()).toBe(JobState.Active);
         });
@@ -132,55 +142,81 @@ describe('Job', () => {
             }
         });
 
-        it('should bounce the offer of a forged job (code the worker does not know) and refund', async () => {
-            // Same code with one extra byte of padding: a different address that the worker account cannot derive.
-            const forgedCode = beginCell().storeSlice(loadCode('Job').beginParse()).storeRef(beginCell().storeUint(1, 8).endCell()).endCell();
+        it('a job code deployed by anyone but the root never opens (and its offer would not be recognised)', async () => {
+            // The job code at the address derived from that code, opened by its client directly (the pre-stub way).
             const client = await p.wallet('forger');
-            const id = { root: p.root.address, client: client.address, worker: j.worker.worker.address, jobId: 1n };
-            const job = p.blockchain.openContract(Job.createForJob(forgedCode, id));
-            const keys = ed25519FromLabel('forger');
-            const entry = await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: keys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: j.worker.worker.address, success: false, exitCode: Errors.notJob });
-            expect(entry.result.transactions).toHaveTransaction({ from: j.worker.worker.address, to: job.address, inMessageBounced: true, success: true });
-            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: client.address, success: true });
-            expect(await accountType(p, job.address)).not.toBe('active');
-            expect(Ledger.flow(entry, client.address)).toBe(-(entry.fees + entry.forwardFees));
+            const init = { code: loadCode('Job'), data: jobInitData({ root: p.root.address, client: client.address, worker: j.worker.worker.address, jobId: 1n }) };
+            const forged = contractAddress(0, init);
+            const body = initJobBody({ clientKey: ed25519FromLabel('forger').publicKey, challenge: 600, maxPrices: DEFAULT_PRICES });
+            const entry = await p.run(() => client.send({ to: forged, value: toNano('2'), init, body }));
+            expect(entry.result.transactions).toHaveTransaction({ from: client.address, to: forged, success: false, exitCode: Errors.notRoot });
+            expect(entry.result.transactions).not.toHaveTransaction({ to: j.worker.worker.address });
+            // The failed deploy may leave the code at that address, but it never opened (and can't: only the root may).
+            expect(Number((await p.blockchain.runGetMethod(forged, 'get_state')).stackReader.readBigNumber())).toBe(0);
+            // The same contract asking the worker account anyway: not a job of this root.
+            const offer = await p.run(() => j.worker.worker.sendRaw(p.blockchain.sender(forged), jobOfferBody({ queryId: 0n, client: client.address, jobId: 1n, challenge: 600, maxPrices: DEFAULT_PRICES }), toNano('0.05')));
+            expect(offer.result.transactions).toHaveTransaction({ to: j.worker.worker.address, success: false, exitCode: Errors.notJob });
+        });
+
+        it('only the root installs code at a job address: anyone else is refused by the stub', async () => {
+            const id = { ...j.id, jobId: 999n };
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            const body = installBody(loadCode('Job'), initJobBody({ clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const entry = await p.run(() => stranger.send({ to: job.address, value: toNano('2'), init: jobStateInit(id), body }));
+            expect(entry.result.transactions).toHaveTransaction({ from: stranger.address, to: job.address, success: false, exitCode: Errors.notRoot });
+            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: stranger.address, inMessageBounced: true });
+            expect(await job.getState().catch(() => 0)).toBe(0);
+            expect(await balanceOf(p, job.address)).toBe(0n);
         });
 
         it('should refund when the worker address has no account (offer bounces)', async () => {
             const client = await p.wallet('lost client');
             const nowhere = Address.parse('0:' + '11'.repeat(32));
             const id = { root: p.root.address, client: client.address, worker: nowhere, jobId: 1n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
-            const entry = await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            const entry = await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('2'), { worker: nowhere, jobId: 1n, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
             expect(entry.result.transactions).toHaveTransaction({ to: job.address, inMessageBounced: true, success: true });
             expect(await accountType(p, job.address)).not.toBe('active');
             expect(Ledger.flow(entry, client.address)).toBe(-(entry.fees + entry.forwardFees));
         });
 
-        it('should reject open_job from anyone but the client of the init data', async () => {
-            const id = { ...j.id, jobId: 999n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
-            const entry = await p.run(() => job.sendOpen(stranger.getSender(), toNano('2'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            expect(entry.result.transactions).toHaveTransaction({ from: stranger.address, to: job.address, success: false, exitCode: Errors.notClient });
-            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: stranger.address, inMessageBounced: true });
-            expect(await job.getState()).toBe(0); // still the init data: the client can open it later
-            expect(await balanceOf(p, job.address)).toBe(0n);
+        it('the client of a job is whoever sent open_job to the root', async () => {
+            const e = await p.run(() => p.root.sendOpenJob(stranger.getSender(), toNano('2'), { worker: j.worker.worker.address, jobId: j.id.jobId, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const theirs = jobAddress({ ...j.id, client: stranger.address });
+            expect(e.result.transactions).toHaveTransaction({ from: p.root.address, to: theirs, deploy: true, success: true });
+            expect(e.result.transactions).not.toHaveTransaction({ to: j.address });
+            expect((await p.blockchain.openContract(Job.createForJob({ ...j.id, client: stranger.address })).getTerms()).client).toEqualAddress(stranger.address);
         });
 
-        it('should reject a deposit that does not cover the reserve', async () => {
+        it('a deposit that does not cover the reserve goes back to the client, and no job remains', async () => {
             const reserve = await j.job.getReserve();
             const id = { ...j.id, jobId: 1000n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
-            const entry = await p.run(() => job.sendOpen(j.client.getSender(), reserve, { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            expect(entry.result.transactions).toHaveTransaction({ to: job.address, success: false, exitCode: Errors.depositTooSmall });
-            expect(await job.getState()).toBe(0);
-            expect(await balanceOf(p, job.address)).toBe(0n);
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            const entry = await p.run(() => p.root.sendOpenJob(j.client.getSender(), reserve, { worker: id.worker, jobId: id.jobId, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(entry.result.transactions).toHaveTransaction({ from: p.root.address, to: job.address, success: true });
+            expect(entry.result.transactions).toHaveTransaction({ from: job.address, to: j.client.address, success: true });
+            expect(await accountType(p, job.address)).not.toBe('active');
+            expect(Ledger.flow(entry, j.client.address)).toBe(-(entry.fees + entry.forwardFees));
         });
 
-        it('should reject a second open_job', async () => {
-            const entry = await p.run(() => j.job.sendOpen(j.client.getSender(), toNano('1'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
-            expect(entry.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.jobAlreadyOpen });
+        it('a second open_job of the same id refunds its value and leaves the job as it was', async () => {
+            const before = await j.job.getJobData();
+            const entry = await p.run(() => p.root.sendOpenJob(j.client.getSender(), toNano('1'), { worker: j.id.worker, jobId: j.id.jobId, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(entry.result.transactions).toHaveTransaction({ from: p.root.address, to: j.address, op: Op.install, success: true });
+            expect(entry.result.transactions).toHaveTransaction({ from: j.address, to: j.client.address, success: true });
+            const after = await j.job.getJobData();
+            expect({ ...after, worker: after.worker.toRawString() }).toEqual({ ...before, worker: before.worker.toRawString() });
+            expect(Ledger.flow(entry, j.client.address)).toBe(-(entry.fees + entry.forwardFees));
+        });
+
+        it('open_job with a malformed body or a worker off the basechain bounces from the root', async () => {
+            const bad = beginCell().storeUint(Op.openJob, 32).storeUint(0, 64).storeAddress(j.worker.worker.address).endCell();
+            let e = await p.run(() => p.root.sendRaw(j.client.getSender(), bad, toNano('1')));
+            expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.cellUnderflow });
+            const masterchainWorker = Address.parse('-1:' + '22'.repeat(32));
+            e = await p.run(() => p.root.sendOpenJob(j.client.getSender(), toNano('1'), { worker: masterchainWorker, jobId: 5n, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.workerNotBasechain });
+            expect(e.result.transactions).toHaveTransaction({ from: p.root.address, to: j.client.address, inMessageBounced: true });
         });
 
         it('should reject answers that do not come from its worker account', async () => {
@@ -195,7 +231,6 @@ describe('Job', () => {
         it('pays growing vouchers by external message: exact amounts, fees derived, reputation counted at settlement', async () => {
             const owner = j.worker.owner.address;
             let paid = 0n;
-            let tokens = 0n;
             for (let i = 0; i < 4; i++) {
                 j.serve(USAGE);
                 const signed = j.voucher();
@@ -205,9 +240,12 @@ describe('Job', () => {
                 const jobTx = txs[0];
                 see('job_ext_claim', gasOf(jobTx));
                 see('job_worker_payout', gasOf(txTo(txs, j.worker.worker.address, Op.jobPayout)));
-                const { gross, net } = claimSplit(paid, j.cumulative, p.params.protocolFeeBps);
+                const { net } = claimSplit(paid, j.cumulative, p.params.protocolFeeBps);
+                // Payout threshold 0: the job pays the worker's share at once, less this claim's own costs.
                 const payout = parseJobPayoutBody(jobTx.outMessages.get(0)!.body);
-                expect(payout).toEqual({ gross, tokens: j.tokens - tokens });
+                expect(payout.nonce).toBe(j.nonce);
+                expect(payout.amount).toBeLessThan(net);
+                expect(await j.job.getWorkerOwed()).toBe(0n);
                 // The escrow pays no gas: its balance drops by exactly what it sent plus its own fees, and
                 // that is at most net (the gas constant over-charges a little, in the escrow's favour).
                 const after = await balanceOf(p, j.address);
@@ -219,7 +257,6 @@ describe('Job', () => {
                 const ownerTx = txTo(txs, owner);
                 expect(Ledger.flow(entry, owner)).toBe(inValue(ownerTx) - ownerTx.totalFees.coins);
                 paid = j.cumulative;
-                tokens = j.tokens;
                 const data = await j.job.getJobData();
                 expect(data.paid).toBe(paid);
                 expect(data.feesOwed).toBe(feesOf(paid, p.params.protocolFeeBps));
@@ -243,20 +280,22 @@ describe('Job', () => {
             expect(rep.tokens).toBe(j.tokens);
         });
 
-        it('pays a claim sent from any wallet; the claimer value rides along to the worker owner', async () => {
+        it('pays a claim sent from any wallet; the claimer value joins the worker earnings', async () => {
             j.serve(USAGE);
             const signed = j.voucher();
-            const { gross, net } = claimSplit(0n, j.cumulative, p.params.protocolFeeBps);
+            const { net } = claimSplit(0n, j.cumulative, p.params.protocolFeeBps);
             const before = await balanceOf(p, j.address);
-            const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, signed, 5n));
+            const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, signed));
             const txs = entry.result.transactions;
             const jobTx = txTo(txs, j.address, Op.claim);
             see('job_claim', gasOf(jobTx));
-            expect(parseJobPayoutBody(jobTx.outMessages.get(0)!.body)).toEqual({ gross, tokens: j.tokens });
-            // Exactly net leaves the escrow; the claimer's value (minus the claim's gas) goes with it.
-            expect(before - (await balanceOf(p, j.address))).toBe(net);
+            // The payout is net plus the claimer's value less the gas bound; the escrow loses at most net.
+            const payout = parseJobPayoutBody(jobTx.outMessages.get(0)!.body);
+            expect(payout.amount).toBeGreaterThan(net);
+            const drop = before - (await balanceOf(p, j.address));
+            expect(drop).toBeLessThanOrEqual(net);
+            expect(drop).toBe(payout.amount + computeFeeOf(jobTx) - CLAIM_VALUE);
             expect(inValue(jobTx)).toBe(CLAIM_VALUE);
-            expect(sentValue(jobTx) + sumForwardFees(jobTx) + jobTx.totalFees.coins).toBe(net + CLAIM_VALUE);
             expect(txs).toHaveTransaction({ from: j.worker.worker.address, to: j.worker.owner.address, success: true });
             expect(await j.job.getPaid()).toBe(j.cumulative);
         });
@@ -301,7 +340,7 @@ describe('Job', () => {
             j.serve(USAGE);
         });
 
-        async function rejectExt(signed: SignedCell, code: number) {
+        async function rejectExt(signed: SignedVoucher, code: number) {
             const before = await balanceOf(p, j.address);
             const data = await j.job.getJobData();
             await expect(j.job.sendExtClaim(signed)).rejects.toThrow(`Exit code: ${code}`);
@@ -311,7 +350,7 @@ describe('Job', () => {
             expect({ ...now, worker: now.worker.toString() }).toEqual({ ...data, worker: data.worker.toString() });
         }
 
-        async function rejectInt(signed: SignedCell, code: number) {
+        async function rejectInt(signed: SignedVoucher, code: number) {
             const before = await balanceOf(p, j.address);
             const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, signed));
             expect(entry.result.transactions).toHaveTransaction({ from: stranger.address, to: j.address, success: false, aborted: true, exitCode: code });
@@ -321,7 +360,7 @@ describe('Job', () => {
 
         it('should reject a bad signature', async () => {
             const signed = j.voucher();
-            const bad = { cell: signed.cell, signature: Buffer.from(signed.signature).fill(7, 0, 8) };
+            const bad = { ...signed, signature: Buffer.from(signed.signature).fill(7, 0, 8) };
             await rejectExt(bad, Errors.badSignature);
             await rejectInt(bad, Errors.badSignature);
         });
@@ -341,24 +380,32 @@ describe('Job', () => {
             await rejectExt(j.voucher(j.cumulative), Errors.voucherNotNewer); // equal, freshly signed
         });
 
+        // The job rebuilds the signed voucher from its own tag, network, address and nonce: a voucher signed for
+        // anything else does not verify there.
         it('should reject a voucher with the wrong tag (a receipt tag)', async () => {
             const signed = j.voucher(undefined, { tag: Tags.receipt });
-            await rejectExt(signed, Errors.wrongTag);
-            await rejectInt(signed, Errors.wrongTag);
+            await rejectExt(signed, Errors.badSignature);
+            await rejectInt(signed, Errors.badSignature);
         });
 
         it('should reject a voucher for another network', async () => {
             expect(j.globalId).toBe(GlobalId.mainnet);
             const signed = j.voucher(undefined, { globalId: GlobalId.testnet });
-            await rejectExt(signed, Errors.wrongNetwork);
-            await rejectInt(signed, Errors.wrongNetwork);
+            await rejectExt(signed, Errors.badSignature);
+            await rejectInt(signed, Errors.badSignature);
+        });
+
+        it('should reject a voucher for another life of the job (another nonce)', async () => {
+            const signed = j.voucher(undefined, { nonce: j.nonce - 1n });
+            await rejectExt(signed, Errors.badSignature);
+            await rejectInt(signed, Errors.badSignature);
         });
 
         it('should reject a voucher for another job', async () => {
             const other = await openJob(p, { client: j.client, clientKeys: j.clientKeys, jobId: 4242n });
-            const signed = j.voucher(undefined, { job: other.address });
-            await rejectExt(signed, Errors.wrongJob);
-            await rejectInt(signed, Errors.wrongJob);
+            const signed = j.voucher(undefined, { job: other.address, nonce: other.nonce });
+            await rejectExt(signed, Errors.badSignature);
+            await rejectInt(signed, Errors.badSignature);
             // ...and the voucher is good where it belongs.
             await p.run(() => other.job.sendExtClaim(signed));
             expect(await other.job.getPaid()).toBe(j.cumulative);
@@ -384,17 +431,17 @@ describe('Job', () => {
             // A "worker" that never answers: a plain wallet.
             const client = await p.wallet('patient');
             const id = { root: p.root.address, client: client.address, worker: stranger.address, jobId: 5n };
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
-            await p.run(() => job.sendOpen(client.getSender(), toNano('2'), { clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
+            const job = p.blockchain.openContract(Job.createForJob(id));
+            await p.run(() => p.root.sendOpenJob(client.getSender(), toNano('2'), { worker: id.worker, jobId: id.jobId, clientKey: j.clientKeys.publicKey, challenge: 600, maxPrices: DEFAULT_PRICES }));
             expect(await job.getState()).toBe(JobState.Pending);
             const pendingJob = new OpenedJob(p, job, id, client, j.clientKeys, j.worker, DEFAULT_PRICES, j.globalId, j.opened);
             pendingJob.serve(USAGE);
             await expect(job.sendExtClaim(pendingJob.voucher())).rejects.toThrow(`Exit code: ${Errors.jobNotActive}`);
             const e = await p.run(() => job.sendClaim(stranger.getSender(), CLAIM_VALUE, pendingJob.voucher()));
             expect(e.result.transactions).toHaveTransaction({ to: job.address, success: false, exitCode: Errors.jobNotActive });
-            // Close is refused too: the client gets its money back when the worker refuses or the offer bounces.
+            // Close is refused until the worker's time to answer is over (then it cancels: MoneyAttacks.spec.ts).
             const c = await p.run(() => job.sendClose(client.getSender(), CLOSE_VALUE));
-            expect(c.result.transactions).toHaveTransaction({ to: job.address, success: false, exitCode: Errors.jobNotActive });
+            expect(c.result.transactions).toHaveTransaction({ to: job.address, success: false, exitCode: Errors.answerNotDue });
         });
 
         it('should reject a claim after finalize (the account is gone)', async () => {
@@ -471,75 +518,129 @@ describe('Job', () => {
             expect(e3.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.jobNotActive });
         });
 
-        it('settles at once on a final voucher (external): worker paid, fees to the treasury, the rest to the client', async () => {
+        it('a final voucher alone is the client close: the challenge period starts, the worker may still claim', async () => {
+            j.serve(USAGE);
+            await p.run(() => j.job.sendExtClaim(j.voucher(undefined, { final: true })));
+            expect(await j.job.getState()).toBe(JobState.Closing);
+            expect(await j.job.getChallengeDeadline()).toBe(p.blockchain.now! + j.challenge);
             j.serve(USAGE);
             await p.run(() => j.job.sendExtClaim(j.voucher()));
+            expect(await j.job.getPaid()).toBe(j.cumulative);
+            // A second final voucher changes nothing about the deadline.
             j.serve(USAGE);
-            const signed = j.voucher(undefined, { final: true });
-            const owed = feesOf(j.cumulative, p.params.protocolFeeBps);
-            const entry = await p.run(() => j.job.sendExtClaim(signed));
-            const txs = entry.result.transactions;
-            see('job_ext_claim', gasOf(txs[0]));
-            expect(txs[0].endStatus).not.toBe('active');
-            expect(txs).toHaveTransaction({ from: j.address, to: j.worker.worker.address, op: Op.jobPayout, success: true });
-            expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit))).toBe(owed);
-            expect(txs).toHaveTransaction({ from: j.address, to: j.client.address, success: true });
-            expect((await j.worker.worker.getReputation()).volume).toBe(j.cumulative - owed);
+            p.advance(10);
+            await p.run(() => j.job.sendExtClaim(j.voucher(undefined, { final: true })));
+            expect(await j.job.getChallengeDeadline()).toBe(p.blockchain.now! - 10 + j.challenge);
         });
 
-        it('settles at once on a final voucher (internal), also at the amount already paid', async () => {
+        it('settles at once on a final voucher countersigned by the worker: earnings with the report, fees to the treasury, the rest to the client', async () => {
             j.serve(USAGE);
             await p.run(() => j.job.sendExtClaim(j.voucher()));
-            const signed = j.voucher(undefined, { final: true }); // same amount: pays nothing more, settles
-            const entry = await p.run(() => j.job.sendClaim(j.client.getSender(), CLAIM_VALUE, signed));
+            j.serve(USAGE);
+            const final = j.voucher(undefined, { final: true });
+            const owed = feesOf(j.cumulative, p.params.protocolFeeBps);
+            const held = claimSplit(await j.job.getPaid(), j.cumulative, p.params.protocolFeeBps).net;
+            const entry = await p.run(() => j.job.sendSettle(j.client.getSender(), CLOSE_VALUE, final, j.countersign(final), 3n));
             const txs = entry.result.transactions;
-            see('job_claim', gasOf(txTo(txs, j.address, Op.claim)));
-            expect(txs).not.toHaveTransaction({ from: j.address, to: j.worker.worker.address, op: Op.jobPayout });
-            expect(txs).toHaveTransaction({ from: j.address, to: j.worker.worker.address, op: Op.jobReport, success: true });
-            expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit))).toBe(feesOf(j.cumulative, p.params.protocolFeeBps));
+            const jobTx = txTo(txs, j.address, Op.settleJob);
+            see('job_settle', gasOf(jobTx));
+            expect(jobTx.endStatus).not.toBe('active');
+            const reportTx = txTo(txs, j.worker.worker.address, Op.jobReport);
+            expect(reportTx.description.type === 'generic' && reportTx.description.aborted).toBe(false);
+            // The report carries the worker's share of the last voucher (its gas allowance on top).
+            expect(inValue(reportTx)).toBeGreaterThan(held);
+            expect(inValue(txTo(txs, p.root.address, Op.treasuryDeposit))).toBe(owed);
+            expect(txs).toHaveTransaction({ from: j.address, to: j.client.address, success: true });
+            const rep = await j.worker.worker.getReputation();
+            expect(rep).toMatchObject({ jobs: 1, volume: j.cumulative - owed, tokens: j.tokens });
+        });
+
+        it('settles cooperatively at the amount already paid', async () => {
+            j.serve(USAGE);
+            await p.run(() => j.job.sendExtClaim(j.voucher()));
+            const final = j.voucher(undefined, { final: true });
+            const entry = await p.run(() => j.job.sendSettle(stranger.getSender(), CLOSE_VALUE, final, j.countersign(final)));
+            expect(entry.result.transactions).toHaveTransaction({ from: j.address, to: j.worker.worker.address, op: Op.jobReport, success: true });
+            expect(inValue(txTo(entry.result.transactions, p.root.address, Op.treasuryDeposit))).toBe(feesOf(j.cumulative, p.params.protocolFeeBps));
             expect(await accountType(p, j.address)).not.toBe('active');
+        });
+
+        it('should reject a settlement without a valid worker countersignature, or on a voucher that is not final', async () => {
+            j.serve(USAGE);
+            const final = j.voucher(undefined, { final: true });
+            const bySelf = j.voucher(undefined, { final: true });
+            const cases: Array<[ReturnType<OpenedJob['voucher']>, Buffer, number]> = [
+                [final, final.signature, Errors.badSignature], // the client "countersigning" itself
+                [final, j.countersign(final, j.clientKeys.secretKey), Errors.badSignature],
+                [final, j.countersign(bySelf, ed25519FromLabel('another worker').secretKey), Errors.badSignature],
+                [j.voucher(), Buffer.from(j.countersign(final)), Errors.badSignature], // a cosignature of another voucher
+            ];
+            for (const [signed, cosignature, code] of cases) {
+                const e = await p.run(() => j.job.sendSettle(j.client.getSender(), CLOSE_VALUE, signed, cosignature));
+                expect(e.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: code });
+            }
+            const notFinal = j.voucher();
+            const cosigned = { ...notFinal, voucher: { ...notFinal.voucher, final: true } }; // countersign refuses a non-final voucher
+            const e = await p.run(() => j.job.sendSettle(j.client.getSender(), CLOSE_VALUE, notFinal, j.countersign(cosigned)));
+            expect(e.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.notFinal });
+            expect(await j.job.getState()).toBe(JobState.Active);
         });
     });
 
     describe('bounces', () => {
-        it('restores paid and tokens when the payout bounces (worker account withdrawn), and winds the job down', async () => {
-            j.serve(USAGE);
-            await p.run(() => j.job.sendExtClaim(j.voucher()));
-            const paid = await j.job.getPaid();
-            const tokens = (await j.job.getJobData()).tokens;
-            // The worker leaves: unbond, wait, withdraw (the account is deleted).
+        async function withdrawWorker(): Promise<void> {
             await p.run(() => j.worker.worker.sendRequestUnbond(j.worker.owner.getSender(), toNano('0.05')));
             p.advance(p.params.unbondingPeriod);
             await p.run(() => j.worker.worker.sendWithdraw(j.worker.owner.getSender(), toNano('0.05')));
             expect(await accountType(p, j.worker.worker.address)).not.toBe('active');
+        }
 
+        it('keeps the earnings for the client when the payout bounces (worker account withdrawn), and winds the job down', async () => {
+            j.serve(USAGE);
+            await p.run(() => j.job.sendExtClaim(j.voucher()));
+            await withdrawWorker();
             j.serve(USAGE);
             const entry = await p.run(() => j.job.sendExtClaim(j.voucher()));
             const bounce = entry.result.transactions.find((t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.bounced);
             expect(entry.result.transactions).toHaveTransaction({ from: j.worker.worker.address, to: j.address, inMessageBounced: true, success: true });
             see('job_bounce', gasOf(bounce!));
             const data = await j.job.getJobData();
-            expect(data.paid).toBe(paid);
-            expect(data.tokens).toBe(tokens);
-            expect(data.feesOwed).toBe(feesOf(paid, p.params.protocolFeeBps));
-            // No more claims (they would bounce again): the job is closing with its deadline now.
+            // The claim stands (paid, tokens); the earnings came back and stay with the job, for the client.
+            expect(data.paid).toBe(j.cumulative);
+            expect(data.held).toBe(0n);
+            // No more claims (their payouts would bounce again): the job is closing with its deadline now.
             expect(data.state).toBe(JobState.Closing);
             expect(data.deadline).toBe(p.blockchain.now);
             await expect(j.job.sendExtClaim(j.voucher())).rejects.toThrow(`Exit code: ${Errors.challengeOver}`);
             const fin = await p.run(() => j.job.sendFinalize(j.client.getSender(), FINALIZE_VALUE));
-            expect(inValue(txTo(fin.result.transactions, p.root.address, Op.treasuryDeposit))).toBe(feesOf(paid, p.params.protocolFeeBps));
+            expect(inValue(txTo(fin.result.transactions, p.root.address, Op.treasuryDeposit))).toBe(feesOf(j.cumulative, p.params.protocolFeeBps));
             expect(await accountType(p, j.address)).not.toBe('active');
         });
 
-        it('restores a bounced internal claim the same way', async () => {
-            await p.run(() => j.worker.worker.sendRequestUnbond(j.worker.owner.getSender(), toNano('0.05')));
+        it('the same for a payout asked for by anyone (pay_worker)', async () => {
+            const batching = await p.registerWorker(await p.wallet('batching owner'), 0, { payoutThreshold: toNano('100') });
+            const b = await openJob(p, { worker: batching });
+            b.serve(USAGE);
+            await p.run(() => b.job.sendExtClaim(b.voucher()));
+            const held = await b.job.getWorkerOwed();
+            expect(held).toBeGreaterThan(0n);
+            await p.run(() => batching.worker.sendRequestUnbond(batching.owner.getSender(), toNano('0.05')));
             p.advance(p.params.unbondingPeriod);
-            await p.run(() => j.worker.worker.sendWithdraw(j.worker.owner.getSender(), toNano('0.05')));
-            j.serve(USAGE);
-            const entry = await p.run(() => j.job.sendClaim(stranger.getSender(), CLAIM_VALUE, j.voucher()));
-            expect(entry.result.transactions).toHaveTransaction({ to: j.address, inMessageBounced: true, success: true });
-            expect(await j.job.getPaid()).toBe(0n);
-            expect((await j.job.getJobData()).tokens).toBe(0n);
+            await p.run(() => batching.worker.sendWithdraw(batching.owner.getSender(), toNano('0.05')));
+            const e = await p.run(() => b.job.sendPayWorker(stranger.getSender(), CLAIM_VALUE));
+            expect(e.result.transactions).toHaveTransaction({ to: b.address, inMessageBounced: true, success: true });
+            expect(await b.job.getState()).toBe(JobState.Closing);
+            expect(await b.job.getWorkerOwed()).toBe(0n);
+        });
+
+        it('ignores a bounced payout of an earlier life of the same address', async () => {
+            // A bounced job_payout whose nonce is not this life's: kept as balance, nothing else changes.
+            const body = beginCell().storeUint(0xffffffff, 32).storeUint(Op.jobPayout, 32).storeCoins(toNano('1')).storeUint(j.nonce - 1n, 64).endCell();
+            const before = await j.job.getJobData();
+            await p.run(() => p.blockchain.sendMessage(internalFrom(j.worker.worker.address, j.address, toNano('0.5'), body, true)));
+            const after = await j.job.getJobData();
+            expect(after.state).toBe(before.state);
+            expect(after.deposit).toBe(before.deposit);
         });
     });
 
@@ -560,7 +661,7 @@ describe('Job', () => {
             p.advance(p.params.minChallenge);
             const fin = await p.run(() => j.job.sendFinalize(stranger.getSender(), FINALIZE_VALUE));
             see('job_finalize', gasOf(txTo(fin.result.transactions, j.address)));
-            see('job_open', gasOf(txTo(j.opened.result.transactions, j.address, Op.openJob)));
+            see('job_open', gasOf(txTo(j.opened.result.transactions, j.address, Op.install)));
             see('job_answer', gasOf(txTo(j.opened.result.transactions, j.address, Op.jobAccepted)));
             see('job_worker_offer', gasOf(txTo(j.opened.result.transactions, j.worker.worker.address, Op.jobOffer)));
 
@@ -595,3 +696,11 @@ describe('Job', () => {
         });
     });
 });
+
+/** An internal message as if sent by `from` (bounced when `bounced`), for tests that impersonate an account. */
+function internalFrom(from: Address, to: Address, value: bigint, body: Cell, bounced = false): Message {
+    return {
+        info: { type: 'internal', ihrDisabled: true, bounce: false, bounced, src: from, dest: to, value: { coins: value }, ihrFee: 0n, forwardFee: 0n, createdLt: 0n, createdAt: 0 },
+        body,
+    };
+}

@@ -6,7 +6,7 @@
  */
 import { toNano } from '@ton/core';
 import '@ton/test-utils';
-import { Errors, JobState, Op } from '../../wrappers/Constants';
+import { JobState, Op } from '../../wrappers/Constants';
 import { claimSplit, Job } from '../../wrappers/Job';
 import { DEFAULT_PRICES, Protocol } from '../../wrappers/testkit';
 import { CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, openJob } from '../../wrappers/testkit/jobs';
@@ -25,18 +25,25 @@ describe.each([
         p.blockchain.setConfig(configWithPrices(p.blockchain.config, gasFactor, fwdFactor));
     });
 
-    it('the reserve plus one nanoton opens a job the worker accepts; the reserve alone is refused', async () => {
+    it('the reserve plus one nanoton opens a job the worker accepts; the reserve alone goes back', async () => {
         const probe = await openJob(p, { value: toNano('5') }); // any job answers get_reserve at these prices
         const reserve = await probe.job.getReserve();
         const client = await p.wallet('exact client');
         const open = async (jobId: bigint, value: bigint) => {
-            const job = p.blockchain.openContract(Job.createForJob(p.codes.job, { root: p.root.address, client: client.address, worker: probe.worker.worker.address, jobId }));
-            const entry = await p.run(() => job.sendOpen(client.getSender(), value, { clientKey: probe.clientKeys.publicKey, challenge: p.params.minChallenge, maxPrices: DEFAULT_PRICES }));
+            const job = p.blockchain.openContract(Job.createForJob({ root: p.root.address, client: client.address, worker: probe.worker.worker.address, jobId }));
+            const entry = await p.run(() => p.root.sendOpenJob(client.getSender(), value, { worker: probe.worker.worker.address, jobId, clientKey: probe.clientKeys.publicKey, challenge: p.params.minChallenge, maxPrices: DEFAULT_PRICES }));
             return { job, entry };
         };
-        const refused = await open(900n, reserve);
-        expect(refused.entry.result.transactions).toHaveTransaction({ to: refused.job.address, success: false, exitCode: Errors.depositTooSmall });
-        const accepted = await open(901n, reserve + 1n);
+        // The root's transaction is paid out of the client's value before the rest reaches the job: measure it once.
+        const first = await open(899n, toNano('1'));
+        const rootTx = first.entry.result.transactions.find((t) => t.inMessage?.info.dest?.toString() === p.root.address.toString())!;
+        const toJob = first.entry.result.transactions.find((t) => t.inMessage?.info.dest?.toString() === first.job.address.toString())!;
+        const rootCost = toNano('1') - (toJob.inMessage!.info.type === 'internal' ? toJob.inMessage!.info.value.coins : 0n);
+        expect(rootTx).toBeDefined();
+        const refused = await open(900n, reserve + rootCost);
+        expect(refused.entry.result.transactions).toHaveTransaction({ from: refused.job.address, to: client.address, success: true });
+        expect((await p.blockchain.getContract(refused.job.address)).accountState?.type ?? 'uninit').not.toBe('active');
+        const accepted = await open(901n, reserve + rootCost + 1n);
         expect(accepted.entry.result.transactions).toHaveTransaction({ from: probe.worker.worker.address, to: accepted.job.address, op: Op.jobAccepted, success: true });
         expect(await accepted.job.getState()).toBe(JobState.Active);
         expect(await accepted.job.getDeposit()).toBe(1n);

@@ -6,6 +6,7 @@
 import { Address, beginCell } from '@ton/core';
 import { createHash } from 'crypto';
 import { Op, Tags } from '../../wrappers/Constants';
+import { inlineBodyRoom } from '../../wrappers/testkit/externals';
 import {
     buildReceiptCell,
     buildSignedReceiptCell,
@@ -13,6 +14,8 @@ import {
     chainHead,
     chainHeadOf,
     claimBody,
+    settleJobBody,
+    voucherOfClaim,
     equivocationBody,
     equivocationEvidenceId,
     extClaimBody,
@@ -29,7 +32,7 @@ import {
     wrongModelEvidenceId,
     ZERO_HEAD,
 } from '../../wrappers/payloads';
-import { ed25519FromSeed, signReceipt, signVoucher, verifyReceipt, verifyVoucher } from '../../actors/crypto';
+import { countersignVoucher, ed25519FromSeed, signReceipt, signVoucher, verifyReceipt, verifyVoucher } from '../../actors/crypto';
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
 /** Addresses carry functions, so compare payloads with the address as a string. */
@@ -38,7 +41,7 @@ const client = ed25519FromSeed(sha('client'));
 const worker = ed25519FromSeed(sha('worker'));
 const job = Address.parse('0:' + 'ab'.repeat(32));
 
-const voucher: Voucher = { globalId: GlobalId.mainnet, job, amount: 123_456_789n, tokens: 42_000n, head: sha('head'), final: false };
+const voucher: Voucher = { globalId: GlobalId.mainnet, job, nonce: 51_000_001n, amount: 123_456_789n, tokens: 42_000n, head: sha('head'), final: false };
 const receipt: Receipt = {
     globalId: GlobalId.mainnet,
     job,
@@ -74,6 +77,7 @@ describe('Payloads', () => {
                 { ...voucher, head: ZERO_HEAD },
                 { ...voucher, final: true },
                 { ...voucher, tokens: 0n },
+                { ...voucher, nonce: voucher.nonce + 1n },
             ]) {
                 expect(verifyVoucher({ cell: buildVoucherCell(changed), signature: signed.signature }, client.publicKey)).toBe(false);
             }
@@ -139,20 +143,36 @@ describe('Payloads', () => {
     });
 
     describe('message bodies', () => {
-        it('claim and ext_claim carry the signature inline and the voucher in a ref', () => {
+        it('claim and ext_claim carry the signature and the fields the job does not know inline, the head in a ref', () => {
             const signed = signVoucher(voucher, client.secretKey);
-            const internal = claimBody(signed, 9n);
+            const internal = claimBody(signed);
             expect(internal.beginParse().loadUint(32)).toBe(Op.claim);
-            expect(internal.bits.length).toBe(32 + 64 + 512);
+            expect(internal.refs).toHaveLength(1);
+            expect(internal.refs[0].bits.length).toBe(256);
             const parsed = parseClaimBody(internal);
-            expect(parsed).toMatchObject({ external: false, queryId: 9n });
-            expect(norm(parsed.voucher)).toEqual(norm(voucher));
+            expect(parsed.external).toBe(false);
+            // The job rebuilds the signed voucher from what it knows: the same cell, the same hash.
+            const rebuilt = buildVoucherCell(voucherOfClaim(parsed, { job, globalId: GlobalId.mainnet, nonce: voucher.nonce }));
+            expect(rebuilt.hash().equals(signed.cell.hash())).toBe(true);
             const external = extClaimBody(signed);
-            expect(external.bits.length).toBe(32 + 512);
             const back = parseClaimBody(external);
             expect(back.external).toBe(true);
             expect(back.signature.equals(signed.signature)).toBe(true);
-            expect(back.cell.hash().equals(signed.cell.hash())).toBe(true);
+            // Even at the largest amount the body fits inline in an external message (one cell and the head).
+            const largest = extClaimBody(signVoucher({ ...voucher, amount: (1n << 120n) - 1n, tokens: (1n << 64n) - 1n }, client.secretKey));
+            expect(largest.bits.length).toBeLessThanOrEqual(inlineBodyRoom(job));
+        });
+
+        it('a countersigned final voucher makes the settle_job body; a non-final one cannot be countersigned', () => {
+            const final = signVoucher({ ...voucher, final: true }, client.secretKey);
+            const cosignature = countersignVoucher(final, worker.secretKey);
+            expect(verifyVoucher({ cell: final.cell, signature: cosignature }, worker.publicKey)).toBe(true);
+            const body = settleJobBody(final, cosignature, 4n).beginParse();
+            expect(body.loadUint(32)).toBe(Op.settleJob);
+            expect(body.loadUintBig(64)).toBe(4n);
+            expect(body.loadBuffer(64).equals(cosignature)).toBe(true);
+            expect(body.loadRef().beginParse().loadBuffer(64).equals(final.signature)).toBe(true);
+            expect(() => countersignVoucher(signVoucher(voucher, client.secretKey), worker.secretKey)).toThrow(PayloadError);
         });
 
         it('evidence bodies carry signed receipts in refs', () => {

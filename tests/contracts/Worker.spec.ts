@@ -152,7 +152,7 @@ describe('Worker account', () => {
             const viaRefusing = p.blockchain.sender(refusing);
             const { registration } = p.registrationFor('refusing');
             await p.run(() => p.root.sendRegisterWorker(viaRefusing, registration, DEFAULT_PARAMS.minStake + REGISTRATION_FEES));
-            const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, refusing, 0));
+            const worker = p.blockchain.openContract(Worker.createFor(p.root.address, refusing, 0));
             expect((await worker.getState()).status).toBe(WorkerStatus.Active);
             await p.run(() => worker.sendRequestUnbond(viaRefusing, OP_VALUE));
             p.advance(DEFAULT_PARAMS.unbondingPeriod);
@@ -200,7 +200,7 @@ describe('Worker account', () => {
         });
 
         it('a "payout" from anyone is only a gift to the owner: it never counts as reputation', async () => {
-            const gift = jobPayoutBody({ gross: toNano('1000'), tokens: 1_000_000n });
+            const gift = jobPayoutBody({ amount: toNano('1000'), nonce: 1n });
             const e = await p.run(() => w.worker.sendRaw(stranger.getSender(), gift, toNano('1')));
             expect(e.result.transactions).toHaveTransaction({ from: w.worker.address, to: owner.address, success: true });
             expect(Ledger.flow(e, owner.address)).toBeGreaterThan(toNano('0.99'));
@@ -210,7 +210,7 @@ describe('Worker account', () => {
         it('holds payouts below the owner\'s threshold as earnings, never as stake, and forwards them on "collect"', async () => {
             await p.run(() => w.worker.sendSetPayoutThreshold(owner.getSender(), toNano('5'), OP_VALUE));
             const stake = (await state()).stake;
-            const payout = jobPayoutBody({ gross: toNano('1'), tokens: 1n });
+            const payout = jobPayoutBody({ amount: toNano('1'), nonce: 1n });
             let e = await p.run(() => w.worker.sendRaw(stranger.getSender(), payout, toNano('2')));
             expect(e.result.transactions).not.toHaveTransaction({ from: w.worker.address, to: owner.address });
             const held = (await w.worker.getEarnings()).earnings;
@@ -245,9 +245,9 @@ describe('Worker account', () => {
             const viaRefusing = p.blockchain.sender(refusing);
             const { registration } = p.registrationFor('refusing earner');
             await p.run(() => p.root.sendRegisterWorker(viaRefusing, registration, DEFAULT_PARAMS.minStake + REGISTRATION_FEES));
-            const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, refusing, 0));
+            const worker = p.blockchain.openContract(Worker.createFor(p.root.address, refusing, 0));
             const stake = (await worker.getState()).stake;
-            const e = await p.run(() => worker.sendRaw(stranger.getSender(), jobPayoutBody({ gross: 1n, tokens: 0n }), toNano('1')));
+            const e = await p.run(() => worker.sendRaw(stranger.getSender(), jobPayoutBody({ amount: 1n, nonce: 0n }), toNano('1')));
             expect(e.result.transactions).toHaveTransaction({ from: refusing, to: worker.address, inMessageBounced: true });
             expect((await worker.getEarnings()).earnings).toBeGreaterThan(toNano('0.98'));
             expect((await worker.getState()).stake).toBe(stake);
@@ -266,7 +266,7 @@ describe('Worker account', () => {
             const e = await p.run(() =>
                 fresh.send({ to: p.root.address, value: DEFAULT_PARAMS.minStake + REGISTRATION_FEES, body: workerRegistrationBody(registration) }),
             );
-            const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, fresh.address, 0));
+            const worker = p.blockchain.openContract(Worker.createFor(p.root.address, fresh.address, 0));
             expect(e.result.transactions).toHaveTransaction({ to: worker.address, deploy: true, success: true });
         });
 

@@ -152,33 +152,18 @@ describe('Worker account and jobs', () => {
     describe('job code generations', () => {
         const newJobCode = (n: number): Cell => beginCell().storeUint(0xc0de, 16).storeUint(n, 8).endCell();
 
-        it('a job opened before a job-code change still reports to its worker after the worker syncs', async () => {
+        it('a job opened before job-code changes still reports to its worker, synced or not', async () => {
             j.serve(USAGE);
             await p.run(() => j.job.sendExtClaim(j.voucher()));
-            await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'setCode', jobCode: newJobCode(1) }, toNano('0.05')));
+            for (const n of [1, 2]) {
+                await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'setCode', jobCode: newJobCode(n) }, toNano('0.05')));
+            }
             await p.run(() => p.root.sendSyncWorker(w.owner.getSender(), w.owner.address, 0, toNano('0.1')));
-            expect((await w.worker.getSettings()).jobCode.equals(newJobCode(1))).toBe(true);
             await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));
             p.advance(p.params.minChallenge);
             const e = await p.run(() => j.job.sendFinalize(j.client.getSender(), FINALIZE_VALUE));
             expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, op: Op.jobReport, success: true });
             expect((await w.worker.getReputation()).jobs).toBe(1);
-        });
-
-        it('two job-code changes later, its report is no longer recognised (documented limit)', async () => {
-            j.serve(USAGE);
-            await p.run(() => j.job.sendExtClaim(j.voucher()));
-            for (const n of [1, 2]) {
-                await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'setCode', jobCode: newJobCode(n) }, toNano('0.05')));
-                await p.run(() => p.root.sendSyncWorker(w.owner.getSender(), w.owner.address, 0, toNano('0.1')));
-            }
-            await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));
-            p.advance(p.params.minChallenge);
-            const e = await p.run(() => j.job.sendFinalize(j.client.getSender(), FINALIZE_VALUE));
-            expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, op: Op.jobReport, success: false, exitCode: Errors.notJob });
-            expect((await w.worker.getReputation()).jobs).toBe(0);
-            // ...while the client still got its refund and the job is settled.
-            expect(e.result.transactions).toHaveTransaction({ from: j.address, to: j.client.address, success: true });
         });
     });
 });

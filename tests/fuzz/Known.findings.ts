@@ -1,7 +1,8 @@
 /**
  * The money-path review's findings, as fuzz campaigns aimed at each (`npm run fuzz:findings`). Each asserts that
- * the invariant holds, so each FAILS on code that still has the finding (printing the seed and the shrunk
- * sequence) and passes once the fix lands; then its steps can join the CI campaign (remove it from KNOWN_FINDINGS).
+ * the invariant holds: each FAILED on the code that had the finding (printing the seed and the shrunk sequence)
+ * and passes since the fix (the job's settlement rules, the answer timeout, the token cap). They stay as
+ * regression campaigns, longer and more focused than the CI campaign, whose steps now include theirs.
  */
 import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
@@ -12,7 +13,7 @@ const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: numbe
     { finding: "5: a voucher with tokens near 2^64 freezes the worker's reputation reports", focus: 'reputationFreeze', seed: 2, steps: 3000, length: 30 },
 ];
 
-describe('known findings of the money-path review (fail until fixed)', () => {
+describe('findings of the money-path review, aimed at one by one (fixed; regression campaigns)', () => {
     for (const c of CAMPAIGNS) {
         it(`finding ${c.finding}`, async () => {
             const outcome = await fuzz({ seed: c.seed, steps: c.steps, weights: FOCUS[c.focus], exclude: FOCUS_EXCLUDE[c.focus], sequenceLength: c.length });

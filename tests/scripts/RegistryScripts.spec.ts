@@ -5,7 +5,7 @@
 import { toNano } from '@ton/core';
 import '@ton/test-utils';
 import { WorkerStatus } from '../../wrappers/Constants';
-import { Root } from '../../wrappers/Root';
+import { LIBRARY_MIN_RUNWAY, LIBRARY_TARGET_RUNWAY, Root } from '../../wrappers/Root';
 import { Worker } from '../../wrappers/Worker';
 import { DEFAULT_PARAMS, deployProtocol, hashOf, Protocol } from '../../wrappers/testkit';
 import { SandboxNetworkProvider } from '../../wrappers/testkit/networkProvider';
@@ -13,6 +13,7 @@ import { run as deployRoot } from '../../scripts/root/deploy';
 import { run as governance } from '../../scripts/root/governance';
 import { run as rootStatus } from '../../scripts/root/status';
 import { run as sync } from '../../scripts/root/sync';
+import { run as fundLibrary } from '../../scripts/root/fundLibrary';
 import { run as register } from '../../scripts/worker/register';
 import { run as update } from '../../scripts/worker/update';
 import { run as unbond } from '../../scripts/worker/unbond';
@@ -62,7 +63,7 @@ describe('registry and worker scripts', () => {
         const owner = await p.wallet('script owner');
         const provider = new SandboxNetworkProvider(p.blockchain, owner);
         await register(provider, [...registrationArgs('script'), '--stake', '12', '--send']);
-        const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract(Worker.createFor(p.root.address, owner.address, 0));
         const state = await worker.getState();
         expect(state.status).toBe(WorkerStatus.Active);
         expect(state.stake).toBeGreaterThanOrEqual(toNano('12'));
@@ -90,7 +91,7 @@ describe('registry and worker scripts', () => {
             '10',
         ]);
         await register(provider, ['--send']);
-        const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract(Worker.createFor(p.root.address, owner.address, 0));
         expect((await worker.getState()).status).toBe(WorkerStatus.Active);
     });
 
@@ -123,7 +124,7 @@ describe('registry and worker scripts', () => {
         const args = registrationArgs('updater');
         args[args.indexOf('--receipt-key') + 1] = hex(hashOf('rotated key'));
         await update(provider, [...args, '--send']);
-        const worker = p.blockchain.openContract(Worker.createFor(p.codes.worker, p.root.address, owner.address, 0));
+        const worker = p.blockchain.openContract(Worker.createFor(p.root.address, owner.address, 0));
         expect((await worker.getKeys()).receiptKey).toEqual(hashOf('rotated key'));
 
         const gov = new SandboxNetworkProvider(p.blockchain, p.governance);
@@ -145,3 +146,21 @@ describe('registry and worker scripts', () => {
         expect(reader.ui().output[0]).toMatch(/^parameters v1: min stake 10 TON/);
     });
 });
+
+describe('root/fundLibrary and root/status: the job-code library runway', () => {
+    it('pays the rent from the treasury up to the target runway and shows it', async () => {
+        const p = await deployProtocol({ workers: 0 });
+        p.advance(LIBRARY_TARGET_RUNWAY - LIBRARY_MIN_RUNWAY);
+        const keeper = await p.wallet('keeper');
+        await p.run(() => p.root.sendTreasuryDeposit(keeper.getSender(), toNano('60')));
+        const provider = new SandboxNetworkProvider(p.blockchain, keeper);
+        await fundLibrary(provider, ['--root', p.root.address.toString(), '--send']);
+        expect(provider.ui().output.some((l) => l.startsWith('before: job-code library '))).toBe(true);
+        expect((await p.root.getLibraryFunding()).paidUntil).toBe(p.blockchain.now! + LIBRARY_TARGET_RUNWAY);
+        expect(provider.ui().output.some((l) => l.startsWith('after: job-code library '))).toBe(true);
+        const reader = new SandboxNetworkProvider(p.blockchain, p.governance);
+        await rootStatus(reader, ['--root', p.root.address.toString()]);
+        expect(reader.ui().output.some((l) => l.startsWith('job-code library ') && l.includes('TON a year'))).toBe(true);
+    });
+});
+

@@ -149,9 +149,8 @@ describe('client job scripts and read-only registry scripts', () => {
         const common = ['--root', p.root.address.toString(), '--worker', worker.toString(), '--client-key', hex(hashOf('client key'))];
         await jobOpen(c(), [...common, '--deposit', '3', '--send']);
         await jobOpen(c(), [...common, '--deposit', '1', '--send']);
-        const { jobCode } = await p.root.getChildCodes();
-        const job0 = p.blockchain.openContract(Job.createForJob(jobCode, { root: p.root.address, client: client.address, worker, jobId: 0n }));
-        const job1 = p.blockchain.openContract(Job.createForJob(jobCode, { root: p.root.address, client: client.address, worker, jobId: 1n }));
+        const job0 = p.blockchain.openContract(Job.createForJob({ root: p.root.address, client: client.address, worker, jobId: 0n }));
+        const job1 = p.blockchain.openContract(Job.createForJob({ root: p.root.address, client: client.address, worker, jobId: 1n }));
         expect(await job0.getState()).toBe(JobState.Active);
         expect(await job1.getState()).toBe(JobState.Active);
 

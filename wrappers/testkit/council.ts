@@ -10,16 +10,18 @@
  * alice alone is one vote short. Every action goes through `c.run` (the TON conservation ledger).
  */
 import { Address, Cell, toNano } from '@ton/core';
-import { SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
+import { internal, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
 import { loadCode } from '../code';
-import { Council, CouncilAction, CouncilConfig } from '../Council';
-import { Proposal } from '../Proposal';
+import { Council, CouncilAction, CouncilConfig, CouncilMember, needsEvidence } from '../Council';
+import { Proposal, voteBody } from '../Proposal';
+import { hashOf } from './keys';
 import { deployProtocol, Protocol, ProtocolOptions } from './index';
 
 export const WEIGHTS = { alice: 4, bob: 3, carol: 2 } as const;
 export const THRESHOLD = 5n;
 export const VOTING_PERIOD = 3 * 24 * 3600;
 export const TIMELOCK = 2 * 24 * 3600;
+export const EXECUTION_WINDOW = 7 * 24 * 3600;
 export const GUARDIAN_TERM = 365 * 24 * 3600;
 /** What tests attach to a vote, a cancel, a cleanup, a veto (the rest comes back as excesses). */
 export const SMALL = toNano('0.05');
@@ -37,11 +39,17 @@ export interface CouncilKit extends Protocol {
     /** A proposal handle by id. */
     proposal(id: number): SandboxContract<Proposal>;
     /** `member` proposes `actions` with the council's fee (+ margin); returns the new id and its handle. */
+    /**
+     * `member` proposes `actions` with the council's fee (+ margin); returns the new id and its handle.
+     * A proposal that adds an image or a model gets an evidence hash of its description unless one is given.
+     */
     propose(
         member: SandboxContract<TreasuryContract>,
         actions: CouncilAction[] | Cell[],
-        opts?: { description?: string; value?: bigint },
+        opts?: { description?: string | Cell; value?: bigint; evidence?: Uint8Array | null },
     ): Promise<{ id: number; proposal: SandboxContract<Proposal>; result: SendMessageResult }>;
+    /** A vote from any address (members of a large synthetic council have no wallet): an injected message. */
+    voteAs(member: Address, proposal: SandboxContract<Proposal>, yes: boolean, value?: bigint): Promise<SendMessageResult>;
     /** bob and carol vote yes (exactly the threshold): the proposal passes. */
     pass(proposal: SandboxContract<Proposal>): Promise<SendMessageResult>;
     /** Moves the clock past the timelock and executes with the proposal's own minimum value + margin. */
@@ -75,6 +83,7 @@ export async function deployCouncil(options: CouncilOptions = {}): Promise<Counc
         threshold: THRESHOLD,
         votingPeriod: VOTING_PERIOD,
         timelock: TIMELOCK,
+        executionWindow: EXECUTION_WINDOW,
         guardian: guardian.address,
         guardianSunset: p.blockchain.now! + GUARDIAN_TERM,
         proposalCode,
@@ -98,11 +107,20 @@ export async function deployCouncil(options: CouncilOptions = {}): Promise<Counc
     const propose: CouncilKit['propose'] = async (member, actions, opts = {}) => {
         const { nextId } = await council.getCouncilData();
         const value = opts.value ?? (await council.getProposalFee()) + toNano('0.1');
-        const entry = await p.run(() =>
-            council.sendCreateProposal(member.getSender(), { actions, description: opts.description ?? `proposal ${nextId}`, value }),
-        );
+        const description = opts.description ?? `proposal ${nextId}`;
+        const typed = actions.every((a): a is CouncilAction => !(a instanceof Cell)) ? (actions as CouncilAction[]) : [];
+        const evidence =
+            opts.evidence !== undefined
+                ? opts.evidence
+                : needsEvidence(typed)
+                  ? hashOf(`evidence for ${typeof description === 'string' ? description : description.hash().toString('hex')}`)
+                  : null;
+        const entry = await p.run(() => council.sendCreateProposal(member.getSender(), { actions, description, value, evidence }));
         return { id: nextId, proposal: proposal(nextId), result: entry.result };
     };
+
+    const voteAs: CouncilKit['voteAs'] = async (member, pr, yes, value = SMALL) =>
+        (await p.run(() => p.blockchain.sendMessage(internal({ from: member, to: pr.address, value, body: voteBody(yes) })))).result;
 
     const pass = async (pr: SandboxContract<Proposal>) => {
         await p.run(() => pr.sendVote(bob.getSender(), true, SMALL));
@@ -123,7 +141,25 @@ export async function deployCouncil(options: CouncilOptions = {}): Promise<Counc
         return { id, proposal: pr, result };
     };
 
-    return { ...p, council, proposalCode, alice, bob, carol, guardian, outsider, proposal, propose, pass, execute, enact };
+    return { ...p, council, proposalCode, alice, bob, carol, guardian, outsider, proposal, propose, voteAs, pass, execute, enact };
+}
+
+/** The synthetic members of maxCouncil(): 254 basechain addresses without wallets (they vote with voteAs). */
+export const SYNTHETIC_MEMBERS: Address[] = Array.from({ length: 254 }, (_, i) => new Address(0, Buffer.alloc(32, i + 1)));
+/** alice's weight and the threshold of maxCouncil(): alice passes alone; the threshold is above half the total. */
+export const MAX_COUNCIL_ALICE_WEIGHT = 300;
+export const MAX_COUNCIL_THRESHOLD = 290n;
+
+/**
+ * A council of the maximum size (255 members) for worst-case gas and fee tests: alice (the kit's wallet,
+ * weight 300) and SYNTHETIC_MEMBERS of weight 1; the threshold (290) lets alice pass a proposal alone.
+ */
+export async function deployMaxCouncil(options: CouncilOptions = {}): Promise<CouncilKit> {
+    // treasury addresses are deterministic per name, so a throwaway sandbox tells alice's address
+    const probe = await deployProtocol(options);
+    const alice = (await probe.wallet('alice')).address;
+    const members: CouncilMember[] = [{ address: alice, weight: MAX_COUNCIL_ALICE_WEIGHT }, ...SYNTHETIC_MEMBERS.map((address) => ({ address, weight: 1 }))];
+    return deployCouncil({ ...options, council: { members, threshold: MAX_COUNCIL_THRESHOLD, ...options.council } });
 }
 
 /** The account id (hex) of a basechain address, as member and voter maps key it. */

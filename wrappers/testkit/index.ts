@@ -13,7 +13,7 @@ import { Blockchain, SandboxContract, SendMessageResult, TreasuryContract } from
 import { loadCode } from '../code';
 import { libraryCell, publicLibraries } from '../library';
 import { Bytes32, Bytes32Map, Prices } from '../common';
-import { ImageEntry, ModelEntry, Root, RootParams, WorkerRegistration } from '../Root';
+import { ImageEntry, LIBRARY_TARGET_RUNWAY, ModelEntry, Root, RootParams, WorkerRegistration } from '../Root';
 import { Worker } from '../Worker';
 import { ed25519FromLabel, hashOf, x25519FromLabel, X25519KeyPair } from './keys';
 import { Ledger } from './ledger';
@@ -116,8 +116,10 @@ export async function deployProtocol(options: ProtocolOptions = {}): Promise<Pro
     const now = blockchain.now;
     const images = new Bytes32Map<ImageEntry>([[DEFAULT_IMAGE, { addedAt: now, retireAt: 0 }]]);
     const models = new Bytes32Map<ModelEntry>([[DEFAULT_MODEL, { addedAt: now, name: DEFAULT_MODEL_NAME }]]);
+    // The library's rent starts paid for the target runway, as root/deploy leaves it after funding.
+    const libraryPaidUntil = asLibrary ? now + LIBRARY_TARGET_RUNWAY : 0;
     const root = blockchain.openContract(
-        Root.createFromConfig({ governance: governance.address, params, workerCode: codes.worker, jobCode: codes.job, images, models }, codes.root),
+        Root.createFromConfig({ governance: governance.address, params, workerCode: codes.worker, jobCode: codes.job, libraryPaidUntil, images, models }, codes.root),
     );
     await ledger.run(() => root.sendDeploy(governance.getSender(), toNano('1')));
 
@@ -147,7 +149,7 @@ export async function deployProtocol(options: ProtocolOptions = {}): Promise<Pro
         const label = owner.address.toRawString();
         const base = registrationFor(label, index);
         const registration = { ...base.registration, ...overrides, index };
-        const worker = blockchain.openContract(Worker.createFor(codes.worker, root.address, owner.address, index));
+        const worker = blockchain.openContract(Worker.createFor(root.address, owner.address, index));
         const stake = (await root.getParams()).minStake;
         await ledger.run(() => root.sendRegisterWorker(owner.getSender(), registration, stake + REGISTRATION_FEES));
         const state = await worker.getState().catch(() => undefined);

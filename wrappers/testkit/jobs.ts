@@ -23,7 +23,7 @@ import {
     Voucher,
     ZERO_HEAD,
 } from '../payloads';
-import { Ed25519KeyPair, signReceipt, signVoucher } from '../../actors/crypto';
+import { countersignVoucher, Ed25519KeyPair, signReceipt, signVoucher } from '../../actors/crypto';
 import { deployProtocol, DEFAULT_PRICES, Protocol, ProtocolOptions, RegisteredWorker } from './index';
 import { ed25519FromLabel, hashOf } from './keys';
 import { LedgerEntry } from './ledger';
@@ -52,6 +52,8 @@ export interface VoucherOptions {
     final?: boolean;
     globalId?: number;
     job?: Address;
+    /** Another life's nonce (tests of replays across lives). */
+    nonce?: bigint;
     tag?: number;
     /** Sign with another key (tests of wrong keys). */
     secretKey?: Buffer;
@@ -64,6 +66,8 @@ export class OpenedJob {
     head: Buffer = ZERO_HEAD;
     cumulative = 0n;
     tokens = 0n;
+    /** The life of the job (its `get_nonce`), read once the job is open; every voucher carries it. */
+    nonce = 0n;
 
     constructor(
         readonly p: Protocol,
@@ -75,6 +79,8 @@ export class OpenedJob {
         readonly prices: Prices,
         readonly globalId: number,
         readonly opened: LedgerEntry,
+        /** The challenge period the job was opened with, seconds. */
+        readonly challenge: number = 600,
     ) {}
 
     get address(): Address {
@@ -124,12 +130,18 @@ export class OpenedJob {
         const v: Voucher = {
             globalId: opts.globalId ?? this.globalId,
             job: opts.job ?? this.address,
+            nonce: opts.nonce ?? this.nonce,
             amount,
             tokens: opts.tokens ?? this.tokens,
             head: opts.head ?? this.head,
             final: opts.final ?? false,
         };
         return signVoucher(v, opts.secretKey ?? this.clientKeys.secretKey, { tag: opts.tag });
+    }
+
+    /** The worker's countersignature of a final voucher (its receipt key), for the cooperative close. */
+    countersign(signed: SignedVoucher, secretKey?: Buffer): Buffer {
+        return countersignVoucher(signed, secretKey ?? this.worker.receiptKeys.secretKey);
     }
 }
 
@@ -147,7 +159,7 @@ export function configGlobalId(config: Cell): number {
 
 let jobCounter = 0n;
 
-/** Deploys and opens a job; returns once the worker account answered. Throws if it refused (unless allowed). */
+/** Opens a job through the root (which deploys it); returns once the worker account answered. Throws if it refused (unless allowed). */
 export async function openJob(p: Protocol, o: OpenJobOptions = {}): Promise<OpenedJob> {
     const worker = o.worker ?? p.workers[0];
     if (!worker) throw new Error('no registered worker: deployProtocol({ workers: 1 })');
@@ -155,19 +167,23 @@ export async function openJob(p: Protocol, o: OpenJobOptions = {}): Promise<Open
     const client = o.client ?? (await p.wallet(`client ${jobCounter}`));
     const clientKeys = o.clientKeys ?? ed25519FromLabel(`voucher ${client.address.toRawString()}`);
     const id: JobIdentity = { root: p.root.address, client: client.address, worker: worker.worker.address, jobId: o.jobId ?? jobCounter };
-    const job = p.blockchain.openContract(Job.createForJob(p.codes.job, id));
+    const job = p.blockchain.openContract(Job.createForJob(id));
+    const challenge = o.challenge ?? p.params.minChallenge;
     const opened = await p.run(() =>
-        job.sendOpen(client.getSender(), o.value ?? toNano('5'), {
+        p.root.sendOpenJob(client.getSender(), o.value ?? toNano('5'), {
+            worker: id.worker,
+            jobId: id.jobId,
             clientKey: clientKeys.publicKey,
-            challenge: o.challenge ?? p.params.minChallenge,
+            challenge,
             maxPrices: o.maxPrices ?? DEFAULT_PRICES,
         }),
     );
-    const j = new OpenedJob(p, job, id, client, clientKeys, worker, worker.registration.prices, sandboxGlobalId(p), opened);
+    const j = new OpenedJob(p, job, id, client, clientKeys, worker, worker.registration.prices, sandboxGlobalId(p), opened, challenge);
     if (!o.allowRefusal) {
         const state = (await p.blockchain.getContract(job.address)).accountState?.type;
         if (state !== 'active' || (await job.getState()) !== 2) throw new Error(`job ${job.address} was not accepted`);
     }
+    if ((await p.blockchain.getContract(job.address)).accountState?.type === 'active') j.nonce = await job.getNonce();
     return j;
 }
 

@@ -4,15 +4,16 @@
  * that either stays where tests put it or follows the wall clock plus an offset (the local server), snapshots
  * to a file, and pre-funded W5 wallets.
  */
-import { Address, beginCell, Cell, Dictionary, Transaction, TupleItem } from '@ton/core';
-import { Blockchain, BlockchainTransaction, createShardAccount, EmulationError, GetMethodError, snapshotFromSerializable, snapshotToSerializable } from '@ton/sandbox';
+import { Address, beginCell, Cell, Dictionary, external, Transaction, TupleItem } from '@ton/core';
+import { Blockchain, BlockchainTransaction, createShardAccount, EmulationError, GetMethodError, SmartContract, snapshotFromSerializable, snapshotToSerializable } from '@ton/sandbox';
 import type { SerializableSnapshot } from '@ton/sandbox/dist/blockchain/BlockchainSnapshot';
 import { mnemonicNew, mnemonicToPrivateKey } from '@ton/crypto';
 import { readFileSync, writeFileSync, renameSync } from 'fs';
 import { ChainBackend, RawGetMethodResult } from '../backend';
 import { configParamOf } from '../core';
 import { errorNameOf } from '../errors';
-import { AccountState, ChainError } from '../types';
+import { feesOf } from '../fees';
+import { AccountState, ChainError, FeeEstimate } from '../types';
 import { w5Contract } from '../wallet';
 
 export type ClockMode = 'manual' | 'wall';
@@ -101,14 +102,22 @@ export class LocalChain implements ChainBackend {
         try {
             await this.blockchain.sendMessage(message);
         } catch (e) {
-            if (e instanceof EmulationError) {
-                const errorName = e.exitCode === undefined ? undefined : errorNameOf(e.exitCode);
-                throw new ChainError('rejected', `external message not accepted: ${e.error}${e.exitCode !== undefined ? ` (exit code ${e.exitCode}${errorName ? `, ${errorName}` : ''})` : ''}`, {
-                    exitCode: e.exitCode,
-                    errorName,
-                });
-            }
-            throw new ChainError('rejected', `message not accepted: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+            throw notAccepted(e);
+        }
+    }
+
+    /**
+     * Prices an external by running it on a detached copy of the account (a SmartContract the sandbox does not
+     * keep), with the chain's config, libraries and time: the same transaction code that will charge it, and
+     * nothing is committed. Only the receiving account's transaction is priced, as toncenter's source_fees.
+     */
+    async estimateExternalFee(address: Address, body: Cell, init: { code: Cell; data: Cell } | undefined, ignoreSignature: boolean): Promise<FeeEstimate> {
+        this.tick();
+        const probe = new SmartContract((await this.blockchain.getContract(address)).account, this.blockchain);
+        try {
+            return feesOf(await probe.receiveMessage(external({ to: address, body, init }), { ignoreChksig: ignoreSignature }));
+        } catch (e) {
+            throw notAccepted(e);
         }
     }
 
@@ -129,6 +138,11 @@ export class LocalChain implements ChainBackend {
 
     async now(): Promise<number> {
         return this.tick();
+    }
+
+    /** Every transaction the chain ran, oldest first (what the local TonAPI-style index searches). */
+    allTransactions(): readonly Transaction[] {
+        return sandboxTransactions(this.blockchain);
     }
 
     /** Every transaction of `address`, oldest first (index kept up to date incrementally). */
@@ -179,6 +193,19 @@ export class LocalChain implements ChainBackend {
         this.tick();
         return saved.extra;
     }
+}
+
+/** A message the sandbox refused, as the layer's typed error (with our named error when the exit code is ours). */
+function notAccepted(e: unknown): ChainError {
+    if (e instanceof ChainError) return e;
+    if (e instanceof EmulationError) {
+        const errorName = e.exitCode === undefined ? undefined : errorNameOf(e.exitCode);
+        return new ChainError('rejected', `external message not accepted: ${e.error}${e.exitCode !== undefined ? ` (exit code ${e.exitCode}${errorName ? `, ${errorName}` : ''})` : ''}`, {
+            exitCode: e.exitCode,
+            errorName,
+        });
+    }
+    return new ChainError('rejected', `message not accepted: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
 
 /** A global id in a config cell: the sandbox's default config is mainnet's (-239); a local testnet uses -3. */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ChainBackend, RawGetMethodResult } from '../backend';
 import { ChainCore, ChainCoreOptions } from '../core';
 import { asChainError } from '../errors';
-import { AccountState, ChainError } from '../types';
+import { AccountState, ChainError, FeeEstimate } from '../types';
 import { stackArgsToJson, stackResultFromJson } from './stack';
 import { JsonRpcTransport, TransportOptions } from './transport';
 
@@ -92,6 +92,14 @@ export class HttpBackend implements ChainBackend {
         } catch (e) {
             throw new ChainError('bad_response', `ConfigParam ${id}: not a cell`, { cause: e });
         }
+    }
+
+    async estimateExternalFee(address: Address, body: Cell, init: { code: Cell; data: Cell } | undefined, ignoreSignature: boolean): Promise<FeeEstimate> {
+        const r = await this.viaClient(() => this.client.estimateExternalMessageFee(address, { body, initCode: init?.code ?? null, initData: init?.data ?? null, ignoreSignature }));
+        const f = r.source_fees;
+        const fees = [f.in_fwd_fee, f.storage_fee, f.gas_fee, f.fwd_fee].map((x) => BigInt(x));
+        const [inForwardFee, storageFee, gasFee, forwardFee] = fees;
+        return { inForwardFee, storageFee, gasFee, forwardFee, total: fees.reduce((a, b) => a + b, 0n) };
     }
 
     async now(): Promise<number> {

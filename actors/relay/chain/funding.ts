@@ -1,13 +1,12 @@
 /**
- * JobFunding over the chain layer's W5 wallet: open_job (deploying the job from the root's job code), top_up,
+ * JobFunding over the chain layer's W5 wallet: open_job through the root (which deploys the job), top_up,
  * close_job, finalize_job and the evidence reports, each waited for on-chain. Job addresses and message bodies
  * come only from the wrappers (Job.ts, payloads.ts), so layout changes reach the relay through them.
  */
-import { Address, toNano } from '@ton/core';
+import { Address, Cell, toNano } from '@ton/core';
 import type { Chain, ChainWallet } from '../../chain/types';
 import { crashPoint } from '../../crashpoint';
 import { closeJobBody, finalizeJobBody, Job, openJobBody, topUpBody } from '../../../wrappers/Job';
-import { Root } from '../../../wrappers/Root';
 import { equivocationBody, wrongModelBody, type SignedCell } from '../../../wrappers/payloads';
 import type { Prices } from '../../../wrappers/common';
 import type { JobFunding, OpenedJobInfo, Random } from '../types';
@@ -33,24 +32,30 @@ export class WalletJobFunding implements JobFunding {
         private readonly s: FundingSettings = DEFAULT_FUNDING,
     ) {}
 
-    private async send(what: 'open' | 'top-up' | 'close' | 'finalize' | 'report', to: Address, value: bigint, body: import('@ton/core').Cell, init?: { code: import('@ton/core').Cell; data: import('@ton/core').Cell }): Promise<void> {
-        const sent = await this.wallet.send([{ to, value, body, bounce: true, init }]);
+    private async send(what: 'open' | 'top-up' | 'close' | 'finalize' | 'report', to: Address, value: bigint, body: Cell): Promise<void> {
+        const sent = await this.wallet.send([{ to, value, body, bounce: true }]);
         crashPoint(`relay.${what}.sent`);
         const trace = await this.chain.waitForTrace(this.wallet.address, sent, { timeoutMs: this.s.timeoutMs });
         if (!trace.success) throw new Error(`a transaction to ${to.toRawString()} failed on-chain`);
     }
 
     async open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices, beforeSend?: (job: Address) => void): Promise<OpenedJobInfo> {
-        const { jobCode } = await Root.createFromAddress(this.root).getChildCodes(this.chain.provider(this.root));
         const jobId = this.random.bytes(8).readBigUInt64BE(0);
-        const job = Job.createForJob(jobCode, { root: this.root, client: this.wallet.address, worker, jobId });
+        // The root deploys the job with its current code at the address the identity fixes; the job asks the worker.
+        const job = Job.createForJob({ root: this.root, client: this.wallet.address, worker, jobId });
         beforeSend?.(job.address);
-        await this.send('open', job.address, deposit + this.s.openExtra, openJobBody({ clientKey, challenge: this.s.challenge, maxPrices }), job.init as { code: import('@ton/core').Cell; data: import('@ton/core').Cell });
+        await this.send('open', this.root, deposit + this.s.openExtra, openJobBody({ worker, jobId, clientKey, challenge: this.s.challenge, maxPrices }));
         const p = this.chain.provider(job.address);
-        const j = Job.createFromAddress(job.address);
-        const [data, terms] = await Promise.all([j.getJobData(p), j.getTerms(p)]);
+        const [data, terms] = await Promise.all([job.getJobData(p), job.getTerms(p)]);
         if (data.state !== 2 || !terms.acceptance) throw new Error(`the worker account did not accept job ${job.address.toRawString()}`);
-        return { address: job.address, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps };
+        return {
+            address: job.address,
+            prices: terms.acceptance.workerPrices,
+            receiptKey: Buffer.from(terms.acceptance.receiptKey),
+            deposit: data.deposit,
+            feeBps: terms.feeBps,
+            nonce: terms.nonce,
+        };
     }
 
     async topUp(job: Address, amount: bigint): Promise<bigint> {
@@ -72,7 +77,7 @@ export class WalletJobFunding implements JobFunding {
         const p = this.chain.provider(job);
         const [data, terms] = await Promise.all([j.getJobData(p), j.getTerms(p)]);
         if (!terms.acceptance) return 'pending';
-        return { address: job, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, state: data.state };
+        return { address: job, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, nonce: terms.nonce, state: data.state };
     }
 
     async read(job: Address): Promise<{ state: number; deposit: bigint; paid: bigint; deadline: number }> {

@@ -34,12 +34,14 @@ export interface JobRecord {
     /** Set when a receipt failed a check: no more requests, no more vouchers. */
     stopped: string | null;
     state: 'open' | 'closing' | 'finalized';
+    /** The job's life (its open_job lt), bound into every voucher. */
+    nonce: bigint;
     openedAt: number;
     lastUsedAt: number;
     closedAt: number | null;
 }
 
-export function newJobRecord(o: { address: Address; worker: Address; prices: Prices; receiptKey: Buffer; deposit: bigint; feeBps: number; now: number }): JobRecord {
+export function newJobRecord(o: { address: Address; worker: Address; prices: Prices; receiptKey: Buffer; deposit: bigint; feeBps: number; nonce: bigint; now: number }): JobRecord {
     return {
         address: o.address.toRawString(),
         worker: o.worker.toRawString(),
@@ -55,6 +57,7 @@ export function newJobRecord(o: { address: Address; worker: Address; prices: Pri
         pending: null,
         stopped: null,
         state: 'open',
+        nonce: o.nonce,
         openedAt: o.now,
         lastUsedAt: o.now,
         closedAt: null,
@@ -81,7 +84,7 @@ export class OverDepositError extends Error {}
 export function voucherFor(j: JobRecord, globalId: number, final = false): Voucher {
     if (j.stopped) throw new OverDepositError(`payment to this job is stopped: ${j.stopped}`);
     if (j.cumulative > j.deposit) throw new OverDepositError(`cumulative ${j.cumulative} exceeds the deposit ${j.deposit}`);
-    return { globalId, job: Address.parse(j.address), amount: j.cumulative, tokens: j.tokens, head: j.head, final };
+    return { globalId, job: Address.parse(j.address), nonce: j.nonce, amount: j.cumulative, tokens: j.tokens, head: j.head, final };
 }
 
 /** Worst-case cost of one request: every prompt byte a token and max_tokens + 1 completion tokens at the top price. */

@@ -1,7 +1,7 @@
 /** ClaimPort over the chain layer: ext_claim as an external message, or claim through the owner's wallet. */
 import { Address, Cell, toNano } from '@ton/core';
 import type { Chain, ChainWallet } from '../../chain/types';
-import { claimBody, extClaimBody } from '../../../wrappers/payloads';
+import { claimBody, extClaimBody, parseVoucherCell } from '../../../wrappers/payloads';
 import type { ClaimPort, ClaimVia } from '../claimer/types';
 
 /** What an internal claim attaches: its gas; what is left rides back with the payout (docs/protocol.md §9.4). */
@@ -17,7 +17,9 @@ export class ChainClaimPort implements ClaimPort {
         return this.wallet !== null;
     }
 
-    async send(job: Address, signed: { cell: Cell; signature: Buffer }, via: ClaimVia): Promise<{ messageHash: Buffer | null }> {
+    async send(job: Address, stored: { cell: Cell; signature: Buffer }, via: ClaimVia): Promise<{ messageHash: Buffer | null }> {
+        // A claim carries the voucher's fields inline (one exact layout), not the signed cell itself.
+        const signed = { voucher: parseVoucherCell(stored.cell), signature: stored.signature };
         if (via === 'wallet') {
             if (!this.wallet) throw new Error('no wallet configured');
             const r = await this.wallet.send([{ to: job, value: WALLET_CLAIM_VALUE, body: claimBody(signed), bounce: true }]);

@@ -13,7 +13,7 @@ import { Clock, JobDirectory, JobView, systemClock } from '../types';
 export const DEFAULT_JOB_FRESHNESS_MS = 2_000;
 
 export function absentJob(address: Address): JobView {
-    return { address, state: 'absent', worker: null, deposit: 0n, paid: 0n, clientKey: Buffer.alloc(32), prices: null, deadline: 0, challenge: 0, feeBps: 0 };
+    return { address, state: 'absent', worker: null, deposit: 0n, paid: 0n, clientKey: Buffer.alloc(32), prices: null, deadline: 0, challenge: 0, feeBps: 0, nonce: 0n };
 }
 
 export class ChainJobDirectory implements JobDirectory {
@@ -57,6 +57,7 @@ export class ChainJobDirectory implements JobDirectory {
             deadline: storage.deadline,
             challenge: storage.terms.challenge,
             feeBps: storage.terms.feeBps,
+            nonce: storage.terms.nonce,
         };
     }
 }

@@ -109,6 +109,7 @@ export class WorkerSession {
         const view = await this.jobFor(v.job);
         if (view.state === 'absent') throw new WireError('job_not_found', `no open job escrow at ${job}`);
         if (!view.worker || !view.worker.equals(this.o.identity.workerAccount)) throw new WireError('job_wrong_worker', 'the job is for another worker account');
+        if (v.nonce !== view.nonce) throw new WireError('bad_voucher', `the voucher is for life ${v.nonce} of this job address, the open one is ${view.nonce}`);
         if (!verifyVoucher(w, view.clientKey)) throw new WireError('bad_voucher', "the voucher signature is not the job's client key");
         const rec = this.record(job);
         const best = rec.best?.amount ?? -1n;

@@ -77,7 +77,7 @@ describe('Blueprint scripts against the local chain server', () => {
         const { nextId } = await council.getCouncilData();
         const s = proposer.sender();
         await council.sendCreateProposal(s, {
-            actions: [{ kind: 'setPeriods', votingPeriod: 3 * 24 * 3600, timelock: 24 * 3600 }],
+            actions: [{ kind: 'setPeriods', votingPeriod: 3 * 24 * 3600, timelock: 24 * 3600, executionWindow: 7 * 24 * 3600 }],
             description: 'shorter timelock',
             value: (await council.getProposalFee()) + toNano('0.1'),
         });

@@ -121,9 +121,10 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
 
         it('opens a job, and the worker account accepts it', async () => {
             const id: JobIdentity = { root: root.address, client: client.address, worker: worker.address, jobId: BigInt(Math.floor(Math.random() * 1e9)) };
-            job = open(chain, Job.createForJob(jobCode, id));
+            job = open(chain, Job.createForJob(id));
             const s = client.sender();
-            await job.sendOpen(s, toNano('2'), { clientKey: clientKeys.publicKey, challenge: params.minChallenge, maxPrices: DEFAULT_PRICES });
+            // The root deploys the job (stub + install of its current job code); the job then asks the worker account.
+            await root.sendOpenJob(s, toNano('2'), { worker: id.worker, jobId: id.jobId, clientKey: clientKeys.publicKey, challenge: params.minChallenge, maxPrices: DEFAULT_PRICES });
             await wait(client, s);
             expect(await job.getState()).toBe(JobState.Active);
         });
@@ -132,7 +133,7 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
             // Large enough that the protocol fee sent to the root at settlement pays the root's gas (a fee below
             // ~0.0025 TON runs the root's treasury_deposit out of gas: reported as a contract finding).
             const amount = requestCost({ prompt: 1_000_000, cached: 0, completion: 1_000_000, reasoning: 0 }, DEFAULT_PRICES);
-            const voucher = signVoucher({ globalId, job: job.address, amount, tokens: 2_000_000n, head: hashOf('head'), final: false }, clientKeys.secretKey);
+            const voucher = signVoucher({ globalId, job: job.address, nonce: await job.getNonce(), amount, tokens: 2_000_000n, head: hashOf('head'), final: false }, clientKeys.secretKey);
             const sent = await chain.sendExternal(job.address, extClaimBody(voucher));
             const trace = requireSuccess(await chain.waitForTrace(job.address, sent));
             expect(trace.transactions[0].inMessage?.kind).toBe('external-in');

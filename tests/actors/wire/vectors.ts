@@ -57,7 +57,7 @@ export function buildVectors(): WireVectors {
     const { enc: encapsulated, context } = setupBaseS(enc.publicKey, info, ephemeral.privateKey);
     const ciphertext = context.seal(Buffer.alloc(0), inner);
 
-    const voucher = signVoucher({ globalId, job, amount: 1000n, tokens: 3n, head: ZERO_HEAD, final: false }, client.secretKey);
+    const voucher = signVoucher({ globalId, job, nonce: 41_000_001n, amount: 1000n, tokens: 3n, head: ZERO_HEAD, final: false }, client.secretKey);
     const requestEnvelope = encodeRequestEnvelope({ globalId, job: job.toRawString(), seqno, voucher, enc: encapsulated, ciphertext });
 
     const answerPieces = [

@@ -17,7 +17,7 @@ import type { JobDirectory, JobView } from '../../../actors/worker/types';
 const JOB = Address.parseRaw('0:' + 'ab'.repeat(32));
 
 class FakeChain implements JobDirectory, ClaimPort {
-    view: JobView = { address: JOB, state: 'active', worker: JOB, deposit: 1_000_000n, paid: 0n, clientKey: Buffer.alloc(32), prices: null, deadline: 0, challenge: 600, feeBps: 200 };
+    view: JobView = { address: JOB, state: 'active', worker: JOB, deposit: 1_000_000n, paid: 0n, clientKey: Buffer.alloc(32), prices: null, deadline: 0, challenge: 600, feeBps: 200, nonce: 0n };
     sent: bigint[] = [];
     fail = false;
     applyOnSend = true;

@@ -127,13 +127,12 @@ afterAll(async () => {
 async function openJob(jobId: bigint) {
     const bc = net!.chain.blockchain;
     const root = bc.openContract(Root.createFromAddress(Address.parse(net!.protocol!.root)));
-    const { jobCode } = await root.getChildCodes();
     const clientWallet = await bc.treasury(`crash client ${jobId}`);
     const keys = keyPairFromSeed(Buffer.alloc(32, Number(jobId)));
-    const job = bc.openContract(Job.createForJob(jobCode, { root: root.address, client: clientWallet.address, worker: workerAccount, jobId }));
+    const job = bc.openContract(Job.createForJob({ root: root.address, client: clientWallet.address, worker: workerAccount, jobId }));
     const params = await root.getParams();
     const max = toNano('5000');
-    await job.sendOpen(clientWallet.getSender(), toNano('50'), { clientKey: keys.publicKey, challenge: params.minChallenge, maxPrices: { prompt: max, cached: max, completion: max, reasoning: max } });
+    await root.sendOpenJob(clientWallet.getSender(), toNano('50'), { worker: workerAccount, jobId, clientKey: keys.publicKey, challenge: params.minChallenge, maxPrices: { prompt: max, cached: max, completion: max, reasoning: max } });
     expect(await job.getState()).toBe(2);
     return { job, keys };
 }
@@ -165,7 +164,7 @@ it('kill -9 right after a voucher is acknowledged: after the restart the receipt
     const a = await c.request(job.address, 1, chat('hello'));
     expect(a.status).toBe(200);
     const r = a.receipt!.receipt;
-    const v = signVoucher({ globalId: r.globalId, job: job.address, amount: r.cumulative, tokens: BigInt(r.tokens.prompt + r.tokens.completion), head: chainHead(ZERO_HEAD, a.receipt!.cell), final: false }, keys.secretKey);
+    const v = signVoucher({ globalId: r.globalId, job: job.address, nonce: await job.getNonce(), amount: r.cumulative, tokens: BigInt(r.tokens.prompt + r.tokens.completion), head: chainHead(ZERO_HEAD, a.receipt!.cell), final: false }, keys.secretKey);
     const ack = await c.sendVoucher(v);
     expect(ack.status).toBe(200);
     await kill9();

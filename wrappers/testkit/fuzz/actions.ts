@@ -97,7 +97,12 @@ export interface Exclusions {
 /** The setParams variants (world.ts govAction, seed % 7) that finding 10 is about. */
 export const EXTREME_PARAMS_VARIANTS = [2, 3];
 
-export const KNOWN_FINDINGS: Required<Exclusions> = { silentWorker: true, clientFinalAtPaid: true, hugeTokens: true, extremeParams: true };
+/**
+ * Steps left out of the CI campaign because they reach a finding that is still open. Empty: the review's findings
+ * 1, 4, 5 and 10 (silent worker, client's final voucher at paid, tokens near 2^64, extreme parameters) are fixed,
+ * and their steps run in every campaign; tests/fuzz/Known.findings.ts keeps the campaigns aimed at each.
+ */
+export const KNOWN_FINDINGS: Exclusions = {};
 
 export function actionArbitrary(weights: Weights = {}, exclude: Exclusions = {}): fc.Arbitrary<Action> {
     const w = { ...DEFAULT_WEIGHTS, ...weights };

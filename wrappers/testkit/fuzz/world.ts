@@ -77,6 +77,8 @@ interface JobModel {
     deposit: bigint;
     deadline: number;
     accepted: boolean;
+    /** The job's nonce for this life (read after the open); every voucher of this life carries it. */
+    nonce: bigint;
 }
 
 interface WorkerModel {
@@ -197,7 +199,7 @@ export class FuzzWorld {
         const reg = kit.registrationFor('rejecting owner', 0);
         const stake = kit.params.minStake;
         await kit.run(() => kit.root.sendRegisterWorker(this.bc.sender(rejectingOwner), reg.registration, stake + REGISTRATION_FEES));
-        const third = this.bc.openContract(Worker.createFor(kit.codes.worker, kit.root.address, rejectingOwner, 0));
+        const third = this.bc.openContract(Worker.createFor(kit.root.address, rejectingOwner, 0));
         this.workerSetup = [
             ...kit.workers.map((w) => ({ handle: w.worker, owner: wallet(w.owner), receiptKeys: w.receiptKeys, rejecting: false })),
             { handle: third, owner: injected(rejectingOwner), receiptKeys: reg.receiptKeys, rejecting: true },
@@ -243,7 +245,7 @@ export class FuzzWorld {
         return this.jobs.filter((j) => j.status !== 'gone');
     }
 
-    /** The root's storage without its treasury counter: governance, pending handover, params, allowlists, codes. */
+    /** The root's storage without its treasury counter: governance, pending handover and its expiry, pause flags, params, allowlists, codes. */
     private async rootFingerprint(): Promise<string> {
         const acc = await this.bc.getContract(this.kit.root.address);
         const st = acc.accountState;
@@ -253,8 +255,10 @@ export class FuzzWorld {
             const s = data.beginParse();
             const gov = s.loadAddress().toRawString();
             const pending = s.loadMaybeAddress()?.toRawString() ?? '';
-            s.loadCoins();
-            return [gov, pending, s.loadBits(s.remainingBits).toString(), ...data.refs.map((r) => r.hash().toString('hex'))].join('|');
+            const handover = s.loadUint(32);
+            const paused = s.loadUint(8);
+            s.loadCoins(); // the treasury counter: fees and slashes move it without governance
+            return [gov, pending, handover, paused, s.loadBits(s.remainingBits).toString(), ...data.refs.map((r) => r.hash().toString('hex'))].join('|');
         } catch {
             return this.rootFingerprintByGetters();
         }
@@ -423,7 +427,7 @@ export class FuzzWorld {
         const jobId = previous ? previous.jobId : BigInt(++this.nextJob);
         const keys = ed25519FromLabel(`fuzz voucher ${a.client}`);
         const job = this.bc.openContract(
-            Job.createForJob(this.kit.codes.job, { root: this.kit.root.address, client: client.address, worker: workerAddress, jobId }),
+            Job.createForJob({ root: this.kit.root.address, client: client.address, worker: workerAddress, jobId }),
         );
         const model: JobModel = {
             n: this.jobs.length,
@@ -441,18 +445,28 @@ export class FuzzWorld {
             deposit: 0n,
             deadline: 0,
             accepted: false,
+            nonce: 0n,
         };
         this.jobs.push(model);
         this.justOpened = model;
         this.protocolAddresses.add(job.address.toRawString());
-        return this.send(() =>
-            job.sendOpen(client.sender(), toNano(a.value), { clientKey: keys.publicKey, challenge: a.challenge, maxPrices: DEFAULT_PRICES }),
+        // Through the root, which deploys the job with its current code.
+        const result = await this.send(() =>
+            this.kit.root.sendOpenJob(client.sender(), toNano(a.value), {
+                worker: workerAddress,
+                jobId,
+                clientKey: keys.publicKey,
+                challenge: a.challenge,
+                maxPrices: DEFAULT_PRICES,
+            }),
         );
+        model.nonce = await job.getNonce().catch(() => 0n); // 0 when the open failed: its vouchers are then never claimable
+        return result;
     }
 
-    private voucherFor(j: JobModel, amount: bigint, tokens: bigint, final: boolean, opts: { secretKey?: Buffer; job?: Address; tag?: number; globalId?: number } = {}): SignedVoucher {
+    private voucherFor(j: JobModel, amount: bigint, tokens: bigint, final: boolean, opts: { secretKey?: Buffer; job?: Address; tag?: number; globalId?: number; nonce?: bigint } = {}): SignedVoucher {
         return signVoucher(
-            { globalId: opts.globalId ?? this.globalId, job: opts.job ?? j.job.address, amount, tokens, head: hashOf(`head ${j.n} ${amount}`), final },
+            { globalId: opts.globalId ?? this.globalId, job: opts.job ?? j.job.address, nonce: opts.nonce ?? j.nonce, amount, tokens, head: hashOf(`head ${j.n} ${amount}`), final },
             opts.secretKey ?? j.keys.secretKey,
             { tag: opts.tag },
         );
@@ -656,13 +670,13 @@ export class FuzzWorld {
         let body: Cell;
         switch (a.op) {
             case 'jobPayout':
-                body = jobPayoutBody({ gross: toNano('100'), tokens: 1000n });
+                body = jobPayoutBody({ amount: toNano('100'), nonce: 1n });
                 break;
             case 'jobReport':
                 body = jobReportBody({ paid: toNano('100'), fees: 0n, tokens: U64, client, jobId: someJob?.jobId ?? 1n });
                 break;
             case 'jobAccepted':
-                body = jobAcceptedBody({ receiptKey: hashOf('impostor key'), paramsVersion: 1, feeBps: 0, prices: DEFAULT_PRICES });
+                body = jobAcceptedBody({ receiptKey: hashOf('impostor key'), paramsVersion: 1, feeBps: 0, payoutThreshold: 0n, prices: DEFAULT_PRICES });
                 break;
             case 'jobRefused':
                 body = jobRefusedBody(1);

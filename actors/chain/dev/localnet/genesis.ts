@@ -8,7 +8,7 @@ import { loadCode } from '../../../../wrappers/code';
 import { Council } from '../../../../wrappers/Council';
 import { Librarian } from '../../../../wrappers/Librarian';
 import { deployProtocol, DEFAULT_IMAGE, DEFAULT_MODEL, DEFAULT_MODEL_NAME } from '../../../../wrappers/testkit';
-import { GUARDIAN_TERM, THRESHOLD, TIMELOCK, VOTING_PERIOD, WEIGHTS } from '../../../../wrappers/testkit/council';
+import { EXECUTION_WINDOW, GUARDIAN_TERM, THRESHOLD, TIMELOCK, VOTING_PERIOD, WEIGHTS } from '../../../../wrappers/testkit/council';
 import { Blockchain } from '@ton/sandbox';
 import { requireSuccess } from '../../errors';
 import { EmbeddedChain } from '../embedded';
@@ -58,7 +58,7 @@ export async function createGenesis(o: GenesisOptions): Promise<Genesis> {
 
     if (deployed) {
         const p = deployed;
-        const librarian = blockchain.openContract(Librarian.createFor(loadCode('Librarian'), loadCode('Job')));
+        const librarian = blockchain.openContract(Librarian.createFor(loadCode('Job')));
         await librarian.sendDeploy(p.governance.getSender(), toNano('10'));
         // The council: the first three printed wallets, so a newcomer can propose and vote from the terminal.
         const members = wallets.slice(0, 3);
@@ -75,6 +75,7 @@ export async function createGenesis(o: GenesisOptions): Promise<Genesis> {
                     threshold: THRESHOLD,
                     votingPeriod: VOTING_PERIOD,
                     timelock: TIMELOCK,
+                    executionWindow: EXECUTION_WINDOW,
                     guardian: null,
                     guardianSunset: now + GUARDIAN_TERM,
                     proposalCode: loadCode('Proposal'),

@@ -4,6 +4,7 @@
  *
  *   POST /jsonRPC, POST /api/v2/jsonRPC    {"jsonrpc":"2.0","id":1,"method":"…","params":{…}}
  *   GET  /api/v2/<method>?<params>         the same methods, GET style
+ *   GET  /v2/…                             the few TonAPI routes the chain layer's index reads (./tonapi.ts)
  *   POST /dev/advance {"seconds":N}        dev extension: move chain time forward
  *   GET  /dev/info                         dev extension: wallets, protocol addresses, chain time
  *   POST /dev/save                         dev extension: write the snapshot now (with --state)
@@ -19,6 +20,7 @@ import { toChainTransaction } from '../../transactions';
 import { ChainError } from '../../types';
 import { stackArgsFromJson, stackResultToJson } from '../../http/stack';
 import { LocalChain } from '../localChain';
+import { LocalTonApi, TonApiError, tonApiJson } from './tonapi';
 
 class HttpError extends Error {
     constructor(
@@ -75,6 +77,7 @@ export interface LocalnetInfo {
 export class LocalnetServer {
     private server: Server | null = null;
     private seqno = 1;
+    private readonly tonapi: LocalTonApi;
 
     constructor(
         readonly chain: LocalChain,
@@ -82,7 +85,9 @@ export class LocalnetServer {
         private readonly onSave?: () => void,
         /** Called after anything changed the chain (a message, a time advance). */
         private readonly onChange?: () => void,
-    ) {}
+    ) {
+        this.tonapi = new LocalTonApi(chain);
+    }
 
     async listen(port = 0, host = '127.0.0.1'): Promise<number> {
         if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') throw new Error('the local chain server listens on loopback only');
@@ -123,6 +128,7 @@ export class LocalnetServer {
                 const body = await readJson(req);
                 return send(res, 200, { ok: true, result: await this.call('sendBoc', (body ?? {}) as Record<string, unknown>) });
             }
+            if (req.method === 'GET' && path.startsWith('/v2/')) return await this.tonApi(res, path, url.searchParams);
             if (req.method === 'POST' && path === '/dev/advance') {
                 const body = z.object({ seconds: z.number().int().nonnegative().max(10 * 365 * 24 * 3600) }).safeParse(await readJson(req));
                 if (!body.success) throw new HttpError(400, 'expected {"seconds": non-negative integer}');
@@ -147,6 +153,23 @@ export class LocalnetServer {
             }
             if (e instanceof ChainError && e.code === 'not_found') return send(res, 404, { ok: false, error: e.message, code: 404, id });
             return send(res, 500, { ok: false, error: e instanceof Error ? e.message : String(e), code: 500, id });
+        }
+    }
+
+    /** The TonAPI-shaped routes: TonAPI's own JSON and error shape, not toncenter's envelope. */
+    private async tonApi(res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+        const reply = (status: number, body: unknown) => {
+            const text = tonApiJson(body);
+            res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+            res.end(text);
+        };
+        try {
+            const body = await this.tonapi.route(path, query);
+            if (body === undefined) return reply(404, { error: `no TonAPI route ${path} on the local chain` });
+            return reply(200, body);
+        } catch (e) {
+            if (e instanceof TonApiError) return reply(e.status, { error: e.message });
+            return reply(500, { error: e instanceof Error ? e.message : String(e) });
         }
     }
 
@@ -178,6 +201,8 @@ export class LocalnetServer {
                 return this.tryLocate(p);
             case 'getMasterchainInfo':
                 return this.masterchainInfo();
+            case 'estimateFee':
+                return this.estimateFee(p);
             case 'getConfigParam': {
                 const cell = await this.chain.configParam(intParam(p.config_id, -1));
                 return { '@type': 'configInfo', config: { '@type': 'tvm.cell', bytes: b64(cell.toBoc()) } };
@@ -266,6 +291,23 @@ export class LocalnetServer {
             if (e instanceof ChainError && e.code === 'not_found') return { '@type': 'smc.runResult', gas_used: 0, stack: [], exit_code: -13, block_id: this.blockId() };
             throw e;
         }
+    }
+
+    /** toncenter's estimateFee: the fees of an external body to `address`, emulated on the current state. */
+    private async estimateFee(p: Record<string, unknown>) {
+        const address = parseAddress(p.address);
+        const body = parseCell(p.body, 'body');
+        const code = p.init_code ? parseCell(p.init_code, 'init_code') : undefined;
+        const data = p.init_data ? parseCell(p.init_data, 'init_data') : undefined;
+        if (!code !== !data) throw new HttpError(400, 'init_code and init_data go together');
+        const ignore = p.ignore_chksig === true || p.ignore_chksig === 'true';
+        const f = await this.chain.estimateExternalFee(address, body, code && data ? { code, data } : undefined, ignore);
+        // Numbers, as toncenter answers (fees stay far below 2^53 nanoton).
+        return {
+            '@type': 'query.fees',
+            source_fees: { '@type': 'fees', in_fwd_fee: Number(f.inForwardFee), storage_fee: Number(f.storageFee), gas_fee: Number(f.gasFee), fwd_fee: Number(f.forwardFee) },
+            destination_fees: [],
+        };
     }
 
     private async sendBoc(p: Record<string, unknown>): Promise<Buffer> {

@@ -37,7 +37,7 @@ export class SandboxFunding implements JobFunding {
         this.spent.push({ what: 'open_job', value });
         this.opened.push(j.address);
         const [data, terms] = [await j.job.getJobData(), await j.job.getTerms()];
-        return { address: j.address, prices: terms.acceptance!.workerPrices, receiptKey: Buffer.from(terms.acceptance!.receiptKey), deposit: data.deposit, feeBps: terms.feeBps };
+        return { address: j.address, prices: terms.acceptance!.workerPrices, receiptKey: Buffer.from(terms.acceptance!.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, nonce: terms.nonce };
     }
 
     private job(a: Address) {
@@ -62,7 +62,7 @@ export class SandboxFunding implements JobFunding {
         if (acc.accountState?.type !== 'active') return null;
         const [data, terms] = [await this.job(job).getJobData(), await this.job(job).getTerms()];
         if (!terms.acceptance) return 'pending';
-        return { address: job, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, state: data.state };
+        return { address: job, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, nonce: terms.nonce, state: data.state };
     }
 
     async read(job: Address) {
