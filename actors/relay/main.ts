@@ -117,12 +117,16 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
         await relay.recheck();
     };
     await discover();
+    // what a crash may have left half-done: a job open without its record, a voucher signed but not delivered
+    await relay.recoverOpenings();
+    await relay.deliverVouchers();
     const server = createRelayHttpServer(relay, limits, log);
     await new Promise<void>((r) => server.listen(cfg.port, cfg.listen, r));
     log.info({ url: `http://${cfg.listen}:${cfg.port}/v1`, wallet: wallet.address.toString(), workers: relay.status().workers.map((w) => ({ account: w.account, status: w.status, reasons: w.reasons })) }, 'relay listening');
     const timer = setInterval(() => {
         void (async () => {
             await discover();
+            await relay.recoverOpenings();
             await relay.closeIdle();
             await relay.finalizeDue(await chain.now());
         })().catch((e) => log.warn({ err: (e as Error).message }, 'maintenance pass failed'));

@@ -10,6 +10,7 @@ import { signVoucher, verifyReceipt } from '../crypto/payloads';
 import { sealForWorker, WireError, type StreamEvent } from '../wire';
 import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedReceipt } from '../../wrappers/payloads';
 import type { Prices } from '../../wrappers/common';
+import { crashPoint } from '../crashpoint';
 import { RelayError } from './errors';
 import { capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
 import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
@@ -74,6 +75,12 @@ export interface Served {
     json: Record<string, unknown> | null;
     worker: VerifiedWorker;
 }
+
+/** An open_job that has not produced a job account after this long never will (it bounced or was never sent). */
+const OPEN_LANDS_WITHIN_MS = 10 * 60_000;
+
+/** How soon a worker that could not be reached is verified again on demand. */
+const REVERIFY_AFTER_MS = 3_000;
 
 /** Nothing was served or signed: the next worker may be tried. */
 class BeforeFirstByte extends Error {}
@@ -190,7 +197,9 @@ export class Relay {
     }
 
     async serve(req: ValidRequest, key: ApiKeyRecord, sink: StreamSink | null, clientSignal: AbortSignal): Promise<Served> {
+        await this.reverifyUnreachable();
         const cands = this.candidates(req.model);
+        const reverified = new Set<string>();
         if (cands.length === 0) {
             if (!this.knownModels.has(req.model)) throw new RelayError('unknown_model', `the model '${req.model}' is not served by any verified worker`, 'model');
         }
@@ -214,6 +223,12 @@ export class Relay {
                 if (e instanceof BeforeFirstByte && !signal.aborted) {
                     failures.push(`${c.worker.account}: ${e.message}`);
                     this.markFailure(c.worker.account);
+                    // a reconnection (a restart, new keys): verified again now, and tried once more if it passes
+                    if (!reverified.has(c.worker.account)) {
+                        reverified.add(c.worker.account);
+                        const again = await this.checkWorker(Address.parse(c.worker.account));
+                        if (again.worker) cands.push({ worker: again.worker, latencyMs: again.latencyMs, failures: again.failures });
+                    }
                     continue;
                 }
                 if (signal.aborted && !clientSignal.aborted) throw new RelayError('request_timeout', `no answer within ${this.d.requestTimeoutMs} ms`);
@@ -223,6 +238,18 @@ export class Relay {
             }
         }
         throw new RelayError('no_worker_available', `no verified worker could serve '${req.model}'${failures.length ? ': ' + failures.join('; ') : ''}`);
+    }
+
+    /**
+     * Workers that failed before the first byte or could not be reached are verified again before a request
+     * is refused for want of one (at most every few seconds each), not only on the next discovery pass.
+     */
+    private async reverifyUnreachable(): Promise<void> {
+        const now = this.d.clock.now();
+        for (const e of [...this.registry.values()]) {
+            if (e.worker || e.status !== 'unreachable' || now - e.checkedAt < REVERIFY_AFTER_MS) continue;
+            await this.checkWorker(Address.parse(e.account));
+        }
     }
 
     private markFailure(account: string): void {
@@ -264,9 +291,12 @@ export class Relay {
             if (e) Object.assign(e, { worker: null, status: 'refused', reasons: problems, checkedAt: this.d.clock.now() });
             throw new Error(`the chain no longer allows this worker: ${problems.join('; ')}`);
         }
-        const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices);
+        // the opening is on disk before the TON leaves: a crash before the job record still finds the job
+        const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices, (a) =>
+            this.d.store.putOpening({ address: a.toRawString(), worker: w.account, sentAt: this.d.clock.now() }),
+        );
         const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, nonce: opened.nonce, now: this.d.clock.now() });
-        this.d.store.putJob(j);
+        this.d.store.settleOpening(j.address, j);
         this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
         if (!opened.receiptKey.equals(w.receiptKey)) throw new Error('the job was accepted with another receipt key');
         this.busy.add(j.address);
@@ -305,7 +335,8 @@ export class Relay {
                 }
                 if (e instanceof WorkerUnreachable) throw new BeforeFirstByte(e.message);
                 if (e instanceof WireError) {
-                    if (e.details.retryable || e.code === 'job_busy' || e.status >= 500) throw new BeforeFirstByte(`${e.code}: ${e.message}`);
+                    // cannot_decrypt: the worker no longer holds the keys it was verified with (it restarted)
+                    if (e.details.retryable || e.code === 'job_busy' || e.code === 'cannot_decrypt' || e.status >= 500) throw new BeforeFirstByte(`${e.code}: ${e.message}`);
                     if (e.code === 'engine_refused' || e.code === 'bad_inner_request') throw new RelayError('invalid_request', e.message);
                     throw new RelayError('worker_failed', `worker refused: ${e.code}: ${e.message}`);
                 }
@@ -412,16 +443,19 @@ export class Relay {
         const next = applyReceipt(job, s, now);
         const voucher = signVoucher(voucherFor(next, this.d.trust.globalId), this.d.voucherSeed);
         const withVoucher = { ...next, vouchered: voucher.voucher.amount };
+        crashPoint('relay.receipt.checked');
         // the receipt, the key's usage, the voucher and the job in one durable transaction before the voucher leaves
-        await this.d.store.writeTogether(() => {
-            this.d.store.putReceipt({ job: job.address, seqno: r.seqno, boc: signedBoc(s), cost: r.cost, cumulative: r.cumulative, tokens: r.tokens });
-            if (p.apiKeyId) {
-                const k = this.d.store.getKey(p.apiKeyId);
-                if (k) this.d.store.putKey(charge(k, r.cost, r.tokens.prompt, r.tokens.completion));
-            }
-            this.d.store.putVoucher({ job: job.address, amount: voucher.voucher.amount, final: false, boc: voucher.cell.toBoc({ idx: false, crc32: false }).toString('base64'), signature: voucher.signature.toString('hex'), sentAt: null });
-            this.d.store.putJob(withVoucher);
-        });
+        await this.d.store.commitReceipt(
+            {
+                receipt: { job: job.address, seqno: r.seqno, boc: signedBoc(s), cost: r.cost, cumulative: r.cumulative, tokens: r.tokens },
+                keyId: p.apiKeyId ?? null,
+                charge: (k) => charge(k, r.cost, r.tokens.prompt, r.tokens.completion),
+                voucher: { job: job.address, amount: voucher.voucher.amount, final: false, boc: voucher.cell.toBoc({ idx: false, crc32: false }).toString('base64'), signature: voucher.signature.toString('hex'), sentAt: null },
+                job: withVoucher,
+            },
+            () => crashPoint('relay.receipt.midway'),
+        );
+        crashPoint('relay.voucher.signed');
         try {
             await postVoucher(w.url, voucher);
             const sentAt = this.d.clock.now();
@@ -463,8 +497,58 @@ export class Relay {
 
     // ------------------------------------------------------------------------------------------ job lifecycle
 
-    /** Closes jobs unused for idleCloseMs (starts their challenge period); `force` closes every free open job. */
+    /**
+     * After a restart: every job whose open left the wallet but was never recorded (the relay died while it
+     * waited for the acceptance) becomes a job record again, so its deposit is used, closed and refunded like
+     * any other. An open that never produced a job is forgotten once it had ample time to land.
+     */
+    async recoverOpenings(): Promise<string[]> {
+        const adopted: string[] = [];
+        for (const o of this.d.store.openings()) {
+            if (this.d.store.getJob(o.address)) {
+                await this.d.store.settleOpening(o.address, null);
+                continue;
+            }
+            const r = await this.d.funding.accepted(Address.parse(o.address));
+            if (r === 'pending') continue;
+            if (r === null) {
+                if (this.d.clock.now() - o.sentAt > OPEN_LANDS_WITHIN_MS) await this.d.store.settleOpening(o.address, null);
+                continue;
+            }
+            const j = newJobRecord({ address: r.address, worker: Address.parse(o.worker), prices: r.prices, receiptKey: r.receiptKey, deposit: r.deposit, feeBps: r.feeBps, nonce: r.nonce, now: this.d.clock.now() });
+            await this.d.store.settleOpening(o.address, r.state === 3 ? { ...j, state: 'closing', closedAt: this.d.clock.now() } : j);
+            this.d.log.warn({ job: o.address, deposit: r.deposit }, 'job opened before a restart recovered');
+            adopted.push(o.address);
+        }
+        return adopted;
+    }
+
+    /**
+     * Vouchers signed but never delivered (the relay died between signing and sending, and the job may never
+     * carry another request: its worker restarted with new keys) go to the worker now: the receipts they pay
+     * for were accepted, so the worker must be able to claim them.
+     */
+    async deliverVouchers(): Promise<number> {
+        let delivered = 0;
+        for (const j of this.d.store.jobs()) {
+            const v = this.d.store.getVoucher(j.address);
+            if (!v || v.sentAt !== null || j.state === 'finalized') continue;
+            try {
+                const url = this.registry.get(j.worker)?.url || (await this.d.facts.read(Address.parse(j.worker))).endpoint;
+                await postVoucher(url, { signature: Buffer.from(v.signature, 'hex'), cell: Cell.fromBoc(Buffer.from(v.boc, 'base64'))[0] });
+                const now = this.d.store.getVoucher(j.address);
+                if (now && now.amount === v.amount) this.d.store.putVoucher({ ...now, sentAt: this.d.clock.now() });
+                delivered++;
+            } catch (e) {
+                this.d.log.warn({ job: j.address, err: (e as Error).message }, 'undelivered voucher: retrying on the next pass');
+            }
+        }
+        return delivered;
+    }
+
+    /** Closes jobs unused for idleCloseMs (starts their challenge period); `force` closes every free open job. Undelivered vouchers go out first. */
     async closeIdle(force = false): Promise<string[]> {
+        await this.deliverVouchers();
         const closed = await closeIdleJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, now: this.d.clock.now(), idleMs: force ? 0 : this.d.payment.idleCloseMs, busy: this.busy });
         return closed.map((c) => c.address);
     }

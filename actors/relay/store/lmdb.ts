@@ -45,6 +45,13 @@ export interface StoredVoucher {
     sentAt: number | null;
 }
 
+/** A job open sent from the wallet and not yet known to be accepted (written before the TON leaves). */
+export interface OpeningRecord {
+    address: string;
+    worker: string;
+    sentAt: number;
+}
+
 export class RelayStore {
     private readonly db: RootDatabase<string, string>;
     /** Set while a writeTogether callback runs inside its transaction: puts join that transaction. */
@@ -119,6 +126,40 @@ export class RelayStore {
     }
     getVoucher(job: string): StoredVoucher | undefined {
         return this.get<StoredVoucher>(`vchr:${job}`);
+    }
+
+    /**
+     * Everything one accepted receipt changes, in one LMDB transaction: the receipt, the key's charge, the
+     * voucher and the job. A crash leaves all of it or none (the receipt then comes back as seqno_replayed
+     * and is accounted once), never a charged key with an unadvanced job.
+     */
+    async commitReceipt(
+        c: { receipt: StoredReceipt; keyId: string | null; charge: (k: ApiKeyRecord) => ApiKeyRecord; voucher: StoredVoucher; job: JobRecord },
+        midway: () => void = () => undefined,
+    ): Promise<void> {
+        await this.writeTogether(() => {
+            this.putReceipt(c.receipt);
+            // charged on the key's latest record, inside the transaction: concurrent charges all count
+            const k = c.keyId ? this.getKey(c.keyId) : undefined;
+            if (k) this.putKey(c.charge(k));
+            midway();
+            this.putVoucher(c.voucher);
+            this.putJob(c.job);
+        });
+    }
+
+    putOpening(o: OpeningRecord): void {
+        this.put(`open:${o.address}`, o);
+    }
+    openings(): OpeningRecord[] {
+        return this.list<OpeningRecord>('open:');
+    }
+    /** The job record replaces the opening in one transaction (or the opening is dropped: the job never came). */
+    async settleOpening(address: string, job: JobRecord | null): Promise<void> {
+        await this.writeTogether(() => {
+            if (job) this.putJob(job);
+            void this.db.remove(`open:${address}`);
+        });
     }
 
     putKey(k: ApiKeyRecord): void {

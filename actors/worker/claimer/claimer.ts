@@ -13,6 +13,7 @@
  */
 import { Address, Cell } from '@ton/core';
 import type { Logger } from 'pino';
+import { crashPoint } from '../../crashpoint';
 import type { WorkerStore, JobRecord } from '../store/types';
 import type { Clock, JobDirectory } from '../types';
 import type { ClaimerOptions, ClaimPort } from './types';
@@ -160,10 +161,12 @@ export class Claimer {
         // Recorded before it is sent: a crash right after still knows a claim may be in flight.
         rec.pendingClaim = { amount: rec.best.amount, via, sentAtMs: this.clock.nowMs(), messageHash: null, attempts, lastError: null };
         this.store.putJob(rec);
+        crashPoint('worker.claim.recorded');
         const cell = Cell.fromBoc(rec.best.boc)[0];
         try {
             const { messageHash } = await this.port.send(Address.parseRaw(rec.job), { cell, signature: rec.best.signature }, via);
             rec.pendingClaim.messageHash = messageHash;
+            crashPoint('worker.claim.sent');
             this.events.claim?.('sent');
             this.log.info({ job: rec.job, amount: rec.best.amount.toString(), via, attempts }, 'claim sent');
         } catch (e) {

@@ -9,6 +9,7 @@
  * - Usage is bounds-checked before signing; a usage that breaks the bounds is never signed.
  * - The receipt and the job's new cumulative/head are one durable LMDB transaction before the trailer leaves.
  */
+import { crashPoint } from '../../crashpoint';
 import { Address } from '@ton/core';
 import { openRequest } from '../../crypto/request';
 import { x25519PrivateKey } from '../../crypto/keys';
@@ -145,6 +146,7 @@ export class WorkerSession {
             return { ...latest, best: kept, finalSeen: latest.finalSeen || v.final };
         });
         if (!accepted) return { job, best: bestHeld.toString(), accepted: false };
+        crashPoint('worker.voucher.stored');
         this.o.events?.voucherStored?.(job, v.amount, v.final);
         return { job, best: v.amount.toString(), accepted: true };
     }
@@ -300,6 +302,7 @@ export class WorkerSession {
                     issuedAtMs: this.o.clock.nowMs(),
                 },
             );
+            crashPoint('worker.receipt.committed');
             this.o.events?.tokens?.(counts);
             this.o.events?.earned?.(issued.cost);
             this.o.events?.request?.(streamError ? 'engine_failed' : 'served');
