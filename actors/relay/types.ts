@@ -50,7 +50,13 @@ export interface OpenedJobInfo {
  * message bodies come only from the wrappers.
  */
 export interface JobFunding {
-    open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices): Promise<OpenedJobInfo>;
+    /**
+     * Opens a job; `beforeSend` learns the job's address before any TON leaves the wallet, so the caller can
+     * record it durably and find the job again after a crash (see `accepted`).
+     */
+    open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices, beforeSend?: (job: Address) => void): Promise<OpenedJobInfo>;
+    /** What became of a job whose open was sent: null while it does not exist (or no longer), 'pending' before the worker accepted it. */
+    accepted(job: Address): Promise<(OpenedJobInfo & { state: number }) | 'pending' | null>;
     topUp(job: Address, amount: bigint): Promise<bigint>;
     close(job: Address): Promise<void>;
     finalize(job: Address): Promise<void>;
