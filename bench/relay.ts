@@ -164,6 +164,9 @@ class InstantFunding implements JobFunding {
     }
     async close(): Promise<void> {}
     async finalize(): Promise<void> {}
+    async settled(): Promise<boolean> {
+        return false;
+    }
     async read() {
         return { state: 2, deposit: toNano('1000'), paid: 0n, deadline: 0 };
     }

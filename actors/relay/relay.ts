@@ -296,10 +296,14 @@ export class Relay {
             this.d.store.putOpening({ address: a.toRawString(), worker: w.account, sentAt: this.d.clock.now() }),
         );
         const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, nonce: opened.nonce, now: this.d.clock.now() });
-        this.d.store.settleOpening(j.address, j);
-        this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
-        if (!opened.receiptKey.equals(w.receiptKey)) throw new Error('the job was accepted with another receipt key');
+        // busy before the record becomes visible: a concurrent request must never pick this job up as free
         this.busy.add(j.address);
+        await this.d.store.settleOpening(j.address, j);
+        this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
+        if (!opened.receiptKey.equals(w.receiptKey)) {
+            this.busy.delete(j.address);
+            throw new Error('the job was accepted with another receipt key');
+        }
         return j;
     }
 

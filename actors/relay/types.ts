@@ -62,6 +62,8 @@ export interface JobFunding {
     finalize(job: Address): Promise<void>;
     /** Reads the job's on-chain accounting (deposit, paid, state). */
     read(job: Address): Promise<{ state: number; deposit: bigint; paid: bigint; deadline: number }>;
+    /** True once no job lives at the address (settled by anyone: the worker may finalize before the relay does). */
+    settled(job: Address): Promise<boolean>;
     reportEquivocation(worker: Address, a: import('../../wrappers/payloads').SignedCell, b: import('../../wrappers/payloads').SignedCell): Promise<void>;
     reportWrongModel(worker: Address, evidence: import('../../wrappers/payloads').SignedCell): Promise<void>;
 }

@@ -80,6 +80,10 @@ export class WalletJobFunding implements JobFunding {
         return { address: job, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, nonce: terms.nonce, state: data.state };
     }
 
+    async settled(job: Address): Promise<boolean> {
+        return (await this.chain.getAccount(job)).status !== 'active';
+    }
+
     async read(job: Address): Promise<{ state: number; deposit: bigint; paid: bigint; deadline: number }> {
         const d = await Job.createFromAddress(job).getJobData(this.chain.provider(job));
         return { state: d.state, deposit: d.deposit, paid: d.paid, deadline: d.deadline };

@@ -36,9 +36,21 @@ export async function finalizeDueJobs(o: { store: RelayStore; funding: JobFundin
     const done: string[] = [];
     for (const j of o.store.jobs()) {
         if (j.state !== 'closing') continue;
-        const onChain = await o.funding.read(Address.parse(j.address));
+        const address = Address.parse(j.address);
+        // Anyone may finalize after the deadline (the worker's claimer does): a job already gone is done.
+        if (await o.funding.settled(address)) {
+            o.store.putJob({ ...j, state: 'finalized' });
+            o.log.info({ job: j.address }, 'job already settled on-chain');
+            done.push(j.address);
+            continue;
+        }
+        const onChain = await o.funding.read(address);
         if (onChain.deadline > o.chainNow) continue;
-        await o.funding.finalize(Address.parse(j.address));
+        try {
+            await o.funding.finalize(address);
+        } catch (e) {
+            if (!(await o.funding.settled(address))) throw e; // lost a race with another finalize: fine
+        }
         o.store.putJob({ ...j, state: 'finalized' });
         o.log.info({ job: j.address }, 'job finalized');
         done.push(j.address);

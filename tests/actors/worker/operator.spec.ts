@@ -11,17 +11,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Address, toNano } from '@ton/core';
-import { internal } from '@ton/sandbox';
 import { keyPairFromSeed } from '@ton/crypto';
 import { startLocalnet, type Localnet } from '../../../actors/chain/dev/localnet/localnet';
-import { modelHash } from '../../../actors/engine';
-import { anchorFromCertificate, SimulatedQuoteProvider } from '../../../actors/tee';
-import { attest, freshKeys } from '../../../actors/worker/boot/attest';
+import { anchorFromCertificate } from '../../../actors/tee';
 import { Job } from '../../../wrappers/Job';
-import { Root, rootGovernanceBody } from '../../../wrappers/Root';
+import { Root } from '../../../wrappers/Root';
 import { Worker } from '../../../wrappers/Worker';
 import { TestClient } from './kit/client';
 import { spawnTinyEngine, TinyEngineProcess } from './kit/tinyEngine';
+import { allowSimulatedImageAndTinyModel } from './kit/allowlist';
 
 const ROOT_DIR = join(__dirname, '../../..');
 const PRICES = '5000,1000,5000,5000';
@@ -105,16 +103,7 @@ async function stop(child: ChildProcess): Promise<void> {
 beforeAll(async () => {
     tiny = await spawnTinyEngine();
     net = await startLocalnet({ wallets: 5 });
-    const bc = net.chain.blockchain;
-    const root = bc.openContract(Root.createFromAddress(Address.parse(net.protocol!.root)));
-    const { governance } = await root.getGovernance();
-    const image = (await attest(new SimulatedQuoteProvider(), freshKeys())).imageHash;
-    const model = await modelHash(tiny.modelPath);
-    for (const action of [
-        { kind: 'addImage' as const, label: 'simulated TDX image', imageHash: image },
-        { kind: 'addModel' as const, modelHash: model, name: tiny.model },
-    ])
-        await bc.sendMessage(internal({ from: governance, to: root.address, value: toNano('1'), body: rootGovernanceBody(action) }));
+    await allowSimulatedImageAndTinyModel(net, tiny);
     dataDir = mkdtempSync(join(tmpdir(), 'worker-operator-'));
 }, 300_000);
 

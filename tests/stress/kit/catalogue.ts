@@ -53,3 +53,25 @@ export function rowOf(e: BadInput<unknown>, o: Outcome | null, served: boolean, 
     const got = o ? `${o.status} ${o.code ?? '(no JSON code)'}` : `threw: ${error ?? '?'}`;
     return { name: e.name, sends: e.sends, expected: exp, got, ok: !!o && o.status === e.expect.status && o.code === e.expect.code && served, served };
 }
+
+/**
+ * Sends one catalogue entry, then checks the actor still serves a good request; records the row and asserts
+ * the expected status and code (printing what came back when it differs, or always with STRESS_SHOW_ALL).
+ */
+export async function runEntry<Ctx>(entry: BadInput<Ctx>, ctx: Ctx, servesGood: () => Promise<boolean>, rows: Row[]): Promise<void> {
+    let outcome: Outcome | null = null;
+    let error: string | undefined;
+    try {
+        outcome = await entry.send(ctx);
+    } catch (e) {
+        error = (e as Error).message;
+    }
+    const served = await servesGood();
+    rows.push(rowOf(entry as BadInput<unknown>, outcome, served, error));
+    if (process.env.STRESS_SHOW_ALL || outcome?.status !== entry.expect.status || outcome?.code !== entry.expect.code) {
+        // eslint-disable-next-line no-console
+        console.log(`${entry.name}: got ${outcome?.status} ${outcome?.code}: ${outcome?.detail ?? error}`);
+    }
+    expect({ status: outcome?.status, code: outcome?.code, error }).toEqual({ status: entry.expect.status, code: entry.expect.code, error: undefined });
+    expect(served).toBe(true);
+}

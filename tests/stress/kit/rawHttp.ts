@@ -182,3 +182,18 @@ export async function idleFlood(url: string, n: number): Promise<{ sockets: net.
         },
     };
 }
+
+/**
+ * Opens `n` idle sockets to `url`, checks a real request is served meanwhile, and waits (up to 60 s) for the
+ * server to close every idle one by its headers timeout; the sockets are always closed before it returns.
+ */
+export async function idleFloodWhileServing(url: string, n: number, servesGood: () => Promise<boolean>): Promise<{ sockets: number; closedByServer: number; servedMeanwhile: boolean }> {
+    const flood = await idleFlood(url, n);
+    try {
+        const servedMeanwhile = await servesGood();
+        for (let i = 0; i < 600 && flood.closedByServer() < n; i++) await new Promise((r) => setTimeout(r, 100));
+        return { sockets: n, closedByServer: flood.closedByServer(), servedMeanwhile };
+    } finally {
+        flood.close();
+    }
+}

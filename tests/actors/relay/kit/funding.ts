@@ -65,6 +65,10 @@ export class SandboxFunding implements JobFunding {
         return { address: job, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, nonce: terms.nonce, state: data.state };
     }
 
+    async settled(job: Address): Promise<boolean> {
+        return (await this.p.blockchain.getContract(job)).accountState?.type !== 'active';
+    }
+
     async read(job: Address) {
         const d = await this.job(job).getJobData();
         return { state: d.state, deposit: d.deposit, paid: d.paid, deadline: d.deadline };
