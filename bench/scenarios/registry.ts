@@ -11,7 +11,7 @@ import { chainCost, GasRow, Scenario } from './types';
 
 /** Gas budgets per operation (whole chain, sender's wallet excluded), measured by this scenario. */
 export const REGISTRY_GAS_BUDGETS = {
-    registerWorker: 22_000, // root (with its worker_registered event) + worker account deployed as the stub, the worker code installed in the same message
+    registerWorker: 23_000, // root (with its worker_registered event) + worker account deployed as the stub, the worker code installed in the same message
     registrationRefused: 9_000, // the Attestation, Prices and Text checks run before the refusal; the reply is a readable comment (~2,000 gas)
     updateWorker: 24_000, // includes the root's worker_updated event; the operator kept across rotations (+~600)
     syncWorker: 16_500,
@@ -22,7 +22,7 @@ export const REGISTRY_GAS_BUDGETS = {
     unbond: 8_500, // the comment is normalised and run inside a try (a refusal comes back as text)
     cancelUnbond: 8_500,
     withdraw: 9_000, // the comment is normalised and run inside a try
-    addImage: 8_500, // + image_added event
+    addImage: 9_000, // + image_added event, the label stored (measured 8559)
     supersedeImage: 11_500,
     retireImage: 8_500,
     addModel: 9_000,
@@ -32,7 +32,7 @@ export const REGISTRY_GAS_BUDGETS = {
     proposeGovernance: 7_500,
     acceptGovernance: 6_000,
     treasuryDeposit: 3_500,
-    withdrawTreasury: 6_500,
+    withdrawTreasury: 7_000, // measured 6561: the root's comment dispatch runs first
     governanceSlash: 23_000,
 } as const;
 

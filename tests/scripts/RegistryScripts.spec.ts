@@ -154,7 +154,8 @@ describe('root/fundLibrary and root/status: the job-code library runway', () => 
         const p = await deployProtocol({ workers: 0 });
         p.advance(LIBRARY_TARGET_RUNWAY - LIBRARY_MIN_RUNWAY);
         const keeper = await p.wallet('keeper');
-        await p.run(() => p.root.sendTreasuryDeposit(keeper.getSender(), toNano('60')));
+        // two years of rent at the size bound (gas.fc size::job_code_*) is about 71 TON
+        await p.run(() => p.root.sendTreasuryDeposit(keeper.getSender(), toNano('80')));
         const provider = new SandboxNetworkProvider(p.blockchain, keeper);
         await fundLibrary(provider, ['--root', p.root.address.toString(), '--send']);
         expect(provider.ui().output.some((l) => l.startsWith('before: job-code library '))).toBe(true);
