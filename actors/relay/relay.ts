@@ -415,10 +415,12 @@ export class Relay {
             receiptKey: job.receiptKey,
             globalId: this.d.trust.globalId,
             job: Address.parse(job.address),
+            nonce: job.nonce,
             seqno: p.seqno,
             modelHash: w.modelHash,
             prices: job.prices,
             previousCumulative: job.cumulative,
+            previousHead: job.head,
             requestHash: p.requestHash,
             responseHash,
             maxCompletion: p.maxCompletion,
@@ -480,7 +482,7 @@ export class Relay {
         if (!verifyReceipt(s, job.receiptKey)) return;
         try {
             if (earlier && isEquivocation(earlier, s)) {
-                const id = equivocationEvidenceId(s.receipt.job, s.receipt.seqno).toString('hex');
+                const id = equivocationEvidenceId(s.receipt.job, s.receipt.nonce, s.receipt.seqno).toString('hex');
                 if (!this.d.store.hasEvidence(id)) {
                     await this.d.funding.reportEquivocation(worker, earlier, s);
                     this.d.store.putEvidence(id, 'equivocation');
