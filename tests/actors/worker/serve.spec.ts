@@ -112,6 +112,22 @@ describe('worker: the whole path', () => {
         expect(all.includes(Buffer.from('purple walrus'))).toBe(false);
     });
 
+    it('receipts of one life of a job address are never continued in another life: the worker refuses, it signs nothing', async () => {
+        const j = await h.openJob();
+        const a1 = await h.client.request(j.address, 1, chat());
+        expect(a1.status).toBe(200);
+        const job = j.address.toRawString();
+        const rec = h.app.store.getJob(job)!;
+        expect(rec.nonce).toBe(await j.job.getNonce());
+        // the record's chain belongs to an earlier life of the address than the one now open on-chain
+        await h.app.store.updateJob(job, (latest) => ({ ...latest, nonce: latest.nonce! - 1n }));
+        const a2 = await h.client.request(j.address, 2, chat());
+        expect([a2.status, a2.error!.code]).toEqual([409, 'job_not_open']);
+        expect(a2.error!.message).toMatch(/earlier life of the job/);
+        expect(h.app.store.getReceipt(job, 2)).toBeNull();
+        await h.app.store.updateJob(job, (latest) => ({ ...latest, nonce: rec.nonce }));
+    });
+
     it('a repeated seqno gets the stored receipt, never a second one', async () => {
         const j = await h.openJob();
         const a1 = await h.client.request(j.address, 1, chat());
