@@ -21,7 +21,10 @@ import { BootError } from '../../../actors/worker/errors';
 import { LmdbStore } from '../../../actors/worker/store/lmdb';
 import { Relay } from '../../../actors/relay/relay';
 import { RelayStore } from '../../../actors/relay/store/lmdb';
-import { FileCollateral, type CollateralProvider } from '../../../actors/relay/workers/collateral';
+import { FileCollateral, PccsCollateral, type CollateralProvider } from '../../../actors/relay/workers/collateral';
+import { collateralKeysOf, pccsSource, type Collateral } from '../../../actors/tee';
+import { createServer, type Server } from 'http';
+import type { AddressInfo } from 'net';
 import type { JobFunding, WorkerOnChain } from '../../../actors/relay/types';
 import { ed25519FromSeed } from '../../../actors/crypto/keys';
 import { INTEL_SGX_ROOT } from '../../../actors/tee';
@@ -157,6 +160,45 @@ describe('collateral stapled to the attestation (real TDX quotes, real HTTP)', (
             const w = await worker(platform);
             const entry = await relay(platform, w.onChain, own).checkWorker(w.account, w.url);
             expect(entry.reasons).toEqual(REPORTDATA_ONLY);
+        }
+    });
+
+    it("without stapled collateral, the relay fetches its own from a PCCS once per platform and reuses it until nextUpdate", async () => {
+        // a PCCS on 127.0.0.1 answering the phala platform's collateral as a PCCS does (chains URL-encoded in headers)
+        const quote = readFileSync(join(TDX, PLATFORMS.phala.quote));
+        const c = JSON.parse(readFileSync(join(TDX, PLATFORMS.phala.collateral), 'utf8')) as Collateral;
+        const { fmspc, ca } = collateralKeysOf(quote);
+        const routes: Record<string, { body: string | Buffer; headers?: Record<string, string> }> = {
+            [`/tdx/certification/v4/tcb?fmspc=${fmspc}`]: { body: `{"tcbInfo":${c.tcb_info},"signature":"${c.tcb_info_signature}"}`, headers: { 'TCB-Info-Issuer-Chain': encodeURIComponent(c.tcb_info_issuer_chain) } },
+            '/tdx/certification/v4/qe/identity': { body: `{"enclaveIdentity":${c.qe_identity},"signature":"${c.qe_identity_signature}"}`, headers: { 'SGX-Enclave-Identity-Issuer-Chain': encodeURIComponent(c.qe_identity_issuer_chain) } },
+            [`/sgx/certification/v4/pckcrl?ca=${ca}&encoding=der`]: { body: Buffer.from(c.pck_crl, 'hex'), headers: { 'SGX-PCK-CRL-Issuer-Chain': encodeURIComponent(c.pck_crl_issuer_chain) } },
+            '/sgx/certification/v4/rootcacrl': { body: c.root_ca_crl },
+        };
+        const requests: string[] = [];
+        const pccs: Server = createServer((req, res) => {
+            requests.push(req.url ?? '');
+            const r = routes[req.url ?? ''];
+            if (!r) return void res.writeHead(404).end();
+            res.writeHead(200, r.headers ?? {}).end(r.body);
+        });
+        await new Promise<void>((ok) => pccs.listen(0, '127.0.0.1', ok));
+        const errors: string[] = [];
+        try {
+            const url = `http://127.0.0.1:${(pccs.address() as AddressInfo).port}`;
+            const own = new PccsCollateral(pccsSource(url), (e) => errors.push(e.message));
+            const w = await worker('phala');
+            const r = relay('phala', w.onChain, own);
+            expect((await r.checkWorker(w.account, w.url)).reasons).toEqual(REPORTDATA_ONLY);
+            expect((await r.checkWorker(w.account, w.url)).reasons).toEqual(REPORTDATA_ONLY);
+            expect(requests.filter((u) => u.startsWith('/tdx/certification/v4/tcb'))).toHaveLength(1);
+            // a PCCS that has nothing for the platform: the fetch fails, the quote is checked offline only and refused
+            const empty = new PccsCollateral(pccsSource(url + '/nothing-here'), (e) => errors.push(e.message));
+            const refused = await relay('phala', w.onChain, empty).checkWorker(w.account, w.url);
+            expect(refused.reasons[0]).toMatch(/^quote refused \(no collateral\)/);
+            expect(errors).toHaveLength(1);
+            expect(errors[0]).toMatch(/HTTP 404/);
+        } finally {
+            await new Promise<void>((ok) => pccs.close(() => ok()));
         }
     });
 
