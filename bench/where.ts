@@ -94,11 +94,13 @@ export async function whereTheTimeGoes(o: { ms: number; rounds: number; chunks: 
     const receipt = {
         globalId: -239,
         job: Address.parseRaw(job),
+        nonce: 1n,
         seqno: 1,
         modelHash: randomBytes(32),
         tokens: { prompt: 20, cached: 0, completion: 33, reasoning: 0 },
         cost: toNano('0.08'),
         cumulative: toNano('0.08'),
+        prevHead: randomBytes(32),
         requestHash: randomBytes(32),
         responseHash: randomBytes(32),
     };

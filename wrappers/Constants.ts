@@ -213,6 +213,8 @@ export abstract class Errors {
     static readonly modelMatches = 184;
     /** the two receipts are not signed by the same key */
     static readonly evidenceKeyMismatch = 185;
+    /** the two receipts name different lives (nonces) of the job */
+    static readonly evidenceNonceMismatch = 186;
     // 200..239 DAO council and proposals
     /** sender is not a council member (or not in the proposal snapshot) */
     static readonly notMember = 200;

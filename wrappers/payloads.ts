@@ -120,20 +120,29 @@ export interface TokenCounts {
     reasoning: number;
 }
 
-/** A worker's statement about one request of a job, signed inside the TEE by its attested receipt key. */
+/**
+ * A worker's statement about one request of a job, signed inside the TEE by its attested receipt key.
+ * It names the life of the job it serves (`nonce`) and the head of the job's receipt chain before it
+ * (`prevHead`), so a chain of receipts verifies on its own and no receipt of one life of a job address reads
+ * as a receipt of another life.
+ */
 export interface Receipt {
     globalId: number;
     job: Address;
-    /** 1, 2, 3, ... per job; two different receipts with one seqno are equivocation. */
+    /** The life of the job (its `get_nonce`, the open_job logical time) the worker accepted and serves. */
+    nonce: bigint;
+    /** 1, 2, 3, ... per job life; two different receipts with one (job, nonce, seqno) are equivocation. */
     seqno: number;
     /** SHA-256 of the model served (must equal the worker's registered model hash). */
     modelHash: Buffer;
-    tokens: TokenCounts;
     /** This request's cost at the job's prices, nanoton. */
     cost: bigint;
     /** Cumulative cost of the job through this seqno, nanoton. */
     cumulative: bigint;
-    /** SHA-256 of the encrypted request and of the encrypted response. */
+    /** Head of the job's receipt chain after the previous receipt (ZERO_HEAD for seqno 1): `chainHead` links. */
+    prevHead: Buffer;
+    tokens: TokenCounts;
+    /** SHA-256 of the request plaintext and of the plaintext answer. */
     requestHash: Buffer;
     responseHash: Buffer;
 }
@@ -142,25 +151,29 @@ export interface SignedReceipt extends SignedCell {
     receipt: Receipt;
 }
 
-// receipt_hashes$_ request_hash:uint256 response_hash:uint256 = ReceiptHashes;
-// receipt#72637074 global_id:int32 job:MsgAddressInt seqno:uint32 model_hash:uint256
-//                  prompt:uint32 cached:uint32 completion:uint32 reasoning:uint32
-//                  cost:Coins cumulative:Coins hashes:^ReceiptHashes = Receipt;
+// receipt_body$_ prev_head:uint256 prompt:uint32 cached:uint32 completion:uint32 reasoning:uint32
+//                request_hash:uint256 response_hash:uint256 = ReceiptBody;   // 896 bits
+// receipt#72637074 global_id:int32 job:MsgAddressInt nonce:uint64 seqno:uint32 model_hash:uint256
+//                  cost:Coins cumulative:Coins body:^ReceiptBody = Receipt;  // <= 931 bits
+// What the worker account reads as evidence (job, nonce, seqno, model hash) sits in the root cell; the rest in
+// the ref (the nonce and the previous head would not fit in one cell next to the counts).
 export function buildReceiptCell(r: Receipt, opts: { tag?: number } = {}): Cell {
     return beginCell()
         .storeUint(opts.tag ?? Tags.receipt, 32)
         .storeInt(r.globalId, 32)
         .storeAddress(r.job)
+        .storeUint(r.nonce, 64)
         .storeUint(r.seqno, 32)
         .storeBuffer(hash32('modelHash', r.modelHash))
-        .storeUint(r.tokens.prompt, 32)
-        .storeUint(r.tokens.cached, 32)
-        .storeUint(r.tokens.completion, 32)
-        .storeUint(r.tokens.reasoning, 32)
         .storeCoins(r.cost)
         .storeCoins(r.cumulative)
         .storeRef(
             beginCell()
+                .storeBuffer(hash32('prevHead', r.prevHead))
+                .storeUint(r.tokens.prompt, 32)
+                .storeUint(r.tokens.cached, 32)
+                .storeUint(r.tokens.completion, 32)
+                .storeUint(r.tokens.reasoning, 32)
                 .storeBuffer(hash32('requestHash', r.requestHash))
                 .storeBuffer(hash32('responseHash', r.responseHash))
                 .endCell(),
@@ -174,17 +187,19 @@ export function parseReceiptCell(c: Cell): Receipt {
     if (tag !== Tags.receipt) throw new PayloadError(`not a receipt: tag 0x${tag.toString(16)}`);
     const globalId = s.loadInt(32);
     const job = s.loadAddress();
+    const nonce = s.loadUintBig(64);
     const seqno = s.loadUint(32);
     const modelHash = s.loadBuffer(32);
-    const tokens = { prompt: s.loadUint(32), cached: s.loadUint(32), completion: s.loadUint(32), reasoning: s.loadUint(32) };
     const cost = s.loadCoins();
     const cumulative = s.loadCoins();
-    const h = s.loadRef().beginParse();
+    const b = s.loadRef().beginParse();
     s.endParse();
-    const requestHash = h.loadBuffer(32);
-    const responseHash = h.loadBuffer(32);
-    h.endParse();
-    return { globalId, job, seqno, modelHash, tokens, cost, cumulative, requestHash, responseHash };
+    const prevHead = b.loadBuffer(32);
+    const tokens = { prompt: b.loadUint(32), cached: b.loadUint(32), completion: b.loadUint(32), reasoning: b.loadUint(32) };
+    const requestHash = b.loadBuffer(32);
+    const responseHash = b.loadBuffer(32);
+    b.endParse();
+    return { globalId, job, nonce, seqno, modelHash, cost, cumulative, prevHead, tokens, requestHash, responseHash };
 }
 
 // signed_receipt$_ signature:bits512 receipt:^Receipt = SignedReceipt;
@@ -224,6 +239,24 @@ export function chainHead(previous: Buffer, receiptCell: Cell): Buffer {
 /** Head of the chain over `receipts` in order, starting from `from` (ZERO_HEAD by default). */
 export function chainHeadOf(receipts: Cell[], from: Buffer = ZERO_HEAD): Buffer {
     return receipts.reduce((h, c) => chainHead(h, c), from);
+}
+
+/**
+ * Checks that receipts form one chain of one job life, from its first receipt or from `from` (the head before
+ * the first one given): each names the head before it (`prevHead`), the same job and nonce, and the next seqno.
+ * Returns the head after the last one. Signatures are the caller's check (actors/crypto verifyReceipt): this
+ * is the part anyone can verify with nothing but the receipts.
+ */
+export function receiptChainHead(receipts: { receipt: Receipt; cell: Cell }[], from: Buffer = ZERO_HEAD): Buffer {
+    let head = hash32('from', from);
+    const first = receipts[0]?.receipt;
+    receipts.forEach(({ receipt: r, cell }, i) => {
+        if (!r.job.equals(first.job) || r.nonce !== first.nonce) throw new PayloadError(`receipt ${i} is for another job or life of the job`);
+        if (i > 0 && r.seqno !== first.seqno + i) throw new PayloadError(`receipt ${i} has seqno ${r.seqno}, expected ${first.seqno + i}`);
+        if (!r.prevHead.equals(head)) throw new PayloadError(`receipt ${i} (seqno ${r.seqno}) does not name the head before it`);
+        head = chainHead(head, cell);
+    });
+    return head;
 }
 
 // ---------------------------------------------------------------------------------------------- message bodies
@@ -321,9 +354,12 @@ export function wrongModelBody(evidence: SignedCell, queryId: bigint = 0n): Cell
     return beginCell().storeUint(Op.reportWrongModel, 32).storeUint(queryId, 64).storeRef(buildSignedReceiptCell(evidence)).endCell();
 }
 
-/** Equivocation evidence id, as the worker account records it: SHA-256 of the cell (job address, seqno). */
-export function equivocationEvidenceId(job: Address, seqno: number): Buffer {
-    return beginCell().storeAddress(job).storeUint(seqno, 32).endCell().hash();
+/**
+ * Equivocation evidence id, as the worker account records it: the hash of the cell (job address, nonce, seqno).
+ * One punishment per seqno of one life of a job; a later life of the same address is a separate chain.
+ */
+export function equivocationEvidenceId(job: Address, nonce: bigint, seqno: number): Buffer {
+    return beginCell().storeAddress(job).storeUint(nonce, 64).storeUint(seqno, 32).endCell().hash();
 }
 
 /** Wrong-model evidence id: the receipt's cell hash. */

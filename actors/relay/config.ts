@@ -37,6 +37,12 @@ export const relayConfigSchema = z.object({
     trustSimulatedRoot: z.string().optional(),
     /** Accept quotes checked offline only (no collateral). */
     allowNoCollateral: z.boolean().default(false),
+    /**
+     * The relay's own Intel collateral for workers that staple none: dcap-qvl collateral JSON files (picked by the
+     * quote's FMSPC) and/or a PCCS (or Intel PCS) base URL to fetch from. Stapled collateral is used when present.
+     */
+    collateralFiles: z.array(z.string().min(1)).default([]),
+    pccsUrl: z.string().url().optional(),
     /** account=url overrides of the on-chain endpoint (e.g. a worker on 127.0.0.1). */
     workerUrls: z.record(z.string(), z.string().url()).default({}),
     refreshSeconds: z.coerce.number().int().positive().default(60),

@@ -22,6 +22,7 @@ import { RelayStore } from './store/lmdb';
 import { claimStoreForWallet, lockDataDir } from './store/instance';
 import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
 import { systemClock } from './types';
+import { collateralProviderFor } from './workers/collateral';
 
 function voucherSeed(cfg: RelayConfig): Buffer {
     if (cfg.voucherSeed) return Buffer.from(cfg.voucherSeed, 'hex');
@@ -53,6 +54,8 @@ function configFrom(o: Record<string, string | boolean | undefined>): RelayConfi
         keepAliveTimeoutMs: o.keepAliveTimeoutMs,
         trustSimulatedRoot: o.trustSimulatedRoot,
         allowNoCollateral: Boolean(o.allowNoCollateral) || Boolean(o.trustSimulatedRoot),
+        collateralFiles: String(o.collateral ?? '').split(',').filter(Boolean),
+        pccsUrl: o.pccs,
         workerUrls: urls,
     });
 }
@@ -81,6 +84,7 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
     if (cfg.trustSimulatedRoot) log.warn('trusting a SIMULATED TDX root: development only; every answer says simulated');
     const relay = new Relay({
         store,
+        collateral: collateralProviderFor(cfg, (err) => log.warn({ err: err.message }, 'collateral fetch failed')),
         facts: new ChainWorkerFacts(chain, root),
         funding: new WalletJobFunding(chain, wallet, root, random),
         clock: systemClock,
@@ -204,6 +208,8 @@ program
     .option('--keep-alive-timeout-ms <ms>', 'how long an idle keep-alive connection stays open', '65000')
     .option('--trust-simulated-root <pem>', 'trust a simulated TDX root (development only)')
     .option('--allow-no-collateral', 'accept quotes verified offline only')
+    .option('--collateral <file,...>', "Intel collateral files (dcap-qvl JSON, `npm run collateral -- fetch`) for workers that staple none, picked by the quote's FMSPC")
+    .option('--pccs <url>', 'PCCS or Intel PCS base URL to fetch collateral from for workers that staple none')
     .option('--worker-url <account=url,...>', 'override on-chain endpoints')
     .action((o) => start(o).catch((e) => {
         console.error(`relay: ${(e as Error).message}`);

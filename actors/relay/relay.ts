@@ -23,6 +23,7 @@ import type { ValidRequest } from './openai/validate';
 import type { RelayStore } from './store/lmdb';
 import type { Clock, JobFunding, Random, WorkerFacts } from './types';
 import { fetchAttestation, fetchFreshness, postRequest, postVoucher, WorkerUnreachable } from './workers/client';
+import type { CollateralProvider } from './workers/collateral';
 
 export interface PaymentSettings {
     /** Deposit of a new job, and of each top-up, nanoton. */
@@ -44,6 +45,8 @@ export interface RelayDeps {
     voucherSeed: Buffer;
     voucherPublic: Buffer;
     trust: TrustSettings;
+    /** The relay's own collateral for workers whose attestation staples none (optional: else offline checks only). */
+    collateral?: CollateralProvider;
     payment: PaymentSettings;
     requestTimeoutMs: number;
     /** Largest non-streamed answer the relay holds for a client (default DEFAULT_MAX_ANSWER_BYTES): a worker that streams without end is cut off. */
@@ -127,7 +130,10 @@ export class Relay {
             const doc = await fetchAttestation(entry.url);
             const nonce = this.d.random.bytes(32);
             const freshness = await fetchFreshness(entry.url, nonce);
-            const v = verifyWorker({ url: entry.url, doc, nonce, freshness, onChain, trust: this.d.trust, at: new Date(this.d.clock.now()) });
+            const at = new Date(this.d.clock.now());
+            // the worker's stapled collateral when it sent some, else the relay's own source (if configured)
+            const own = doc.collateral === null && this.d.collateral ? await this.d.collateral.forQuote(Buffer.from(doc.quote, 'base64'), at) : null;
+            const v = verifyWorker({ url: entry.url, doc, nonce, freshness, onChain, trust: this.d.trust, at, ownCollateral: own });
             if (v.ok) {
                 entry.status = 'verified';
                 entry.worker = v.worker;
@@ -415,10 +421,12 @@ export class Relay {
             receiptKey: job.receiptKey,
             globalId: this.d.trust.globalId,
             job: Address.parse(job.address),
+            nonce: job.nonce,
             seqno: p.seqno,
             modelHash: w.modelHash,
             prices: job.prices,
             previousCumulative: job.cumulative,
+            previousHead: job.head,
             requestHash: p.requestHash,
             responseHash,
             maxCompletion: p.maxCompletion,
@@ -480,7 +488,7 @@ export class Relay {
         if (!verifyReceipt(s, job.receiptKey)) return;
         try {
             if (earlier && isEquivocation(earlier, s)) {
-                const id = equivocationEvidenceId(s.receipt.job, s.receipt.seqno).toString('hex');
+                const id = equivocationEvidenceId(s.receipt.job, s.receipt.nonce, s.receipt.seqno).toString('hex');
                 if (!this.d.store.hasEvidence(id)) {
                     await this.d.funding.reportEquivocation(worker, earlier, s);
                     this.d.store.putEvidence(id, 'equivocation');

@@ -13,6 +13,7 @@ export * from './verify/verifyQuote';
 export * from './collateral/schema';
 export * from './collateral/verify';
 export * from './collateral/cache';
+export * from './collateral/fetch';
 export * from './x509/pckExtensions';
 export * from './providers/types';
 export * from './providers/configfsTsm';

@@ -10,6 +10,7 @@ import { signNonce } from '../tee';
 import { BUCKETS, WIRE_VERSION, type AttestationDoc, type FreshnessProof } from '../wire';
 import type { Prices } from '../../wrappers/common';
 import type { Attested } from './boot/attest';
+import type { CollateralStaple } from './boot/collateral';
 import { Claimer } from './claimer/claimer';
 import type { ClaimPort, ClaimVia } from './claimer/types';
 import { WorkerSession } from './core/session';
@@ -38,7 +39,8 @@ export interface WorkerSettings {
     claimVia: ClaimVia;
     claimConfirmTimeoutMs: number;
     claimIntervalMs: number;
-    collateral?: unknown;
+    /** Intel collateral stapled to the attestation document (boot/collateral.ts); none by default. */
+    collateral?: CollateralStaple;
 }
 
 export interface WorkerParts {
@@ -108,7 +110,7 @@ export class WorkerApp {
             simulated: a.kind === 'simulated',
             quote: a.quote.toString('base64'),
             quoteHash: a.quoteHash.toString('hex'),
-            collateral: s.collateral ?? null,
+            collateral: s.collateral?.current() ?? null,
             imageHash: a.imageHash.toString('hex'),
             receiptKey: id.receiptPublic.toString('hex'),
             encKey: id.encPublic.toString('hex'),

@@ -86,6 +86,12 @@ export const FIELDS = {
     listen: { flag: 'listen', env: 'WORKER_LISTEN', schema: z.string().regex(/^[^:]+:\d{1,5}$/, 'host:port').default('127.0.0.1:8080'), doc: 'Listen address (loopback by default; put a TLS proxy in front for the public endpoint)' },
     endpoint: { flag: 'endpoint', env: 'WORKER_ENDPOINT', schema: z.string().max(127).optional(), doc: 'Public URL registered on-chain (used by register/update/set-prices)' },
     dataDir: { flag: 'data-dir', env: 'WORKER_DATA_DIR', schema: z.string().min(1).default('./worker-data'), doc: 'Directory of the state database (receipts, vouchers, claims)' },
+    collateralFile: {
+        flag: 'collateral-file',
+        env: 'WORKER_COLLATERAL_FILE',
+        schema: z.string().min(1).optional(),
+        doc: "Intel collateral for this platform's quote (dcap-qvl JSON from `npm run collateral -- fetch <quote> --pccs <host PCCS>`), stapled to GET /v1/attestation so relays need not fetch it; checked at start (shape, FMSPC) and re-read when the file changes",
+    },
     quoteProvider: { flag: 'quote-provider', env: 'WORKER_QUOTE_PROVIDER', schema: z.enum(['tdx', 'simulated']), doc: 'tdx (configfs-tsm inside a TD) or simulated (development only, marked in every answer); no default' },
     stake: { flag: 'stake', env: 'WORKER_STAKE', schema: tonAmount.optional(), doc: 'Stake sent with register (TON); default the minimum stake' },
     payoutThreshold: { flag: 'payout-threshold', env: 'WORKER_PAYOUT_THRESHOLD', schema: tonAmount.default(toNano('1')), doc: 'Registration: forward job earnings to the owner once they reach this (TON)' },

@@ -23,6 +23,7 @@ import { commentBody } from '../../wrappers/common';
 import { setOperatorBody, setPricesBody, Worker, WorkerComments } from '../../wrappers/Worker';
 import { WorkerApp } from './app';
 import { attest, freshKeys } from './boot/attest';
+import { CollateralFile } from './boot/collateral';
 import {
     checkAllowlists,
     OnChainInput,
@@ -112,6 +113,8 @@ async function serveCommand(c: WorkerConfig, o: Out, mode: 'start' | 'register')
     const { provider, note } = await quoteProvider(c);
     if (note) log.warn(note);
     const attested = await attest(provider, keys);
+    // a wrong collateral file fails here, before anything goes on-chain
+    const collateral = c.collateralFile ? new CollateralFile(c.collateralFile, attested.quote, (message) => log.warn(message)) : undefined;
     const modelHash = await modelHashOf(c.modelPath);
     const { chain, wallet, operator, owner } = await chainAndWallet(c);
     const input: OnChainInput = { chain, root: c.root, owner, index: c.index, keys, attested, modelHash, testnet: c.network !== 'mainnet' };
@@ -181,6 +184,7 @@ async function serveCommand(c: WorkerConfig, o: Out, mode: 'start' | 'register')
             claimVia: c.claimVia,
             claimConfirmTimeoutMs: 60_000,
             claimIntervalMs: 5_000,
+            collateral,
         },
     });
     const { host, port } = parseListen(c.listen);

@@ -3,7 +3,7 @@
  * the receipt hash chain, prices, and the message bodies that carry payloads. The on-chain side (FunC
  * verifying what TypeScript signed) is in Job.spec.ts and Slashing.spec.ts, through this same codec.
  */
-import { Address, beginCell } from '@ton/core';
+import { Address, beginCell, Cell } from '@ton/core';
 import { createHash } from 'crypto';
 import { Op, Tags } from '../../wrappers/Constants';
 import { inlineBodyRoom } from '../../wrappers/testkit/externals';
@@ -22,6 +22,7 @@ import {
     GlobalId,
     parseClaimBody,
     parseReceiptCell,
+    receiptChainHead,
     parseSignedReceiptCell,
     parseVoucherCell,
     PayloadError,
@@ -45,11 +46,13 @@ const voucher: Voucher = { globalId: GlobalId.mainnet, job, nonce: 51_000_001n, 
 const receipt: Receipt = {
     globalId: GlobalId.mainnet,
     job,
+    nonce: 51_000_001n,
     seqno: 7,
     modelHash: sha('model'),
     tokens: { prompt: 1000, cached: 200, completion: 300, reasoning: 50 },
     cost: 1234n,
     cumulative: 99_999n,
+    prevHead: sha('previous head'),
     requestHash: sha('request'),
     responseHash: sha('response'),
 };
@@ -96,14 +99,30 @@ describe('Payloads', () => {
     });
 
     describe('receipt', () => {
-        it('round-trips through its cell ("rcpt" tag, hashes in a ref) and fits the 995-bit bound', () => {
+        it('round-trips through its cell ("rcpt" tag; counts, previous head and hashes in a ref) and fits the 931-bit bound', () => {
             const c = buildReceiptCell(receipt);
             expect(c.beginParse().loadUint(32)).toBe(Tags.receipt);
             expect(Buffer.from('rcpt').readUInt32BE(0)).toBe(Tags.receipt);
             expect(norm(parseReceiptCell(c))).toEqual(norm(receipt));
             expect(c.refs.length).toBe(1);
-            const big = buildReceiptCell({ ...receipt, cost: (1n << 120n) - 1n, cumulative: (1n << 120n) - 1n });
-            expect(big.bits.length).toBeLessThanOrEqual(995);
+            expect(c.refs[0].bits.length).toBe(896);
+            // The fields the worker account reads as evidence, in order, from the root cell.
+            const s = c.beginParse().skip(64);
+            expect(s.loadAddress().equals(job)).toBe(true);
+            expect(s.loadUintBig(64)).toBe(receipt.nonce);
+            expect(s.loadUint(32)).toBe(receipt.seqno);
+            expect(s.loadBuffer(32).equals(receipt.modelHash)).toBe(true);
+            expect(c.refs[0].beginParse().loadBuffer(32).equals(receipt.prevHead)).toBe(true);
+            const big = buildReceiptCell({ ...receipt, nonce: (1n << 64n) - 1n, cost: (1n << 120n) - 1n, cumulative: (1n << 120n) - 1n });
+            expect(big.bits.length).toBe(931);
+        });
+
+        it('binds the nonce and the previous head: changing either changes the signed hash', () => {
+            const signed = signReceipt(receipt, worker.secretKey);
+            for (const changed of [{ ...receipt, nonce: receipt.nonce + 1n }, { ...receipt, prevHead: ZERO_HEAD }]) {
+                expect(verifyReceipt({ cell: buildReceiptCell(changed), signature: signed.signature }, worker.publicKey)).toBe(false);
+            }
+            expect(() => buildReceiptCell({ ...receipt, prevHead: Buffer.alloc(31) })).toThrow(PayloadError);
         });
 
         it('signs the cell hash and wraps into signed_receipt (signature, ^receipt)', () => {
@@ -129,6 +148,27 @@ describe('Payloads', () => {
             expect(chainHeadOf([]).equals(ZERO_HEAD)).toBe(true);
             // Order matters: a different order is a different commitment.
             expect(chainHeadOf([cells[1], cells[0], cells[2]]).equals(h)).toBe(false);
+        });
+
+        it('a run of receipts verifies as a chain on its own (prevHead links, one job life, consecutive seqnos)', () => {
+            const chain: { receipt: Receipt; cell: Cell }[] = [];
+            let head: Buffer = ZERO_HEAD;
+            for (const seqno of [1, 2, 3]) {
+                const r = { ...receipt, seqno, prevHead: head };
+                const cell = buildReceiptCell(r);
+                chain.push({ receipt: r, cell });
+                head = chainHead(head, cell);
+            }
+            expect(receiptChainHead(chain).equals(head)).toBe(true);
+            expect(receiptChainHead(chain.slice(1), chain[1].receipt.prevHead).equals(head)).toBe(true);
+            expect(receiptChainHead([]).equals(ZERO_HEAD)).toBe(true);
+            const relink = (i: number, change: Partial<Receipt>) =>
+                chain.map((x, k) => (k === i ? { receipt: { ...x.receipt, ...change }, cell: buildReceiptCell({ ...x.receipt, ...change }) } : x));
+            expect(() => receiptChainHead(relink(2, { prevHead: chain[0].receipt.prevHead }))).toThrow(/does not name the head/);
+            expect(() => receiptChainHead(relink(1, { nonce: receipt.nonce + 1n }))).toThrow(/another job or life/);
+            expect(() => receiptChainHead(relink(2, { seqno: 4 }))).toThrow(/expected 3/);
+            // A chain starting mid-way needs the head before it.
+            expect(() => receiptChainHead(chain.slice(1))).toThrow(PayloadError);
         });
     });
 
@@ -189,9 +229,10 @@ describe('Payloads', () => {
             expect(parseSignedReceiptCell(wm.loadRef()).cell.hash().equals(a.cell.hash())).toBe(true);
         });
 
-        it('evidence ids: the (job, seqno) cell hash for equivocation, the receipt hash for wrong model', () => {
-            expect(equivocationEvidenceId(job, 7).equals(beginCell().storeAddress(job).storeUint(7, 32).endCell().hash())).toBe(true);
-            expect(equivocationEvidenceId(job, 7).equals(equivocationEvidenceId(job, 8))).toBe(false);
+        it('evidence ids: the (job, nonce, seqno) cell hash for equivocation, the receipt hash for wrong model', () => {
+            expect(equivocationEvidenceId(job, 5n, 7).equals(beginCell().storeAddress(job).storeUint(5n, 64).storeUint(7, 32).endCell().hash())).toBe(true);
+            expect(equivocationEvidenceId(job, 5n, 7).equals(equivocationEvidenceId(job, 5n, 8))).toBe(false);
+            expect(equivocationEvidenceId(job, 5n, 7).equals(equivocationEvidenceId(job, 6n, 7))).toBe(false);
             const c = buildReceiptCell(receipt);
             expect(wrongModelEvidenceId(c).equals(c.hash())).toBe(true);
         });

@@ -7,7 +7,7 @@ import { Address, Cell, toNano } from '@ton/core';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
-import { equivocationBody, equivocationEvidenceId, GlobalId, wrongModelBody } from '../../wrappers/payloads';
+import { equivocationBody, equivocationEvidenceId, GlobalId, wrongModelBody, ZERO_HEAD } from '../../wrappers/payloads';
 import { signReceipt } from '../../actors/crypto';
 import { hashOf, Protocol, RegisteredWorker } from '../../wrappers/testkit';
 import { deployForJobs, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
@@ -59,7 +59,7 @@ describe('Slashing', () => {
             const b = j.receipt({ seqno: 3, cost: 2000n });
             const stake = (await w.worker.getState()).stake;
             const entry = await report(equivocationBody(a, b));
-            await expectSlashed(entry, stake, equivocationEvidenceId(j.address, 3));
+            await expectSlashed(entry, stake, equivocationEvidenceId(j.address, j.nonce, 3));
             // A slashed worker accepts no new jobs: the next job is refused and refunded.
             const next = await openJob(p, { allowRefusal: true });
             const refusal = txTo(next.opened.result.transactions, next.address, Op.jobRefused, 'internal');
@@ -89,6 +89,23 @@ describe('Slashing', () => {
             expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.evidenceSeqnoMismatch });
         });
 
+        it('should reject receipts of different lives of one job address (an honest worker restarting seqnos in a new life)', async () => {
+            // Life 1 served seqno 3 at one price, the reopened job id (a new nonce) served its own seqno 3: two honest
+            // chains, not a conflict. The receipts bind the nonce, so the contract can tell them apart.
+            const a = j.receipt({ seqno: 3, cost: 1000n });
+            const b = j.receipt({ seqno: 3, cost: 2000n, nonce: j.nonce + 1n });
+            const stake = (await w.worker.getState()).stake;
+            const e = await report(equivocationBody(a, b));
+            expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.evidenceNonceMismatch });
+            expect((await w.worker.getState()).stake).toBe(stake);
+            expect((await w.worker.getState()).status).toBe(WorkerStatus.Active);
+            // The same seqno twice within the new life is still punished, under its own evidence id.
+            const c = j.receipt({ seqno: 3, cost: 3000n, nonce: j.nonce + 1n });
+            const slashed = await report(equivocationBody(b, c));
+            await expectSlashed(slashed, stake, equivocationEvidenceId(j.address, j.nonce + 1n, 3));
+            expect(await w.worker.getIsEvidenceUsed(equivocationEvidenceId(j.address, j.nonce, 3))).toBe(false);
+        });
+
         it('should reject receipts of different jobs', async () => {
             const other = Address.parse('0:' + '22'.repeat(32));
             const e = await report(equivocationBody(j.receipt({ seqno: 3 }), j.receipt({ seqno: 3, job: other, cost: 5n })));
@@ -108,7 +125,7 @@ describe('Slashing', () => {
         });
 
         it('should reject receipts with the wrong tag or for another network', async () => {
-            const base = { globalId: j.globalId, job: j.address, seqno: 3, modelHash: p.modelHash, tokens: { prompt: 1, cached: 0, completion: 1, reasoning: 0 }, cost: 1n, cumulative: 1n, requestHash: Buffer.alloc(32), responseHash: Buffer.alloc(32) };
+            const base = { globalId: j.globalId, job: j.address, nonce: j.nonce, seqno: 3, modelHash: p.modelHash, tokens: { prompt: 1, cached: 0, completion: 1, reasoning: 0 }, cost: 1n, cumulative: 1n, prevHead: ZERO_HEAD, requestHash: Buffer.alloc(32), responseHash: Buffer.alloc(32) };
             const key = w.receiptKeys.secretKey;
             const tagged = await report(equivocationBody(signReceipt(base, key, { tag: Tags.voucher }), signReceipt({ ...base, cost: 2n }, key, { tag: Tags.voucher })));
             expect(tagged.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.wrongTag });

@@ -204,6 +204,8 @@ export const RELAY_CATALOGUE: Row[] = [
     hostileRow('receipt on another network', 'the receipt names global_id + 1', 'receipt-wrong-network', 502, 'receipt_rejected'),
     hostileRow('receipt for another request', 'a random request_hash', 'receipt-wrong-request-hash', 502, 'receipt_rejected'),
     hostileRow('receipt for another answer', 'a random response_hash', 'receipt-wrong-response-hash', 502, 'receipt_rejected'),
+    hostileRow('receipt of another life of the job', "the receipt names the job's nonce + 1", 'receipt-other-nonce', 502, 'receipt_rejected'),
+    hostileRow('receipt off the chain', 'a random prev_head (not the head of the last accepted receipt)', 'receipt-wrong-prev-head', 502, 'receipt_rejected'),
     {
         name: 'stale receipt replayed',
         sends: "the job's previous receipt again, for the next request",

@@ -93,11 +93,13 @@ export class OpenedJob {
         const receipt: Receipt = {
             globalId: this.globalId,
             job: this.address,
+            nonce: this.nonce,
             seqno: opts.seqno ?? this.receipts.length + 1,
             modelHash: opts.modelHash ?? this.p.modelHash,
             tokens,
             cost,
             cumulative: this.cumulative + cost,
+            prevHead: this.head,
             requestHash: hashOf(`request ${this.receipts.length + 1}`),
             responseHash: hashOf(`response ${this.receipts.length + 1}`),
         };
@@ -114,10 +116,12 @@ export class OpenedJob {
         const receipt: Receipt = {
             globalId: this.globalId,
             job: this.address,
+            nonce: this.nonce,
             modelHash: this.p.modelHash,
             tokens: { prompt: 100, cached: 0, completion: 50, reasoning: 0 },
             cost: 1000n,
             cumulative: 1000n,
+            prevHead: ZERO_HEAD,
             requestHash: hashOf(`request ${fields.seqno}`),
             responseHash: hashOf(`response ${fields.seqno}`),
             ...fields,

@@ -11,11 +11,15 @@ export interface ReceiptExpectation {
     receiptKey: Buffer;
     globalId: number;
     job: Address;
+    /** The job's life (its nonce, bound into the vouchers): the receipt must name it. */
+    nonce: bigint;
     seqno: number;
     modelHash: Buffer;
     prices: Prices;
     /** Cumulative of the previous receipt of the job (0 for the first). */
     previousCumulative: bigint;
+    /** Head of the job's receipt chain after the last receipt accepted (ZERO_HEAD for the first). */
+    previousHead: Buffer;
     requestHash: Buffer;
     /** SHA-256 of the data bytes received; null when the answer was cut off (hash cannot be compared). */
     responseHash: Buffer | null;
@@ -31,7 +35,10 @@ export function receiptProblems(s: SignedReceipt, e: ReceiptExpectation): string
     if (!verifyReceipt(s, e.receiptKey)) p.push('signature is not by the attested receipt key');
     if (r.globalId !== e.globalId) p.push(`global id ${r.globalId}, expected ${e.globalId}`);
     if (!r.job.equals(e.job)) p.push('receipt is for another job');
+    if (r.nonce !== e.nonce) p.push(`nonce ${r.nonce} is not the job's nonce ${e.nonce} (a receipt of another life of the job address)`);
     if (r.seqno !== e.seqno) p.push(`seqno ${r.seqno}, expected ${e.seqno}`);
+    if (!r.prevHead.equals(e.previousHead))
+        p.push(`previous head ${r.prevHead.toString('hex')} is not the head of the last receipt accepted for the job (${e.previousHead.toString('hex')})`);
     if (!r.modelHash.equals(e.modelHash)) p.push('model hash is not the registered model');
     if (!r.requestHash.equals(e.requestHash)) p.push('request hash is not the hash of the request sent');
     if (e.responseHash && !r.responseHash.equals(e.responseHash)) p.push('response hash is not the hash of the answer received');
@@ -46,7 +53,12 @@ export function receiptProblems(s: SignedReceipt, e: ReceiptExpectation): string
     return p;
 }
 
-/** Two validly signed receipts with one job and seqno but different contents: equivocation evidence. */
+/** Two validly signed receipts with one job life (job, nonce) and seqno but different contents: equivocation evidence. */
 export function isEquivocation(a: SignedReceipt, b: SignedReceipt): boolean {
-    return a.receipt.job.equals(b.receipt.job) && a.receipt.seqno === b.receipt.seqno && !a.cell.hash().equals(b.cell.hash());
+    return (
+        a.receipt.job.equals(b.receipt.job) &&
+        a.receipt.nonce === b.receipt.nonce &&
+        a.receipt.seqno === b.receipt.seqno &&
+        !a.cell.hash().equals(b.cell.hash())
+    );
 }

@@ -31,6 +31,8 @@ export interface VerifiedWorker {
     quoteHash: Buffer;
     onChain: WorkerOnChain;
     creditLimit: bigint;
+    /** Which collateral its quote was verified with. */
+    collateral: CollateralOrigin;
 }
 
 export type VerifyOutcome = { ok: true; worker: VerifiedWorker } | { ok: false; reasons: string[] };
@@ -43,7 +45,12 @@ export interface VerifyInput {
     onChain: WorkerOnChain;
     trust: TrustSettings;
     at: Date;
+    /** The relay's own collateral for this quote, used only when the document staples none. */
+    ownCollateral?: unknown;
 }
+
+/** Which collateral a quote was checked with: the worker's stapled copy, the relay's own, or none (offline checks). */
+export type CollateralOrigin = 'stapled' | 'relay' | 'none';
 
 const hex = (b: Buffer) => b.toString('hex');
 
@@ -54,13 +61,15 @@ export function verifyWorker(i: VerifyInput): VerifyOutcome {
     const encKey = Buffer.from(doc.encKey, 'hex');
     const quoteHash = Buffer.from(doc.quoteHash, 'hex');
 
+    const origin: CollateralOrigin = doc.collateral != null ? 'stapled' : i.ownCollateral != null ? 'relay' : 'none';
     const verdict = verifyQuote(Buffer.from(doc.quote, 'base64'), {
         at: i.at,
         trustedRoots: trust.trustedRoots,
-        collateral: doc.collateral ?? undefined,
+        collateral: origin === 'stapled' ? doc.collateral : origin === 'relay' ? i.ownCollateral : undefined,
         policy: { allowedStatuses: trust.allowedStatuses },
     });
-    if (!verdict.ok) reasons.push(`quote refused: ${verdict.reasons.map((r) => `${r.code} (${r.detail})`).join('; ') || verdict.status}`);
+    if (!verdict.ok)
+        reasons.push(`quote refused (${origin === 'none' ? 'no collateral' : `${origin} collateral`}): ${verdict.reasons.map((r) => `${r.code} (${r.detail})`).join('; ') || verdict.status}`);
     if (verdict.simulated !== doc.simulated) reasons.push(`the document says simulated=${doc.simulated} but the quote chain says ${verdict.simulated}`);
     if (verdict.quoteHash !== doc.quoteHash) reasons.push('the quote hash in the document is not the hash of the quote');
     const rd = reportDataFor({ receiptKey, encKey });
@@ -97,6 +106,7 @@ export function verifyWorker(i: VerifyInput): VerifyOutcome {
             quoteHash,
             onChain,
             creditLimit: BigInt(doc.creditLimit),
+            collateral: origin,
         },
     };
 }

@@ -1,6 +1,7 @@
 /**
  * Receipts: the usage bounds checked before anything is signed, the cost at the job's agreed prices (the
- * codec's requestCost), the cumulative amount and the hash chain (the codec's chainHead).
+ * codec's requestCost), the cumulative amount and the hash chain (the codec's chainHead): each receipt names the
+ * head before it and the life of the job (nonce) it was served in.
  */
 import type { Address, Cell } from '@ton/core';
 import type { Prices } from '../../../wrappers/common';
@@ -27,6 +28,8 @@ export function usageViolation(t: TokenCounts, b: UsageBounds): string | null {
 export interface ReceiptInput {
     globalId: number;
     job: Address;
+    /** The life of the job being served (its nonce). */
+    nonce: bigint;
     seqno: number;
     modelHash: Buffer;
     tokens: TokenCounts;
@@ -53,11 +56,13 @@ export function issueReceipt(i: ReceiptInput, receiptSecret: Buffer): IssuedRece
     const receipt: Receipt = {
         globalId: i.globalId,
         job: i.job,
+        nonce: i.nonce,
         seqno: i.seqno,
         modelHash: i.modelHash,
         tokens: i.tokens,
         cost,
         cumulative,
+        prevHead: i.previousHead,
         requestHash: i.requestHash,
         responseHash: i.responseHash,
     };

@@ -177,6 +177,9 @@ export class WorkerSession {
         try {
             const view = await this.jobFor(Address.parseRaw(env.job));
             const prices = this.checkJobServes(view);
+            // Receipts bind the life of the job they serve; this record's chain belongs to the life it started in.
+            if (rec.nonce !== null && rec.nonce !== view.nonce)
+                throw new WireError('job_not_open', `this worker's receipts for this address are of an earlier life of the job (nonce ${rec.nonce}); the open life is ${view.nonce}: open a new job id`);
             const opened = this.open(env);
             const inner = decodeInnerRequest(opened.plaintext);
             const plan = planRequest({
@@ -212,7 +215,7 @@ export class WorkerSession {
             }
             this.o.events?.engineFirstByte?.(this.o.clock.nowMs() - t0);
             handedOff = true;
-            return { frames: this.stream(env, prices, plan, opened.plaintext, writer, result) };
+            return { frames: this.stream(env, view.nonce, prices, plan, opened.plaintext, writer, result) };
         } finally {
             if (!handedOff) this.inFlight.delete(env.job);
         }
@@ -235,6 +238,7 @@ export class WorkerSession {
 
     private async *stream(
         env: RequestEnvelope,
+        nonce: bigint,
         prices: Prices,
         plan: { promptBound: number; maxTokens: number },
         plaintext: Buffer,
@@ -277,6 +281,7 @@ export class WorkerSession {
                 {
                     globalId: this.o.identity.globalId,
                     job: Address.parseRaw(env.job),
+                    nonce,
                     seqno: env.seqno,
                     modelHash: this.o.identity.modelHash,
                     tokens: counts,
@@ -291,7 +296,7 @@ export class WorkerSession {
             // durable before the receipt leaves; the update keeps a voucher that arrived meanwhile
             await this.o.store.updateJob(
                 env.job,
-                (latest) => ({ ...latest, lastSeqno: env.seqno, cumulative: issued.cumulative, head: issued.head }),
+                (latest) => ({ ...latest, nonce, lastSeqno: env.seqno, cumulative: issued.cumulative, head: issued.head }),
                 {
                     job: env.job,
                     seqno: env.seqno,

@@ -42,6 +42,7 @@ function claimFromJson(j: Json | null): ClaimAttempt | null {
 function jobToJson(r: JobRecord): Json {
     return {
         job: r.job,
+        nonce: r.nonce === null ? null : r.nonce.toString(),
         lastSeqno: r.lastSeqno,
         cumulative: r.cumulative.toString(),
         head: hex(r.head),
@@ -56,6 +57,7 @@ function jobToJson(r: JobRecord): Json {
 function jobFromJson(j: Json): JobRecord {
     return {
         job: String(j.job),
+        nonce: j.nonce === null || j.nonce === undefined ? null : big(j.nonce),
         lastSeqno: Number(j.lastSeqno),
         cumulative: big(j.cumulative),
         head: buf(j.head),

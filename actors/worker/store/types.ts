@@ -21,6 +21,11 @@ export interface ClaimAttempt {
 export interface JobRecord {
     /** Raw address "<wc>:<hex>". */
     job: string;
+    /**
+     * The life of the job this record serves (its nonce, read from the chain at the first request): every receipt
+     * binds it. null until the first receipt.
+     */
+    nonce: bigint | null;
     /** Last seqno answered with a receipt (0: none yet). */
     lastSeqno: number;
     /** Cumulative cost of every receipt issued, nanoton. */
@@ -54,6 +59,7 @@ export interface ReceiptRecord {
 export function newJobRecord(job: string): JobRecord {
     return {
         job,
+        nonce: null,
         lastSeqno: 0,
         cumulative: 0n,
         head: Buffer.alloc(32),

@@ -111,7 +111,7 @@ describe('relay: chain events', () => {
         expect(stopped.stopped).toMatch(/equivocation/);
         expect(stopped.seqno).toBe(receipted);
         expect(entry().status).toBe('refused');
-        expect(net.relayStore.hasEvidence(equivocationEvidenceId(Address.parse(job.address), receipted).toString('hex'))).toBe(true);
+        expect(net.relayStore.hasEvidence(equivocationEvidenceId(Address.parse(job.address), job.nonce, receipted).toString('hex'))).toBe(true);
         const stored = net.relayStore.receipts(job.address).find((r) => r.seqno === receipted)!;
         expect(parseSignedReceiptCell(Cell.fromBoc(Buffer.from(stored.boc, 'base64'))[0]).receipt.seqno).toBe(receipted);
 

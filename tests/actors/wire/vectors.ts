@@ -76,11 +76,13 @@ export function buildVectors(): WireVectors {
             {
                 globalId,
                 job,
+                nonce: 41_000_001n,
                 seqno,
                 modelHash: seed('model'),
                 tokens: { prompt: 9, cached: 0, completion: withError ? 1 : 3, reasoning: 0 },
                 cost: withError ? 300n : 700n,
                 cumulative: withError ? 300n : 700n,
+                prevHead: ZERO_HEAD,
                 requestHash: requestHash(inner),
                 responseHash: w.responseHash(),
             },

@@ -22,7 +22,7 @@ import {
     WireError,
 } from '../../../actors/wire';
 import { verifyReceipt, verifyVoucher } from '../../../actors/crypto/payloads';
-import { parseSignedReceiptCell } from '../../../wrappers/payloads';
+import { parseSignedReceiptCell, ZERO_HEAD } from '../../../wrappers/payloads';
 import { buildVectors, WireVectors } from './vectors';
 
 const FIXTURE = join(__dirname, '../../fixtures/wire/vectors.json');
@@ -110,6 +110,9 @@ describe('wire vectors (tests/fixtures/wire/vectors.json)', () => {
         expect(end.receipt.receipt.requestHash.toString('hex')).toBe(v.requestHash);
         expect(end.receipt.receipt.responseHash.toString('hex')).toBe(v.responseHash);
         expect(parseSignedReceiptCell(Cell.fromBoc(hex(v.signedReceiptBoc))[0]).receipt.cost).toBe(700n);
+        // the receipt names the job's life (the voucher's nonce) and the empty chain before seqno 1
+        expect(end.receipt.receipt.nonce).toBe(41_000_001n);
+        expect(end.receipt.receipt.prevHead.equals(ZERO_HEAD)).toBe(true);
     });
 
     it('an error trailer carries the code, its status and the receipt for what was served', () => {

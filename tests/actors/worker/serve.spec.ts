@@ -4,7 +4,7 @@
  */
 import { Address, toNano } from '@ton/core';
 import { claimSplit } from '../../../wrappers/Job';
-import { chainHead, requestCost, ZERO_HEAD } from '../../../wrappers/payloads';
+import { chainHead, receiptChainHead, requestCost, ZERO_HEAD } from '../../../wrappers/payloads';
 import { Headers, MediaTypes, Paths, WIRE_ERROR_STATUS } from '../../../actors/wire';
 import { generateX25519 } from '../../../actors/crypto/keys';
 import { startHarness, Harness } from './kit/harness';
@@ -61,6 +61,9 @@ describe('worker: the whole path', () => {
         expect(r1.cost).toBe(requestCost(r1.tokens, h.worker.registration.prices));
         expect(r1.cumulative).toBe(r1.cost);
         expect(r1.modelHash.equals(h.identity.modelHash)).toBe(true);
+        // the receipt names the job's life and opens the chain
+        expect(r1.nonce).toBe(await j.job.getNonce());
+        expect(r1.prevHead.equals(ZERO_HEAD)).toBe(true);
         // the worker capped max_tokens and forced usage in what it sent the engine
         const sent = h.engine.received[h.engine.received.length - 1];
         expect(typeof sent.max_tokens).toBe('number');
@@ -73,6 +76,10 @@ describe('worker: the whole path', () => {
         const r2 = a2.receipt!.receipt;
         expect(JSON.parse(a2.text).choices[0].text).toBe(stubAnswer({ prompt: 'one two three' }).words.join(' '));
         expect(r2.cumulative).toBe(r1.cumulative + r2.cost);
+        // the second receipt links to the first: the chain verifies from the receipts alone
+        expect(r2.nonce).toBe(r1.nonce);
+        expect(r2.prevHead.equals(head1)).toBe(true);
+        expect(receiptChainHead([a1.receipt!, a2.receipt!]).equals(chainHead(head1, a2.receipt!.cell))).toBe(true);
 
         // The client pays everything with a voucher; the worker claims it by external message.
         const head2 = chainHead(head1, a2.receipt!.cell);
@@ -103,6 +110,22 @@ describe('worker: the whole path', () => {
             expect(all.includes(Buffer.from(needle))).toBe(false);
         }
         expect(all.includes(Buffer.from('purple walrus'))).toBe(false);
+    });
+
+    it('receipts of one life of a job address are never continued in another life: the worker refuses, it signs nothing', async () => {
+        const j = await h.openJob();
+        const a1 = await h.client.request(j.address, 1, chat());
+        expect(a1.status).toBe(200);
+        const job = j.address.toRawString();
+        const rec = h.app.store.getJob(job)!;
+        expect(rec.nonce).toBe(await j.job.getNonce());
+        // the record's chain belongs to an earlier life of the address than the one now open on-chain
+        await h.app.store.updateJob(job, (latest) => ({ ...latest, nonce: latest.nonce! - 1n }));
+        const a2 = await h.client.request(j.address, 2, chat());
+        expect([a2.status, a2.error!.code]).toEqual([409, 'job_not_open']);
+        expect(a2.error!.message).toMatch(/earlier life of the job/);
+        expect(h.app.store.getReceipt(job, 2)).toBeNull();
+        await h.app.store.updateJob(job, (latest) => ({ ...latest, nonce: rec.nonce }));
     });
 
     it('a repeated seqno gets the stored receipt, never a second one', async () => {

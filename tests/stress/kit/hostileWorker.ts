@@ -14,7 +14,7 @@ import { openRequest, sealRequest } from '../../../actors/crypto/request';
 import { signReceipt } from '../../../actors/crypto/payloads';
 import { x25519PrivateKey } from '../../../actors/crypto/keys';
 import { decodeInnerRequest, decodeRequestEnvelope, encodeTrailer, FrameKind, MediaTypes, padInner, Paths, requestHash, SealedStreamWriter, type AttestationDoc, type FreshnessProof } from '../../../actors/wire';
-import { buildSignedReceiptCell, requestCost, type Receipt, type SignedReceipt, type TokenCounts } from '../../../wrappers/payloads';
+import { buildSignedReceiptCell, chainHead, requestCost, ZERO_HEAD, type Receipt, type SignedReceipt, type TokenCounts } from '../../../wrappers/payloads';
 import type { Prices } from '../../../wrappers/common';
 import type { BootKeys } from '../../../actors/worker/boot/attest';
 import { ed25519FromLabel } from '../../../wrappers/testkit';
@@ -32,6 +32,8 @@ export type HostileMode =
     | 'receipt-wrong-network'
     | 'receipt-wrong-request-hash'
     | 'receipt-wrong-response-hash'
+    | 'receipt-other-nonce'
+    | 'receipt-wrong-prev-head'
     | 'receipt-stale'
     | 'receipt-wrong-model'
     | 'end-without-receipt'
@@ -64,6 +66,8 @@ export interface HostileWorkerOptions {
     /** The attestation and freshness of a WorkerApp built with `keys` (never listening). */
     attestation(): AttestationDoc;
     freshness(nonce: Buffer): FreshnessProof;
+    /** The nonce (life) of an open job, read from the chain: what an honest worker binds into its receipts. */
+    jobNonce(job: string): Promise<bigint>;
 }
 
 const frameOf = (sealed: Buffer) => {
@@ -78,7 +82,7 @@ export class HostileWorker {
     /** Requests answered, by mode (the catalogue checks its row reached the hostile worker). */
     readonly served: HostileMode[] = [];
     private server: http.Server | null = null;
-    private readonly jobs = new Map<string, { cumulative: bigint }>();
+    private readonly jobs = new Map<string, { cumulative: bigint; head: Buffer }>();
     /** The last honest receipt it sent (what 'receipt-stale' sends again). */
     private lastHonest: SignedReceipt | null = null;
     private readonly hanging = new Set<http.ServerResponse>();
@@ -125,18 +129,20 @@ export class HostileWorker {
         return this.answer(body, res);
     }
 
-    private receipt(job: string, seqno: number, reqHash: Buffer, respHash: Buffer, change: Partial<Receipt> = {}, tokens: Partial<TokenCounts> = {}): { signed: SignedReceipt; cell: Cell } {
-        const state = this.jobs.get(job) ?? { cumulative: 0n };
+    private receipt(job: string, nonce: bigint, seqno: number, reqHash: Buffer, respHash: Buffer, change: Partial<Receipt> = {}, tokens: Partial<TokenCounts> = {}): { signed: SignedReceipt; cell: Cell } {
+        const state = this.jobs.get(job) ?? { cumulative: 0n, head: ZERO_HEAD };
         const t: TokenCounts = { prompt: 5, cached: 0, completion: 3, reasoning: 0, ...tokens };
         const cost = requestCost(t, this.o.prices);
         const r: Receipt = {
             globalId: this.o.globalId,
             job: Address.parseRaw(job),
+            nonce,
             seqno,
             modelHash: this.o.modelHash,
             tokens: t,
             cost,
             cumulative: state.cumulative + cost,
+            prevHead: state.head,
             requestHash: reqHash,
             responseHash: respHash,
             ...change,
@@ -161,7 +167,7 @@ export class HostileWorker {
         const env = decodeRequestEnvelope(body);
         if (mode === 'fake-replay') {
             // claims the seqno was served, attaching a receipt by another key
-            const fake = this.receipt(env.job, env.seqno, Buffer.alloc(32), Buffer.alloc(32));
+            const fake = this.receipt(env.job, 0n, env.seqno, Buffer.alloc(32), Buffer.alloc(32));
             const signed = signReceipt(fake.signed.receipt, ed25519FromLabel('forger').secretKey);
             return this.json(res, 409, { error: { code: 'seqno_replayed', message: 'served already', status: 409, receipt: buildSignedReceiptCell(signed).toBoc().toString('base64') } });
         }
@@ -175,17 +181,18 @@ export class HostileWorker {
         const data = [...writer.data(Buffer.from(answer.slice(0, half))), ...writer.data(Buffer.from(answer.slice(half)))];
         const reqHash = requestHash(opened.plaintext);
         const respHash = writer.responseHash();
-        const state = this.jobs.get(env.job) ?? { cumulative: 0n };
+        const state = this.jobs.get(env.job) ?? { cumulative: 0n, head: ZERO_HEAD };
+        const nonce = await this.o.jobNonce(env.job);
 
         res.writeHead(200, { 'content-type': MediaTypes.stream });
         const send = (parts: Buffer[]): void => void res.end(Buffer.concat(parts));
         const honestEnd = () => {
-            const r = this.receipt(env.job, env.seqno, reqHash, respHash);
-            this.jobs.set(env.job, { cumulative: r.signed.receipt.cumulative });
+            const r = this.receipt(env.job, nonce, env.seqno, reqHash, respHash);
+            this.jobs.set(env.job, { cumulative: r.signed.receipt.cumulative, head: chainHead(state.head, r.signed.cell) });
             this.lastHonest = r.signed;
             return writer.end(r.cell, { finishReason: 'stop', usageSource: 'final' });
         };
-        const badEnd = (change: Partial<Receipt>, tokens: Partial<TokenCounts> = {}) => writer.end(this.receipt(env.job, env.seqno, reqHash, respHash, change, tokens).cell, { finishReason: 'stop', usageSource: 'final' });
+        const badEnd = (change: Partial<Receipt>, tokens: Partial<TokenCounts> = {}) => writer.end(this.receipt(env.job, nonce, env.seqno, reqHash, respHash, change, tokens).cell, { finishReason: 'stop', usageSource: 'final' });
         // the writer refuses to build these (a bare trailer, a data frame flagged final): seal them with its sealer
         const rawEnd = (trailer: Buffer, kind: number = FrameKind.end) => frameOf(opened.responseSealer.seal(padInner(kind, trailer), true));
 
@@ -213,6 +220,10 @@ export class HostileWorker {
                 return send([...data, badEnd({ requestHash: randomBytes(32) })]);
             case 'receipt-wrong-response-hash':
                 return send([...data, badEnd({ responseHash: randomBytes(32) })]);
+            case 'receipt-other-nonce':
+                return send([...data, badEnd({ nonce: nonce + 1n })]);
+            case 'receipt-wrong-prev-head':
+                return send([...data, badEnd({ prevHead: randomBytes(32) })]);
             case 'receipt-wrong-model':
                 return send([...data, badEnd({ modelHash: randomBytes(32) })]);
             case 'receipt-stale': {

@@ -12,7 +12,7 @@ import { randomBytes } from 'crypto';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import pino from 'pino';
-import { toNano } from '@ton/core';
+import { Address, toNano } from '@ton/core';
 import { SimulatedQuoteProvider } from '../../../actors/tee';
 import { WorkerApp, type WorkerSettings } from '../../../actors/worker/app';
 import { attest, freshKeys } from '../../../actors/worker/boot/attest';
@@ -115,7 +115,7 @@ export async function startStressNet(limits: Limits): Promise<StressNet> {
     const good = await makeWorker('good worker owner');
     const goodUrl = await good.app.listen('127.0.0.1', 0);
     const bad = await makeWorker('hostile worker owner');
-    const hostile = new HostileWorker({ keys: bad.keys, globalId, modelHash: p.modelHash, prices: PRICES, attestation: () => bad.app.attestation(), freshness: (n) => bad.app.freshness(n) });
+    const hostile = new HostileWorker({ keys: bad.keys, globalId, modelHash: p.modelHash, prices: PRICES, attestation: () => bad.app.attestation(), freshness: (n) => bad.app.freshness(n), jobNonce: async (job) => (await new ChainJobDirectory(chain, { freshnessMs: 0 }).get(Address.parseRaw(job))).nonce });
     await hostile.start();
 
     const relayDir = mkdtempSync(join(tmpdir(), 'stress-relay-'));

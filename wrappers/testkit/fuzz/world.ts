@@ -35,7 +35,7 @@ import { Proposal, ProposalState } from '../../Proposal';
 import { CouncilAction, proposalApprovedBody, vetoProposalBody } from '../../Council';
 import { RootGovernanceAction } from '../../Root';
 import { Errors, Op, Tags } from '../../Constants';
-import { equivocationBody, Receipt, SignedVoucher, wrongModelBody } from '../../payloads';
+import { equivocationBody, Receipt, SignedVoucher, wrongModelBody, ZERO_HEAD } from '../../payloads';
 import { pricesCell } from '../../common';
 import { Action, SenderName, VALUES } from './actions';
 
@@ -629,11 +629,13 @@ export class FuzzWorld {
         const receipt = (n: number, model: Buffer): Receipt => ({
             globalId: this.globalId,
             job: jobAddress,
+            nonce: 1n,
             seqno: 1,
             modelHash: model,
             tokens: { prompt: 10, cached: 0, completion: n, reasoning: 0 },
             cost: 1000n,
             cumulative: 1000n,
+            prevHead: ZERO_HEAD,
             requestHash: hashOf(`rq ${n}`),
             responseHash: hashOf(`rs ${n}`),
         });
