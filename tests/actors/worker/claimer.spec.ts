@@ -40,6 +40,8 @@ class FakeChain implements JobDirectory, ClaimPort {
     chainTime = 1_000;
     finalized: number[] = [];
     reads = 0;
+    /** Runs while the claimer waits for the chain (what the session may do meanwhile). */
+    whileReading: (() => Promise<void>) | null = null;
     private lt = 1000n;
     async chainNow(): Promise<number> {
         return this.chainTime;
@@ -49,6 +51,7 @@ class FakeChain implements JobDirectory, ClaimPort {
     }
     async get(): Promise<JobView> {
         this.reads++;
+        await this.whileReading?.();
         return { ...this.view };
     }
     async transactionsSince(_job: Address, cursor: Cursor, opts: { limit?: number } = {}): Promise<{ transactions: ChainTransaction[]; cursor: Cursor }> {
@@ -238,5 +241,18 @@ describe('claimer', () => {
         await c.pass();
         await c.pass();
         expect(chain.finalized).toEqual([]);
+    });
+
+    it('a voucher the session stores while a pass waits for the chain is not overwritten by the claimer', async () => {
+        const c = make(1_000_000_000n);
+        voucherRecord(store, 100n);
+        chain.whileReading = async () => {
+            chain.whileReading = null;
+            await store.updateJob(JOB.toRawString(), (latest) => ({ ...latest, lastSeqno: 2, best: { ...latest.best!, amount: 200n, boc: voucherCell(200n).toBoc() } }));
+        };
+        await c.pass();
+        const rec = store.getJob(JOB.toRawString())!;
+        expect(rec.best!.amount).toBe(200n);
+        expect(rec.lastSeqno).toBe(2);
     });
 });
