@@ -221,17 +221,19 @@ async function settle(net: ChaosNetwork, rng: Rng, say: (s: string) => void, vio
         const sent = await wallet.send([{ to: addr, value: 50_000_000n, body: finalizeJobBody(), bounce: true }]);
         const t = await chain.waitForTrace(wallet.address, sent);
         if (!t.success) violations.push(`settlement: finalizing ${a} failed on-chain`);
-        if ((await chain.getAccount(addr)).status === 'active') violations.push(`settlement: job ${a} still exists after finalize`);
+        const account = await chain.getAccount(addr);
+        if (account.status === 'active') violations.push(`settlement: job ${a} still exists after finalize`);
         const rj = snap.relayJobs.find((j) => j.address === a);
         const s = settlementOf(await allTransactions(chain, addr), {
             job: a, worker: net.workerAccount, client: net.relayWallet, feeBps: i.feeBps, deposit: i.deposit,
             vouched: snap.vouchers.get(a)?.amount ?? 0n, relayCumulative: rj?.cumulative ?? 0n,
             workerCumulative: snap.workerJobs.get(a)?.cumulative ?? 0n, workerBest: snap.workerJobs.get(a)?.best?.amount ?? 0n, paidOnChain: paidBefore.get(a) ?? 0n,
+            finalBalance: account.balance,
         });
         violations.push(...s.violations.map((x) => `settlement: ${x}`));
         for (const x of s.violations) say(`VIOLATION ${x}`);
         out.push(s.settled);
-        say(`  job ${a.slice(0, 12)}…: deposit ${s.settled.deposit} paid ${s.settled.paid} (vouched ${s.settled.vouched}, relay receipts ${s.settled.relayCumulative}, worker receipts ${s.settled.workerCumulative}) fees ${s.settled.fees} to the worker account ${s.settled.toWorker} refund ${s.settled.refund}`);
+        say(`  job ${a.slice(0, 12)}…: deposit ${s.settled.deposit} paid ${s.settled.paid} (vouched ${s.settled.vouched}, relay receipts ${s.settled.relayCumulative}, worker receipts ${s.settled.workerCumulative}) fees ${s.settled.fees} to the worker account ${s.settled.toWorker} refund ${s.settled.refund}; received ${s.settled.received} (bounced back ${s.settled.returned}, offer ${s.settled.offered}), chain fees ${s.settled.chainFees}${s.violations.length ? '' : ': claims + refund = received − bounced − offer − fee − chain fees, exactly'}`);
     }
     return out;
 }
