@@ -64,6 +64,9 @@ const brief = (o: Outcome) => (o.kind === 'full' ? `full (${o.chunks} chunks, bi
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const t0 = Date.now();
     const rng = new Rng(o.seed);
+    // Prompts draw from their own stream: how many requests a round takes depends on timing (retries, probes),
+    // and must not shift the faults that follow, so a seed replays the same faults at the same moments.
+    const prompts = new Rng(o.seed ^ 0x5bd1e995);
     const events: string[] = [];
     const say = (s: string) => {
         const line = `[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${s}`;
@@ -78,7 +81,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     let fired = 0;
     let jobs: Settled[] = [];
     const ask = async (onChunk?: (n: number) => void): Promise<Outcome> => {
-        const out = await streamChat(net.baseURL, net.apiKey, { model: MODEL, prompt: rng.pick(PROMPTS), maxTokens: MAX_TOKENS, onChunk });
+        const out = await streamChat(net.baseURL, net.apiKey, { model: MODEL, prompt: prompts.pick(PROMPTS), maxTokens: MAX_TOKENS, onChunk });
         outcomes.push(out);
         return out;
     };
