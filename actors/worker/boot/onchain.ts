@@ -9,7 +9,8 @@
  * the configured wallet, and start waits until it is on-chain.
  */
 import { Address, Cell } from '@ton/core';
-import type { Chain, ChainWallet } from '../../chain/types';
+import type { Chain, ChainWallet, Trace } from '../../chain/types';
+import { errorNameOf, firstFailure } from '../../chain/errors';
 import type { Prices } from '../../../wrappers/common';
 import { OperatorUpdate, operatorUpdateBody, Root, WorkerRegistration, workerRegistrationBody } from '../../../wrappers/Root';
 import { WorkerStatus } from '../../../wrappers/Constants';
@@ -133,7 +134,7 @@ export async function putKeysOnChain(i: OnChainInput, kind: 'register' | 'update
     if (!wallet) return { link, command, sent: false };
     const sent = await wallet.send([{ to: i.root, value, body, bounce: true }]);
     // The trace starts at the wallet (its external message); waitForKeys then checks the result on the worker account.
-    await i.chain.waitForTrace(wallet.address, sent, { timeoutMs: 120_000 }).catch(() => undefined);
+    await failFastOnChain(kind, await i.chain.waitForTrace(wallet.address, sent, { timeoutMs: 120_000 }).catch(() => null));
     return { link, command, sent: true };
 }
 
@@ -158,7 +159,18 @@ export async function putKeysOnChainAsOperator(i: OnChainInput, operator: ChainW
     const fee = await Root.createFromAddress(i.root).getOperatorUpdateFee(i.chain.provider(i.root));
     const body = operatorUpdateBody(operatorUpdateFor(i));
     const sent = await operator.send([{ to: i.root, value: fee + OPERATOR_UPDATE_MARGIN, body, bounce: true }]);
-    await i.chain.waitForTrace(operator.address, sent, { timeoutMs: 120_000 }).catch(() => undefined);
+    await failFastOnChain('operator update', await i.chain.waitForTrace(operator.address, sent, { timeoutMs: 120_000 }).catch(() => null));
+}
+
+/**
+ * A registration or key update whose trace failed on-chain (e.g. out of gas at the worker account) will never put
+ * the keys there: one clear line now instead of waiting out waitForKeys. No trace in time: waitForKeys decides.
+ */
+function failFastOnChain(what: string, trace: Trace | null): void {
+    if (!trace || trace.success) return;
+    const failed = firstFailure(trace);
+    if (!failed) return; // a bounce of a refusal: waitForKeys reports the keys missing
+    throw new BootError('keys_not_registered', `the ${what} failed on-chain at ${failed.account.toString()} (exit code ${failed.exitCode ?? failed.actionResultCode}${failed.exitCode !== null ? ` ${errorNameOf(failed.exitCode) ?? ''}`.trimEnd() : ''}): this boot's keys are not on-chain`);
 }
 
 /** Sent on top of the operator update fee (returned as excesses): covers a gas price rise between the read and the send. */
