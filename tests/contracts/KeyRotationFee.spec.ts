@@ -16,7 +16,7 @@ import { gasOf, txTo } from '../../wrappers/testkit/transactions';
 jest.setTimeout(120_000);
 
 describe('key rotation paid with exactly the update fee', () => {
-    it('succeeds up to the bound of retired keys, within gas::worker_attest, then is refused by name', async () => {
+    it('succeeds up to the bound of retired keys, within gas::worker_update, then is refused by name', async () => {
         const p = await deployProtocol({ workers: 1 });
         const w = p.workers[0];
         const gas: number[] = [];
@@ -29,11 +29,11 @@ describe('key rotation paid with exactly the update fee', () => {
             gas.push(gasOf(tx));
         }
         expect((await w.worker.getKeys()).retiredKeys.size).toBe(16);
-        expect(Math.max(...gas)).toBeLessThanOrEqual(gasConstant('gas::worker_attest'));
+        expect(Math.max(...gas)).toBeLessThanOrEqual(gasConstant('gas::worker_update'));
         const fee = (await p.root.getFees()).update;
         const e = await p.run(() => p.root.sendRegisterWorker(w.owner.getSender(), { ...w.registration, receiptKey: hashOf('one too many') }, fee, true));
         expect(registrationRefusal(e.result, w.owner.address)).toBe(Errors.tooManyRetiredKeys);
-        expect(gasOf(txTo(e.result.transactions, w.worker.address))).toBeLessThanOrEqual(gasConstant('gas::worker_attest'));
+        expect(gasOf(txTo(e.result.transactions, w.worker.address))).toBeLessThanOrEqual(gasConstant('gas::worker_update'));
         console.log(`worker_attest gas per rotation (1st..16th): ${gas.join(', ')}`);
     });
 
