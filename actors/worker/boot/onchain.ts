@@ -13,7 +13,7 @@ import type { Chain, ChainWallet, Trace } from '../../chain/types';
 import { errorNameOf, firstFailure } from '../../chain/errors';
 import type { Prices } from '../../../wrappers/common';
 import { OperatorUpdate, operatorUpdateBody, Root, WorkerRegistration, workerRegistrationBody } from '../../../wrappers/Root';
-import { WorkerStatus } from '../../../wrappers/Constants';
+import { Errors, Op, WorkerStatus } from '../../../wrappers/Constants';
 import { Worker } from '../../../wrappers/Worker';
 import type { Attested, BootKeys } from './attest';
 import { BootError } from '../errors';
@@ -167,9 +167,20 @@ export async function putKeysOnChainAsOperator(i: OnChainInput, operator: ChainW
  * the keys there: one clear line now instead of waiting out waitForKeys. No trace in time: waitForKeys decides.
  */
 function failFastOnChain(what: string, trace: Trace | null): void {
-    if (!trace || trace.success) return;
+    if (!trace) return;
+    // A refusal is a successful trace: register_refused#22ca4c19 query_id:uint64 error:uint32 back to the sender.
+    for (const t of trace.transactions)
+        for (const m of t.outMessages) {
+            const b = m.body.beginParse();
+            if (b.remainingBits < 32 + 64 + 32 || b.loadUint(32) !== Op.registerRefused) continue;
+            b.loadUintBig(64);
+            const error = b.loadUint(32);
+            const hint = error === Errors.tooManyRetiredKeys ? ': every restart retires a receipt key, which stays slashable for an unbonding period; the next rotation waits until the oldest expires' : '';
+            throw new BootError('keys_not_registered', `the ${what} was refused by ${t.account.toString()} with ${errorNameOf(error) ?? `error ${error}`}${hint}`);
+        }
+    if (trace.success) return;
     const failed = firstFailure(trace);
-    if (!failed) return; // a bounce of a refusal: waitForKeys reports the keys missing
+    if (!failed) return; // a bounce: waitForKeys reports the keys missing
     throw new BootError('keys_not_registered', `the ${what} failed on-chain at ${failed.account.toString()} (exit code ${failed.exitCode ?? failed.actionResultCode}${failed.exitCode !== null ? ` ${errorNameOf(failed.exitCode) ?? ''}`.trimEnd() : ''}): this boot's keys are not on-chain`);
 }
 
