@@ -11,7 +11,7 @@
 import { Address, Cell } from '@ton/core';
 import type { Chain, ChainWallet, Trace } from '../../chain/types';
 import { errorNameOf, firstFailure } from '../../chain/errors';
-import type { Prices } from '../../../wrappers/common';
+import { parseRefusal, type Prices } from '../../../wrappers/common';
 import { OperatorUpdate, operatorUpdateBody, Root, WorkerRegistration, workerRegistrationBody } from '../../../wrappers/Root';
 import { Errors, Op, WorkerStatus } from '../../../wrappers/Constants';
 import { Worker } from '../../../wrappers/Worker';
@@ -168,15 +168,20 @@ export async function putKeysOnChainAsOperator(i: OnChainInput, operator: ChainW
  */
 function failFastOnChain(what: string, trace: Trace | null): void {
     if (!trace) return;
-    // A refusal is a successful trace: register_refused#22ca4c19 query_id:uint64 error:uint32 back to the sender.
+    // A refusal is a successful trace: a refusal comment ("cocoon-ton: refused: <reason> (error N)") back to the sender.
     for (const t of trace.transactions)
         for (const m of t.outMessages) {
             const b = m.body.beginParse();
-            if (b.remainingBits < 32 + 64 + 32 || b.loadUint(32) !== Op.registerRefused) continue;
-            b.loadUintBig(64);
-            const error = b.loadUint(32);
-            const hint = error === Errors.tooManyRetiredKeys ? ': every restart retires a receipt key, which stays slashable for an unbonding period; the next rotation waits until the oldest expires' : '';
-            throw new BootError('keys_not_registered', `the ${what} was refused by ${t.account.toString()} with ${errorNameOf(error) ?? `error ${error}`}${hint}`);
+            if (b.remainingBits < 32 || b.loadUint(32) !== Op.textComment) continue;
+            let refusal;
+            try {
+                refusal = parseRefusal(b.loadStringTail());
+            } catch {
+                continue;
+            }
+            if (!refusal) continue;
+            const hint = refusal.error === Errors.tooManyRetiredKeys ? ': every restart retires a receipt key, which stays slashable for an unbonding period; the next rotation waits until the oldest expires' : '';
+            throw new BootError('keys_not_registered', `the ${what} was refused by ${t.account.toString()}: ${refusal.reason} (${errorNameOf(refusal.error) ?? `error ${refusal.error}`})${hint}`);
         }
     if (trace.success) return;
     const failed = firstFailure(trace);
