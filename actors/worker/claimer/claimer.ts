@@ -152,7 +152,7 @@ export class Claimer {
                 if (e.paid > rec.confirmedPaid) rec.confirmedPaid = e.paid;
                 return;
             case 'topped-up':
-                return; // the new deposit is read after the page (readTerms)
+                return; // the new deposit was read when the event was seen (readTerms)
         }
     }
 
@@ -175,16 +175,15 @@ export class Claimer {
             const r = await this.port.transactionsSince(Address.parseRaw(rec.job), rec.cursor, { limit: FOLLOW_PAGE });
             const fresh = r.transactions.filter((t) => !rec.cursor || t.id.lt > rec.cursor.lt);
             if (fresh.length === 0) break;
-            let toppedUp = false;
             for (const tx of fresh) {
                 const e = jobEventOf(tx);
+                // a top-up's new deposit is read at once, so a claim after it in this page is capped by the right one
+                if (e?.kind === 'topped-up') await this.readTerms(rec);
                 if (e) this.apply(rec, e);
-                toppedUp ||= e?.kind === 'topped-up';
                 rec.cursor = tx.id;
                 this.events.transaction?.(rec.job, tx.id.lt, e?.kind ?? null);
                 if (e) this.log.info({ job: rec.job, lt: tx.id.lt.toString(), event: e.kind, state: rec.chainState, deadline: rec.deadline }, 'job transaction');
             }
-            if (toppedUp && rec.chainState !== 'gone') await this.readTerms(rec);
             this.confirm(rec);
             await this.save(rec);
             if (r.transactions.length < FOLLOW_PAGE) break;

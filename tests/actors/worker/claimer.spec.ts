@@ -15,7 +15,7 @@ import { LmdbStore } from '../../../actors/worker/store/lmdb';
 import { newJobRecord } from '../../../actors/worker/store/types';
 import type { JobDirectory, JobView } from '../../../actors/worker/types';
 import { Op } from '../../../wrappers/Constants';
-import { closeJobBody } from '../../../wrappers/Job';
+import { closeJobBody, topUpBody } from '../../../wrappers/Job';
 import { buildVoucherCell, extClaimBody, parseVoucherCell } from '../../../wrappers/payloads';
 
 const JOB = Address.parseRaw('0:' + 'ab'.repeat(32));
@@ -83,6 +83,11 @@ class FakeChain implements JobDirectory, ClaimPort {
         this.view.state = 'closing';
         this.view.deadline = deadline;
         this.tx(message('internal', closeJobBody(), { source: CLIENT }), { now: deadline - this.view.challenge });
+    }
+    /** The client tops the job up: its deposit grows by `amount`. */
+    topUp(amount: bigint): void {
+        this.view.deposit += amount;
+        this.tx(message('internal', topUpBody(), { source: CLIENT }));
     }
     /** finalize or settle_job: the report to the worker, the account destroyed. */
     settle(): void {
@@ -254,5 +259,23 @@ describe('claimer', () => {
         const rec = store.getJob(JOB.toRawString())!;
         expect(rec.best!.amount).toBe(200n);
         expect(rec.lastSeqno).toBe(2);
+    });
+
+    it('a top-up seen in the job\'s transactions raises what a voucher above the old deposit can still claim', async () => {
+        const c = make(0n);
+        voucherRecord(store, 1_500_000n); // above the deposit of 1_000_000
+        await c.pass(); // claims: the job pays its whole deposit
+        await c.pass();
+        expect(chain.view.paid).toBe(1_000_000n);
+        expect(store.getJob(JOB.toRawString())!.confirmedPaid).toBe(1_000_000n);
+        await c.pass();
+        expect(chain.sent).toEqual([1_500_000n]); // nothing more to draw
+        chain.topUp(1_000_000n);
+        await c.pass();
+        expect(chain.sent).toEqual([1_500_000n, 1_500_000n]);
+        expect(chain.view.paid).toBe(1_500_000n);
+        await c.pass();
+        expect(store.getJob(JOB.toRawString())!.confirmedPaid).toBe(1_500_000n);
+        expect(store.getJob(JOB.toRawString())!.deposit).toBe(2_000_000n);
     });
 });
