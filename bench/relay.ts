@@ -201,7 +201,7 @@ export async function benchRelay(o: RelayBenchOptions = {}): Promise<RelayBenchR
         store: new LmdbStore(workerDir),
         jobs,
         engine: new VllmClient({ baseUrl: engine.url, servedModelName: engine.model, maxModelLen: 4096 }),
-        claims: { walletAvailable: false, send: async () => ({ messageHash: null }), chainNow: async () => Math.floor(Date.now() / 1000), finalize: async () => undefined },
+        claims: { walletAvailable: false, send: async () => ({ messageHash: null }), chainNow: async () => Math.floor(Date.now() / 1000), finalize: async () => undefined, transactionsSince: async (_job, cursor) => ({ transactions: [], cursor }) },
         clock: { nowMs: () => Date.now() },
         log: pino({ level: 'silent' }),
         settings: { prices: PRICES, creditLimit: toNano('1000'), maxTokens: 4096, maxRequestBytes: 1 << 20, bodyTimeoutMs: 10_000, claimThreshold: toNano('1000'), claimVia: 'external', claimConfirmTimeoutMs: 60_000, claimIntervalMs: 3_600_000 },

@@ -23,12 +23,12 @@ export function toChainMessage(m: Message, cell: Cell): ChainMessage {
     const info = m.info;
     const common = { body: m.body, hash: cell.hash(), createdLt: info.type === 'internal' ? info.createdLt : null };
     if (info.type === 'internal') {
-        return { ...common, kind: 'internal', source: info.src, destination: info.dest, value: info.value.coins, bounce: info.bounce, bounced: info.bounced };
+        return { ...common, kind: 'internal', source: info.src, destination: info.dest, value: info.value.coins, bounce: info.bounce, bounced: info.bounced, forwardFee: info.forwardFee };
     }
     if (info.type === 'external-in') {
-        return { ...common, kind: 'external-in', source: null, destination: info.dest, value: 0n, bounce: false, bounced: false };
+        return { ...common, kind: 'external-in', source: null, destination: info.dest, value: 0n, bounce: false, bounced: false, forwardFee: 0n };
     }
-    return { ...common, kind: 'external-out', source: info.src, destination: null, value: 0n, bounce: false, bounced: false };
+    return { ...common, kind: 'external-out', source: info.src, destination: null, value: 0n, bounce: false, bounced: false, forwardFee: 0n };
 }
 
 export function toChainTransaction(tx: Transaction, workchain = 0): ChainTransaction {

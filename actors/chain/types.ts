@@ -61,6 +61,12 @@ export interface ChainMessage {
     /** null for external-out (no destination, or an external address) */
     destination: Address | null;
     value: bigint;
+    /**
+     * Internal messages: the forwarding fee the message carries (`fwd_fee`), which its sender paid besides the
+     * value and besides the action fee counted in its transaction's `totalFees`; 0 for other kinds. What an
+     * account lost to a transaction is its `totalFees` plus, for each message it sent, value + forwardFee.
+     */
+    forwardFee: bigint;
     bounce: boolean;
     bounced: boolean;
     body: Cell;

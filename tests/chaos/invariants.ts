@@ -176,28 +176,60 @@ export interface Settled {
     workerCumulative: bigint;
     /** What reached the worker account: payouts of held earnings and the settlement's report (with the rest held). */
     toWorker: bigint;
+    /**
+     * Everything the job account was given over its life (the open's deposit and reserve, top-ups, the values of
+     * close, finalize and claim messages), what the chain charged it (every transaction's fees and the
+     * forwarding fees of every message it sent), and what it still holds or sent anywhere else (0 when exact).
+     */
+    received: bigint;
+    /** Received and sent back as bounces (messages the job refused): neither side's money. */
+    returned: bigint;
+    /** The value of the job's offer to the worker account at open (its answer, in `received`, returns what the worker account's gas did not use). */
+    offered: bigint;
+    chainFees: bigint;
+    stranded: bigint;
 }
 
-/** The money of one settled job, from its transactions: claims, the report, the treasury's fee and the refund. */
-export function settlementOf(txs: ChainTransaction[], o: { job: string; worker: Address; client: Address; feeBps: number; deposit: bigint; vouched: bigint; relayCumulative: bigint; workerCumulative: bigint; workerBest: bigint; paidOnChain: bigint }): { settled: Settled; violations: string[] } {
+/**
+ * The money of one settled job, from its transactions: claims, the report, the treasury's fee and the refund,
+ * and the conservation of the job account to the nanoton:
+ *   worker's claims (payouts + report) + client's refund = everything the job received − what it bounced back −
+ *   the value of its offer to the worker account − the protocol fee − the fees the chain charged (each
+ *   transaction's total fees + the forwarding fee of each message it sent),
+ * with nothing left in the account (`finalBalance`) and nothing sent to anyone else.
+ */
+export function settlementOf(txs: ChainTransaction[], o: { job: string; worker: Address; client: Address; feeBps: number; deposit: bigint; vouched: bigint; relayCumulative: bigint; workerCumulative: bigint; workerBest: bigint; paidOnChain: bigint; finalBalance: bigint }): { settled: Settled; violations: string[] } {
     const v: string[] = [];
     let payouts = 0n;
     let reportValue = 0n;
     let report: { paid: bigint; fees: bigint } | null = null;
     let treasury = 0n;
     let refund = 0n;
-    for (const t of txs)
+    let received = 0n;
+    let chainFees = 0n;
+    let elsewhere = 0n;
+    let returned = 0n;
+    let offered = 0n;
+    for (const t of txs) {
+        chainFees += t.totalFees;
+        if (t.inMessage?.kind === 'internal') received += t.inMessage.value;
         for (const m of t.outMessages) {
+            chainFees += m.forwardFee;
             if (!m.destination) continue;
             const op = opOf(m.body);
-            if (m.destination.equals(o.worker) && op === Op.jobPayout) payouts += parseJobPayoutBody(m.body).amount;
-            else if (m.destination.equals(o.worker) && op === Op.jobReport) {
+            if (m.bounced) returned += m.value; // a message refused (e.g. a second finalize after the account was gone) goes back to its sender
+            else if (m.destination.equals(o.worker) && op === Op.jobOffer) offered += m.value; // its answer brings back what the worker account did not spend (in `received`)
+            else if (m.destination.equals(o.worker) && op === Op.jobPayout) {
+                parseJobPayoutBody(m.body); // a payout that does not parse is not one
+                payouts += m.value; // what reached the worker account (the forwarding came out of it: chainFees)
+            } else if (m.destination.equals(o.worker) && op === Op.jobReport) {
                 report = parseJobReportBody(m.body);
                 reportValue = m.value;
-            }
-            else if (op === Op.treasuryDeposit) treasury += m.value;
+            } else if (op === Op.treasuryDeposit) treasury += m.value;
             else if (m.destination.equals(o.client)) refund += m.value;
+            else elsewhere += m.value;
         }
+    }
     const paid = report?.paid ?? 0n;
     const fees = report?.fees ?? 0n;
     if (paid !== o.paidOnChain) v.push(`job ${o.job}: the job's getter said paid ${o.paidOnChain} before finalize, its report says ${paid}`);
@@ -209,5 +241,14 @@ export function settlementOf(txs: ChainTransaction[], o: { job: string; worker: 
     if (paid > o.vouched) v.push(`job ${o.job}: claimed ${paid}, above the relay's last voucher ${o.vouched}`);
     if (o.vouched < o.relayCumulative) v.push(`job ${o.job}: the relay accepted receipts for ${o.relayCumulative} but vouched only ${o.vouched}`);
     if (refund < o.deposit - paid) v.push(`job ${o.job}: refund ${refund} is below the unspent deposit ${o.deposit - paid}`);
-    return { settled: { job: o.job, deposit: o.deposit, paid, fees, refund, vouched: o.vouched, relayCumulative: o.relayCumulative, workerCumulative: o.workerCumulative, toWorker: payouts + reportValue }, violations: v };
+    // Conservation to the nanoton: the worker's claims plus the refund are what the job received less the
+    // protocol fee and the chain's fees; nothing stays in the account or goes anywhere else.
+    const toWorker = payouts + reportValue;
+    const stranded = elsewhere + o.finalBalance;
+    if (elsewhere !== 0n) v.push(`job ${o.job}: ${elsewhere} nanoton went to neither the worker, the client nor the treasury`);
+    if (o.finalBalance !== 0n) v.push(`job ${o.job}: ${o.finalBalance} nanoton left in the account after finalize`);
+    const expected = received - returned - offered - treasury - chainFees;
+    if (toWorker + refund !== expected)
+        v.push(`job ${o.job}: claims ${toWorker} + refund ${refund} ≠ received ${received} − bounced back ${returned} − offer ${offered} − fee ${treasury} − chain fees ${chainFees} (off by ${expected - toWorker - refund})`);
+    return { settled: { job: o.job, deposit: o.deposit, paid, fees, refund, vouched: o.vouched, relayCumulative: o.relayCumulative, workerCumulative: o.workerCumulative, toWorker, received, returned, offered, chainFees, stranded }, violations: v };
 }

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const r = await runChaos({ rounds: o.rounds, seed, keepDir: o.keepDir, log: (l) => console.log(l) });
     console.log(`\nseed ${r.seed}: ${r.rounds} rounds in ${r.seconds.toFixed(0)} s; answers: ${r.outcomes.full} full, ${r.outcomes.error} clear errors, ${r.outcomes.truncated} truncated; crash points fired ${r.crashPointsFired}`);
     console.log(`faults: ${Object.entries(r.faults).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-    console.log(`jobs settled: ${r.jobs.length}; paid ${r.jobs.reduce((a, j) => a + j.paid, 0n)} nanoton, fees ${r.jobs.reduce((a, j) => a + j.fees, 0n)}, refunds ${r.jobs.reduce((a, j) => a + j.refund, 0n)}`);
+    console.log(`jobs settled: ${r.jobs.length}; paid ${r.jobs.reduce((a, j) => a + j.paid, 0n)} nanoton, fees ${r.jobs.reduce((a, j) => a + j.fees, 0n)}, refunds ${r.jobs.reduce((a, j) => a + j.refund, 0n)}, chain fees ${r.jobs.reduce((a, j) => a + j.chainFees, 0n)} (claims + refunds = received − bounced − offers − fees − chain fees, per job, to the nanoton)`);
     if (r.violations.length) {
         console.error(`\nFAILED with seed ${r.seed} (re-run: npm run chaos -- --rounds ${r.rounds} --seed ${r.seed})`);
         for (const v of r.violations) console.error(`  ${v}`);

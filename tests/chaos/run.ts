@@ -64,6 +64,9 @@ const brief = (o: Outcome) => (o.kind === 'full' ? `full (${o.chunks} chunks, bi
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const t0 = Date.now();
     const rng = new Rng(o.seed);
+    // Prompts draw from their own stream: how many requests a round takes depends on timing (retries, probes),
+    // and must not shift the faults that follow, so a seed replays the same faults at the same moments.
+    const prompts = new Rng(o.seed ^ 0x5bd1e995);
     const events: string[] = [];
     const say = (s: string) => {
         const line = `[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${s}`;
@@ -78,7 +81,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     let fired = 0;
     let jobs: Settled[] = [];
     const ask = async (onChunk?: (n: number) => void): Promise<Outcome> => {
-        const out = await streamChat(net.baseURL, net.apiKey, { model: MODEL, prompt: rng.pick(PROMPTS), maxTokens: MAX_TOKENS, onChunk });
+        const out = await streamChat(net.baseURL, net.apiKey, { model: MODEL, prompt: prompts.pick(PROMPTS), maxTokens: MAX_TOKENS, onChunk });
         outcomes.push(out);
         return out;
     };
@@ -221,17 +224,19 @@ async function settle(net: ChaosNetwork, rng: Rng, say: (s: string) => void, vio
         const sent = await wallet.send([{ to: addr, value: 50_000_000n, body: finalizeJobBody(), bounce: true }]);
         const t = await chain.waitForTrace(wallet.address, sent);
         if (!t.success) violations.push(`settlement: finalizing ${a} failed on-chain`);
-        if ((await chain.getAccount(addr)).status === 'active') violations.push(`settlement: job ${a} still exists after finalize`);
+        const account = await chain.getAccount(addr);
+        if (account.status === 'active') violations.push(`settlement: job ${a} still exists after finalize`);
         const rj = snap.relayJobs.find((j) => j.address === a);
         const s = settlementOf(await allTransactions(chain, addr), {
             job: a, worker: net.workerAccount, client: net.relayWallet, feeBps: i.feeBps, deposit: i.deposit,
             vouched: snap.vouchers.get(a)?.amount ?? 0n, relayCumulative: rj?.cumulative ?? 0n,
             workerCumulative: snap.workerJobs.get(a)?.cumulative ?? 0n, workerBest: snap.workerJobs.get(a)?.best?.amount ?? 0n, paidOnChain: paidBefore.get(a) ?? 0n,
+            finalBalance: account.balance,
         });
         violations.push(...s.violations.map((x) => `settlement: ${x}`));
         for (const x of s.violations) say(`VIOLATION ${x}`);
         out.push(s.settled);
-        say(`  job ${a.slice(0, 12)}…: deposit ${s.settled.deposit} paid ${s.settled.paid} (vouched ${s.settled.vouched}, relay receipts ${s.settled.relayCumulative}, worker receipts ${s.settled.workerCumulative}) fees ${s.settled.fees} to the worker account ${s.settled.toWorker} refund ${s.settled.refund}`);
+        say(`  job ${a.slice(0, 12)}…: deposit ${s.settled.deposit} paid ${s.settled.paid} (vouched ${s.settled.vouched}, relay receipts ${s.settled.relayCumulative}, worker receipts ${s.settled.workerCumulative}) fees ${s.settled.fees} to the worker account ${s.settled.toWorker} refund ${s.settled.refund}; received ${s.settled.received} (bounced back ${s.settled.returned}, offer ${s.settled.offered}), chain fees ${s.settled.chainFees}${s.violations.length ? '' : ': claims + refund = received − bounced − offer − fee − chain fees, exactly'}`);
     }
     return out;
 }

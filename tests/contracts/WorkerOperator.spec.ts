@@ -144,7 +144,8 @@ describe('Worker operator key', () => {
             await authorise();
             const fee = await p.root.getOperatorUpdateFee();
             expect(fee).toBeGreaterThan(0n);
-            expect(fee).toBeLessThan(toNano('0.05'));
+            // it covers the worst case (the 16th rotation walks 15 retired keys: KeyRotationFee.spec.ts); the rest comes back
+            expect(fee).toBeLessThan(toNano('0.1'));
             const u = rotation('exact fee');
             await update(operator, u, fee);
             expect((await w.worker.getKeys()).receiptKey).toEqual(u.receiptKey);

@@ -9,10 +9,11 @@
  * the configured wallet, and start waits until it is on-chain.
  */
 import { Address, Cell } from '@ton/core';
-import type { Chain, ChainWallet } from '../../chain/types';
-import type { Prices } from '../../../wrappers/common';
+import type { Chain, ChainWallet, Trace } from '../../chain/types';
+import { errorNameOf, firstFailure } from '../../chain/errors';
+import { parseRefusal, type Prices } from '../../../wrappers/common';
 import { OperatorUpdate, operatorUpdateBody, Root, WorkerRegistration, workerRegistrationBody } from '../../../wrappers/Root';
-import { WorkerStatus } from '../../../wrappers/Constants';
+import { Errors, Op, WorkerStatus } from '../../../wrappers/Constants';
 import { Worker } from '../../../wrappers/Worker';
 import type { Attested, BootKeys } from './attest';
 import { BootError } from '../errors';
@@ -133,7 +134,7 @@ export async function putKeysOnChain(i: OnChainInput, kind: 'register' | 'update
     if (!wallet) return { link, command, sent: false };
     const sent = await wallet.send([{ to: i.root, value, body, bounce: true }]);
     // The trace starts at the wallet (its external message); waitForKeys then checks the result on the worker account.
-    await i.chain.waitForTrace(wallet.address, sent, { timeoutMs: 120_000 }).catch(() => undefined);
+    await failFastOnChain(kind, await i.chain.waitForTrace(wallet.address, sent, { timeoutMs: 120_000 }).catch(() => null));
     return { link, command, sent: true };
 }
 
@@ -158,7 +159,34 @@ export async function putKeysOnChainAsOperator(i: OnChainInput, operator: ChainW
     const fee = await Root.createFromAddress(i.root).getOperatorUpdateFee(i.chain.provider(i.root));
     const body = operatorUpdateBody(operatorUpdateFor(i));
     const sent = await operator.send([{ to: i.root, value: fee + OPERATOR_UPDATE_MARGIN, body, bounce: true }]);
-    await i.chain.waitForTrace(operator.address, sent, { timeoutMs: 120_000 }).catch(() => undefined);
+    await failFastOnChain('operator update', await i.chain.waitForTrace(operator.address, sent, { timeoutMs: 120_000 }).catch(() => null));
+}
+
+/**
+ * A registration or key update whose trace failed on-chain (e.g. out of gas at the worker account) will never put
+ * the keys there: one clear line now instead of waiting out waitForKeys. No trace in time: waitForKeys decides.
+ */
+function failFastOnChain(what: string, trace: Trace | null): void {
+    if (!trace) return;
+    // A refusal is a successful trace: a refusal comment ("cocoon-ton: refused: <reason> (error N)") back to the sender.
+    for (const t of trace.transactions)
+        for (const m of t.outMessages) {
+            const b = m.body.beginParse();
+            if (b.remainingBits < 32 || b.loadUint(32) !== Op.textComment) continue;
+            let refusal;
+            try {
+                refusal = parseRefusal(b.loadStringTail());
+            } catch {
+                continue;
+            }
+            if (!refusal) continue;
+            const hint = refusal.error === Errors.tooManyRetiredKeys ? ': every restart retires a receipt key, which stays slashable for an unbonding period; the next rotation waits until the oldest expires' : '';
+            throw new BootError('keys_not_registered', `the ${what} was refused by ${t.account.toString()}: ${refusal.reason} (${errorNameOf(refusal.error) ?? `error ${refusal.error}`})${hint}`);
+        }
+    if (trace.success) return;
+    const failed = firstFailure(trace);
+    if (!failed) return; // a bounce: waitForKeys reports the keys missing
+    throw new BootError('keys_not_registered', `the ${what} failed on-chain at ${failed.account.toString()} (exit code ${failed.exitCode ?? failed.actionResultCode}${failed.exitCode !== null ? ` ${errorNameOf(failed.exitCode) ?? ''}`.trimEnd() : ''}): this boot's keys are not on-chain`);
 }
 
 /** Sent on top of the operator update fee (returned as excesses): covers a gas price rise between the read and the send. */

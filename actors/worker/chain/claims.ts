@@ -1,6 +1,6 @@
 /** ClaimPort over the chain layer: ext_claim as an external message, or claim through the owner's wallet. */
 import { Address, Cell, toNano } from '@ton/core';
-import type { Chain, ChainWallet } from '../../chain/types';
+import type { Chain, ChainTransaction, ChainWallet, Cursor } from '../../chain/types';
 import { claimBody, extClaimBody, parseVoucherCell } from '../../../wrappers/payloads';
 import { finalizeJobBody } from '../../../wrappers/Job';
 import type { ClaimPort, ClaimVia } from '../claimer/types';
@@ -34,6 +34,10 @@ export class ChainClaimPort implements ClaimPort {
 
     chainNow(): Promise<number> {
         return this.chain.now();
+    }
+
+    transactionsSince(job: Address, cursor: Cursor, opts?: { limit?: number }): Promise<{ transactions: ChainTransaction[]; cursor: Cursor }> {
+        return this.chain.transactionsSince(job, cursor, opts);
     }
 
     async finalize(job: Address): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Address, Cell } from '@ton/core';
+import type { ChainTransaction, Cursor } from '../../chain/types';
 
 /** How a claim reaches the job: an external message (no wallet, gas from the payout) or the owner's wallet. */
 export type ClaimVia = 'external' | 'wallet';
@@ -11,6 +12,8 @@ export interface ClaimPort {
     chainNow(): Promise<number>;
     /** Sends finalize_job through the wallet (anyone may, once the challenge deadline has passed). */
     finalize(job: Address): Promise<void>;
+    /** The job's transactions after `cursor`, oldest first (the chain layer's `transactionsSince`). */
+    transactionsSince(job: Address, cursor: Cursor, opts?: { limit?: number }): Promise<{ transactions: ChainTransaction[]; cursor: Cursor }>;
 }
 
 export interface ClaimerOptions {

@@ -3,7 +3,7 @@
  * transaction: it is durable before the caller acknowledges anything (a receipt is stored before its
  * trailer is sent, a voucher before its ack), so `kill -9` at any point loses nothing acknowledged.
  *
- * Keys: "job/<raw address>" → JobRecord, "rcpt/<raw address>/<seqno, 10 digits>" → ReceiptRecord.
+ * Keys: "job/<raw address>" → JobRecord (with the claimer's transaction cursor), "rcpt/<raw address>/<seqno, 10 digits>" → ReceiptRecord.
  * Values are JSON with amounts as decimal strings and bytes as hex (readable with any LMDB tool).
  */
 import { open, RootDatabase } from 'lmdb';
@@ -52,6 +52,9 @@ function jobToJson(r: JobRecord): Json {
         chainState: r.chainState,
         deadline: r.deadline,
         finalSeen: r.finalSeen,
+        cursor: r.cursor && { lt: r.cursor.lt.toString(), hash: hex(r.cursor.hash) },
+        deposit: r.deposit.toString(),
+        challenge: r.challenge,
     };
 }
 function jobFromJson(j: Json): JobRecord {
@@ -67,6 +70,10 @@ function jobFromJson(j: Json): JobRecord {
         chainState: j.chainState as JobRecord['chainState'],
         deadline: Number(j.deadline),
         finalSeen: Boolean(j.finalSeen),
+        // records written before the claimer followed transactions have no cursor: it starts from the job's first
+        cursor: j.cursor ? { lt: big((j.cursor as Json).lt), hash: buf((j.cursor as Json).hash) } : null,
+        deposit: j.deposit === undefined ? 0n : big(j.deposit),
+        challenge: j.challenge === undefined ? 0 : Number(j.challenge),
     };
 }
 function receiptToJson(r: ReceiptRecord): Json {

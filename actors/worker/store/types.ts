@@ -1,4 +1,6 @@
 /** What the worker keeps across restarts (and `kill -9`): see store/lmdb.ts for the layout. */
+import type { TransactionId } from '../../chain/types';
+
 export interface StoredVoucher {
     amount: bigint;
     tokens: bigint;
@@ -43,7 +45,20 @@ export interface JobRecord {
     deadline: number;
     /** A final voucher arrived: serve nothing more, claim it at once. */
     finalSeen: boolean;
+    /**
+     * The claimer's place in the job's transactions: the last one it processed (lt and hash), null before the
+     * first. Written in the same write as what it derived from them (state, deadline, paid), so a restart
+     * resumes exactly there and never processes a transaction twice.
+     */
+    cursor: TransactionId | null;
+    /** The job's deposit as last read (after its open and each top-up seen); 0 while unknown. */
+    deposit: bigint;
+    /** The job's challenge period in seconds (a term, fixed at open); 0 while unknown. */
+    challenge: number;
 }
+
+/** The fields only the claimer writes (the session writes the others): merged onto the latest record. */
+export const CLAIMER_FIELDS = ['pendingClaim', 'confirmedPaid', 'chainState', 'deadline', 'cursor', 'deposit', 'challenge'] as const;
 
 export interface ReceiptRecord {
     job: string;
@@ -69,6 +84,9 @@ export function newJobRecord(job: string): JobRecord {
         chainState: 'unknown',
         deadline: 0,
         finalSeen: false,
+        cursor: null,
+        deposit: 0n,
+        challenge: 0,
     };
 }
 
