@@ -6,7 +6,7 @@
  * relay's production W5-wallet funding adapter, real HTTP and the tiny real engine.
  */
 import { Address, Cell, toNano } from '@ton/core';
-import * as cryptoPayloads from '../../../actors/crypto/payloads';
+import { equivocate, installReceiptFault } from '../../../actors/worker/dev/faults';
 import { equivocationEvidenceId, parseSignedReceiptCell } from '../../../wrappers/payloads';
 import { Worker } from '../../../wrappers/Worker';
 import { WorkerStatus } from '../../../wrappers/Constants';
@@ -92,14 +92,14 @@ describe('relay: chain events', () => {
         const params = await net.p.root.getParams();
         const walletBefore = (await net.chain.getAccount(net.relayWallet)).balance;
 
-        // the hostile worker: its key signs the next answer's receipt under the seqno it already receipted
-        const sign = cryptoPayloads.signReceipt;
-        const spy = jest.spyOn(cryptoPayloads, 'signReceipt').mockImplementation((r, secret) => sign({ ...r, seqno: receipted }, secret));
+        // the hostile worker (the same dev fault switch `npm run demo` starts its cheating worker with): its key
+        // signs the next answer's receipt under the seqno it already receipted
+        const restore = installReceiptFault(equivocate);
         let res: Response;
         try {
             res = await chat();
         } finally {
-            spy.mockRestore();
+            restore();
         }
         expect(res.status).toBe(502);
         const body = (await res.json()) as { error: { code: string; message: string } };
