@@ -164,6 +164,9 @@ class InstantFunding implements JobFunding {
     }
     async close(): Promise<void> {}
     async finalize(): Promise<void> {}
+    async claim(): Promise<void> {
+        throw new Error('not in the bench');
+    }
     async settled(): Promise<boolean> {
         return false;
     }

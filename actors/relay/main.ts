@@ -22,6 +22,8 @@ import { RelayStore } from './store/lmdb';
 import { claimStoreForWallet, lockDataDir } from './store/instance';
 import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
 import { systemClock } from './types';
+import { postVoucher } from './workers/client';
+import type { SignedCell } from '../../wrappers/payloads';
 
 function voucherSeed(cfg: RelayConfig): Buffer {
     if (cfg.voucherSeed) return Buffer.from(cfg.voucherSeed, 'hex');
@@ -146,7 +148,8 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
 /**
  * `close-idle`: the maintenance pass of a stopped relay, with its wallet and data directory (it takes the
  * instance lock, so it refuses to run next to a live relay, whose own timer does the same work). Closes the
- * jobs unused for `--idle-minutes`, then finalizes every closing job whose challenge period is over; with
+ * jobs unused for `--idle-minutes` (a voucher the worker never got is delivered to its on-chain endpoint
+ * first, or claimed on-chain from the wallet when the worker cannot be reached), then finalizes every closing job whose challenge period is over; with
  * `--wait` it stays until the last deadline passes and finalizes those too.
  */
 async function closeIdleCommand(o: Record<string, string | boolean | undefined>): Promise<void> {
@@ -164,8 +167,14 @@ async function closeIdleCommand(o: Record<string, string | boolean | undefined>)
         const wallet = await chain.openWallet(mnemonicFrom(process.env, o.mnemonicFile as string | undefined).trim().split(/\s+/));
         claimStoreForWallet(store, wallet.address.toRawString());
         const random = { bytes: (n: number) => randomBytes(n) };
-        const funding = new WalletJobFunding(chain, wallet, Address.parse(rootText), random);
-        const closed = await closeIdleJobs({ store, funding, log, now: Date.now(), idleMs: idle * 60_000 });
+        const root = Address.parse(rootText);
+        const funding = new WalletJobFunding(chain, wallet, root, random);
+        // a voucher signed but never delivered goes to the worker's on-chain endpoint, or is claimed from the wallet
+        const facts = new ChainWorkerFacts(chain, root);
+        const deliver = async (worker: string, voucher: SignedCell) => {
+            await postVoucher((await facts.read(Address.parse(worker))).endpoint, voucher);
+        };
+        const closed = await closeIdleJobs({ store, funding, log, now: Date.now(), idleMs: idle * 60_000, deliver });
         for (const c of closed) console.log(`closed ${c.address}: challenge period ends ${new Date(c.deadline * 1000).toISOString()}`);
         for (;;) {
             for (const a of await finalizeDueJobs({ store, funding, log, chainNow: await chain.now() })) console.log(`finalized ${a}: the unspent deposit is back in ${wallet.address.toString()}`);

@@ -17,7 +17,7 @@ import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type J
 import { isEquivocation, receiptProblems } from './core/receipts';
 import { rank, type Candidate } from './core/selection';
 import { chainProblems, verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
-import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
+import { closeIdleJobs, finalizeDueJobs, settleUndeliveredVoucher, type VoucherDelivery } from './jobs/lifecycle';
 import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
 import type { ValidRequest } from './openai/validate';
 import type { RelayStore } from './store/lmdb';
@@ -535,25 +535,26 @@ export class Relay {
     async deliverVouchers(): Promise<number> {
         let delivered = 0;
         for (const j of this.d.store.jobs()) {
-            const v = this.d.store.getVoucher(j.address);
-            if (!v || v.sentAt !== null || j.state === 'finalized') continue;
-            try {
-                const url = this.registry.get(j.worker)?.url || (await this.d.facts.read(Address.parse(j.worker))).endpoint;
-                await postVoucher(url, { signature: Buffer.from(v.signature, 'hex'), cell: Cell.fromBoc(Buffer.from(v.boc, 'base64'))[0] });
-                const now = this.d.store.getVoucher(j.address);
-                if (now && now.amount === v.amount) this.d.store.putVoucher({ ...now, sentAt: this.d.clock.now() });
-                delivered++;
-            } catch (e) {
-                this.d.log.warn({ job: j.address, err: (e as Error).message }, 'undelivered voucher: retrying on the next pass');
-            }
+            const r = await settleUndeliveredVoucher({ store: this.d.store, funding: this.d.funding, deliver: this.deliverVoucher, log: this.d.log, now: this.d.clock.now(), job: j, claimIfUndeliverable: false });
+            if (r === 'delivered') delivered++;
         }
         return delivered;
     }
 
-    /** Closes jobs unused for idleCloseMs (starts their challenge period); `force` closes every free open job. Undelivered vouchers go out first. */
+    /** Posts a voucher to the worker's endpoint (the verified one, else the one on-chain). */
+    private readonly deliverVoucher: VoucherDelivery = async (worker, voucher) => {
+        const url = this.registry.get(worker)?.url || (await this.d.facts.read(Address.parse(worker))).endpoint;
+        await postVoucher(url, voucher);
+    };
+
+    /**
+     * Closes jobs unused for idleCloseMs (starts their challenge period); `force` closes every free open job.
+     * A voucher the worker never got goes to it first, or is claimed on-chain by the relay when the worker
+     * cannot be reached, so the worker is paid for every accepted receipt.
+     */
     async closeIdle(force = false): Promise<string[]> {
         await this.deliverVouchers();
-        const closed = await closeIdleJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, now: this.d.clock.now(), idleMs: force ? 0 : this.d.payment.idleCloseMs, busy: this.busy });
+        const closed = await closeIdleJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, now: this.d.clock.now(), idleMs: force ? 0 : this.d.payment.idleCloseMs, busy: this.busy, deliver: this.deliverVoucher });
         return closed.map((c) => c.address);
     }
 
