@@ -53,6 +53,8 @@ function configFrom(o: Record<string, string | boolean | undefined>): RelayConfi
         bodyTimeoutMs: o.bodyTimeoutMs,
         headersTimeoutMs: o.headersTimeoutMs,
         keepAliveTimeoutMs: o.keepAliveTimeoutMs,
+        slowReaderTimeoutMs: o.slowReaderTimeoutMs,
+        streamBufferBytes: o.streamBufferBytes,
         trustSimulatedRoot: o.trustSimulatedRoot,
         allowNoCollateral: Boolean(o.allowNoCollateral) || Boolean(o.trustSimulatedRoot),
         workerUrls: urls,
@@ -102,6 +104,8 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
         bodyTimeoutMs: cfg.bodyTimeoutMs,
         headersTimeoutMs: cfg.headersTimeoutMs,
         keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+        slowReaderTimeoutMs: cfg.slowReaderTimeoutMs,
+        streamBufferBytes: cfg.streamBufferBytes,
     };
     const discovery = new WorkerDiscovery(chain, root);
     const discover = async () => {
@@ -211,6 +215,8 @@ program
     .option('--body-timeout-ms <ms>', 'time a client has to send its request body (408 after it)', '30000')
     .option('--headers-timeout-ms <ms>', 'time a client has to send its request head; silent connections are closed after it', '30000')
     .option('--keep-alive-timeout-ms <ms>', 'how long an idle keep-alive connection stays open', '65000')
+    .option('--slow-reader-timeout-ms <ms>', 'a streaming client that reads nothing for this long gets its stream ended (client_timeout) and the worker answer cut', '30000')
+    .option('--stream-buffer-bytes <n>', 'what the relay buffers for one streaming client before it stops reading from the worker', '65536')
     .option('--trust-simulated-root <pem>', 'trust a simulated TDX root (development only)')
     .option('--allow-no-collateral', 'accept quotes verified offline only')
     .option('--worker-url <account=url,...>', 'override on-chain endpoints')

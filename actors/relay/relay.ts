@@ -66,7 +66,12 @@ export interface RegistryEntry {
 
 /** Where a streamed answer goes (the HTTP adapter starts the response on the first write). */
 export interface StreamSink {
-    write(s: string): void;
+    /**
+     * Writes one SSE event. A promise means the client's buffer is full: nothing more is read from the worker
+     * until it settles (backpressure reaches the worker and its engine); it rejects when the client read
+     * nothing for too long (client_timeout), which ends the stream and cuts the worker's answer.
+     */
+    write(s: string): void | Promise<void>;
     readonly started: boolean;
 }
 
@@ -360,8 +365,12 @@ export class Relay {
             for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
                 for (const ev of sealed.reader.push(chunk)) {
                     if (ev.type === 'data') {
-                        if (req.stream && sink) for (const s of rewriter.push(ev.bytes)) sink.write(s);
-                        else {
+                        if (req.stream && sink) {
+                            for (const s of rewriter.push(ev.bytes)) {
+                                const full = sink.write(s);
+                                if (full) await full; // a slow reader: the worker's body waits unread meanwhile
+                            }
+                        } else {
                             held += ev.bytes.length;
                             // leaving the loop cancels the worker's body: nothing more is read or held
                             if (held > maxAnswer) throw new RelayError('worker_failed', `the worker's answer is larger than ${maxAnswer} bytes`);
@@ -374,7 +383,7 @@ export class Relay {
         } catch (e) {
             // the stream broke (client gone, worker gone, or a frame that does not open): the receipt is
             // fetched with the next request of this job (seqno_replayed), and billed only if it checks out
-            if (signal.aborted) throw e;
+            if (signal.aborted || (e instanceof RelayError && e.code === 'client_timeout')) throw e;
             throw new RelayError('worker_failed', `the worker's answer broke off: ${(e as Error).message}`);
         }
         if (!final) throw new RelayError('worker_failed', 'the worker ended the answer without a trailer');
