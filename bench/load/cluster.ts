@@ -92,7 +92,6 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         const relay = await startRelay(processes, {
             lc, port: await freePort(), dataDir: relayDir, mnemonicFile: join(dir, 'relay.mnemonic'), mnemonic: lc.dev.wallets[4].mnemonic,
             deposit: String(o.depositTon ?? 10), maxPrices: PRICES, maxTokens: o.maxTokens, simulatedRootPem: simulatedRootPem(workerDir),
-            env: { LOG_LEVEL: 'warn' },
         });
         if (!relay.listening.workers.some((w) => w.status === 'verified')) throw new Error(`the relay verified no worker: ${JSON.stringify(relay.listening.workers)}`);
         return {
