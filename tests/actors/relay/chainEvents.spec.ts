@@ -9,7 +9,10 @@ import { Address, Cell, toNano } from '@ton/core';
 import { equivocate, installReceiptFault } from '../../../actors/worker/dev/faults';
 import { equivocationEvidenceId, parseSignedReceiptCell } from '../../../wrappers/payloads';
 import { Worker } from '../../../wrappers/Worker';
-import { WorkerStatus } from '../../../wrappers/Constants';
+import { JobState, WorkerStatus } from '../../../wrappers/Constants';
+import { Job } from '../../../wrappers/Job';
+import pino from 'pino';
+import { closeIdleJobs } from '../../../actors/relay/jobs/lifecycle';
 import { attest, freshKeys } from '../../../actors/worker/boot/attest';
 import { startNetwork, Network, MODEL, API_KEY } from './kit/network';
 
@@ -78,6 +81,27 @@ describe('relay: chain events', () => {
         expect(entry().status).toBe('refused');
         await govern({ kind: 'addImage', label: 'test image', imageHash });
         expect((await net.relay.checkWorker(account())).status).toBe('verified');
+    });
+
+    it('close-idle with a voucher the worker never got: the relay claims it on-chain from its wallet, then closes the job', async () => {
+        expect((await chat()).status).toBe(200);
+        const job = net.relayStore.jobs().find((j) => j.state === 'open' && !j.stopped)!;
+        const voucher = net.relayStore.getVoucher(job.address)!;
+        expect(voucher.amount).toBe(job.cumulative);
+        // as if the relay died between signing and sending, and the worker cannot be reached now
+        net.relayStore.putVoucher({ ...voucher, sentAt: null });
+        const jp = net.chain.provider(Address.parse(job.address));
+        const j = Job.createFromAddress(Address.parse(job.address));
+        const paidBefore = (await j.getJobData(jp)).paid;
+        expect(paidBefore).toBeLessThan(voucher.amount);
+        const closed = await closeIdleJobs({ store: net.relayStore, funding: net.funding, log: pino({ level: 'silent' }), now: Date.now(), idleMs: 0, deliver: null });
+        expect(closed.map((c) => c.address)).toContain(job.address);
+        // the worker is paid for every receipt the relay accepted before the challenge period starts
+        const data = await j.getJobData(jp);
+        expect(data.paid).toBe(voucher.amount);
+        expect(data.state).toBe(JobState.Closing);
+        expect(net.relayStore.getVoucher(job.address)!.sentAt).not.toBeNull();
+        expect(net.relayStore.getJob(job.address)!.state).toBe('closing');
     });
 
     it('equivocation: a second, different receipt for a receipted seqno is reported from the relay wallet; the worker is slashed and the reporter paid', async () => {
