@@ -19,7 +19,7 @@ import { jobScenario } from './scenarios/job';
 import type { GasRow } from './scenarios/types';
 import { cryptoTable } from './crypto';
 import { whereTheTimeGoes } from './where';
-import { peakMemory, phase, startCluster, type Cluster, type PhaseResult } from './load/cluster';
+import { ACTORS, currentMemory, formatPerActor, peakMemory, phase, startCluster, type ActorName, type Cluster, type PhaseResult } from './load/cluster';
 import type { LoadOptions } from './load/driver';
 
 const ROOT = join(__dirname, '..');
@@ -102,7 +102,7 @@ interface Level {
     streams: number;
     engine: PhaseResult[];
     relay: PhaseResult[];
-    rss: { actors: number; engine: number };
+    rss: Record<ActorName, number>;
 }
 
 const med = (rs: PhaseResult[], pick: (r: PhaseResult) => number) => median(rs.map(pick));
@@ -123,7 +123,7 @@ async function measureLevels(c: Cluster, levels: { streams: number; seconds: num
             relay.push(await phase(c, c.relayTarget, { ...load, seed: o.seed + i }));
         }
         for (const r of [...engine, ...relay]) errors += r.load.errors;
-        const lv = { streams: l.streams, engine, relay, rss: { actors: c.actors.stats().rss, engine: c.engine.stats().rss } };
+        const lv = { streams: l.streams, engine, relay, rss: currentMemory(c) };
         out.push(lv);
         console.log(`  ${l.streams} streams: engine ${f(med(engine, (r) => r.requestsPerSecond))} req/s, relay ${f(med(relay, (r) => r.requestsPerSecond))} req/s, TTFT p50 ${f(med(engine, (r) => r.ttft.p50))} / ${f(med(relay, (r) => r.ttft.p50))} ms`);
     }
@@ -137,7 +137,7 @@ async function measureLevels(c: Cluster, levels: { streams: number; seconds: num
 
 function levelTable(levels: Level[]): string[] {
     const lines = [
-        '| Streams | Requests engine / via relay | TTFT p50 engine / via relay (ms) | TTFT p99 engine / via relay (ms) | Chunk gap p50 / p99 engine (ms) | Chunk gap p50 / p99 via relay (ms) | Requests/s engine / via relay | Completion tokens/s engine / via relay | CPU ms per request: engine / relay + worker + chain | RSS after: actors / engine |',
+        '| Streams | Requests engine / via relay | TTFT p50 engine / via relay (ms) | TTFT p99 engine / via relay (ms) | Chunk gap p50 / p99 engine (ms) | Chunk gap p50 / p99 via relay (ms) | Requests/s engine / via relay | Completion tokens/s engine / via relay | CPU ms per request via relay: relay / worker / engine / chain (engine alone) | RSS after: relay / worker / engine / chain |',
         '|---:|---|---|---|---|---|---|---|---|---|',
     ];
     for (const l of levels) {
@@ -146,7 +146,7 @@ function levelTable(levels: Level[]): string[] {
         const sum = (rs: PhaseResult[]) => rs.reduce((a, x) => a + x.load.completed, 0);
         const errs = [...e, ...r].reduce((a, x) => a + x.load.errors, 0);
         lines.push(
-            `| ${l.streams} | ${sum(e)} / ${sum(r)}${errs ? ` (**${errs} errors**)` : ''} | ${f(med(e, (x) => x.ttft.p50))} / ${f(med(r, (x) => x.ttft.p50))} | ${f(med(e, (x) => x.ttft.p99))} / ${f(med(r, (x) => x.ttft.p99))} | ${f(med(e, (x) => x.gap.p50), 2)} / ${f(med(e, (x) => x.gap.p99))} | ${f(med(r, (x) => x.gap.p50), 2)} / ${f(med(r, (x) => x.gap.p99))} | ${f(med(e, (x) => x.requestsPerSecond))} / ${f(med(r, (x) => x.requestsPerSecond))} | ${f(med(e, (x) => x.tokensPerSecond), 0)} / ${f(med(r, (x) => x.tokensPerSecond), 0)} | ${f(med(e, (x) => x.cpuPerRequest.engine), 2)} / ${f(med(r, (x) => x.cpuPerRequest.actors), 2)} | ${mib(l.rss.actors)} / ${mib(l.rss.engine)} |`,
+            `| ${l.streams} | ${sum(e)} / ${sum(r)}${errs ? ` (**${errs} errors**)` : ''} | ${f(med(e, (x) => x.ttft.p50))} / ${f(med(r, (x) => x.ttft.p50))} | ${f(med(e, (x) => x.ttft.p99))} / ${f(med(r, (x) => x.ttft.p99))} | ${f(med(e, (x) => x.gap.p50), 2)} / ${f(med(e, (x) => x.gap.p99))} | ${f(med(r, (x) => x.gap.p50), 2)} / ${f(med(r, (x) => x.gap.p99))} | ${f(med(e, (x) => x.requestsPerSecond))} / ${f(med(r, (x) => x.requestsPerSecond))} | ${f(med(e, (x) => x.tokensPerSecond), 0)} / ${f(med(r, (x) => x.tokensPerSecond), 0)} | ${ACTORS.map((a) => f(med(r, (x) => x.cpuPerRequest[a]), 2)).join(' / ')} (${f(med(e, (x) => x.cpuPerRequest.engine), 2)}) | ${ACTORS.map((a) => mib(l.rss[a])).join(' / ')} |`,
         );
     }
     return lines;
@@ -185,11 +185,11 @@ async function overheadSection(quick: boolean, seed: number, head: Headline[]): 
             head.push({ figure: '500 concurrent streams: requests/s (relay + worker vs engine alone)', ours: `${f(med(l500.relay, (x) => x.requestsPerSecond))} req/s (${n} streams, ${errs} errors)`, reference: `${f(med(l500.engine, (x) => x.requestsPerSecond))} req/s`, ratio: ratio(med(l500.relay, (x) => x.requestsPerSecond), med(l500.engine, (x) => x.requestsPerSecond)), section: '#relay-and-worker-overhead' });
         }
         const text = [
-            `The fast vLLM-shaped stub engine (SSE with usage; ${words} content chunks 2 ms apart) alone, then the same load through relay + worker (the embedded local chain underneath), each actor set and the engine in its own process on 127.0.0.1; the load client sends streaming chat requests over fetch and parses SSE. ${quick ? 'Quick mode: one short round per level.' : 'Medians of 3 rounds of 5 s at 1 and 50 streams, 2 rounds of 15 s at 500.'} Before the timed rounds the relay opens one job per concurrent stream (a job serves one request at a time). TTFT = first content chunk; "gap" = time between consecutive content chunks as the client sees them (0: several arrived in one read). CPU per request from /proc of each process; the relay, the worker and the embedded chain share one process ("actors"). Every request of every round completed with usage and [DONE] (the run fails otherwise). The 60-s run with its own flags is \`npm run bench:load\`.`,
+            `The fast vLLM-shaped stub engine (SSE with usage; ${words} content chunks 2 ms apart) alone, then the same load through relay + worker, each actor (relay, worker, engine, local chain server) in its own process on 127.0.0.1; the load client sends streaming chat requests over fetch and parses SSE. ${quick ? 'Quick mode: one short round per level.' : 'Medians of 3 rounds of 5 s at 1 and 50 streams, 2 rounds of 15 s at 500.'} Before the timed rounds the relay opens one job per concurrent stream (a job serves one request at a time). TTFT = first content chunk; "gap" = time between consecutive content chunks as the client sees them (0: several arrived in one read). CPU per request and memory from /proc of each actor's process (utime + stime, VmRSS, VmHWM). Every request of every round completed with usage and [DONE] (the run fails otherwise). The 60-s run with its own flags is \`npm run bench:load\`.`,
             '',
             ...levelTable(levels),
             '',
-            `Peak RSS over the whole run: actors (relay + worker + embedded chain) ${mib(peak.actors)}, stub engine ${mib(peak.engine)}, load client ${mib(peak.client)}.`,
+            `Peak RSS over the whole run, per actor: ${formatPerActor(peak, mib)}; load client ${mib(peak.client)}.`,
         ].join('\n');
         return { text, actorsCpuPerRequest: l50 ? med(l50.relay, (x) => x.cpuPerRequest.actors) : NaN };
     } finally {
@@ -239,7 +239,7 @@ async function whereSection(quick: boolean, actorsCpuPerRequest: number): Promis
         `| **sum per request** | | cpu / flush | | | **${f(cpu * 1e6)} / ${f(flush * 1e6)}** |`,
         '',
         Number.isFinite(actorsCpuPerRequest)
-            ? `Against the measured CPU time of the actors process per request at 50 streams (${f(actorsCpuPerRequest, 2)} ms, above), the cpu steps are ${f((100 * cpu * 1000) / actorsCpuPerRequest)}%: the rest is HTTP and SSE on three hops (client→relay, relay→worker, worker→engine), JSON, cell (de)serialization, the embedded chain and garbage collection.`
+            ? `Against the measured CPU time of the relay, worker and chain processes per request at 50 streams (${f(actorsCpuPerRequest, 2)} ms together, above), the cpu steps are ${f((100 * cpu * 1000) / actorsCpuPerRequest)}%: the rest is HTTP and SSE on three hops (client→relay, relay→worker, worker→engine), JSON, cell (de)serialization, the chain reads and garbage collection.`
             : 'Run with the overhead part to compare these steps with the measured CPU per request.',
     ];
     return lines.join('\n');

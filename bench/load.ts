@@ -1,15 +1,15 @@
 /**
  * npm run bench:load -- [--concurrency 500] [--seconds 60] [--seed 1] [--words 32] [--chunk-delay 2] [--request-timeout 300]
  *
- * The relay and a worker (with the embedded local chain underneath) on 127.0.0.1 in front of the fast
- * vLLM-shaped stub engine, each in its own process, driven by N concurrent streaming chat requests for a
- * bounded time and count. First the engine alone (the baseline), then the same load through relay + worker.
- * Prints throughput, time to first token and per-chunk gap (p50/p99) for both, CPU per request and peak RSS
- * of each process. Exits non-zero if any request failed or any stream was incomplete.
+ * The relay, a worker and the local chain server on 127.0.0.1 in front of the fast vLLM-shaped stub engine,
+ * each actor in its own process, driven by N concurrent streaming chat requests for a bounded time and count.
+ * First the engine alone (the baseline), then the same load through relay + worker. Prints throughput, time to
+ * first token and per-chunk gap (p50/p99) for both, CPU per request of each actor (relay, worker, engine,
+ * chain) and of the client, and the peak RSS of each actor's process. Exits non-zero if any request failed or any stream was incomplete.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { buildAllContracts } from '../scripts/tools/buildContracts';
-import { peakMemory, phase, startCluster, type PhaseResult } from './load/cluster';
+import { formatPerActor, peakMemory, phase, startCluster, type PhaseResult } from './load/cluster';
 
 const int = (v: string) => {
     const n = Number(v);
@@ -21,7 +21,7 @@ const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 function line(name: string, r: PhaseResult): string {
-    return `${name.padEnd(14)} ${String(r.load.completed).padStart(6)} ok ${String(r.load.errors).padStart(3)} err  ${f1(r.requestsPerSecond).padStart(7)} req/s ${f1(r.tokensPerSecond).padStart(8)} tok/s  TTFT p50/p99 ${f1(r.ttft.p50)}/${f1(r.ttft.p99)} ms  gap p50/p99 ${f1(r.gap.p50)}/${f1(r.gap.p99)} ms  CPU ms/req client ${f1(r.cpuPerRequest.client)} engine ${f1(r.cpuPerRequest.engine)} actors ${f1(r.cpuPerRequest.actors)}`;
+    return `${name.padEnd(14)} ${String(r.load.completed).padStart(6)} ok ${String(r.load.errors).padStart(3)} err  ${f1(r.requestsPerSecond).padStart(7)} req/s ${f1(r.tokensPerSecond).padStart(8)} tok/s  TTFT p50/p99 ${f1(r.ttft.p50)}/${f1(r.ttft.p99)} ms  gap p50/p99 ${f1(r.gap.p50)}/${f1(r.gap.p99)} ms  CPU ms/req: ${formatPerActor(r.cpuPerRequest, f1)}, client ${f1(r.cpuPerRequest.client)}`;
 }
 
 async function main(): Promise<void> {
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const maxTokens = o.words + 16;
     const failed = await buildAllContracts();
     if (failed.length > 0) throw new Error(`contracts did not compile: ${failed.join(', ')}`);
-    console.log(`starting the stub engine and the actors (relay, worker, embedded chain)…`);
+    console.log(`starting the stub engine, the local chain, a worker and the relay, each its own process…`);
     const c = await startCluster({ engine: { kind: 'stub', answerWords: o.words, chunkDelayMs: o.chunkDelay }, maxTokens, maxConcurrency: o.concurrency });
     let errors = 0;
     try {
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         errors += r.load.errors;
         for (const s of [...w.load.errorSamples, ...r.load.errorSamples]) console.log(`  error: ${s}`);
         const m = peakMemory(c);
-        console.log(`peak RSS: actors (relay + worker + embedded chain) ${mib(m.actors)}, stub engine ${mib(m.engine)}, load client ${mib(m.client)}`);
+        console.log(`peak RSS per actor: ${formatPerActor(m, mib)}; load client ${mib(m.client)}`);
     } finally {
         await c.stop();
     }

@@ -1,19 +1,23 @@
 /**
- * npm run bench:relay — the relay's overhead against the worker alone and the engine alone, in the same run:
- * time to first token, the gap between chunks and end-to-end time (p50, p99) at 1, 50 and 200 concurrent
- * streams, requests per second, CPU time per request and peak memory. Prints a table; `benchRelay()` returns
- * the numbers (for `npm run bench`).
+ * npm run bench:relay [-- --quick] [-- --in-process]
  *
- * Three paths to one stub engine (the vLLM-shaped stub of the worker test kit, answering in microseconds):
+ * The relay's cost, actor by actor. By default every actor is its own process on 127.0.0.1, started as
+ * `npm run demo` starts them (bench/load/cluster.ts): the fast vLLM-shaped stub engine, the local chain server,
+ * a worker and the relay. At 1, 50 and 500 concurrent streams the same load goes to the engine alone, then
+ * through relay + worker: time to first token and the gap between chunks (p50, p99), answers per second, CPU
+ * time per request of each actor (relay, worker, engine, chain: utime + stime from /proc/<pid>/stat) and the
+ * peak memory of each actor (VmHWM from /proc/<pid>/status). Before the timed rounds of a level the relay
+ * opens one job per concurrent stream.
+ *
+ * `--in-process` runs the older single-process comparison below (`benchRelay()`): three paths to one stub
+ * engine in one process, with the chain replaced by in-memory ports:
  *   direct  — the client calls the engine;
  *   worker  — the client seals to the worker itself (what the relay does), no relay;
  *   relay   — an OpenAI client calls the relay over HTTP; the relay checks the key and the cap, picks the
  *             worker, seals, opens the sealed stream, rewrites SSE, checks the signed receipt, writes LMDB,
  *             charges the key, signs the voucher and posts it to the worker.
- * The chain is replaced by in-memory ports (facts always allowing the worker, escrows opened at once with a
- * large deposit), so nothing here waits on a block: the numbers are the actors' own cost. Everything runs in
- * one process, so CPU per request counts every actor on the path; the relay's share is the relay column
- * minus the worker column (the client-side sealing the worker column does is what the relay does instead).
+ * There CPU per request counts every actor on the path; the relay's share is the relay column minus the
+ * worker column.
  */
 import { Address, toNano } from '@ton/core';
 import { randomBytes } from 'crypto';
@@ -36,6 +40,7 @@ import { RelayStore } from '../actors/relay/store/lmdb';
 import { createRelayHttpServer } from '../actors/relay/http/server';
 import type { JobFunding, OpenedJobInfo, WorkerFacts, WorkerOnChain } from '../actors/relay/types';
 import { StubEngine } from '../tests/actors/worker/kit/stubEngine';
+import { ACTORS, formatPerActor, peakMemory, phase, startCluster, type ActorName, type PhaseResult } from './load/cluster';
 
 const GLOBAL_ID = -239;
 const ROOT_ADDRESS = Address.parseRaw('0:' + '55'.repeat(32));
@@ -77,7 +82,7 @@ export interface RelayBenchResult {
 }
 
 export interface RelayBenchOptions {
-    /** Concurrent streams per round (default 1, 50, 200). */
+    /** Concurrent streams per round (default 1, 50, 500). */
     streams?: number[];
     answerTokens?: number;
     /** The stub's delay between tokens, ms. */
@@ -164,6 +169,9 @@ class InstantFunding implements JobFunding {
     }
     async close(): Promise<void> {}
     async finalize(): Promise<void> {}
+    async claim(): Promise<void> {
+        throw new Error('not in the bench');
+    }
     async settled(): Promise<boolean> {
         return false;
     }
@@ -274,7 +282,7 @@ export async function benchRelay(o: RelayBenchOptions = {}): Promise<RelayBenchR
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
     const rows: RelayBenchRow[] = [];
     try {
-        for (const c of o.streams ?? [1, 50, 200]) {
+        for (const c of o.streams ?? [1, 50, 500]) {
             const total = o.requestsFor?.(c) ?? Math.max(40, c);
             const warm = Math.min(total, 20);
             await round(c, warm, direct);
@@ -319,16 +327,82 @@ export function formatRelayBench(r: RelayBenchResult): string {
     return lines.join('\n');
 }
 
+export interface ActorLevel {
+    streams: number;
+    engine: PhaseResult;
+    relay: PhaseResult;
+    /** Peak RSS of each actor's process once this level ran (VmHWM: the peak since the process started). */
+    peakRss: Record<ActorName, number>;
+}
+
+/** The per-actor run: every actor its own process; `streams` levels of `seconds` each, engine alone then through the relay. */
+export async function benchRelayProcesses(o: { streams: number[]; seconds: number; answerTokens: number; chunkDelayMs: number }): Promise<ActorLevel[]> {
+    const maxTokens = o.answerTokens + 16;
+    const c = await startCluster({ engine: { kind: 'stub', answerWords: o.answerTokens, chunkDelayMs: o.chunkDelayMs }, maxTokens, maxConcurrency: Math.max(...o.streams) });
+    const levels: ActorLevel[] = [];
+    try {
+        for (const streams of o.streams) {
+            const load = { concurrency: streams, seconds: o.seconds, maxRequests: 1_000_000, maxTokens, seed: streams, requestTimeoutMs: 300_000 };
+            // warm-up: the relay opens a job per concurrent stream (one request at a time per job)
+            await phase(c, c.relayTarget, { ...load, seconds: 900, maxRequests: streams, requestTimeoutMs: 900_000 });
+            const engine = await phase(c, c.engineTarget, load);
+            const relay = await phase(c, c.relayTarget, load);
+            const peak = peakMemory(c);
+            levels.push({ streams, engine, relay, peakRss: { relay: peak.relay, worker: peak.worker, engine: peak.engine, chain: peak.chain } });
+            console.error(`  ${streams} streams: engine ${engine.requestsPerSecond.toFixed(0)} answers/s, via relay ${relay.requestsPerSecond.toFixed(0)} answers/s`);
+        }
+    } finally {
+        await c.stop();
+    }
+    return levels;
+}
+
+export function formatActorLevels(levels: ActorLevel[], o: { seconds: number; answerTokens: number; chunkDelayMs: number }): string {
+    const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+    const lines = [
+        `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}; ${new Date().toISOString().slice(0, 10)}, \`npm run bench:relay\`; 1-min load average at the end ${loadavg()[0].toFixed(1)} (a shared machine: compare the columns of one row, not rows across runs).`,
+        '',
+        `Streams of ${o.answerTokens} tokens from the stub engine, ${o.chunkDelayMs} ms between tokens, ${o.seconds} s per round; every actor its own process (relay, worker, engine, local chain server). Times in ms, p50 / p99. CPU ms per completed request of each process (/proc/<pid>/stat); peak memory = VmHWM of each process (/proc/<pid>/status).`,
+        '',
+        `| Streams | Path | Answers | Errors | TTFT | Gap | Answers/s | CPU ms/request: ${ACTORS.join(' / ')} / client | Peak RSS: ${ACTORS.join(' / ')} |`,
+        '|---:|---|---:|---:|---|---|---:|---|---|',
+    ];
+    for (const l of levels)
+        for (const [name, r] of [['engine alone', l.engine], ['relay → worker → engine', l.relay]] as const)
+            lines.push(
+                `| ${l.streams} | ${name} | ${r.load.completed} | ${r.load.errors} | ${f(r.ttft.p50)} / ${f(r.ttft.p99)} | ${f(r.gap.p50)} / ${f(r.gap.p99)} | ${r.requestsPerSecond.toFixed(0)} | ${[...ACTORS.map((a) => f(r.cpuPerRequest[a])), f(r.cpuPerRequest.client)].join(' / ')} | ${name === 'engine alone' ? '' : ACTORS.map((a) => mib(l.peakRss[a])).join(' / ')} |`,
+            );
+    const last = levels[levels.length - 1];
+    if (last) lines.push('', `Peak RSS per actor over the run: ${formatPerActor(last.peakRss, mib)}.`);
+    return lines.join('\n');
+}
+
 if (require.main === module) {
-    const streams = process.argv.includes('--quick') ? [1, 10] : undefined;
-    benchRelay({ streams }).then(
-        (r) => {
-            console.log(formatRelayBench(r));
-            process.exit(0);
-        },
-        (e) => {
-            console.error(e);
-            process.exit(1);
-        },
-    );
+    const quick = process.argv.includes('--quick');
+    if (process.argv.includes('--in-process')) {
+        benchRelay({ streams: quick ? [1, 10] : [1, 50, 500] }).then(
+            (r) => {
+                console.log(formatRelayBench(r));
+                process.exit(0);
+            },
+            (e) => {
+                console.error(e);
+                process.exit(1);
+            },
+        );
+    } else {
+        const o = { streams: quick ? [1, 10] : [1, 50, 500], seconds: quick ? 2 : 10, answerTokens: 64, chunkDelayMs: 2 };
+        benchRelayProcesses(o).then(
+            (levels) => {
+                console.log(formatActorLevels(levels, o));
+                const errors = levels.reduce((a, l) => a + l.engine.load.errors + l.relay.load.errors, 0);
+                process.exit(errors > 0 ? 1 : 0);
+            },
+            (e) => {
+                console.error(e);
+                process.exit(1);
+            },
+        );
+    }
 }

@@ -6,10 +6,13 @@
  * the tiny engine, a worker registering with stake and serving, the relay discovering and verifying it, and
  * the `openai` SDK sending one streamed and one non-streamed chat through the relay. Then the relay's own
  * `close-idle` command closes the job and, after the challenge period, finalizes it, and the receipts, vouchers,
- * claims and balances are printed. Every child is stopped in
+ * claims and balances are printed. In between, a second worker started with the dev-only fault switch
+ * WORKER_DEV_FAULT=equivocate (actors/worker/dev/faults.ts) signs two different receipts for one seqno: the relay
+ * refuses the second, reports both on-chain, and the stake before and after and the reporter's reward are
+ * printed. Every child is stopped in
  * `finally` (also on error and Ctrl-C). With --keep everything stays up until Ctrl-C.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Address, fromNano } from '@ton/core';
@@ -23,7 +26,7 @@ import { addRelayKey, allowImageAndModel, devCall, freePort, Processes, simulate
 import { Job } from '../wrappers/Job';
 import { Worker } from '../wrappers/Worker';
 import { Root } from '../wrappers/Root';
-import { JobState } from '../wrappers/Constants';
+import { JobState, WorkerStatus } from '../wrappers/Constants';
 import { RelayStore } from '../actors/relay/store/lmdb';
 
 const MODEL = 'tiny';
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
     try {
         // 1. the chain
         step('local chain: starting `npm run localnet` (genesis: council of three printed wallets, root, librarian)');
-        const lc = await startLocalChain(processes, { wallets: 5 });
+        const lc = await startLocalChain(processes, { wallets: 6 });
         const { chain, dev, root, endpoint } = lc;
         const chainUrl = lc.url;
         const words = lc.words;
@@ -124,12 +127,35 @@ async function main(): Promise<void> {
             return;
         }
 
-        // 7. close and finalize the job through the relay's own command, the worker claims in between
-        step('job: `npm run relay -- close-idle` closes it from the relay wallet; the worker claims; after the challenge period close-idle finalizes it');
+        // 7. a worker that equivocates is reported by the relay and slashed on-chain
+        step('slash: a second worker, started with the dev-only fault WORKER_DEV_FAULT=equivocate, signs two different receipts for one seqno');
+        // the relay restarts to discover it (its own discovery pass runs every minute)
+        await Processes.stop(relay.child);
+        const cheaterDir = join(dir, 'cheater');
+        // the same simulated TDX root as the first worker (two machines under one vendor root): the relay trusts one
+        mkdirSync(cheaterDir, { recursive: true });
+        for (const f of ['simulated-root.pem', 'simulated-root.key']) copyFileSync(join(workerDir, f), join(cheaterDir, f));
+        const cheaterOwnerFile = join(dir, 'cheater-owner.mnemonic');
+        writeFileSync(cheaterOwnerFile, dev.wallets[5].mnemonic, { mode: 0o600 });
+        const cheater = await startWorker(processes, {
+            lc, mode: 'register', ownerMnemonicFile: cheaterOwnerFile, engineUrl, model: MODEL, modelPath, prices: '500,125,1000,1000', port: await freePort(), dataDir: cheaterDir,
+            extraArgs: ['--max-tokens', '64', '--claim-threshold', '1000', '--credit-limit', '1', '--log-level', 'error'],
+            env: { WORKER_DEV_FAULT: 'equivocate' },
+            name: 'cheating worker',
+        });
+        info(`${cheater.line.replace(/^.*?(worker )/, 'cheating $1')}, at half the first worker's prices, so the relay picks it first`);
+        const again = await startRelay(processes, {
+            lc, port: relayPort, dataDir: relayDir, mnemonicFile: join(dir, 'relay.mnemonic'),
+            deposit: '5', maxPrices: '1000,250,2000,2000', maxTokens: 48, simulatedRootPem: simulatedRootPem(workerDir),
+        });
+        for (const w of again.listening.workers) info(`relay restarted: worker ${w.account}: ${w.status}`);
+        const slashed = await showSlash({ chain, root, relayWallet: relayWallet.address, worker: cheater.account, client: new OpenAI({ baseURL, apiKey, maxRetries: 0 }) });
+        const relayChild = again.child;
+
+        // 8. close and finalize the jobs through the relay's own command, the workers claim in between
+        step('jobs: `npm run relay -- close-idle` delivers undelivered vouchers, closes the jobs from the relay wallet; the workers claim; after the challenge period close-idle finalizes them');
         // The relay is stopped first: close-idle takes the relay's data directory lock and would refuse next to it.
-        const relayChild = relay.child;
-        relayChild.kill('SIGTERM');
-        await new Promise((r) => (relayChild.exitCode !== null ? r(null) : relayChild.once('exit', r)));
+        await Processes.stop(relayChild);
         const store = new RelayStore(join(relayDir, 'state'));
         const jobs = store.jobs();
         for (const j of jobs) {
@@ -150,11 +176,12 @@ async function main(): Promise<void> {
             info(`job on-chain: ${JobState[closing.state]}, challenge deadline ${new Date(closing.deadline * 1000).toISOString()}`);
             // the worker's claimer claims at once when the job starts closing (it polls every 5 s)
             let data = closing;
-            for (let i = 0; i < 30 && data.paid < j.cumulative; i++) {
+            // (the slashed worker's claim is not waited for: what it does with its voucher is its business)
+            for (let i = 0; i < 30 && data.paid < j.cumulative && j.worker !== slashed.toRawString(); i++) {
                 await new Promise((r) => setTimeout(r, 1000));
                 data = await job.getJobData(jp);
             }
-            info(`worker claim on-chain: paid ${ton(data.paid)} of ${ton(j.cumulative)} vouched`);
+            info(`${j.worker === slashed.toRawString() ? 'cheating worker' : 'worker'} claim on-chain: paid ${ton(data.paid)} of ${ton(j.cumulative)} vouched`);
             const now = await chain.now();
             await devCall(chainUrl, '/dev/advance', { seconds: Math.max(0, data.deadline - now) + 60 });
         }
@@ -162,7 +189,7 @@ async function main(): Promise<void> {
         for (const line of await processes.run('relay close-idle', 'actors/relay/main.ts', closeIdle, relayEnv)) info(line);
         for (const j of jobs) info(`job ${j.address}: account ${(await chain.getAccount(Address.parse(j.address))).status}`);
 
-        // 8. money
+        // 9. money
         step('balances and fees');
         const w = Worker.createFromAddress(workerAccount);
         const wp = chain.provider(workerAccount);
@@ -171,6 +198,8 @@ async function main(): Promise<void> {
         info(`worker account: stake ${ton(st.stake)}, earnings held ${ton(e.earnings)} (payout threshold ${ton(e.payoutThreshold)})`);
         info(`relay wallet: ${ton(relayBalance0)} -> ${ton(await balance(chain, relayWallet.address))} (spent ${ton(relayBalance0 - (await balance(chain, relayWallet.address)))}, deposits refunded minus paid, fees, gas)`);
         info(`worker owner wallet: ${ton(await balance(chain, owner.address))}`);
+        const cs = await Worker.createFromAddress(slashed).getState(chain.provider(slashed));
+        info(`cheating worker account: ${WorkerStatus[cs.status] ?? cs.status}, stake ${ton(cs.stake)}`);
         const params = await Root.createFromAddress(root).getParams(chain.provider(root));
         const paid = jobs.reduce((a, j) => a + j.cumulative, 0n);
         info(`paid by the jobs ${ton(paid)}; protocol fee ${params.protocolFeeBps} bps; worker earnings ${ton(e.earnings)} (the rest: the fee and the gasless claim's gas)`);
@@ -180,6 +209,43 @@ async function main(): Promise<void> {
         await stopChildren();
         rmSync(dir, { recursive: true, force: true });
     }
+}
+
+/**
+ * Two chats through the relay: the cheating worker receipts the first honestly and signs the second under the
+ * first one's seqno. The relay refuses the second receipt, stops paying the job and reports both receipts from
+ * its wallet; the worker contract takes slash_bps of the stake and pays reporter_bps of that to the reporter.
+ * Prints (and checks) the stake before and after and the reward that arrived in the relay's wallet.
+ */
+async function showSlash(o: { chain: Chain; root: Address; relayWallet: Address; worker: Address; client: OpenAI }): Promise<Address> {
+    const { chain } = o;
+    const w = Worker.createFromAddress(o.worker);
+    const wp = chain.provider(o.worker);
+    const params = await Root.createFromAddress(o.root).getParams(chain.provider(o.root));
+    const before = await w.getState(wp);
+    const cursor = (await chain.getAccount(o.relayWallet)).lastTransaction;
+    const ask = () => o.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Name a colour.' }], max_tokens: 8 });
+    const first = await ask();
+    info(`request 1 (seqno 1): ${JSON.stringify(first.choices[0].message.content)}, receipt accepted, voucher signed (worker ${String((first as unknown as { cocoon?: { worker?: string } }).cocoon?.worker ?? '?').slice(0, 10)}…)`);
+    try {
+        await ask();
+        throw new Error('the relay accepted a receipt from the equivocating worker');
+    } catch (e) {
+        if (!(e instanceof OpenAI.APIError)) throw e;
+        info(`request 2 (seqno 2, receipted as seqno 1): HTTP ${e.status} ${e.code}: ${e.message.slice(0, 140)}${e.message.length > 140 ? '…' : ''}`);
+    }
+    const after = await w.getState(wp);
+    const slash = (before.stake * BigInt(params.slashBps)) / 10_000n;
+    const reward = (slash * BigInt(params.reporterBps)) / 10_000n;
+    info(`worker stake: ${ton(before.stake)} -> ${ton(after.stake)} (slash_bps ${params.slashBps}: -${ton(slash)}), status ${WorkerStatus[after.status] ?? after.status}`);
+    if (after.stake !== before.stake - slash) throw new Error(`the stake dropped by ${ton(before.stake - after.stake)}, not by slash_bps (${ton(slash)})`);
+    // the reward message from the worker account to the relay's wallet (it carries the report's unspent value too)
+    const { transactions } = await chain.transactionsSince(o.relayWallet, cursor, { limit: 50 });
+    const paid = transactions.find((t) => t.inMessage?.kind === 'internal' && t.inMessage.source?.equals(o.worker));
+    if (!paid?.inMessage) throw new Error('no evidence reward arrived in the relay wallet');
+    info(`reporter (the relay's wallet) paid: reward ${ton(reward)} (reporter_bps ${params.reporterBps} of the slash), received ${ton(paid.inMessage.value)} with the report's unspent value`);
+    if (paid.inMessage.value < reward) throw new Error(`the relay wallet received ${ton(paid.inMessage.value)}, less than the reward ${ton(reward)}`);
+    return o.worker;
 }
 
 // Ctrl-C outside --keep's wait: stop the children, then leave.

@@ -33,6 +33,10 @@ export const relayConfigSchema = z.object({
     headersTimeoutMs: z.coerce.number().int().positive().default(30_000),
     /** How long an idle keep-alive connection stays open. */
     keepAliveTimeoutMs: z.coerce.number().int().positive().default(65_000),
+    /** A streaming client that reads nothing for this long gets its stream ended (client_timeout) and the worker's answer cut. */
+    slowReaderTimeoutMs: z.coerce.number().int().positive().default(30_000),
+    /** What the relay buffers for one client before it stops reading from the worker (bytes). */
+    streamBufferBytes: z.coerce.number().int().min(1024).default(64 * 1024),
     /** PEM of a simulated TDX root to trust (development only; every answer then says simulated). */
     trustSimulatedRoot: z.string().optional(),
     /** Accept quotes checked offline only (no collateral). */

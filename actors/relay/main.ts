@@ -23,6 +23,8 @@ import { claimStoreForWallet, lockDataDir } from './store/instance';
 import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
 import { systemClock } from './types';
 import { collateralProviderFor } from './workers/collateral';
+import { postVoucher } from './workers/client';
+import type { SignedCell } from '../../wrappers/payloads';
 
 function voucherSeed(cfg: RelayConfig): Buffer {
     if (cfg.voucherSeed) return Buffer.from(cfg.voucherSeed, 'hex');
@@ -52,6 +54,8 @@ function configFrom(o: Record<string, string | boolean | undefined>): RelayConfi
         bodyTimeoutMs: o.bodyTimeoutMs,
         headersTimeoutMs: o.headersTimeoutMs,
         keepAliveTimeoutMs: o.keepAliveTimeoutMs,
+        slowReaderTimeoutMs: o.slowReaderTimeoutMs,
+        streamBufferBytes: o.streamBufferBytes,
         trustSimulatedRoot: o.trustSimulatedRoot,
         allowNoCollateral: Boolean(o.allowNoCollateral) || Boolean(o.trustSimulatedRoot),
         collateralFiles: String(o.collateral ?? '').split(',').filter(Boolean),
@@ -104,6 +108,8 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
         bodyTimeoutMs: cfg.bodyTimeoutMs,
         headersTimeoutMs: cfg.headersTimeoutMs,
         keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+        slowReaderTimeoutMs: cfg.slowReaderTimeoutMs,
+        streamBufferBytes: cfg.streamBufferBytes,
     };
     const discovery = new WorkerDiscovery(chain, root);
     const discover = async () => {
@@ -150,7 +156,8 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
 /**
  * `close-idle`: the maintenance pass of a stopped relay, with its wallet and data directory (it takes the
  * instance lock, so it refuses to run next to a live relay, whose own timer does the same work). Closes the
- * jobs unused for `--idle-minutes`, then finalizes every closing job whose challenge period is over; with
+ * jobs unused for `--idle-minutes` (a voucher the worker never got is delivered to its on-chain endpoint
+ * first, or claimed on-chain from the wallet when the worker cannot be reached), then finalizes every closing job whose challenge period is over; with
  * `--wait` it stays until the last deadline passes and finalizes those too.
  */
 async function closeIdleCommand(o: Record<string, string | boolean | undefined>): Promise<void> {
@@ -168,8 +175,14 @@ async function closeIdleCommand(o: Record<string, string | boolean | undefined>)
         const wallet = await chain.openWallet(mnemonicFrom(process.env, o.mnemonicFile as string | undefined).trim().split(/\s+/));
         claimStoreForWallet(store, wallet.address.toRawString());
         const random = { bytes: (n: number) => randomBytes(n) };
-        const funding = new WalletJobFunding(chain, wallet, Address.parse(rootText), random);
-        const closed = await closeIdleJobs({ store, funding, log, now: Date.now(), idleMs: idle * 60_000 });
+        const root = Address.parse(rootText);
+        const funding = new WalletJobFunding(chain, wallet, root, random);
+        // a voucher signed but never delivered goes to the worker's on-chain endpoint, or is claimed from the wallet
+        const facts = new ChainWorkerFacts(chain, root);
+        const deliver = async (worker: string, voucher: SignedCell) => {
+            await postVoucher((await facts.read(Address.parse(worker))).endpoint, voucher);
+        };
+        const closed = await closeIdleJobs({ store, funding, log, now: Date.now(), idleMs: idle * 60_000, deliver });
         for (const c of closed) console.log(`closed ${c.address}: challenge period ends ${new Date(c.deadline * 1000).toISOString()}`);
         for (;;) {
             for (const a of await finalizeDueJobs({ store, funding, log, chainNow: await chain.now() })) console.log(`finalized ${a}: the unspent deposit is back in ${wallet.address.toString()}`);
@@ -206,6 +219,8 @@ program
     .option('--body-timeout-ms <ms>', 'time a client has to send its request body (408 after it)', '30000')
     .option('--headers-timeout-ms <ms>', 'time a client has to send its request head; silent connections are closed after it', '30000')
     .option('--keep-alive-timeout-ms <ms>', 'how long an idle keep-alive connection stays open', '65000')
+    .option('--slow-reader-timeout-ms <ms>', 'a streaming client that reads nothing for this long gets its stream ended (client_timeout) and the worker answer cut', '30000')
+    .option('--stream-buffer-bytes <n>', 'what the relay buffers for one streaming client before it stops reading from the worker', '65536')
     .option('--trust-simulated-root <pem>', 'trust a simulated TDX root (development only)')
     .option('--allow-no-collateral', 'accept quotes verified offline only')
     .option('--collateral <file,...>', "Intel collateral files (dcap-qvl JSON, `npm run collateral -- fetch`) for workers that staple none, picked by the quote's FMSPC")

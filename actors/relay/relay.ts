@@ -17,7 +17,7 @@ import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type J
 import { isEquivocation, receiptProblems } from './core/receipts';
 import { rank, type Candidate } from './core/selection';
 import { chainProblems, verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
-import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
+import { closeIdleJobs, finalizeDueJobs, settleUndeliveredVoucher, type VoucherDelivery } from './jobs/lifecycle';
 import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
 import type { ValidRequest } from './openai/validate';
 import type { RelayStore } from './store/lmdb';
@@ -69,7 +69,12 @@ export interface RegistryEntry {
 
 /** Where a streamed answer goes (the HTTP adapter starts the response on the first write). */
 export interface StreamSink {
-    write(s: string): void;
+    /**
+     * Writes one SSE event. A promise means the client's buffer is full: nothing more is read from the worker
+     * until it settles (backpressure reaches the worker and its engine); it rejects when the client read
+     * nothing for too long (client_timeout), which ends the stream and cuts the worker's answer.
+     */
+    write(s: string): void | Promise<void>;
     readonly started: boolean;
 }
 
@@ -366,8 +371,12 @@ export class Relay {
             for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
                 for (const ev of sealed.reader.push(chunk)) {
                     if (ev.type === 'data') {
-                        if (req.stream && sink) for (const s of rewriter.push(ev.bytes)) sink.write(s);
-                        else {
+                        if (req.stream && sink) {
+                            for (const s of rewriter.push(ev.bytes)) {
+                                const full = sink.write(s);
+                                if (full) await full; // a slow reader: the worker's body waits unread meanwhile
+                            }
+                        } else {
                             held += ev.bytes.length;
                             // leaving the loop cancels the worker's body: nothing more is read or held
                             if (held > maxAnswer) throw new RelayError('worker_failed', `the worker's answer is larger than ${maxAnswer} bytes`);
@@ -380,7 +389,7 @@ export class Relay {
         } catch (e) {
             // the stream broke (client gone, worker gone, or a frame that does not open): the receipt is
             // fetched with the next request of this job (seqno_replayed), and billed only if it checks out
-            if (signal.aborted) throw e;
+            if (signal.aborted || (e instanceof RelayError && e.code === 'client_timeout')) throw e;
             throw new RelayError('worker_failed', `the worker's answer broke off: ${(e as Error).message}`);
         }
         if (!final) throw new RelayError('worker_failed', 'the worker ended the answer without a trailer');
@@ -543,25 +552,26 @@ export class Relay {
     async deliverVouchers(): Promise<number> {
         let delivered = 0;
         for (const j of this.d.store.jobs()) {
-            const v = this.d.store.getVoucher(j.address);
-            if (!v || v.sentAt !== null || j.state === 'finalized') continue;
-            try {
-                const url = this.registry.get(j.worker)?.url || (await this.d.facts.read(Address.parse(j.worker))).endpoint;
-                await postVoucher(url, { signature: Buffer.from(v.signature, 'hex'), cell: Cell.fromBoc(Buffer.from(v.boc, 'base64'))[0] });
-                const now = this.d.store.getVoucher(j.address);
-                if (now && now.amount === v.amount) this.d.store.putVoucher({ ...now, sentAt: this.d.clock.now() });
-                delivered++;
-            } catch (e) {
-                this.d.log.warn({ job: j.address, err: (e as Error).message }, 'undelivered voucher: retrying on the next pass');
-            }
+            const r = await settleUndeliveredVoucher({ store: this.d.store, funding: this.d.funding, deliver: this.deliverVoucher, log: this.d.log, now: this.d.clock.now(), job: j, claimIfUndeliverable: false });
+            if (r === 'delivered') delivered++;
         }
         return delivered;
     }
 
-    /** Closes jobs unused for idleCloseMs (starts their challenge period); `force` closes every free open job. Undelivered vouchers go out first. */
+    /** Posts a voucher to the worker's endpoint (the verified one, else the one on-chain). */
+    private readonly deliverVoucher: VoucherDelivery = async (worker, voucher) => {
+        const url = this.registry.get(worker)?.url || (await this.d.facts.read(Address.parse(worker))).endpoint;
+        await postVoucher(url, voucher);
+    };
+
+    /**
+     * Closes jobs unused for idleCloseMs (starts their challenge period); `force` closes every free open job.
+     * A voucher the worker never got goes to it first, or is claimed on-chain by the relay when the worker
+     * cannot be reached, so the worker is paid for every accepted receipt.
+     */
     async closeIdle(force = false): Promise<string[]> {
         await this.deliverVouchers();
-        const closed = await closeIdleJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, now: this.d.clock.now(), idleMs: force ? 0 : this.d.payment.idleCloseMs, busy: this.busy });
+        const closed = await closeIdleJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, now: this.d.clock.now(), idleMs: force ? 0 : this.d.payment.idleCloseMs, busy: this.busy, deliver: this.deliverVoucher });
         return closed.map((c) => c.address);
     }
 

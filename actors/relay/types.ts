@@ -60,6 +60,8 @@ export interface JobFunding {
     topUp(job: Address, amount: bigint): Promise<bigint>;
     close(job: Address): Promise<void>;
     finalize(job: Address): Promise<void>;
+    /** Claims a voucher of the job from the relay's wallet (a claim from any wallet pays the job's worker): for a voucher the worker never received. */
+    claim(job: Address, signed: Pick<import('../../wrappers/payloads').SignedVoucher, 'voucher' | 'signature'>): Promise<void>;
     /** Reads the job's on-chain accounting (deposit, paid, state). */
     read(job: Address): Promise<{ state: number; deposit: bigint; paid: bigint; deadline: number }>;
     /** True once no job lives at the address (settled by anyone: the worker may finalize before the relay does). */

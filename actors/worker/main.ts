@@ -59,6 +59,20 @@ async function quoteProvider(c: WorkerConfig): Promise<{ provider: QuoteProvider
     return { provider: s.provider, note: `SIMULATED quote provider (development only); its root certificate: ${s.rootPemPath}` };
 }
 
+/**
+ * WORKER_DEV_FAULT (development only, see dev/faults.ts): a worker that misbehaves on purpose, for the demo's
+ * slash. Only next to the simulated quote provider, so a real TDX worker can never be switched into it.
+ */
+async function devFault(c: WorkerConfig, log: pino.Logger): Promise<void> {
+    const name = process.env.WORKER_DEV_FAULT;
+    if (!name) return;
+    if (c.quoteProvider !== 'simulated') throw new BootError('bad_config', 'WORKER_DEV_FAULT is for development networks only (needs --quote-provider simulated)');
+    const { FAULTS, installReceiptFault, isFaultName } = await import('./dev/faults');
+    if (!isFaultName(name)) throw new BootError('bad_config', `WORKER_DEV_FAULT: unknown fault '${name}' (known: ${Object.keys(FAULTS).join(', ')})`);
+    installReceiptFault(FAULTS[name]);
+    log.warn({ fault: name }, 'DEVELOPMENT FAULT SWITCHED ON: this worker misbehaves on purpose');
+}
+
 async function chainAndWallet(c: WorkerConfig): Promise<{ chain: Chain; wallet: ChainWallet | null; operator: ChainWallet | null; owner: Address }> {
     const chain = await openChain({ network: c.network, endpoint: c.chainEndpoint, apiKey: c.chainApiKey });
     const words = walletMnemonic(c);
@@ -115,6 +129,7 @@ async function serveCommand(c: WorkerConfig, o: Out, mode: 'start' | 'register')
     const attested = await attest(provider, keys);
     // a wrong collateral file fails here, before anything goes on-chain
     const collateral = c.collateralFile ? new CollateralFile(c.collateralFile, attested.quote, (message) => log.warn(message)) : undefined;
+    await devFault(c, log);
     const modelHash = await modelHashOf(c.modelPath);
     const { chain, wallet, operator, owner } = await chainAndWallet(c);
     const input: OnChainInput = { chain, root: c.root, owner, index: c.index, keys, attested, modelHash, testnet: c.network !== 'mainnet' };

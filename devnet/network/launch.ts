@@ -265,12 +265,14 @@ export interface WorkerLaunch {
     prices: string;
     extraArgs?: string[];
     env?: NodeJS.ProcessEnv;
+    /** The child's name in the process list (default `worker`). */
+    name?: string;
 }
 
 /** `npm run worker -- register|start`: resolves once it serves, with its on-chain account. */
 export async function startWorker(p: Processes, o: WorkerLaunch): Promise<{ child: ChildProcess; line: string; account: Address; url: string }> {
     const s = await p.start(
-        'worker',
+        o.name ?? 'worker',
         'actors/worker/main.ts',
         [
             o.mode, '--network', 'localnet', '--chain-endpoint', o.lc.endpoint, '--root', o.lc.root.toString(),

@@ -7,7 +7,7 @@ import { Address, Cell, toNano } from '@ton/core';
 import type { Chain, ChainWallet } from '../../chain/types';
 import { crashPoint } from '../../crashpoint';
 import { closeJobBody, finalizeJobBody, Job, openJobBody, topUpBody } from '../../../wrappers/Job';
-import { equivocationBody, wrongModelBody, type SignedCell } from '../../../wrappers/payloads';
+import { claimBody, equivocationBody, wrongModelBody, type SignedCell, type SignedVoucher } from '../../../wrappers/payloads';
 import type { Prices } from '../../../wrappers/common';
 import type { JobFunding, OpenedJobInfo, Random } from '../types';
 
@@ -18,10 +18,12 @@ export interface FundingSettings {
     /** Value sent with close, finalize and top-up gas, and with an evidence report. */
     opValue: bigint;
     reportValue: bigint;
+    /** Value sent with a claim of an undelivered voucher: its gas (what is left joins the worker's earnings). */
+    claimValue: bigint;
     timeoutMs: number;
 }
 
-export const DEFAULT_FUNDING: FundingSettings = { openExtra: toNano('0.2'), challenge: 3600, opValue: toNano('0.05'), reportValue: toNano('0.1'), timeoutMs: 60_000 };
+export const DEFAULT_FUNDING: FundingSettings = { openExtra: toNano('0.2'), challenge: 3600, opValue: toNano('0.05'), reportValue: toNano('0.1'), claimValue: toNano('0.02'), timeoutMs: 60_000 };
 
 export class WalletJobFunding implements JobFunding {
     constructor(
@@ -32,7 +34,7 @@ export class WalletJobFunding implements JobFunding {
         private readonly s: FundingSettings = DEFAULT_FUNDING,
     ) {}
 
-    private async send(what: 'open' | 'top-up' | 'close' | 'finalize' | 'report', to: Address, value: bigint, body: Cell): Promise<void> {
+    private async send(what: 'open' | 'top-up' | 'close' | 'finalize' | 'report' | 'claim', to: Address, value: bigint, body: Cell): Promise<void> {
         const sent = await this.wallet.send([{ to, value, body, bounce: true }]);
         crashPoint(`relay.${what}.sent`);
         const trace = await this.chain.waitForTrace(this.wallet.address, sent, { timeoutMs: this.s.timeoutMs });
@@ -69,6 +71,10 @@ export class WalletJobFunding implements JobFunding {
 
     async finalize(job: Address): Promise<void> {
         await this.send('finalize', job, this.s.opValue, finalizeJobBody());
+    }
+
+    async claim(job: Address, signed: Pick<SignedVoucher, 'voucher' | 'signature'>): Promise<void> {
+        await this.send('claim', job, this.s.claimValue, claimBody(signed));
     }
 
     async accepted(job: Address): Promise<(OpenedJobInfo & { state: number }) | 'pending' | null> {

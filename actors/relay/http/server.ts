@@ -73,13 +73,34 @@ function bearer(req: IncomingMessage): string | null {
     return m ? m[1].trim() : null;
 }
 
-export function createRelayHttpServer(relay: Relay, limits: Limits, log: Logger): http.Server {
+/** How one streamed response went, for metrics and tests (what the relay held for the client, at most). */
+export interface StreamStats {
+    /** Largest response buffer (bytes queued for the client, in Node and its socket) right after a write. */
+    bufferedPeak: number;
+    /** Largest single SSE event written. */
+    largestWrite: number;
+    bytesWritten: number;
+    /** How often the relay stopped reading from the worker until the client caught up. */
+    drainWaits: number;
+    outcome: 'complete' | 'slow_reader' | 'client_gone' | 'error';
+}
+
+export interface RelayHttpObserver {
+    streamEnded?(s: StreamStats): void;
+}
+
+/** The relay's surface the HTTP adapter uses. */
+export type ServedRelay = Pick<Relay, 'authenticate' | 'serve' | 'models'>;
+
+export function createRelayHttpServer(relay: ServedRelay, limits: Limits, log: Logger, observer: RelayHttpObserver = {}): http.Server {
     const timeouts = {
         headersTimeoutMs: limits.headersTimeoutMs ?? DEFAULT_HTTP_LIMITS.headersTimeoutMs,
         keepAliveTimeoutMs: limits.keepAliveTimeoutMs ?? DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
     };
-    const server = http.createServer(guardedServerOptions(timeouts), (req, res) => {
-        handle(relay, limits, log, req, res).catch((e) => {
+    // every socket's write buffer: what the relay holds for a client before it stops reading from the worker
+    const highWaterMark = limits.streamBufferBytes ?? DEFAULT_HTTP_LIMITS.streamBufferBytes;
+    const server = http.createServer({ ...guardedServerOptions(timeouts), highWaterMark }, (req, res) => {
+        handle(relay, limits, log, observer, req, res).catch((e) => {
             log.error({ err: (e as Error).message }, 'unhandled error');
             sendError(res, asRelayError(e));
         });
@@ -90,7 +111,31 @@ export function createRelayHttpServer(relay: Relay, limits: Limits, log: Logger)
     return server;
 }
 
-async function handle(relay: Relay, limits: Limits, log: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * Resolves once the client has read what the response buffered ('drain'); rejects with client_timeout when it
+ * read nothing for `timeoutMs`, and with a plain error when it went away (the request's abort handles that).
+ */
+function drained(res: ServerResponse, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+        const done = (err: Error | null) => {
+            clearTimeout(timer);
+            res.off('drain', onDrain);
+            res.off('close', onClose);
+            if (err) reject(err);
+            else resolve();
+        };
+        const onDrain = () => done(null);
+        const onClose = () => done(new Error('the client went away'));
+        const timer = setTimeout(
+            () => done(new RelayError('client_timeout', `the client read nothing of the stream for ${timeoutMs} ms: the stream is ended and the worker's answer cut; usage is billed per the worker's signed receipt`)),
+            timeoutMs,
+        );
+        res.on('drain', onDrain);
+        res.on('close', onClose);
+    });
+}
+
+async function handle(relay: ServedRelay, limits: Limits, log: Logger, observer: RelayHttpObserver, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { ok: true, verifiedWorkers: relay.models().reduce((a, m) => a + m.workers, 0) });
     if (path === '/v1/models') {
@@ -111,6 +156,8 @@ async function handle(relay: Relay, limits: Limits, log: Logger, req: IncomingMe
         if (!res.writableFinished) abort.abort();
     });
     let sink: (StreamSink & { started: boolean }) | null = null;
+    const stats: StreamStats = { bufferedPeak: 0, largestWrite: 0, bytesWritten: 0, drainWaits: 0, outcome: 'complete' };
+    const slowReaderMs = limits.slowReaderTimeoutMs ?? DEFAULT_HTTP_LIMITS.slowReaderTimeoutMs;
     try {
         const key = relay.authenticate(bearer(req));
         const ct = String(req.headers['content-type'] ?? '');
@@ -129,12 +176,20 @@ async function handle(relay: Relay, limits: Limits, log: Logger, req: IncomingMe
         if (valid.stream) {
             const s = {
                 started: false,
-                write(chunk: string) {
+                write(chunk: string): void | Promise<void> {
                     if (!s.started) {
                         s.started = true;
                         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
                     }
-                    res.write(chunk);
+                    const size = Buffer.byteLength(chunk);
+                    const room = res.write(chunk);
+                    stats.bytesWritten += size;
+                    stats.largestWrite = Math.max(stats.largestWrite, size);
+                    stats.bufferedPeak = Math.max(stats.bufferedPeak, res.writableLength);
+                    // full: the caller stops reading from the worker until the client catches up (or times out)
+                    if (room) return;
+                    stats.drainWaits++;
+                    return drained(res, slowReaderMs);
                 },
             };
             sink = s;
@@ -148,14 +203,24 @@ async function handle(relay: Relay, limits: Limits, log: Logger, req: IncomingMe
     } catch (e) {
         const err = asRelayError(e);
         if (abort.signal.aborted) {
+            stats.outcome = 'client_gone';
             log.info({ path }, 'client went away; upstream work stopped');
             return;
         }
         if (err.code === 'internal') log.error({ err: (e as Error).stack }, 'internal error');
         if (sink?.started) {
+            stats.outcome = err.code === 'client_timeout' ? 'slow_reader' : 'error';
+            if (stats.outcome === 'slow_reader') log.warn({ path, slowReaderMs, buffered: res.writableLength }, 'slow reader: stream ended, worker answer cut');
             // mid-stream: an SSE error payload the openai SDK turns into an APIError, then the end
             res.write(sseEvent(err.toBody()));
             res.end();
+            // a client that still reads nothing gets its connection closed after one more period: the bytes
+            // queued for it (at most the buffer and this event) are freed then
+            const timer = setTimeout(() => res.destroy(), slowReaderMs);
+            timer.unref();
+            res.once('close', () => clearTimeout(timer));
         } else sendError(res, err);
+    } finally {
+        if (sink?.started) observer.streamEnded?.(stats);
     }
 }

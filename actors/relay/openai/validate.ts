@@ -18,9 +18,16 @@ export interface Limits {
     headersTimeoutMs?: number;
     /** How long an idle keep-alive connection stays open. */
     keepAliveTimeoutMs?: number;
+    /**
+     * A streaming client that reads nothing for this long (the relay's buffer for it stays full) gets its stream
+     * ended with a `client_timeout` SSE error; the worker's answer is cut at the same moment. Default 30 s.
+     */
+    slowReaderTimeoutMs?: number;
+    /** What the relay buffers for one streaming client before it stops reading from the worker (the response's high-water mark). Default 64 KiB. */
+    streamBufferBytes?: number;
 }
 
-export const DEFAULT_HTTP_LIMITS = { bodyTimeoutMs: 30_000, headersTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000 } as const;
+export const DEFAULT_HTTP_LIMITS = { bodyTimeoutMs: 30_000, headersTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, slowReaderTimeoutMs: 30_000, streamBufferBytes: 64 * 1024 } as const;
 
 const common = {
     model: z.string().min(1),

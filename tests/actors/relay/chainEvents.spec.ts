@@ -6,10 +6,13 @@
  * relay's production W5-wallet funding adapter, real HTTP and the tiny real engine.
  */
 import { Address, Cell, toNano } from '@ton/core';
-import * as cryptoPayloads from '../../../actors/crypto/payloads';
+import { equivocate, installReceiptFault } from '../../../actors/worker/dev/faults';
 import { equivocationEvidenceId, parseSignedReceiptCell } from '../../../wrappers/payloads';
 import { Worker } from '../../../wrappers/Worker';
-import { WorkerStatus } from '../../../wrappers/Constants';
+import { JobState, WorkerStatus } from '../../../wrappers/Constants';
+import { Job } from '../../../wrappers/Job';
+import pino from 'pino';
+import { closeIdleJobs } from '../../../actors/relay/jobs/lifecycle';
 import { attest, freshKeys } from '../../../actors/worker/boot/attest';
 import { startNetwork, Network, MODEL, API_KEY } from './kit/network';
 
@@ -80,6 +83,27 @@ describe('relay: chain events', () => {
         expect((await net.relay.checkWorker(account())).status).toBe('verified');
     });
 
+    it('close-idle with a voucher the worker never got: the relay claims it on-chain from its wallet, then closes the job', async () => {
+        expect((await chat()).status).toBe(200);
+        const job = net.relayStore.jobs().find((j) => j.state === 'open' && !j.stopped)!;
+        const voucher = net.relayStore.getVoucher(job.address)!;
+        expect(voucher.amount).toBe(job.cumulative);
+        // as if the relay died between signing and sending, and the worker cannot be reached now
+        net.relayStore.putVoucher({ ...voucher, sentAt: null });
+        const jp = net.chain.provider(Address.parse(job.address));
+        const j = Job.createFromAddress(Address.parse(job.address));
+        const paidBefore = (await j.getJobData(jp)).paid;
+        expect(paidBefore).toBeLessThan(voucher.amount);
+        const closed = await closeIdleJobs({ store: net.relayStore, funding: net.funding, log: pino({ level: 'silent' }), now: Date.now(), idleMs: 0, deliver: null });
+        expect(closed.map((c) => c.address)).toContain(job.address);
+        // the worker is paid for every receipt the relay accepted before the challenge period starts
+        const data = await j.getJobData(jp);
+        expect(data.paid).toBe(voucher.amount);
+        expect(data.state).toBe(JobState.Closing);
+        expect(net.relayStore.getVoucher(job.address)!.sentAt).not.toBeNull();
+        expect(net.relayStore.getJob(job.address)!.state).toBe('closing');
+    });
+
     it('equivocation: a second, different receipt for a receipted seqno is reported from the relay wallet; the worker is slashed and the reporter paid', async () => {
         expect((await chat()).status).toBe(200);
         const job = net.relayStore.jobs().find((j) => j.state === 'open' && !j.stopped)!;
@@ -92,14 +116,14 @@ describe('relay: chain events', () => {
         const params = await net.p.root.getParams();
         const walletBefore = (await net.chain.getAccount(net.relayWallet)).balance;
 
-        // the hostile worker: its key signs the next answer's receipt under the seqno it already receipted
-        const sign = cryptoPayloads.signReceipt;
-        const spy = jest.spyOn(cryptoPayloads, 'signReceipt').mockImplementation((r, secret) => sign({ ...r, seqno: receipted }, secret));
+        // the hostile worker (the same dev fault switch `npm run demo` starts its cheating worker with): its key
+        // signs the next answer's receipt under the seqno it already receipted
+        const restore = installReceiptFault(equivocate);
         let res: Response;
         try {
             res = await chat();
         } finally {
-            spy.mockRestore();
+            restore();
         }
         expect(res.status).toBe(502);
         const body = (await res.json()) as { error: { code: string; message: string } };

@@ -78,7 +78,7 @@ describe('collateral stapled to the attestation (real TDX quotes, real HTTP)', (
             store: new LmdbStore(tmp('collateral-worker-')),
             jobs: { get: unused },
             engine: { run: unused, health: async () => true, models: async () => ['m'] },
-            claims: { walletAvailable: false, send: unused, chainNow: async () => 0, finalize: unused },
+            claims: { walletAvailable: false, send: unused, chainNow: async () => 0, finalize: unused, transactionsSince: unused },
             clock: { nowMs: () => Date.parse(PLATFORMS[platform].at) },
             log: pino({ level: 'silent' }),
             settings: {

@@ -6,7 +6,7 @@
 import { Address, toNano } from '@ton/core';
 import type { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import { Job } from '../../../../wrappers/Job';
-import { equivocationBody, wrongModelBody, type SignedCell } from '../../../../wrappers/payloads';
+import { equivocationBody, wrongModelBody, type SignedCell, type SignedVoucher } from '../../../../wrappers/payloads';
 import type { Prices } from '../../../../wrappers/common';
 import type { Ed25519KeyPair } from '../../../../actors/crypto/keys';
 import type { JobFunding, OpenedJobInfo } from '../../../../actors/relay/types';
@@ -55,6 +55,10 @@ export class SandboxFunding implements JobFunding {
 
     async finalize(job: Address): Promise<void> {
         await this.p.run(() => this.job(job).sendFinalize(this.wallet.getSender(), FINALIZE_VALUE) as never);
+    }
+
+    async claim(job: Address, signed: Pick<SignedVoucher, 'voucher' | 'signature'>): Promise<void> {
+        await this.p.run(() => this.job(job).sendClaim(this.wallet.getSender(), toNano('0.02'), signed) as never);
     }
 
     async accepted(job: Address): Promise<(OpenedJobInfo & { state: number }) | 'pending' | null> {
