@@ -9,8 +9,15 @@ export const FOCUS: Record<string, Weights> = {
     clientCutsChallenge: { open: 8, sign: 12, clientClaim: 8, workerClaim: 6, wait: 2, propose: 0, vote: 0, execute: 0, garbage: 1, impersonate: 1 },
     /** A job whose worker never answers the offer stays pending with no exit. */
     pendingWithoutExit: { open: 12, wait: 2, propose: 0, vote: 0, execute: 0, garbage: 1, impersonate: 1, workerOp: 1 },
-    /** A voucher with tokens near 2^64 freezes the worker's reputation reporting. */
-    reputationFreeze: { open: 10, sign: 14, workerClaim: 10, close: 8, finalize: 8, wait: 6, clientClaim: 0, propose: 0, vote: 0, execute: 0, garbage: 0, impersonate: 0 },
+    /**
+     * A voucher with tokens near 2^64 freezes the worker's reputation reporting: two settled jobs of one worker, the
+     * first with huge tokens. Only the job steps, so sequences of 40 settle several jobs (the liveness check at the end
+     * settles every job still open, and checks its report arrives).
+     */
+    reputationFreeze: {
+        open: 12, sign: 12, workerClaim: 12, close: 3, finalize: 3, wait: 3,
+        clientClaim: 0, forgedClaim: 0, topUp: 0, workerOp: 0, evidence: 0, rootDirect: 0, propose: 0, vote: 0, execute: 0, veto: 0, cancel: 0, cleanup: 0, garbage: 0, impersonate: 0,
+    },
 };
 
 /** While aiming at one finding, leave out the steps of the others (each is found first otherwise). */

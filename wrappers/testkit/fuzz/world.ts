@@ -136,6 +136,28 @@ function garbageCell(seed: number, bits: number, refs: number, depth = 0): Cell 
     return b.endCell();
 }
 
+/**
+ * A message between two protocol contracts (the caller checks both ends): a non-bounceable one that failed is lost
+ * (a job_report the worker can't count freezes its reputation silently), a bounce handler must never fail.
+ */
+function checkDelivery(tx: Transaction, when: string): void {
+    const info = tx.inMessage?.info;
+    if (!info || info.type !== 'internal') return;
+    const body = tx.inMessage!.body.beginParse();
+    const op = body.remainingBits >= 32 ? body.preloadUint(32) : -1;
+    const c = computeOf(tx);
+    // Known and minor: a settlement's protocol fee below the root's gas (a tiny job) fails (out of gas, or the
+    // VM does not start) at the root; the value stays in the root's balance, only `collected` misses it.
+    const tinyFee = op === Op.treasuryDeposit && (c.exitCode === -14 || !c.ran);
+    const route = `op 0x${op.toString(16)} from ${info.src.toRawString()} to ${info.dest.toRawString()}`;
+    if (!c.success && !info.bounce && !info.bounced && !tinyFee) {
+        throw new InvariantError('message-lost', `${when}a non-bounceable message ${route} failed with exit code ${c.exitCode}: it is lost`);
+    }
+    if (!c.success && info.bounced) {
+        throw new InvariantError('bounce-failed', `${when}the bounce handler of ${info.dest.toRawString()} failed with exit code ${c.exitCode}`);
+    }
+}
+
 export interface StepReport {
     /** Whether the step caused at least one transaction. */
     ran: boolean;
@@ -476,7 +498,9 @@ export class FuzzWorld {
         const j = pick(this.liveJobs().filter((x) => x.status === 'active' || x.status === 'closing'), a.job);
         if (!j) return;
         const amount = j.lastAmount + BigInt(a.add);
-        const tokens = a.hugeTokens ? U64 - BigInt(a.add % 1000) : j.tokens + BigInt(a.add % 100_000);
+        // Every voucher counts at least one token more than the last (as the worker's receipts do), so any settled job
+        // reports some; hugeTokens jumps to near 2^64 (finding 5: the worker's counter must neither freeze nor overflow).
+        const tokens = a.hugeTokens ? U64 - BigInt(a.add % 1000) : j.tokens + 1n + BigInt(a.add % 100_000);
         j.lastAmount = amount;
         j.tokens = tokens > U64 ? U64 : tokens;
         j.vouchers.push({ signed: this.voucherFor(j, amount, j.tokens, a.final), amount, final: a.final });
@@ -796,18 +820,9 @@ export class FuzzWorld {
             const dst = info.dest.toRawString();
             const body = tx.inMessage!.body.beginParse();
             const op = body.remainingBits >= 32 ? body.preloadUint(32) : -1;
-            const c = computeOf(tx);
             if (this.protocolAddresses.has(src) && this.protocolAddresses.has(dst)) {
                 if (op === Op.jobReport) reports.set(dst, (reports.get(dst) ?? 0) + 1);
-                // Known and minor: a settlement's protocol fee below the root's gas (a tiny job) fails (out of gas, or the
-                // VM does not start) at the root; the value stays in the root's balance, only `collected` misses it.
-                const tinyFee = op === Op.treasuryDeposit && (c.exitCode === -14 || !c.ran);
-                if (!c.success && !info.bounce && !info.bounced && !tinyFee) {
-                    throw new InvariantError('message-lost', `a non-bounceable message op 0x${op.toString(16)} from ${src} to ${dst} failed with exit code ${c.exitCode}: it is lost`);
-                }
-                if (!c.success && info.bounced) {
-                    throw new InvariantError('bounce-failed', `the bounce handler of ${dst} failed with exit code ${c.exitCode}`);
-                }
+                checkDelivery(tx, '');
                 if (info.bounced && body.remainingBits >= 64) {
                     const s = body.clone();
                     s.skip(32);
@@ -884,6 +899,18 @@ export class FuzzWorld {
         }
     }
 
+    /** checkDelivery over every transaction of the results (the liveness check's settlements). */
+    private checkDeliveries(results: Array<SendMessageResult | null>, when: string): void {
+        for (const r of results) {
+            for (const tx of r?.transactions ?? []) {
+                const info = tx.inMessage?.info;
+                if (info?.type === 'internal' && this.protocolAddresses.has(info.src.toRawString()) && this.protocolAddresses.has(info.dest.toRawString())) {
+                    checkDelivery(tx, when);
+                }
+            }
+        }
+    }
+
     private async refreshJob(j: JobModel, a: Action, before: JobModel | undefined): Promise<void> {
         const acc = await this.bc.getContract(j.job.address);
         const st = acc.accountState;
@@ -945,9 +972,11 @@ export class FuzzWorld {
                 const stateBefore = j.status;
                 this.bc.now = this.now + longest;
                 // The client's ways out: close (or cancel a pending job), then anyone finalizes after the deadline.
-                await this.send(() => j.job.sendClose(client.sender(), toNano('0.05')));
+                const closed = await this.send(() => j.job.sendClose(client.sender(), toNano('0.05')));
                 this.bc.now = this.now + longest;
-                await this.send(() => j.job.sendFinalize(this.parties.stranger.sender(), toNano('0.05')));
+                const finalized = await this.send(() => j.job.sendFinalize(this.parties.stranger.sender(), toNano('0.05')));
+                // Settling must also reach the worker: a report the worker can't count (a frozen counter) is lost.
+                this.checkDeliveries([closed, finalized], `settling job #${j.n} (liveness): `);
                 const acc = await this.bc.getContract(j.job.address);
                 const alive = acc.accountState?.type === 'active' && (await j.job.getState().catch(() => 0)) > 0;
                 if (alive) {
