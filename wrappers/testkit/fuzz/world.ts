@@ -18,6 +18,8 @@
  *   bounce-failed           a protocol contract's bounce handler never fails
  *   report-not-counted      every settlement that paid a worker is counted in its reputation
  *   frozen                  no protocol account is ever frozen
+ *   replaced-code-job-opened  once governance replaces the job code, no job of an earlier code opens (finding 2)
+ *   slash-missed            a governance slash the council executed reaches the worker, across worker-code changes (finding 3)
  *   pending-no-exit / job-no-exit / unbond-no-exit / proposal-no-exit   liveness, tried on a snapshot
  */
 import { Address, beginCell, Cell, Sender, toNano, Transaction } from '@ton/core';
@@ -37,6 +39,8 @@ import { RootGovernanceAction } from '../../Root';
 import { Errors, Op, Tags } from '../../Constants';
 import { equivocationBody, Receipt, SignedVoucher, wrongModelBody } from '../../payloads';
 import { pricesCell } from '../../common';
+import { loadCode } from '../../code';
+import { codeVariant } from '../codes';
 import { Action, SenderName, VALUES } from './actions';
 
 export class InvariantError extends Error {
@@ -250,6 +254,7 @@ export class FuzzWorld {
         this.workers = this.baseWorkers.map((w) => ({ ...w }));
         this.rootPrint = this.baseRootPrint;
         this.settledPaid.clear();
+        this.codeChanges = 0;
         this.bc.now = this.baseNow;
     }
 
@@ -419,6 +424,9 @@ export class FuzzWorld {
                 if (pr) result = await this.send(() => pr.handle.sendCancel(this.party(a.sender).sender(), SMALL));
                 break;
             }
+            case 'govOrder':
+                result = await this.govOrder(a, allowStake, expectations);
+                break;
             case 'cleanup': {
                 const pr = pick(this.proposals, a.proposal);
                 if (pr) result = await this.send(() => pr.handle.sendCleanup(this.party(a.sender).sender(), SMALL));
@@ -483,7 +491,20 @@ export class FuzzWorld {
             }),
         );
         model.nonce = await job.getNonce().catch(() => 0n); // 0 when the open failed: its vouchers are then never claimable
+        await this.checkJobCode(model);
         return result;
+    }
+
+    /** A job that opened (its worker accepted) runs the job code the root holds now, never one governance replaced. */
+    private async checkJobCode(j: JobModel): Promise<void> {
+        const st = (await this.bc.getContract(j.job.address)).accountState;
+        if (st?.type !== 'active' || !st.state.code) return;
+        const stored = st.state.data ? parseJobStorage(st.state.data) : null;
+        if (!stored || stored.state === 1) return; // not opened, or pending: no offer accepted yet
+        const current = (await this.kit.root.getChildCodes()).jobCode;
+        if (!st.state.code.equals(current)) {
+            throw new InvariantError('replaced-code-job-opened', `job #${j.n} opened with code ${st.state.code.hash().toString('hex').slice(0, 16)} after governance set the job code to ${current.hash().toString('hex').slice(0, 16)}`);
+        }
     }
 
     private voucherFor(j: JobModel, amount: bigint, tokens: bigint, final: boolean, opts: { secretKey?: Buffer; job?: Address; tag?: number; globalId?: number; nonce?: bigint } = {}): SignedVoucher {
@@ -776,6 +797,54 @@ export class FuzzWorld {
             case 'setThreshold':
                 return { kind: 'setThreshold', threshold: BigInt(1 + (seed % 9)) };
         }
+    }
+
+    /** Code variants handed out in this run (each code change gets a fresh hash; at most MAX_PROPOSALS per run). */
+    private codeChanges = 0;
+
+    /**
+     * The council enacts one order: alice proposes, bob and carol vote yes, the timelock passes, a stranger executes.
+     * Each message runs under the ledger; the step's result is the execution's.
+     */
+    private async govOrder(a: Extract<Action, { k: 'govOrder' }>, allowStake: Map<number, 'up' | 'down' | 'any'>, expectations: Array<(r: SendMessageResult | null) => Promise<void>>) {
+        if (this.proposals.length >= MAX_PROPOSALS) return null;
+        const value = toNano('0.05');
+        const target = a.seed % this.workers.length;
+        const action: CouncilAction =
+            a.order === 'jobCode'
+                ? { kind: 'root', value, action: { kind: 'setCode', jobCode: codeVariant(loadCode('Job'), ++this.codeChanges) } }
+                : a.order === 'workerCode'
+                  ? { kind: 'root', value, action: { kind: 'setCode', workerCode: codeVariant(loadCode('Worker'), ++this.codeChanges) } }
+                  : // A fresh reason per order: the worker refuses a reason it was already slashed for.
+                    { kind: 'root', value, action: { kind: 'slashWorker', owner: this.workerSetup[target].owner.address, index: 0, amount: toNano('1'), bps: 1000, reason: hashOf(`order ${this.baseNextId + this.proposals.length}`) } };
+        this.proposalFee ??= await this.kit.council.getProposalFee();
+        const id = this.baseNextId + this.proposals.length;
+        const created = await this.send(() =>
+            this.kit.council.sendCreateProposal(this.parties.alice.sender(), { actions: [action], description: `order ${id}`, value: this.proposalFee! + toNano('0.1'), evidence: a.order === 'slash' ? hashOf(`evidence ${id}`) : null }),
+        );
+        const handle = this.kit.proposal(id);
+        if (!created || !(await this.isActive(handle.address))) return created;
+        this.proposals.push({ id, handle });
+        this.protocolAddresses.add(handle.address.toRawString());
+        for (const m of ['bob', 'carol'] as const) await this.send(() => handle.sendVote(this.parties[m].sender(), true, SMALL));
+        if ((await handle.getState()) !== ProposalState.Passed) return null;
+        const data = await handle.getProposalData();
+        if (this.now < data.executeAt) this.bc.now = data.executeAt;
+        const w = this.workers[target];
+        const stakeOf = async () => ((await this.isActive(w.handle.address)) ? (await w.handle.getState()).stake : 0n);
+        const stakeBefore = a.order === 'slash' ? await stakeOf() : 0n;
+        const need = await handle.getExecuteValue();
+        const result = await this.send(() => handle.sendExecute(this.parties.stranger.sender(), need + toNano('0.05')));
+        if (a.order === 'slash') {
+            allowStake.set(target, 'down');
+            expectations.push(async () => {
+                const executed = (await handle.getState().catch(() => ProposalState.Executed)) === ProposalState.Executed;
+                if (executed && stakeBefore > 0n && (await stakeOf()) >= stakeBefore) {
+                    throw new InvariantError('slash-missed', `worker ${target}: the council's slash executed (after ${this.codeChanges} code changes) but its stake stayed ${stakeBefore}`);
+                }
+            });
+        }
+        return result;
     }
 
     private async propose(a: Extract<Action, { k: 'propose' }>) {
