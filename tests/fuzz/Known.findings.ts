@@ -1,8 +1,10 @@
 /**
  * The money-path review's findings, as fuzz campaigns aimed at each (`npm run fuzz:findings`). Each asserts that
  * the invariant holds: each FAILED on the code that had the finding (printing the seed and the shrunk sequence)
- * and passes since the fix (the job's settlement rules, the answer timeout, the token cap). They stay as
- * regression campaigns, longer and more focused than the CI campaign, whose steps now include theirs.
+ * and passes since the fix (the job's settlement rules, the answer timeout, the token cap, child addresses
+ * independent of the code version). They stay as regression campaigns, longer and more focused than the CI campaign,
+ * whose steps include theirs. Findings 6, 7 (the forgedClaim replayOldLife step, in every campaign), 8, 9 and 10 (the
+ * extreme setParams variants) are covered elsewhere or not yet in reach: see the report in the branch's commits.
  */
 import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
@@ -13,9 +15,15 @@ const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: numbe
     // Found on the old code at the 13th sequence (about 150 steps; shrunk to 6 steps: two lives of one job of worker 1,
     // a settled voucher, then one with tokens near 2^64 settled by the liveness check: its job_report fails, exit code 5).
     { finding: "5: a voucher with tokens near 2^64 freezes the worker's reputation reports", focus: 'reputationFreeze', seed: 2, steps: 600, length: 40 },
+    // Found on the old code at the 1st sequence, shrunk to 2 steps: the council sets a new job code, then a client opens a job
+    // of the old code (deployed directly, as the old code allowed) and the worker accepts its offer.
+    { finding: '2: offers from a job of the replaced code are still accepted', focus: 'replacedJobCode', seed: 1, steps: 60, length: 12 },
+    // Found on the old code at the 1st sequence, shrunk to 2 steps: the council sets a new worker code, then its slash of
+    // worker 0 goes to the address of the new code (empty): the proposal reads executed, the stake is untouched.
+    { finding: "3: governance can't reach existing workers after a worker-code change", focus: 'slashAfterWorkerCode', seed: 1, steps: 60, length: 12 },
 ];
 
-describe('findings of the money-path review, aimed at one by one (fixed; regression campaigns)', () => {
+describe('regression campaigns, one aimed at each finding of the money-path review in the fuzzer\'s reach (all fixed)', () => {
     for (const c of CAMPAIGNS) {
         it(`finding ${c.finding}`, async () => {
             const outcome = await fuzz({ seed: c.seed, steps: c.steps, weights: FOCUS[c.focus], exclude: FOCUS_EXCLUDE[c.focus], sequenceLength: c.length });
