@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
 import path from 'path';
-import { importsOf, layeringViolations, SourceFile } from './rules';
+import { importsOf, layeringViolations, missingRuntimeDependencies, SourceFile } from './rules';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -55,5 +55,13 @@ describe('layering', () => {
 
     it('actors/ and wrappers/ of this project keep the layering', () => {
         expect(layeringViolations([...sources('actors'), ...sources('wrappers')])).toEqual([]);
+    });
+
+    it('every package the actors and codecs import at run time is a dependency, not a devDependency', () => {
+        const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+        const deps = new Set(Object.keys(pkg.dependencies));
+        expect(missingRuntimeDependencies([...sources('actors'), ...sources('wrappers')], deps)).toEqual([]);
+        // and the rule itself flags a dev-only package imported by a run-time file
+        expect(missingRuntimeDependencies([{ path: 'actors/relay/x.ts', text: "import OpenAI from 'openai';" }], deps).map((v) => v.specifier)).toEqual(['openai']);
     });
 });

@@ -78,3 +78,36 @@ export function layeringViolations(files: readonly SourceFile[]): Violation[] {
     }
     return out;
 }
+
+/** The npm package a bare specifier names (`@scope/name` or `name`); undefined for relative paths and built-ins. */
+export function packageOf(specifier: string): string | undefined {
+    if (specifier.startsWith('.') || isBuiltin(specifier)) return undefined;
+    const parts = specifier.split('/');
+    return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/**
+ * Packages that run-time files import but package.json lists only as devDependencies (or not at all): a
+ * production install (`npm ci --omit=dev`) would miss them. Run-time files: actors/ outside dev-only entries,
+ * and the codec files of wrappers/ the actors use.
+ */
+export function missingRuntimeDependencies(files: readonly SourceFile[], dependencies: ReadonlySet<string>): Violation[] {
+    const out: Violation[] = [];
+    for (const f of files) {
+        const runtime = (f.path.startsWith('actors/') && !isDevOnly(f.path)) || isCodecFile(f.path);
+        if (!runtime) continue;
+        for (const specifier of importsOf(f.text)) {
+            if (/^\s*import\s+type\b/m.test(f.text) && isTypeOnlyImport(f.text, specifier)) continue;
+            const pkg = packageOf(specifier);
+            if (pkg && !dependencies.has(pkg)) out.push({ file: f.path, specifier, rule: 'run-time imports are listed in dependencies' });
+        }
+    }
+    return out;
+}
+
+/** True when every import of `specifier` in `text` is `import type` (erased at compile time). */
+function isTypeOnlyImport(text: string, specifier: string): boolean {
+    const escaped = specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const all = text.match(new RegExp(`(?:import|export)[^;]*?from\\s+['"]${escaped}['"]`, 'g')) ?? [];
+    return all.length > 0 && all.every((s) => /^import\s+type\b/.test(s));
+}
