@@ -9,6 +9,7 @@
  *   senders: see SENDERS
  */
 import fc from 'fast-check';
+import { ReachAction, reachArbitraries, REACH_WEIGHTS } from './reach-actions';
 
 /** Who sends a message. `impostor` is a rejecting contract; `oldGov` the root's deployer after the handover. */
 export const SENDERS = ['owner', 'client', 'alice', 'bob', 'carol', 'guardian', 'stranger', 'impostor', 'oldGov'] as const;
@@ -51,7 +52,9 @@ export type Action =
     | { k: 'cleanup'; proposal: number; sender: SenderName }
     /** A governance order carried through the council at once: a job or worker code change (a working variant), or a slash. */
     | { k: 'govOrder'; order: (typeof GOV_ORDERS)[number]; seed: number }
-    | { k: 'wait'; seconds: number };
+    | { k: 'wait'; seconds: number }
+    /** Key rotations, evidence under old keys, inexact external claims, the library's runway: reach-actions.ts. */
+    | ReachAction;
 
 const idx = fc.nat({ max: 15 });
 const sender = fc.constantFrom(...SENDERS);
@@ -82,6 +85,7 @@ export const DEFAULT_WEIGHTS: Required<Weights> = {
     cleanup: 1,
     govOrder: 1,
     wait: 6,
+    ...REACH_WEIGHTS,
 };
 
 /**
@@ -166,6 +170,7 @@ export function actionArbitrary(weights: Weights = {}, exclude: Exclusions = {})
         cancel: fc.record({ k: fc.constant('cancel' as const), proposal: idx, sender }),
         cleanup: fc.record({ k: fc.constant('cleanup' as const), proposal: idx, sender }),
         govOrder: fc.record({ k: fc.constant('govOrder' as const), order: fc.constantFrom(...GOV_ORDERS), seed: fc.nat() }),
+        ...reachArbitraries(),
     };
     const entries = (Object.keys(arbs) as Action['k'][])
         .filter((k) => (w[k] ?? 0) > 0)

@@ -2,7 +2,8 @@
  * Weights aimed at the findings of the money-path review: each raises the steps its attack needs, so a short
  * campaign reaches it. The default weights reach every one of them too, only more slowly.
  */
-import { Exclusions, Weights } from './actions';
+import { DEFAULT_WEIGHTS, Exclusions, Weights } from './actions';
+import { REACH_KINDS } from './reach-actions';
 
 export const FOCUS: Record<string, Weights> = {
     /** A client's own final voucher at amount == paid ends the job and voids the worker's later vouchers. */
@@ -32,3 +33,22 @@ export const FOCUS_EXCLUDE: Record<string, Exclusions> = {
     replacedJobCode: { silentWorker: true, clientFinalAtPaid: true, hugeTokens: true },
     slashAfterWorkerCode: { silentWorker: true, clientFinalAtPaid: true, hugeTokens: true },
 };
+
+/** The campaigns above keep the vocabulary they were written with: the steps of reach-actions.ts stay out of them. */
+for (const name of Object.keys(FOCUS)) for (const k of REACH_KINDS) FOCUS[name][k] ??= 0;
+
+/** Every kind of step at weight 0 but `only` (the focus campaigns of findings 6, 8 and 9 below). */
+function only(weights: Weights): Weights {
+    const zero = Object.fromEntries(Object.keys(DEFAULT_WEIGHTS).map((k) => [k, 0])) as Weights;
+    return { ...zero, ...weights };
+}
+
+/** Evidence signed by a receipt key two or more rotations old (finding 6): rotations, evidence, a little time. */
+FOCUS.keyRotationEvasion = only({ rotateKey: 8, oldKeyEvidence: 8, wait: 1, open: 1 });
+/** Valid vouchers claimed as externals in non-exact layouts (finding 8): jobs, vouchers, claims. */
+FOCUS.inexactExternalClaim = only({ open: 6, sign: 10, inexactClaim: 10, workerClaim: 2, wait: 1 });
+/** Time jumps towards the end of the library's paid runway, opens and settlements around it (finding 9). */
+FOCUS.libraryRunway = only({ runwayJump: 6, open: 8, fundLibrary: 2, wait: 3, sign: 2, workerClaim: 1, close: 1, finalize: 1 });
+FOCUS_EXCLUDE.keyRotationEvasion = { silentWorker: true, clientFinalAtPaid: true, hugeTokens: true };
+FOCUS_EXCLUDE.inexactExternalClaim = { silentWorker: true, clientFinalAtPaid: true, hugeTokens: true };
+FOCUS_EXCLUDE.libraryRunway = { silentWorker: true, clientFinalAtPaid: true, hugeTokens: true };

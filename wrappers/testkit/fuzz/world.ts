@@ -21,6 +21,7 @@
  *   replaced-code-job-opened  once governance replaces the job code, no job of an earlier code opens (finding 2)
  *   slash-missed            a governance slash the council executed reaches the worker, across worker-code changes (finding 3)
  *   pending-no-exit / job-no-exit / unbond-no-exit / proposal-no-exit   liveness, tried on a snapshot
+ *   reach.ts: slash-evaded, inexact-layout-accepted, external-overpaid, open-below-runway, library-lapsed-lock
  */
 import { Address, beginCell, Cell, Sender, toNano, Transaction } from '@ton/core';
 import { Blockchain, BlockchainSnapshot, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
@@ -42,6 +43,9 @@ import { pricesCell } from '../../common';
 import { loadCode } from '../../code';
 import { codeVariant } from '../codes';
 import { Action, SenderName, VALUES } from './actions';
+import { ReachFuzz, ReachInvariantError } from './reach';
+import { isReachAction } from './reach-actions';
+import { WorkerRegistration } from '../../Root';
 
 export class InvariantError extends Error {
     constructor(
@@ -174,7 +178,7 @@ export class FuzzWorld {
     private parties!: Record<Exclude<SenderName, 'owner' | 'client'>, Party>;
     private clients!: Party[];
     private silentWorker!: Party;
-    private workerSetup!: { handle: SandboxContract<Worker>; owner: Party; receiptKeys: Ed25519KeyPair; rejecting: boolean }[];
+    private workerSetup!: { handle: SandboxContract<Worker>; owner: Party; receiptKeys: Ed25519KeyPair; rejecting: boolean; registration: WorkerRegistration }[];
     private globalId = 0;
 
     // model, reset per run
@@ -227,12 +231,35 @@ export class FuzzWorld {
         await kit.run(() => kit.root.sendRegisterWorker(this.bc.sender(rejectingOwner), reg.registration, stake + REGISTRATION_FEES));
         const third = this.bc.openContract(Worker.createFor(kit.root.address, rejectingOwner, 0));
         this.workerSetup = [
-            ...kit.workers.map((w) => ({ handle: w.worker, owner: wallet(w.owner), receiptKeys: w.receiptKeys, rejecting: false })),
-            { handle: third, owner: injected(rejectingOwner), receiptKeys: reg.receiptKeys, rejecting: true },
+            ...kit.workers.map((w) => ({ handle: w.worker, owner: wallet(w.owner), receiptKeys: w.receiptKeys, rejecting: false, registration: w.registration })),
+            { handle: third, owner: injected(rejectingOwner), receiptKeys: reg.receiptKeys, rejecting: true, registration: reg.registration },
         ];
         this.base = this.bc.snapshot();
         this.baseNow = this.bc.now!;
         this.baseNextId = (await kit.council.getCouncilData()).nextId;
+        this.reach = new ReachFuzz({
+            kit,
+            bc: this.bc,
+            globalId: this.globalId,
+            send: (action) => this.send(action),
+            party: (name) => this.party(name),
+            workers: () => this.workers,
+            registration: (i) => this.workerSetup[i].registration,
+            firstKey: (i) => this.workerSetup[i].receiptKeys,
+            liveJobs: () => this.liveJobs().filter((j) => j.life === this.lifeOf(j)),
+            payoutBounced: (n) => this.payoutBounced.has(n),
+        });
+    }
+
+    /** Steps and invariants of findings 6, 8 and 9 (reach.ts); its violations become InvariantErrors. */
+    private reach!: ReachFuzz;
+    private async reachCall<T>(f: () => Promise<T>): Promise<T> {
+        try {
+            return await f();
+        } catch (e) {
+            if (e instanceof ReachInvariantError) throw new InvariantError(e.id, e.message.replace(`[${e.id}] `, ''));
+            throw e;
+        }
     }
 
     /** Back to the freshly deployed protocol; the model starts over. */
@@ -256,6 +283,7 @@ export class FuzzWorld {
         this.settledPaid.clear();
         this.codeChanges = 0;
         this.bc.now = this.baseNow;
+        await this.reach.reset();
     }
 
     private party(name: SenderName, ctx: { owner?: Party; client?: Party } = {}): Party {
@@ -285,7 +313,9 @@ export class FuzzWorld {
             const handover = s.loadUint(32);
             const paused = s.loadUint(8);
             s.loadCoins(); // the treasury counter: fees and slashes move it without governance
-            return [gov, pending, handover, paused, s.loadBits(s.remainingBits).toString(), ...data.refs.map((r) => r.hash().toString('hex'))].join('|');
+            // The child codes cell also holds the library's paid-until, which anyone's fund_library moves: only its codes count.
+            const print = (r: Cell) => (r.refs.length === 2 && r.bits.length === 32 ? r.refs.map((c) => c.hash().toString('hex')).join('+') : r.hash().toString('hex'));
+            return [gov, pending, handover, paused, s.loadBits(s.remainingBits).toString(), ...data.refs.map(print)].join('|');
         } catch {
             return this.rootFingerprintByGetters();
         }
@@ -344,6 +374,7 @@ export class FuzzWorld {
         const allowStake = new Map<number, 'up' | 'down' | 'any'>();
         switch (a.k) {
             case 'wait':
+                await this.reachCall(() => this.reach.beforeTimeMove(this.now + a.seconds));
                 this.bc.now = this.now + a.seconds;
                 break;
             case 'open':
@@ -432,10 +463,18 @@ export class FuzzWorld {
                 if (pr) result = await this.send(() => pr.handle.sendCleanup(this.party(a.sender).sender(), SMALL));
                 break;
             }
+            case 'rotateKey':
+            case 'oldKeyEvidence':
+            case 'inexactClaim':
+            case 'runwayJump':
+            case 'fundLibrary':
+                if (isReachAction(a)) result = await this.reachCall(() => this.reach.step(a, allowStake, expectations));
+                break;
         }
         if (result) this.transactions += result.transactions.length;
         await this.checkAfter(a, result, before.jobs, allowStake);
-        for (const e of expectations) await e(result);
+        for (const e of expectations) await this.reachCall(() => e(result));
+        await this.reachCall(() => this.reach.after(this.justOpened));
         this.justOpened = undefined;
         return { ran: result !== null && result.transactions.length > 0 };
     }
@@ -1035,6 +1074,8 @@ export class FuzzWorld {
         const now = this.now;
         try {
             const longest = 40 * 86_400;
+            // The exits below move the clock by twice `longest`: the library must stay paid for the jobs it promised.
+            await this.reachCall(() => this.reach.beforeTimeMove(this.now + 2 * longest, 'liveness: '));
             for (const j of this.liveJobs()) {
                 if (j.life !== this.lifeOf(j)) continue;
                 const client = this.clients[j.client];
@@ -1083,6 +1124,7 @@ export class FuzzWorld {
         } finally {
             await this.bc.loadFrom(snap);
             this.bc.now = now;
+            await this.reach.resync();
         }
     }
 }
