@@ -313,17 +313,18 @@ export class ReachFuzz {
         expectations.push(async () => {
             const tx = result?.transactions.find((t) => t.inMessage?.info.type === 'external-in');
             if (!tx) return; // refused before accept_message: the escrow paid nothing
-            if (a.layout !== 'exact') {
-                throw new ReachInvariantError('inexact-layout-accepted', `job #${j.n}: an external claim with layout ${a.layout} was accepted (exit code ${exitCodeOf(tx)})`);
-            }
             const after = await this.escrow(address);
-            if (!after || this.ctx.payoutBounced(j.n)) return;
-            const gross = after.paid - before.paid;
-            const net = gross - (feesOf(after.paid, before.feeBps) - feesOf(before.paid, before.feeBps));
-            const storage = storageFeeOf(tx);
-            const taken = before.balance - after.balance - storage + (after.held - before.held);
-            if (taken > net) {
-                throw new ReachInvariantError('external-overpaid', `job #${j.n}: an ${a.layout} external claim moved ${net} net to the worker but took ${taken} from the escrow (${taken - net} of its gas or import fee paid by the escrow)`);
+            if (after && !this.ctx.payoutBounced(j.n)) {
+                const gross = after.paid - before.paid;
+                const net = gross - (feesOf(after.paid, before.feeBps) - feesOf(before.paid, before.feeBps));
+                const storage = storageFeeOf(tx);
+                const taken = before.balance - after.balance - storage + (after.held - before.held);
+                if (taken > net) {
+                    throw new ReachInvariantError('external-overpaid', `job #${j.n}: an external claim in layout ${a.layout} moved ${net} net to the worker but took ${taken} from the escrow: ${taken - net} of its gas or import fee paid by the escrow`);
+                }
+            }
+            if (a.layout !== 'exact') {
+                throw new ReachInvariantError('inexact-layout-accepted', `job #${j.n}: an external claim in layout ${a.layout} was accepted (exit code ${exitCodeOf(tx)})`);
             }
         });
         return result;
