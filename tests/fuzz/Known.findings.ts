@@ -5,7 +5,7 @@
  * independent of the code version). They stay as regression campaigns, longer and more focused than the CI campaign,
  * whose steps include theirs. Findings 7 (the forgedClaim replayOldLife step) and 10 (the extreme setParams variants)
  * are reached by the CI campaign's steps; 6 (evidence under a key two rotations old), 8 (re-wrapped external claims)
- * and 9 (the library's rent lapsing) have no fuzzer step yet: their attack tests are in tests/contracts.
+ * and 9 (the library's rent lapsing) by the steps of reach-actions.ts, with a campaign each below.
  */
 import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
@@ -22,6 +22,15 @@ const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: numbe
     // Found on the old code at the 1st sequence, shrunk to 2 steps: the council sets a new worker code, then its slash of
     // worker 0 goes to the address of the new code (empty): the proposal reads executed, the stake is untouched.
     { finding: "3: governance can't reach existing workers after a worker-code change", focus: 'slashAfterWorkerCode', seed: 1, steps: 60, length: 12 },
+    // Found on the old code at the 7th sequence, shrunk to 3 steps: worker 1's owner rotates its receipt key twice, then
+    // equivocation signed by the first key (retired at once, well within one unbonding period) is refused (exit 160).
+    { finding: '6: slash evasion by rotating the receipt key twice', focus: 'keyRotationEvasion', seed: 1, steps: 150, length: 20 },
+    // Found on the old code at the 4th sequence, shrunk to 3 steps: open, a voucher, the worker's external claim with
+    // its body in a ref: accepted, and the escrow paid 226,800 nanoton of its import fee beyond the claim's net.
+    { finding: '8: an external claim in a non-exact layout makes the escrow pay part of its import fee', focus: 'inexactExternalClaim', seed: 2, steps: 400, length: 25 },
+    // Found on the old code at the 1st sequence, shrunk to 2 steps: time jumps to 59 days before the librarian's default
+    // 10 TON of rent runs out (about 117 days after deployment), and a job opens on the library all the same.
+    { finding: "9: the job-code library's rent lapsing under open escrows", focus: 'libraryRunway', seed: 1, steps: 300, length: 20 },
 ];
 
 describe('regression campaigns, one aimed at each finding of the money-path review in the fuzzer\'s reach (all fixed)', () => {
