@@ -491,7 +491,10 @@ export class FuzzWorld {
         const workerAddress = a.worker < this.workers.length ? this.workers[a.worker].handle.address : this.silentWorker.address;
         // Reopen an id this client used with this worker before (its address is then the same), or a fresh one.
         const previous = a.reuseId
-            ? [...this.jobs].reverse().find((j) => j.status === 'gone' && j.client === a.client && j.worker === a.worker)
+            ? [...this.jobs]
+                  .reverse()
+                  // Only an address with no live life: reopening a live job is refused (on_reopen), it is not a new life.
+                  .find((j) => j.status === 'gone' && j.client === a.client && j.worker === a.worker && !this.jobs.some((x) => x.status !== 'gone' && x.job.address.equals(j.job.address)))
             : undefined;
         const jobId = previous ? previous.jobId : BigInt(++this.nextJob);
         const keys = ed25519FromLabel(`fuzz voucher ${a.client}`);
