@@ -1,8 +1,11 @@
 /**
  * The money-path review's findings, as fuzz campaigns aimed at each (`npm run fuzz:findings`). Each asserts that
  * the invariant holds: each FAILED on the code that had the finding (printing the seed and the shrunk sequence)
- * and passes since the fix (the job's settlement rules, the answer timeout, the token cap). They stay as
- * regression campaigns, longer and more focused than the CI campaign, whose steps now include theirs.
+ * and passes since the fix (the job's settlement rules, the answer timeout, the token cap, child addresses
+ * independent of the code version). They stay as regression campaigns, longer and more focused than the CI campaign,
+ * whose steps include theirs. Findings 7 (the forgedClaim replayOldLife step) and 10 (the extreme setParams variants)
+ * are reached by the CI campaign's steps; 6 (evidence under a key two rotations old), 8 (re-wrapped external claims)
+ * and 9 (the library's rent lapsing) by the steps of reach-actions.ts, with a campaign each below.
  */
 import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
@@ -10,10 +13,27 @@ import { fuzz } from '../../wrappers/testkit/fuzz/run';
 const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: number; steps: number; length: number }> = [
     { finding: "1: a client's own final voucher at amount == paid voids the worker's later vouchers", focus: 'clientCutsChallenge', seed: 2, steps: 1500, length: 25 },
     { finding: '4: a pending job with no exit (the worker never answers the offer)', focus: 'pendingWithoutExit', seed: 1, steps: 300, length: 25 },
-    { finding: "5: a voucher with tokens near 2^64 freezes the worker's reputation reports", focus: 'reputationFreeze', seed: 2, steps: 3000, length: 30 },
+    // Found on the old code at the 13th sequence (about 150 steps; shrunk to 6 steps: two lives of one job of worker 1,
+    // a settled voucher, then one with tokens near 2^64 settled by the liveness check: its job_report fails, exit code 5).
+    { finding: "5: a voucher with tokens near 2^64 freezes the worker's reputation reports", focus: 'reputationFreeze', seed: 2, steps: 600, length: 40 },
+    // Found on the old code at the 1st sequence, shrunk to 2 steps: the council sets a new job code, then a client opens a job
+    // of the old code (deployed directly, as the old code allowed) and the worker accepts its offer.
+    { finding: '2: offers from a job of the replaced code are still accepted', focus: 'replacedJobCode', seed: 1, steps: 60, length: 12 },
+    // Found on the old code at the 1st sequence, shrunk to 2 steps: the council sets a new worker code, then its slash of
+    // worker 0 goes to the address of the new code (empty): the proposal reads executed, the stake is untouched.
+    { finding: "3: governance can't reach existing workers after a worker-code change", focus: 'slashAfterWorkerCode', seed: 1, steps: 60, length: 12 },
+    // Found on the old code at the 7th sequence, shrunk to 3 steps: worker 1's owner rotates its receipt key twice, then
+    // equivocation signed by the first key (retired at once, well within one unbonding period) is refused (exit 160).
+    { finding: '6: slash evasion by rotating the receipt key twice', focus: 'keyRotationEvasion', seed: 1, steps: 150, length: 20 },
+    // Found on the old code at the 4th sequence, shrunk to 3 steps: open, a voucher, the worker's external claim with
+    // its body in a ref: accepted, and the escrow paid 226,800 nanoton of its import fee beyond the claim's net.
+    { finding: '8: an external claim in a non-exact layout makes the escrow pay part of its import fee', focus: 'inexactExternalClaim', seed: 2, steps: 400, length: 25 },
+    // Found on the old code at the 1st sequence, shrunk to 2 steps: time jumps to 59 days before the librarian's default
+    // 10 TON of rent runs out (about 117 days after deployment), and a job opens on the library all the same.
+    { finding: "9: the job-code library's rent lapsing under open escrows", focus: 'libraryRunway', seed: 1, steps: 300, length: 20 },
 ];
 
-describe('findings of the money-path review, aimed at one by one (fixed; regression campaigns)', () => {
+describe('regression campaigns, one aimed at each finding of the money-path review in the fuzzer\'s reach (all fixed)', () => {
     for (const c of CAMPAIGNS) {
         it(`finding ${c.finding}`, async () => {
             const outcome = await fuzz({ seed: c.seed, steps: c.steps, weights: FOCUS[c.focus], exclude: FOCUS_EXCLUDE[c.focus], sequenceLength: c.length });

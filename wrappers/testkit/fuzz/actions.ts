@@ -9,6 +9,7 @@
  *   senders: see SENDERS
  */
 import fc from 'fast-check';
+import { ReachAction, reachArbitraries, REACH_WEIGHTS } from './reach-actions';
 
 /** Who sends a message. `impostor` is a rejecting contract; `oldGov` the root's deployer after the handover. */
 export const SENDERS = ['owner', 'client', 'alice', 'bob', 'carol', 'guardian', 'stranger', 'impostor', 'oldGov'] as const;
@@ -22,6 +23,8 @@ export const FORGERIES = ['wrongKey', 'wrongJob', 'wrongTag', 'wrongNetwork', 's
 export const TARGETS = ['root', 'worker', 'job', 'council', 'proposal'] as const;
 export const IMPERSONATED_OPS = ['jobPayout', 'jobReport', 'jobAccepted', 'jobRefused', 'govSlash', 'workerAttest', 'proposalApproved'] as const;
 export const GOV_ACTIONS = ['addImage', 'retireImage', 'addModel', 'removeModel', 'setParams', 'slashWorker', 'withdrawTreasury', 'setThreshold'] as const;
+/** Orders the council enacts in one step (propose, votes, timelock, execute): code changes, then reaching every worker. */
+export const GOV_ORDERS = ['jobCode', 'workerCode', 'slash'] as const;
 export const TIME_JUMPS = [1, 60, 601, 3600, 86_400, 3 * 86_400, 15 * 86_400] as const;
 
 export type Action =
@@ -47,7 +50,11 @@ export type Action =
     | { k: 'veto'; proposal: number; sender: SenderName }
     | { k: 'cancel'; proposal: number; sender: SenderName }
     | { k: 'cleanup'; proposal: number; sender: SenderName }
-    | { k: 'wait'; seconds: number };
+    /** A governance order carried through the council at once: a job or worker code change (a working variant), or a slash. */
+    | { k: 'govOrder'; order: (typeof GOV_ORDERS)[number]; seed: number }
+    | { k: 'wait'; seconds: number }
+    /** Key rotations, evidence under old keys, inexact external claims, the library's runway: reach-actions.ts. */
+    | ReachAction;
 
 const idx = fc.nat({ max: 15 });
 const sender = fc.constantFrom(...SENDERS);
@@ -76,7 +83,9 @@ export const DEFAULT_WEIGHTS: Required<Weights> = {
     veto: 1,
     cancel: 1,
     cleanup: 1,
+    govOrder: 1,
     wait: 6,
+    ...REACH_WEIGHTS,
 };
 
 /**
@@ -160,6 +169,8 @@ export function actionArbitrary(weights: Weights = {}, exclude: Exclusions = {})
         veto: fc.record({ k: fc.constant('veto' as const), proposal: idx, sender }),
         cancel: fc.record({ k: fc.constant('cancel' as const), proposal: idx, sender }),
         cleanup: fc.record({ k: fc.constant('cleanup' as const), proposal: idx, sender }),
+        govOrder: fc.record({ k: fc.constant('govOrder' as const), order: fc.constantFrom(...GOV_ORDERS), seed: fc.nat() }),
+        ...reachArbitraries(),
     };
     const entries = (Object.keys(arbs) as Action['k'][])
         .filter((k) => (w[k] ?? 0) > 0)

@@ -18,7 +18,10 @@
  *   bounce-failed           a protocol contract's bounce handler never fails
  *   report-not-counted      every settlement that paid a worker is counted in its reputation
  *   frozen                  no protocol account is ever frozen
+ *   replaced-code-job-opened  once governance replaces the job code, no job of an earlier code opens (finding 2)
+ *   slash-missed            a governance slash the council executed reaches the worker, across worker-code changes (finding 3)
  *   pending-no-exit / job-no-exit / unbond-no-exit / proposal-no-exit   liveness, tried on a snapshot
+ *   reach.ts: slash-evaded, inexact-layout-accepted, external-overpaid, open-below-runway, library-lapsed-lock
  */
 import { Address, beginCell, Cell, Sender, toNano, Transaction } from '@ton/core';
 import { Blockchain, BlockchainSnapshot, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
@@ -37,7 +40,12 @@ import { RootGovernanceAction } from '../../Root';
 import { Errors, Op, Tags } from '../../Constants';
 import { equivocationBody, Receipt, SignedVoucher, wrongModelBody, ZERO_HEAD } from '../../payloads';
 import { pricesCell } from '../../common';
+import { loadCode } from '../../code';
+import { codeVariant } from '../codes';
 import { Action, SenderName, VALUES } from './actions';
+import { ReachFuzz, ReachInvariantError } from './reach';
+import { isReachAction } from './reach-actions';
+import { WorkerRegistration } from '../../Root';
 
 export class InvariantError extends Error {
     constructor(
@@ -136,6 +144,28 @@ function garbageCell(seed: number, bits: number, refs: number, depth = 0): Cell 
     return b.endCell();
 }
 
+/**
+ * A message between two protocol contracts (the caller checks both ends): a non-bounceable one that failed is lost
+ * (a job_report the worker can't count freezes its reputation silently), a bounce handler must never fail.
+ */
+function checkDelivery(tx: Transaction, when: string): void {
+    const info = tx.inMessage?.info;
+    if (!info || info.type !== 'internal') return;
+    const body = tx.inMessage!.body.beginParse();
+    const op = body.remainingBits >= 32 ? body.preloadUint(32) : -1;
+    const c = computeOf(tx);
+    // Known and minor: a settlement's protocol fee below the root's gas (a tiny job) fails (out of gas, or the
+    // VM does not start) at the root; the value stays in the root's balance, only `collected` misses it.
+    const tinyFee = op === Op.treasuryDeposit && (c.exitCode === -14 || !c.ran);
+    const route = `op 0x${op.toString(16)} from ${info.src.toRawString()} to ${info.dest.toRawString()}`;
+    if (!c.success && !info.bounce && !info.bounced && !tinyFee) {
+        throw new InvariantError('message-lost', `${when}a non-bounceable message ${route} failed with exit code ${c.exitCode}: it is lost`);
+    }
+    if (!c.success && info.bounced) {
+        throw new InvariantError('bounce-failed', `${when}the bounce handler of ${info.dest.toRawString()} failed with exit code ${c.exitCode}`);
+    }
+}
+
 export interface StepReport {
     /** Whether the step caused at least one transaction. */
     ran: boolean;
@@ -148,7 +178,7 @@ export class FuzzWorld {
     private parties!: Record<Exclude<SenderName, 'owner' | 'client'>, Party>;
     private clients!: Party[];
     private silentWorker!: Party;
-    private workerSetup!: { handle: SandboxContract<Worker>; owner: Party; receiptKeys: Ed25519KeyPair; rejecting: boolean }[];
+    private workerSetup!: { handle: SandboxContract<Worker>; owner: Party; receiptKeys: Ed25519KeyPair; rejecting: boolean; registration: WorkerRegistration }[];
     private globalId = 0;
 
     // model, reset per run
@@ -201,12 +231,35 @@ export class FuzzWorld {
         await kit.run(() => kit.root.sendRegisterWorker(this.bc.sender(rejectingOwner), reg.registration, stake + REGISTRATION_FEES));
         const third = this.bc.openContract(Worker.createFor(kit.root.address, rejectingOwner, 0));
         this.workerSetup = [
-            ...kit.workers.map((w) => ({ handle: w.worker, owner: wallet(w.owner), receiptKeys: w.receiptKeys, rejecting: false })),
-            { handle: third, owner: injected(rejectingOwner), receiptKeys: reg.receiptKeys, rejecting: true },
+            ...kit.workers.map((w) => ({ handle: w.worker, owner: wallet(w.owner), receiptKeys: w.receiptKeys, rejecting: false, registration: w.registration })),
+            { handle: third, owner: injected(rejectingOwner), receiptKeys: reg.receiptKeys, rejecting: true, registration: reg.registration },
         ];
         this.base = this.bc.snapshot();
         this.baseNow = this.bc.now!;
         this.baseNextId = (await kit.council.getCouncilData()).nextId;
+        this.reach = new ReachFuzz({
+            kit,
+            bc: this.bc,
+            globalId: this.globalId,
+            send: (action) => this.send(action),
+            party: (name) => this.party(name),
+            workers: () => this.workers,
+            registration: (i) => this.workerSetup[i].registration,
+            firstKey: (i) => this.workerSetup[i].receiptKeys,
+            liveJobs: () => this.liveJobs().filter((j) => j.life === this.lifeOf(j)),
+            payoutBounced: (n) => this.payoutBounced.has(n),
+        });
+    }
+
+    /** Steps and invariants of findings 6, 8 and 9 (reach.ts); its violations become InvariantErrors. */
+    private reach!: ReachFuzz;
+    private async reachCall<T>(f: () => Promise<T>): Promise<T> {
+        try {
+            return await f();
+        } catch (e) {
+            if (e instanceof ReachInvariantError) throw new InvariantError(e.id, e.message.replace(`[${e.id}] `, ''));
+            throw e;
+        }
     }
 
     /** Back to the freshly deployed protocol; the model starts over. */
@@ -228,7 +281,9 @@ export class FuzzWorld {
         this.workers = this.baseWorkers.map((w) => ({ ...w }));
         this.rootPrint = this.baseRootPrint;
         this.settledPaid.clear();
+        this.codeChanges = 0;
         this.bc.now = this.baseNow;
+        await this.reach.reset();
     }
 
     private party(name: SenderName, ctx: { owner?: Party; client?: Party } = {}): Party {
@@ -258,7 +313,9 @@ export class FuzzWorld {
             const handover = s.loadUint(32);
             const paused = s.loadUint(8);
             s.loadCoins(); // the treasury counter: fees and slashes move it without governance
-            return [gov, pending, handover, paused, s.loadBits(s.remainingBits).toString(), ...data.refs.map((r) => r.hash().toString('hex'))].join('|');
+            // The child codes cell also holds the library's paid-until, which anyone's fund_library moves: only its codes count.
+            const print = (r: Cell) => (r.refs.length === 2 && r.bits.length === 32 ? r.refs.map((c) => c.hash().toString('hex')).join('+') : r.hash().toString('hex'));
+            return [gov, pending, handover, paused, s.loadBits(s.remainingBits).toString(), ...data.refs.map(print)].join('|');
         } catch {
             return this.rootFingerprintByGetters();
         }
@@ -317,6 +374,7 @@ export class FuzzWorld {
         const allowStake = new Map<number, 'up' | 'down' | 'any'>();
         switch (a.k) {
             case 'wait':
+                await this.reachCall(() => this.reach.beforeTimeMove(this.now + a.seconds));
                 this.bc.now = this.now + a.seconds;
                 break;
             case 'open':
@@ -397,15 +455,26 @@ export class FuzzWorld {
                 if (pr) result = await this.send(() => pr.handle.sendCancel(this.party(a.sender).sender(), SMALL));
                 break;
             }
+            case 'govOrder':
+                result = await this.govOrder(a, allowStake, expectations);
+                break;
             case 'cleanup': {
                 const pr = pick(this.proposals, a.proposal);
                 if (pr) result = await this.send(() => pr.handle.sendCleanup(this.party(a.sender).sender(), SMALL));
                 break;
             }
+            case 'rotateKey':
+            case 'oldKeyEvidence':
+            case 'inexactClaim':
+            case 'runwayJump':
+            case 'fundLibrary':
+                if (isReachAction(a)) result = await this.reachCall(() => this.reach.step(a, allowStake, expectations));
+                break;
         }
         if (result) this.transactions += result.transactions.length;
         await this.checkAfter(a, result, before.jobs, allowStake);
-        for (const e of expectations) await e(result);
+        for (const e of expectations) await this.reachCall(() => e(result));
+        await this.reachCall(() => this.reach.after(this.justOpened));
         this.justOpened = undefined;
         return { ran: result !== null && result.transactions.length > 0 };
     }
@@ -422,7 +491,10 @@ export class FuzzWorld {
         const workerAddress = a.worker < this.workers.length ? this.workers[a.worker].handle.address : this.silentWorker.address;
         // Reopen an id this client used with this worker before (its address is then the same), or a fresh one.
         const previous = a.reuseId
-            ? [...this.jobs].reverse().find((j) => j.status === 'gone' && j.client === a.client && j.worker === a.worker)
+            ? [...this.jobs]
+                  .reverse()
+                  // Only an address with no live life: reopening a live job is refused (on_reopen), it is not a new life.
+                  .find((j) => j.status === 'gone' && j.client === a.client && j.worker === a.worker && !this.jobs.some((x) => x.status !== 'gone' && x.job.address.equals(j.job.address)))
             : undefined;
         const jobId = previous ? previous.jobId : BigInt(++this.nextJob);
         const keys = ed25519FromLabel(`fuzz voucher ${a.client}`);
@@ -461,7 +533,20 @@ export class FuzzWorld {
             }),
         );
         model.nonce = await job.getNonce().catch(() => 0n); // 0 when the open failed: its vouchers are then never claimable
+        await this.checkJobCode(model);
         return result;
+    }
+
+    /** A job that opened (its worker accepted) runs the job code the root holds now, never one governance replaced. */
+    private async checkJobCode(j: JobModel): Promise<void> {
+        const st = (await this.bc.getContract(j.job.address)).accountState;
+        if (st?.type !== 'active' || !st.state.code) return;
+        const stored = st.state.data ? parseJobStorage(st.state.data) : null;
+        if (!stored || stored.state === 1) return; // not opened, or pending: no offer accepted yet
+        const current = (await this.kit.root.getChildCodes()).jobCode;
+        if (!st.state.code.equals(current)) {
+            throw new InvariantError('replaced-code-job-opened', `job #${j.n} opened with code ${st.state.code.hash().toString('hex').slice(0, 16)} after governance set the job code to ${current.hash().toString('hex').slice(0, 16)}`);
+        }
     }
 
     private voucherFor(j: JobModel, amount: bigint, tokens: bigint, final: boolean, opts: { secretKey?: Buffer; job?: Address; tag?: number; globalId?: number; nonce?: bigint } = {}): SignedVoucher {
@@ -476,7 +561,9 @@ export class FuzzWorld {
         const j = pick(this.liveJobs().filter((x) => x.status === 'active' || x.status === 'closing'), a.job);
         if (!j) return;
         const amount = j.lastAmount + BigInt(a.add);
-        const tokens = a.hugeTokens ? U64 - BigInt(a.add % 1000) : j.tokens + BigInt(a.add % 100_000);
+        // Every voucher counts at least one token more than the last (as the worker's receipts do), so any settled job
+        // reports some; hugeTokens jumps to near 2^64 (finding 5: the worker's counter must neither freeze nor overflow).
+        const tokens = a.hugeTokens ? U64 - BigInt(a.add % 1000) : j.tokens + 1n + BigInt(a.add % 100_000);
         j.lastAmount = amount;
         j.tokens = tokens > U64 ? U64 : tokens;
         j.vouchers.push({ signed: this.voucherFor(j, amount, j.tokens, a.final), amount, final: a.final });
@@ -753,6 +840,54 @@ export class FuzzWorld {
         }
     }
 
+    /** Code variants handed out in this run (each code change gets a fresh hash; at most MAX_PROPOSALS per run). */
+    private codeChanges = 0;
+
+    /**
+     * The council enacts one order: alice proposes, bob and carol vote yes, the timelock passes, a stranger executes.
+     * Each message runs under the ledger; the step's result is the execution's.
+     */
+    private async govOrder(a: Extract<Action, { k: 'govOrder' }>, allowStake: Map<number, 'up' | 'down' | 'any'>, expectations: Array<(r: SendMessageResult | null) => Promise<void>>) {
+        if (this.proposals.length >= MAX_PROPOSALS) return null;
+        const value = toNano('0.05');
+        const target = a.seed % this.workers.length;
+        const action: CouncilAction =
+            a.order === 'jobCode'
+                ? { kind: 'root', value, action: { kind: 'setCode', jobCode: codeVariant(loadCode('Job'), ++this.codeChanges) } }
+                : a.order === 'workerCode'
+                  ? { kind: 'root', value, action: { kind: 'setCode', workerCode: codeVariant(loadCode('Worker'), ++this.codeChanges) } }
+                  : // A fresh reason per order: the worker refuses a reason it was already slashed for.
+                    { kind: 'root', value, action: { kind: 'slashWorker', owner: this.workerSetup[target].owner.address, index: 0, amount: toNano('1'), bps: 1000, reason: hashOf(`order ${this.baseNextId + this.proposals.length}`) } };
+        this.proposalFee ??= await this.kit.council.getProposalFee();
+        const id = this.baseNextId + this.proposals.length;
+        const created = await this.send(() =>
+            this.kit.council.sendCreateProposal(this.parties.alice.sender(), { actions: [action], description: `order ${id}`, value: this.proposalFee! + toNano('0.1'), evidence: a.order === 'slash' ? hashOf(`evidence ${id}`) : null }),
+        );
+        const handle = this.kit.proposal(id);
+        if (!created || !(await this.isActive(handle.address))) return created;
+        this.proposals.push({ id, handle });
+        this.protocolAddresses.add(handle.address.toRawString());
+        for (const m of ['bob', 'carol'] as const) await this.send(() => handle.sendVote(this.parties[m].sender(), true, SMALL));
+        if ((await handle.getState()) !== ProposalState.Passed) return null;
+        const data = await handle.getProposalData();
+        if (this.now < data.executeAt) this.bc.now = data.executeAt;
+        const w = this.workers[target];
+        const stakeOf = async () => ((await this.isActive(w.handle.address)) ? (await w.handle.getState()).stake : 0n);
+        const stakeBefore = a.order === 'slash' ? await stakeOf() : 0n;
+        const need = await handle.getExecuteValue();
+        const result = await this.send(() => handle.sendExecute(this.parties.stranger.sender(), need + toNano('0.05')));
+        if (a.order === 'slash') {
+            allowStake.set(target, 'down');
+            expectations.push(async () => {
+                const executed = (await handle.getState().catch(() => ProposalState.Executed)) === ProposalState.Executed;
+                if (executed && stakeBefore > 0n && (await stakeOf()) >= stakeBefore) {
+                    throw new InvariantError('slash-missed', `worker ${target}: the council's slash executed (after ${this.codeChanges} code changes) but its stake stayed ${stakeBefore}`);
+                }
+            });
+        }
+        return result;
+    }
+
     private async propose(a: Extract<Action, { k: 'propose' }>) {
         if (this.proposals.length >= MAX_PROPOSALS) return null;
         this.proposalFee ??= await this.kit.council.getProposalFee();
@@ -795,18 +930,9 @@ export class FuzzWorld {
             const dst = info.dest.toRawString();
             const body = tx.inMessage!.body.beginParse();
             const op = body.remainingBits >= 32 ? body.preloadUint(32) : -1;
-            const c = computeOf(tx);
             if (this.protocolAddresses.has(src) && this.protocolAddresses.has(dst)) {
                 if (op === Op.jobReport) reports.set(dst, (reports.get(dst) ?? 0) + 1);
-                // Known and minor: a settlement's protocol fee below the root's gas (a tiny job) fails (out of gas, or the
-                // VM does not start) at the root; the value stays in the root's balance, only `collected` misses it.
-                const tinyFee = op === Op.treasuryDeposit && (c.exitCode === -14 || !c.ran);
-                if (!c.success && !info.bounce && !info.bounced && !tinyFee) {
-                    throw new InvariantError('message-lost', `a non-bounceable message op 0x${op.toString(16)} from ${src} to ${dst} failed with exit code ${c.exitCode}: it is lost`);
-                }
-                if (!c.success && info.bounced) {
-                    throw new InvariantError('bounce-failed', `the bounce handler of ${dst} failed with exit code ${c.exitCode}`);
-                }
+                checkDelivery(tx, '');
                 if (info.bounced && body.remainingBits >= 64) {
                     const s = body.clone();
                     s.skip(32);
@@ -883,6 +1009,18 @@ export class FuzzWorld {
         }
     }
 
+    /** checkDelivery over every transaction of the results (the liveness check's settlements). */
+    private checkDeliveries(results: Array<SendMessageResult | null>, when: string): void {
+        for (const r of results) {
+            for (const tx of r?.transactions ?? []) {
+                const info = tx.inMessage?.info;
+                if (info?.type === 'internal' && this.protocolAddresses.has(info.src.toRawString()) && this.protocolAddresses.has(info.dest.toRawString())) {
+                    checkDelivery(tx, when);
+                }
+            }
+        }
+    }
+
     private async refreshJob(j: JobModel, a: Action, before: JobModel | undefined): Promise<void> {
         const acc = await this.bc.getContract(j.job.address);
         const st = acc.accountState;
@@ -938,15 +1076,19 @@ export class FuzzWorld {
         const now = this.now;
         try {
             const longest = 40 * 86_400;
+            // The exits below move the clock by twice `longest`: the library must stay paid for the jobs it promised.
+            await this.reachCall(() => this.reach.beforeTimeMove(this.now + 2 * longest, 'liveness: '));
             for (const j of this.liveJobs()) {
                 if (j.life !== this.lifeOf(j)) continue;
                 const client = this.clients[j.client];
                 const stateBefore = j.status;
                 this.bc.now = this.now + longest;
                 // The client's ways out: close (or cancel a pending job), then anyone finalizes after the deadline.
-                await this.send(() => j.job.sendClose(client.sender(), toNano('0.05')));
+                const closed = await this.send(() => j.job.sendClose(client.sender(), toNano('0.05')));
                 this.bc.now = this.now + longest;
-                await this.send(() => j.job.sendFinalize(this.parties.stranger.sender(), toNano('0.05')));
+                const finalized = await this.send(() => j.job.sendFinalize(this.parties.stranger.sender(), toNano('0.05')));
+                // Settling must also reach the worker: a report the worker can't count (a frozen counter) is lost.
+                this.checkDeliveries([closed, finalized], `settling job #${j.n} (liveness): `);
                 const acc = await this.bc.getContract(j.job.address);
                 const alive = acc.accountState?.type === 'active' && (await j.job.getState().catch(() => 0)) > 0;
                 if (alive) {
@@ -969,7 +1111,7 @@ export class FuzzWorld {
                 const acc = await this.bc.getContract(pr.handle.address);
                 if (acc.accountState?.type !== 'active') continue;
                 let state = await pr.handle.getState();
-                const terminal = () => [ProposalState.Executed, ProposalState.Vetoed, ProposalState.Cancelled, ProposalState.Failed, ProposalState.Expired].includes(state);
+                const terminal = () => [ProposalState.Executed, ProposalState.Vetoed, ProposalState.Cancelled, ProposalState.Failed, ProposalState.Expired, ProposalState.Rejected].includes(state);
                 if (!terminal()) {
                     this.bc.now = this.now + 200 * 86_400;
                     state = await pr.handle.getState();
@@ -984,6 +1126,7 @@ export class FuzzWorld {
         } finally {
             await this.bc.loadFrom(snap);
             this.bc.now = now;
+            await this.reach.resync();
         }
     }
 }
