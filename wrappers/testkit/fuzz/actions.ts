@@ -9,6 +9,7 @@
  *   senders: see SENDERS
  */
 import fc from 'fast-check';
+import { GovAction, govArbitraries, GOV_WEIGHTS } from './gov-actions';
 
 /** Who sends a message. `impostor` is a rejecting contract; `oldGov` the root's deployer after the handover. */
 export const SENDERS = ['owner', 'client', 'alice', 'bob', 'carol', 'guardian', 'stranger', 'impostor', 'oldGov'] as const;
@@ -47,7 +48,9 @@ export type Action =
     | { k: 'veto'; proposal: number; sender: SenderName }
     | { k: 'cancel'; proposal: number; sender: SenderName }
     | { k: 'cleanup'; proposal: number; sender: SenderName }
-    | { k: 'wait'; seconds: number };
+    | { k: 'wait'; seconds: number }
+    /** Governance steps beyond the above (emergency, handover, surplus, cancel by vote, races): gov-actions.ts. */
+    | GovAction;
 
 const idx = fc.nat({ max: 15 });
 const sender = fc.constantFrom(...SENDERS);
@@ -77,6 +80,7 @@ export const DEFAULT_WEIGHTS: Required<Weights> = {
     cancel: 1,
     cleanup: 1,
     wait: 6,
+    ...GOV_WEIGHTS,
 };
 
 /**
@@ -160,6 +164,7 @@ export function actionArbitrary(weights: Weights = {}, exclude: Exclusions = {})
         veto: fc.record({ k: fc.constant('veto' as const), proposal: idx, sender }),
         cancel: fc.record({ k: fc.constant('cancel' as const), proposal: idx, sender }),
         cleanup: fc.record({ k: fc.constant('cleanup' as const), proposal: idx, sender }),
+        ...govArbitraries(),
     };
     const entries = (Object.keys(arbs) as Action['k'][])
         .filter((k) => (w[k] ?? 0) > 0)

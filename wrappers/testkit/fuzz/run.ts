@@ -25,6 +25,8 @@ export interface FuzzOptions {
     log?: (line: string) => void;
     /** Shrink a failing sequence (default true); false reports the first failing sequence at once. */
     shrink?: boolean;
+    /** Run in a world whose council has this many members (governance campaigns; default three). */
+    councilMembers?: number;
 }
 
 export interface FuzzOutcome {
@@ -44,9 +46,14 @@ export interface FuzzOutcome {
 }
 
 let shared: Promise<FuzzWorld> | undefined;
+const sharedLarge = new Map<number, Promise<FuzzWorld>>();
 
-/** One deployed world per process: deploying costs far more than a run. */
-export function sharedWorld(): Promise<FuzzWorld> {
+/** One deployed world per process (and per council size): deploying costs far more than a run. */
+export function sharedWorld(councilMembers?: number): Promise<FuzzWorld> {
+    if (councilMembers) {
+        if (!sharedLarge.has(councilMembers)) sharedLarge.set(councilMembers, FuzzWorld.create({ councilMembers }));
+        return sharedLarge.get(councilMembers)!;
+    }
     shared ??= FuzzWorld.create();
     return shared;
 }
@@ -73,7 +80,7 @@ export async function runSequence(world: FuzzWorld, actions: readonly Action[], 
 }
 
 export async function fuzz(o: FuzzOptions): Promise<FuzzOutcome> {
-    const world = await sharedWorld();
+    const world = await sharedWorld(o.councilMembers);
     const length = o.sequenceLength ?? 100;
     // Sequences average about half their maximum length (fast-check draws lengths in [1, max]).
     const runs = Math.max(1, Math.ceil(o.steps / (length * 0.45)));

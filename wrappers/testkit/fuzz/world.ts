@@ -38,6 +38,8 @@ import { Errors, Op, Tags } from '../../Constants';
 import { equivocationBody, Receipt, SignedVoucher, wrongModelBody } from '../../payloads';
 import { pricesCell } from '../../common';
 import { Action, SenderName, VALUES } from './actions';
+import { GovernanceFuzz, GovInvariantError } from './governance';
+import { GovAction } from './gov-actions';
 
 export class InvariantError extends Error {
     constructor(
@@ -167,14 +169,14 @@ export class FuzzWorld {
     steps = 0;
     transactions = 0;
 
-    static async create(): Promise<FuzzWorld> {
+    static async create(options: WorldOptions = {}): Promise<FuzzWorld> {
         const w = new FuzzWorld();
-        await w.deploy();
+        await w.deploy(options);
         return w;
     }
 
-    private async deploy(): Promise<void> {
-        const kit = await deployCouncil({ workers: 2 });
+    private async deploy(options: WorldOptions = {}): Promise<void> {
+        const kit = options.councilMembers ? await deployLargeCouncil(options.councilMembers) : await deployCouncil({ workers: 2 });
         this.kit = kit;
         this.bc = kit.blockchain;
         this.globalId = sandboxGlobalId(kit);
@@ -207,6 +209,32 @@ export class FuzzWorld {
         this.base = this.bc.snapshot();
         this.baseNow = this.bc.now!;
         this.baseNextId = (await kit.council.getCouncilData()).nextId;
+        this.gov = new GovernanceFuzz({
+            kit,
+            bc: this.bc,
+            party: (name) => this.party(name),
+            stranger: this.parties.stranger,
+            carol: this.parties.carol,
+            proposals: () => this.proposals,
+            addProposal: (p) => {
+                this.proposals.push(p);
+                this.protocolAddresses.add(p.handle.address.toRawString());
+            },
+            isProtocol: (raw) => this.protocolAddresses.has(raw),
+            send: (action) => this.send(action),
+            maxProposals: MAX_PROPOSALS,
+        });
+    }
+
+    /** Governance steps and invariants (governance.ts); its violations become InvariantErrors. */
+    private gov!: GovernanceFuzz;
+    private async govCall<T>(f: () => Promise<T>): Promise<T> {
+        try {
+            return await f();
+        } catch (e) {
+            if (e instanceof GovInvariantError) throw new InvariantError(e.id, e.message.replace(`[${e.id}] `, ''));
+            throw e;
+        }
     }
 
     /** Back to the freshly deployed protocol; the model starts over. */
@@ -229,6 +257,7 @@ export class FuzzWorld {
         this.rootPrint = this.baseRootPrint;
         this.settledPaid.clear();
         this.bc.now = this.baseNow;
+        await this.gov.reset();
     }
 
     private party(name: SenderName, ctx: { owner?: Party; client?: Party } = {}): Party {
@@ -315,6 +344,7 @@ export class FuzzWorld {
         let result: SendMessageResult | null = null;
         const expectations: Array<(r: SendMessageResult | null) => Promise<void>> = [];
         const allowStake = new Map<number, 'up' | 'down' | 'any'>();
+        const govBefore = await this.gov.before(a);
         switch (a.k) {
             case 'wait':
                 this.bc.now = this.now + a.seconds;
@@ -402,9 +432,13 @@ export class FuzzWorld {
                 if (pr) result = await this.send(() => pr.handle.sendCleanup(this.party(a.sender).sender(), SMALL));
                 break;
             }
+            default:
+                result = await this.govCall(() => this.gov.step(a as GovAction));
+                break;
         }
         if (result) this.transactions += result.transactions.length;
         await this.checkAfter(a, result, before.jobs, allowStake);
+        await this.govCall(() => this.gov.check(a, result, govBefore, 'sender' in a ? this.party(a.sender).address : undefined));
         for (const e of expectations) await e(result);
         this.justOpened = undefined;
         return { ran: result !== null && result.transactions.length > 0 };
@@ -873,7 +907,7 @@ export class FuzzWorld {
                     const info = t.inMessage?.info;
                     return info?.type === 'internal' && info.src.equals(this.kit.council.address) && info.dest.equals(this.kit.root.address);
                 });
-                if (!byGovernance) throw new InvariantError('root-changed', `the root's settings changed by ${a.k} without governance`);
+                if (!byGovernance && !this.gov.rootChangeAllowed(txs)) throw new InvariantError('root-changed', `the root's settings changed by ${a.k} without governance`);
                 this.rootPrint = print;
             }
         }
@@ -987,4 +1021,18 @@ export class FuzzWorld {
             this.bc.now = now;
         }
     }
+}
+
+export interface WorldOptions {
+    /** Deploy a council of this many members (alice, weight N+45, passes alone; the rest weight 1) instead of three. */
+    councilMembers?: number;
+}
+
+/** A council of `n` members: alice and n-1 synthetic members without wallets (they never vote). */
+async function deployLargeCouncil(n: number): Promise<CouncilKit> {
+    // treasury addresses are deterministic per name: a throwaway kit tells alice's address
+    const alice = (await (await deployCouncil({ workers: 0 })).wallet('alice')).address;
+    const others = Array.from({ length: n - 1 }, (_, i) => new Address(0, Buffer.alloc(32, i + 1)));
+    const members = [{ address: alice, weight: n + 45 }, ...others.map((address) => ({ address, weight: 1 }))];
+    return deployCouncil({ workers: 2, council: { members, threshold: BigInt(n + 35) } });
 }
