@@ -62,7 +62,7 @@ export interface GovContext {
     addProposal(p: GovProposal): void;
     isProtocol(raw: string): boolean;
     /** Runs under the conservation ledger; a refused external comes back as null. */
-    send(action: () => Promise<unknown>): Promise<SendMessageResult | null>;
+    send(action: () => Promise<unknown>, injected?: () => bigint): Promise<SendMessageResult | null>;
     maxProposals: number;
 }
 
@@ -270,7 +270,7 @@ export class GovernanceFuzz {
             }
             for (let r = await iter.next(); !r.done; r = await iter.next()) all.push(r.value);
             return { transactions: all, events: [], externals: [] } as unknown as SendMessageResult;
-        });
+        }, () => SMALL); // the cleanup, injected after the execution's first transaction
         if (raceFailure) throw new GovInvariantError('cleanup-in-flight', raceFailure);
         return result;
     }

@@ -221,7 +221,7 @@ export class FuzzWorld {
                 this.protocolAddresses.add(p.handle.address.toRawString());
             },
             isProtocol: (raw) => this.protocolAddresses.has(raw),
-            send: (action) => this.send(action),
+            send: (action, injected) => this.send(action, injected),
             maxProposals: MAX_PROPOSALS,
         });
     }
@@ -324,9 +324,9 @@ export class FuzzWorld {
     }
 
     /** Runs one action under the ledger; external messages the contract refuses come back as `null`. */
-    private async send(action: () => Promise<unknown>): Promise<SendMessageResult | null> {
+    private async send(action: () => Promise<unknown>, injected?: () => bigint): Promise<SendMessageResult | null> {
         try {
-            const entry = await this.kit.ledger.run(action as () => Promise<SendMessageResult>, { known: this.knownAddresses() });
+            const entry = await this.kit.ledger.run(action as () => Promise<SendMessageResult>, { known: this.knownAddresses(), injected });
             return entry.result;
         } catch (e) {
             if (e instanceof ConservationError) throw new InvariantError('conservation', e.message);
