@@ -4,7 +4,7 @@
  * and passes since the fix (the job's settlement rules, the answer timeout, the token cap). They stay as
  * regression campaigns, longer and more focused than the CI campaign, whose steps now include theirs.
  */
-import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
+import { FOCUS, FOCUS_EXCLUDE, GOV_COUNCIL_MEMBERS } from '../../wrappers/testkit/fuzz/focus';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
 
 const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: number; steps: number; length: number }> = [
@@ -17,6 +17,28 @@ describe('findings of the money-path review, aimed at one by one (fixed; regress
     for (const c of CAMPAIGNS) {
         it(`finding ${c.finding}`, async () => {
             const outcome = await fuzz({ seed: c.seed, steps: c.steps, weights: FOCUS[c.focus], exclude: FOCUS_EXCLUDE[c.focus], sequenceLength: c.length });
+            if (!outcome.ok) throw new Error(outcome.report);
+        }, 30 * 60_000);
+    }
+});
+
+/**
+ * The governance review's findings (council and proposal steps: wrappers/testkit/fuzz/gov-actions.ts, invariants in
+ * governance.ts), one campaign each. Seeds and the shrunk sequences they found on the code before the governance
+ * hardening are recorded in docs/fuzzing-governance.md; on the hardened code each passes.
+ */
+const GOV_CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: number; steps: number; length: number }> = [
+    { finding: 'A1: execute with exactly get_execute_value on a 255-member council (membership and weight changes)', focus: 'govExactValue', seed: 1, steps: 300, length: 25 },
+    { finding: 'A2: a passed proposal executed after the execution window', focus: 'govNoExpiry', seed: 1, steps: 600, length: 25 },
+    { finding: "A3: a cleanup while the proposal's report is in flight", focus: 'govCleanupRace', seed: 1, steps: 600, length: 25 },
+    { finding: 'A4/A6: a root action the root always refuses, a malformed description', focus: 'govRefusedRoot', seed: 1, steps: 600, length: 25 },
+    { finding: 'A5: a handover offer accepted after 14 days', focus: 'govHandover', seed: 1, steps: 600, length: 25 },
+];
+
+describe('findings of the governance review, aimed at one by one (fixed; regression campaigns)', () => {
+    for (const c of GOV_CAMPAIGNS) {
+        it(`finding ${c.finding}`, async () => {
+            const outcome = await fuzz({ seed: c.seed, steps: c.steps, weights: FOCUS[c.focus], sequenceLength: c.length, councilMembers: GOV_COUNCIL_MEMBERS[c.focus] });
             if (!outcome.ok) throw new Error(outcome.report);
         }, 30 * 60_000);
     }

@@ -19,6 +19,8 @@
  *   report-not-counted      every settlement that paid a worker is counted in its reputation
  *   frozen                  no protocol account is ever frozen
  *   pending-no-exit / job-no-exit / unbond-no-exit / proposal-no-exit   liveness, tried on a snapshot
+ *   governance.ts: executed-not-applied, executed-twice, executed-after-window, cleanup-in-flight,
+ *   refused-proposal-created, quorum-floor, emergency-widened, council-paid-out, handover-stale-accepted
  */
 import { Address, beginCell, Cell, Sender, toNano, Transaction } from '@ton/core';
 import { Blockchain, BlockchainSnapshot, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
