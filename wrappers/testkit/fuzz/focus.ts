@@ -54,4 +54,9 @@ export const FOCUS_EXCLUDE: Record<string, Exclusions> = {
     clientCutsChallenge: { silentWorker: true, hugeTokens: true },
     pendingWithoutExit: { clientFinalAtPaid: true, hugeTokens: true },
     reputationFreeze: { silentWorker: true, clientFinalAtPaid: true },
+    govExactValue: { govKinds: ['removeMember', 'setWeight'] },
+    govNoExpiry: { govKinds: ['cancelVote', 'surplus'] },
+    govCleanupRace: { govKinds: ['cancelVote', 'addMember'] },
+    govRefusedRoot: { govKinds: ['refusedRoot', 'surplus'] },
+    govHandover: { govKinds: ['handoverOffer', 'handoverWithdraw'] },
 };

@@ -24,6 +24,8 @@ export const GOV_PROPOSALS = [
     'unpause',
 ] as const;
 
+export type GovProposalKind = (typeof GOV_PROPOSALS)[number];
+
 export type GovAction =
     /** `sender` sends an emergency action to the council (only the guardian's restrict-only ones may pass). */
     | { k: 'emergency'; sender: SenderName; op: (typeof EMERGENCY_OPS)[number]; seed: number }
@@ -45,13 +47,13 @@ export const GOV_WEIGHTS: Record<GovAction['k'], number> = {
 };
 
 /** Arbitraries of the governance steps (functions: actions.ts imports this module). */
-export function govArbitraries(): { [K in GovAction['k']]: fc.Arbitrary<Extract<GovAction, { k: K }>> } {
+export function govArbitraries(kinds: readonly GovProposalKind[] = GOV_PROPOSALS): { [K in GovAction['k']]: fc.Arbitrary<Extract<GovAction, { k: K }>> } {
     const sender = fc.constantFrom(...SENDERS);
     // The guardian and the members propose and act most: others are refused anyway.
     const insider = fc.oneof({ arbitrary: fc.constantFrom<SenderName>('guardian', 'alice', 'bob', 'carol'), weight: 3 }, { arbitrary: sender, weight: 1 });
     return {
         emergency: fc.record({ k: fc.constant('emergency' as const), sender: insider, op: fc.constantFrom(...EMERGENCY_OPS), seed: fc.nat() }),
-        govPropose: fc.record({ k: fc.constant('govPropose' as const), sender: insider, kind: fc.constantFrom(...GOV_PROPOSALS), seed: fc.nat(), target: fc.nat({ max: 15 }) }),
+        govPropose: fc.record({ k: fc.constant('govPropose' as const), sender: insider, kind: fc.constantFrom(...kinds), seed: fc.nat(), target: fc.nat({ max: 15 }) }),
         acceptHandover: fc.record({ k: fc.constant('acceptHandover' as const), sender: fc.constantFrom<SenderName>('stranger', 'stranger', 'alice', 'impostor', 'oldGov') }),
         fundCouncil: fc.record({ k: fc.constant('fundCouncil' as const), tons: fc.constantFrom(1, 5, 60) }),
         executeRace: fc.record({
