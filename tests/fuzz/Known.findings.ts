@@ -24,8 +24,12 @@ describe('findings of the money-path review, aimed at one by one (fixed; regress
 
 /**
  * The governance review's findings (council and proposal steps: wrappers/testkit/fuzz/gov-actions.ts, invariants in
- * governance.ts), one campaign each. Seeds and the shrunk sequences they found on the code before the governance
- * hardening are recorded in docs/fuzzing-governance.md; on the hardened code each passes.
+ * governance.ts), one campaign each. On the code before the governance hardening (b0ff0ba, fuzzer ported), seed 1,
+ * 25-step sequences, ~343 steps each:
+ *   A4 FOUND (refused-proposal-created), shrunk: govPropose {sender: bob, kind: refusedRoot, seed: 0}
+ *   A6 FOUND (refused-proposal-created), shrunk: govPropose {sender: alice, kind: badDescription, seed: 0}
+ *   A1, A2, A3, A5 NOT found in that budget (the steps reach them; a passed proposal needs several member votes,
+ *   the timelock and, for A2/A5, a further 15-day wait in one sequence: longer campaigns are needed).
  */
 const GOV_CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: number; steps: number; length: number }> = [
     { finding: 'A1: execute with exactly get_execute_value on a 255-member council (membership and weight changes)', focus: 'govExactValue', seed: 1, steps: 300, length: 25 },
