@@ -131,7 +131,7 @@ async function main() {
         store: new LmdbStore(dir),
         jobs: new AllOpen(),
         engine: new VllmClient({ baseUrl: engine.url, servedModelName: engine.model, maxModelLen: 4096 }),
-        claims: { walletAvailable: false, send: async () => ({ messageHash: null }) },
+        claims: { walletAvailable: false, send: async () => ({ messageHash: null }), chainNow: async () => Math.floor(Date.now() / 1000), finalize: async () => undefined },
         clock: { nowMs: () => Date.now() },
         log: pino({ level: 'silent' }),
         settings: { prices: PRICES, creditLimit: toNano('1000'), maxTokens: 4096, maxRequestBytes: 1 << 20, bodyTimeoutMs: 10_000, claimThreshold: toNano('1000'), claimVia: 'external', claimConfirmTimeoutMs: 60_000, claimIntervalMs: 3_600_000 },

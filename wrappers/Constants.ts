@@ -49,6 +49,10 @@ export abstract class Op {
     static readonly install = 0x7229d9e5;
     static readonly initJob = 0x3d5c02ff;
     static readonly fundLibrary = 0x2673c8f8;
+    // ---- operator key: the owner authorises a wallet that may only re-attest the worker account ----
+    static readonly setOperator = 0x2bbcdde0;
+    static readonly operatorUpdate = 0x3b6f174e;
+    static readonly operatorAttest = 0x36f1b301;
     // ---- DAO council and proposals ----
     static readonly createProposal = 0x7e6894f9;
     static readonly vetoProposal = 0x0cbc0d93;
@@ -156,6 +160,8 @@ export abstract class Errors {
     static readonly tooManyRetiredKeys = 155;
     /** the worker account named in open_job is not a basechain address */
     static readonly workerNotBasechain = 156;
+    /** an operator update from a wallet that is not the worker account's operator */
+    static readonly notOperator = 157;
     // 160..179 job
     /** signature does not verify under the expected key */
     static readonly badSignature = 160;

@@ -391,6 +391,30 @@ export function workerRegistrationBody(r: WorkerRegistration, update = false, qu
         .endCell();
 }
 
+/** What an operator wallet re-attests a worker account with (protocol.tlb operator_update): keys and attestation only. */
+export interface OperatorUpdate {
+    /** The worker account's owner and index: the account is workerAddress(root, owner, index). */
+    owner: Address;
+    index: number;
+    receiptKey: Bytes32;
+    encryptionKey: Bytes32;
+    attestation: Attestation;
+}
+
+// operator_update#3b6f174e query_id:uint64 owner:MsgAddressInt index:uint32 receipt_key:uint256 enc_key:uint256
+//                  attestation:^Attestation = RootMsg;
+export function operatorUpdateBody(u: OperatorUpdate, queryId: bigint = 0n): Cell {
+    return beginCell()
+        .storeUint(Op.operatorUpdate, 32)
+        .storeUint(queryId, 64)
+        .storeAddress(u.owner)
+        .storeUint(u.index, 32)
+        .store(storeBytes32(u.receiptKey, 'receiptKey'))
+        .store(storeBytes32(u.encryptionKey, 'encryptionKey'))
+        .storeRef(attestationCell(u.attestation))
+        .endCell();
+}
+
 // sync_worker query_id owner index
 export function syncWorkerBody(owner: Address, index: number, queryId: bigint = 0n): Cell {
     return beginCell().storeUint(Op.syncWorker, 32).storeUint(queryId, 64).storeAddress(owner).storeUint(index, 32).endCell();
@@ -454,6 +478,11 @@ export class Root implements Contract {
     /** Registers (or, with update = true, re-attests) a worker; `value` carries the stake plus fees. */
     async sendRegisterWorker(provider: ContractProvider, via: Sender, r: WorkerRegistration, value: bigint, update = false) {
         await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerRegistrationBody(r, update) });
+    }
+
+    /** An operator wallet's re-attestation of (owner, index); `value` must cover getOperatorUpdateFee (the rest comes back). */
+    async sendOperatorUpdate(provider: ContractProvider, via: Sender, u: OperatorUpdate, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: operatorUpdateBody(u) });
     }
 
     async sendSyncWorker(provider: ContractProvider, via: Sender, owner: Address, index: number, value: bigint) {
@@ -537,6 +566,11 @@ export class Root implements Contract {
     async getFees(provider: ContractProvider): Promise<{ register: bigint; update: bigint; sync: bigint }> {
         const s = (await provider.get('get_fees', [])).stack;
         return { register: s.readBigNumber(), update: s.readBigNumber(), sync: s.readBigNumber() };
+    }
+
+    /** What an operator's attestation update must carry at current prices (what is left comes back as excesses). */
+    async getOperatorUpdateFee(provider: ContractProvider): Promise<bigint> {
+        return (await provider.get('get_operator_update_fee', [])).stack.readBigNumber();
     }
 
     async getLibraryFunding(provider: ContractProvider): Promise<LibraryFunding> {

@@ -51,6 +51,11 @@ export function setPricesBody(prices: Prices, endpoint?: string, queryId = 0n): 
         .endCell();
 }
 
+// set_operator#2bbcdde0 query_id:uint64 operator:MsgAddress = WorkerMsg;  null revokes (addr_none).
+export function setOperatorBody(operator: Address | null, queryId = 0n): Cell {
+    return beginCell().storeUint(Op.setOperator, 32).storeUint(queryId, 64).storeAddress(operator).endCell();
+}
+
 /** request_unbond / cancel_unbond / withdraw_stake / add_stake: op + query_id only. */
 export function workerOpBody(op: number, queryId = 0n): Cell {
     return beginCell().storeUint(op, 32).storeUint(queryId, 64).endCell();
@@ -80,7 +85,7 @@ export interface WorkerKeys {
     rotatedAt: number;
 }
 
-// worker_keys$_ receipt_key:uint256 enc_key:uint256 retired:(HashmapE 256 uint32) = WorkerKeys;
+// worker_keys$_ receipt_key:uint256 enc_key:uint256 retired:(HashmapE 256 uint32) operator:MsgAddress = WorkerKeys;
 /** Reads the retired-keys dictionary of WorkerKeys (key -> retired_at). */
 export function loadRetiredKeys(dict: Cell | null): Bytes32Map<number> {
     const d = Dictionary.loadDirect(Dictionary.Keys.Buffer(32), Dictionary.Values.Uint(32), dict);
@@ -136,6 +141,11 @@ export class Worker implements Contract {
         await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerOpBody(Op.collectEarnings) });
     }
 
+    /** Owner: authorise the operator wallet that may re-attest this account (Root.sendOperatorUpdate), or null to revoke. */
+    async sendSetOperator(provider: ContractProvider, via: Sender, operator: Address | null, value: bigint) {
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: setOperatorBody(operator) });
+    }
+
     async sendRequestUnbond(provider: ContractProvider, via: Sender, value: bigint) {
         await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: workerOpBody(Op.requestUnbond) });
     }
@@ -186,6 +196,11 @@ export class Worker implements Contract {
             if (at >= rotatedAt) [previousReceiptKey, rotatedAt] = [key, at];
         }
         return { receiptKey, encryptionKey, retiredKeys, previousReceiptKey, rotatedAt };
+    }
+
+    /** The operator wallet that may re-attest this account, or null if none. */
+    async getOperator(provider: ContractProvider): Promise<Address | null> {
+        return (await provider.get('get_operator', [])).stack.readAddressOpt();
     }
 
     async getProfile(provider: ContractProvider): Promise<WorkerProfile> {

@@ -25,6 +25,14 @@ export const relayConfigSchema = z.object({
     maxBodyBytes: z.coerce.number().int().positive().default(1 << 20),
     maxTokens: z.coerce.number().int().positive().default(4096),
     requestTimeoutMs: z.coerce.number().int().positive().default(300_000),
+    /** Largest non-streamed answer held for a client; a worker that streams past it is cut off (502). */
+    maxAnswerBytes: z.coerce.number().int().positive().default(16 << 20),
+    /** Time a client has to send its request body (a slow client gets 408). */
+    bodyTimeoutMs: z.coerce.number().int().positive().default(30_000),
+    /** Time a client has to send its request head; connections that never send one are closed after it (slowloris). */
+    headersTimeoutMs: z.coerce.number().int().positive().default(30_000),
+    /** How long an idle keep-alive connection stays open. */
+    keepAliveTimeoutMs: z.coerce.number().int().positive().default(65_000),
     /** PEM of a simulated TDX root to trust (development only; every answer then says simulated). */
     trustSimulatedRoot: z.string().optional(),
     /** Accept quotes checked offline only (no collateral). */

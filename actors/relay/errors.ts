@@ -19,6 +19,9 @@ export type RelayErrorCode =
     | 'receipt_rejected'
     | 'payment_failed'
     | 'request_timeout'
+    | 'bad_http'
+    | 'headers_too_large'
+    | 'client_timeout'
     | 'internal';
 
 interface ErrorRow {
@@ -37,6 +40,10 @@ export const RELAY_ERRORS: Record<RelayErrorCode, ErrorRow> = {
     spending_cap_reached: { status: 429, type: 'insufficient_quota', retry: false },
     not_found: { status: 404, type: 'invalid_request_error', retry: false },
     method_not_allowed: { status: 405, type: 'invalid_request_error', retry: false },
+    // the HTTP request itself does not parse, its head is too large, or the client sent it too slowly
+    bad_http: { status: 400, type: 'invalid_request_error', retry: false },
+    headers_too_large: { status: 431, type: 'invalid_request_error', retry: false },
+    client_timeout: { status: 408, type: 'invalid_request_error', retry: false },
     // nothing was served or billed: a retry may find a worker
     no_worker_available: { status: 503, type: 'server_error', retry: true },
     // something may have been served and billed: never let the SDK repeat it blindly

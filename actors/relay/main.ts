@@ -19,6 +19,8 @@ import { createRelayHttpServer } from './http/server';
 import { formatTon } from './openai/shape';
 import { Relay } from './relay';
 import { RelayStore } from './store/lmdb';
+import { claimStoreForWallet, lockDataDir } from './store/instance';
+import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
 import { systemClock } from './types';
 
 function voucherSeed(cfg: RelayConfig): Buffer {
@@ -46,6 +48,9 @@ function configFrom(o: Record<string, string | boolean | undefined>): RelayConfi
         deposit: o.deposit,
         maxPrices: { prompt: prices[0], cached: prices[1], completion: prices[2], reasoning: prices[3] },
         maxTokens: o.maxTokens,
+        bodyTimeoutMs: o.bodyTimeoutMs,
+        headersTimeoutMs: o.headersTimeoutMs,
+        keepAliveTimeoutMs: o.keepAliveTimeoutMs,
         trustSimulatedRoot: o.trustSimulatedRoot,
         allowNoCollateral: Boolean(o.allowNoCollateral) || Boolean(o.trustSimulatedRoot),
         workerUrls: urls,
@@ -55,6 +60,9 @@ function configFrom(o: Record<string, string | boolean | undefined>): RelayConfi
 async function start(o: Record<string, string | boolean | undefined>): Promise<void> {
     const cfg = configFrom(o);
     mkdirSync(cfg.dataDir, { recursive: true });
+    // before anything else: a second instance on this data directory must not touch its jobs or its wallet
+    const lock = lockDataDir(cfg.dataDir, 'relay start');
+    process.on('exit', () => lock.release());
     const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
     const chain = createChain(chainSettingsFromEnv());
     const root = Address.parse(cfg.root);
@@ -62,6 +70,12 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
     const { globalId } = await chain.config();
     const seed = voucherSeed(cfg);
     const store = new RelayStore(join(cfg.dataDir, 'state'));
+    try {
+        claimStoreForWallet(store, wallet.address.toRawString());
+    } catch (e) {
+        await store.close();
+        throw e;
+    }
     const random = { bytes: (n: number) => randomBytes(n) };
     const trustedRoots = cfg.trustSimulatedRoot ? [anchorFromCertificate(new X509Certificate(readFileSync(cfg.trustSimulatedRoot)), 'simulated root (development)', true)] : undefined;
     if (cfg.trustSimulatedRoot) log.warn('trusting a SIMULATED TDX root: development only; every answer says simulated');
@@ -77,8 +91,16 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
         trust: { trustedRoots: trustedRoots ?? [(await import('../tee')).INTEL_SGX_ROOT], allowedStatuses: cfg.allowNoCollateral ? ['UpToDate', 'NoCollateral'] : ['UpToDate'], globalId, root: root.toRawString() },
         payment: { deposit: cfg.deposit, maxPrices: cfg.maxPrices, idleCloseMs: cfg.idleCloseMinutes * 60_000 },
         requestTimeoutMs: cfg.requestTimeoutMs,
+        maxAnswerBytes: cfg.maxAnswerBytes,
     });
-    const limits = { maxBodyBytes: cfg.maxBodyBytes, maxTokens: cfg.maxTokens, requestTimeoutMs: cfg.requestTimeoutMs };
+    const limits = {
+        maxBodyBytes: cfg.maxBodyBytes,
+        maxTokens: cfg.maxTokens,
+        requestTimeoutMs: cfg.requestTimeoutMs,
+        bodyTimeoutMs: cfg.bodyTimeoutMs,
+        headersTimeoutMs: cfg.headersTimeoutMs,
+        keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+    };
     const discovery = new WorkerDiscovery(chain, root);
     const discover = async () => {
         await discovery.sync();
@@ -91,14 +113,20 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
             }
             if (!known?.worker) await relay.checkWorker(w.address, cfg.workerUrls[key]);
         }
+        // workers already in use: the allowlists and accounts may have changed since they were verified
+        await relay.recheck();
     };
     await discover();
+    // what a crash may have left half-done: a job open without its record, a voucher signed but not delivered
+    await relay.recoverOpenings();
+    await relay.deliverVouchers();
     const server = createRelayHttpServer(relay, limits, log);
     await new Promise<void>((r) => server.listen(cfg.port, cfg.listen, r));
     log.info({ url: `http://${cfg.listen}:${cfg.port}/v1`, wallet: wallet.address.toString(), workers: relay.status().workers.map((w) => ({ account: w.account, status: w.status, reasons: w.reasons })) }, 'relay listening');
     const timer = setInterval(() => {
         void (async () => {
             await discover();
+            await relay.recoverOpenings();
             await relay.closeIdle();
             await relay.finalizeDue(await chain.now());
         })().catch((e) => log.warn({ err: (e as Error).message }, 'maintenance pass failed'));
@@ -108,10 +136,52 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
         server.closeAllConnections();
         server.close();
         await store.close();
+        lock.release();
         process.exit(0);
     };
     process.on('SIGTERM', () => void stop());
     process.on('SIGINT', () => void stop());
+}
+
+/**
+ * `close-idle`: the maintenance pass of a stopped relay, with its wallet and data directory (it takes the
+ * instance lock, so it refuses to run next to a live relay, whose own timer does the same work). Closes the
+ * jobs unused for `--idle-minutes`, then finalizes every closing job whose challenge period is over; with
+ * `--wait` it stays until the last deadline passes and finalizes those too.
+ */
+async function closeIdleCommand(o: Record<string, string | boolean | undefined>): Promise<void> {
+    const dataDir = String(o.dataDir);
+    if (!existsSync(join(dataDir, 'state'))) throw new Error(`no relay state in ${dataDir}`);
+    const rootText = (o.root as string | undefined) ?? process.env.RELAY_ROOT;
+    if (!rootText) throw new Error('--root <address> (or RELAY_ROOT) is required');
+    const idle = Number(o.idleMinutes);
+    if (!Number.isFinite(idle) || idle < 0) throw new Error('--idle-minutes: a number of minutes, 0 or more');
+    const lock = lockDataDir(dataDir, 'relay close-idle');
+    const log = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+    const store = new RelayStore(join(dataDir, 'state'));
+    try {
+        const chain = createChain(chainSettingsFromEnv());
+        const wallet = await chain.openWallet(mnemonicFrom(process.env, o.mnemonicFile as string | undefined).trim().split(/\s+/));
+        claimStoreForWallet(store, wallet.address.toRawString());
+        const random = { bytes: (n: number) => randomBytes(n) };
+        const funding = new WalletJobFunding(chain, wallet, Address.parse(rootText), random);
+        const closed = await closeIdleJobs({ store, funding, log, now: Date.now(), idleMs: idle * 60_000 });
+        for (const c of closed) console.log(`closed ${c.address}: challenge period ends ${new Date(c.deadline * 1000).toISOString()}`);
+        for (;;) {
+            for (const a of await finalizeDueJobs({ store, funding, log, chainNow: await chain.now() })) console.log(`finalized ${a}: the unspent deposit is back in ${wallet.address.toString()}`);
+            const closing = store.jobs().filter((j) => j.state === 'closing');
+            if (closing.length === 0 || !o.wait) {
+                if (closing.length > 0) console.log(`${closing.length} job(s) still in their challenge period: run close-idle again after it (or pass --wait)`);
+                break;
+            }
+            await new Promise((r) => setTimeout(r, 5_000));
+        }
+        const left = store.jobs();
+        console.log(`jobs: open ${left.filter((j) => j.state === 'open').length}, closing ${left.filter((j) => j.state === 'closing').length}, finalized ${left.filter((j) => j.state === 'finalized').length}`);
+    } finally {
+        await store.close();
+        lock.release();
+    }
 }
 
 function offline(dataDir: string): RelayStore {
@@ -129,10 +199,25 @@ program
     .option('--deposit <ton>', 'deposit of each job and top-up', '5')
     .option('--max-prices <ton,ton,ton,ton>', 'highest prices accepted (prompt,cached,completion,reasoning per million tokens)')
     .option('--max-tokens <n>', 'largest max_tokens accepted', '4096')
+    .option('--body-timeout-ms <ms>', 'time a client has to send its request body (408 after it)', '30000')
+    .option('--headers-timeout-ms <ms>', 'time a client has to send its request head; silent connections are closed after it', '30000')
+    .option('--keep-alive-timeout-ms <ms>', 'how long an idle keep-alive connection stays open', '65000')
     .option('--trust-simulated-root <pem>', 'trust a simulated TDX root (development only)')
     .option('--allow-no-collateral', 'accept quotes verified offline only')
     .option('--worker-url <account=url,...>', 'override on-chain endpoints')
     .action((o) => start(o).catch((e) => {
+        console.error(`relay: ${(e as Error).message}`);
+        process.exit(1);
+    }));
+program
+    .command('close-idle')
+    .description('close jobs idle longer than --idle-minutes, then finalize those past their challenge period (run while the relay is stopped)')
+    .option('--root <address>', 'root contract address (or RELAY_ROOT)')
+    .option('--data-dir <dir>', 'state directory', '.relay')
+    .option('--mnemonic-file <file>', 'wallet mnemonic file (or RELAY_MNEMONIC)')
+    .option('--idle-minutes <n>', 'close jobs unused for this long (0: every open job)', '60')
+    .option('--wait', 'wait for the challenge periods to end and finalize')
+    .action((o) => closeIdleCommand(o).catch((e) => {
         console.error(`relay: ${(e as Error).message}`);
         process.exit(1);
     }));

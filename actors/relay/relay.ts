@@ -10,12 +10,14 @@ import { signVoucher, verifyReceipt } from '../crypto/payloads';
 import { sealForWorker, WireError, type StreamEvent } from '../wire';
 import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedReceipt } from '../../wrappers/payloads';
 import type { Prices } from '../../wrappers/common';
+import { crashPoint } from '../crashpoint';
 import { RelayError } from './errors';
 import { capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
 import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
 import { isEquivocation, receiptProblems } from './core/receipts';
 import { rank, type Candidate } from './core/selection';
-import { verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
+import { chainProblems, verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
+import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
 import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
 import type { ValidRequest } from './openai/validate';
 import type { RelayStore } from './store/lmdb';
@@ -44,7 +46,12 @@ export interface RelayDeps {
     trust: TrustSettings;
     payment: PaymentSettings;
     requestTimeoutMs: number;
+    /** Largest non-streamed answer the relay holds for a client (default DEFAULT_MAX_ANSWER_BYTES): a worker that streams without end is cut off. */
+    maxAnswerBytes?: number;
 }
+
+/** A non-streamed answer of a few thousand tokens is well under 1 MiB; 16 MiB leaves room and bounds memory. */
+export const DEFAULT_MAX_ANSWER_BYTES = 16 << 20;
 
 export interface RegistryEntry {
     account: string;
@@ -68,6 +75,12 @@ export interface Served {
     json: Record<string, unknown> | null;
     worker: VerifiedWorker;
 }
+
+/** An open_job that has not produced a job account after this long never will (it bounced or was never sent). */
+const OPEN_LANDS_WITHIN_MS = 10 * 60_000;
+
+/** How soon a worker that could not be reached is verified again on demand. */
+const REVERIFY_AFTER_MS = 3_000;
 
 /** Nothing was served or signed: the next worker may be tried. */
 class BeforeFirstByte extends Error {}
@@ -135,6 +148,33 @@ export class Relay {
         return entry;
     }
 
+    /**
+     * Reads the chain again for every verified worker and stops using those it no longer allows (image retired
+     * by the council or out of its grace, model removed, account slashed, unbonding or below the minimum stake,
+     * keys rotated). Run by the maintenance timer and before a new job is opened; requests in flight finish.
+     */
+    async recheck(): Promise<RegistryEntry[]> {
+        const dropped: RegistryEntry[] = [];
+        for (const e of [...this.registry.values()]) {
+            if (!e.worker) continue;
+            const w = e.worker;
+            let reasons: string[];
+            try {
+                reasons = chainProblems(w, await this.d.facts.read(Address.parse(w.account)));
+            } catch (err) {
+                reasons = [`cannot read the worker account: ${(err as Error).message}`];
+            }
+            if (reasons.length === 0 || e.worker !== w) continue;
+            e.worker = null;
+            e.status = 'refused';
+            e.reasons = reasons;
+            e.checkedAt = this.d.clock.now();
+            this.d.log.warn({ worker: e.account, reasons }, 'worker dropped: the chain no longer allows it');
+            dropped.push(e);
+        }
+        return dropped;
+    }
+
     /** Models served by at least one verified worker (each allowlisted on-chain, or it would not be verified). */
     models(): { id: string; hash: string; workers: number }[] {
         const m = new Map<string, { id: string; hash: string; workers: number }>();
@@ -157,7 +197,9 @@ export class Relay {
     }
 
     async serve(req: ValidRequest, key: ApiKeyRecord, sink: StreamSink | null, clientSignal: AbortSignal): Promise<Served> {
+        await this.reverifyUnreachable();
         const cands = this.candidates(req.model);
+        const reverified = new Set<string>();
         if (cands.length === 0) {
             if (!this.knownModels.has(req.model)) throw new RelayError('unknown_model', `the model '${req.model}' is not served by any verified worker`, 'model');
         }
@@ -181,6 +223,12 @@ export class Relay {
                 if (e instanceof BeforeFirstByte && !signal.aborted) {
                     failures.push(`${c.worker.account}: ${e.message}`);
                     this.markFailure(c.worker.account);
+                    // a reconnection (a restart, new keys): verified again now, and tried once more if it passes
+                    if (!reverified.has(c.worker.account)) {
+                        reverified.add(c.worker.account);
+                        const again = await this.checkWorker(Address.parse(c.worker.account));
+                        if (again.worker) cands.push({ worker: again.worker, latencyMs: again.latencyMs, failures: again.failures });
+                    }
                     continue;
                 }
                 if (signal.aborted && !clientSignal.aborted) throw new RelayError('request_timeout', `no answer within ${this.d.requestTimeoutMs} ms`);
@@ -190,6 +238,18 @@ export class Relay {
             }
         }
         throw new RelayError('no_worker_available', `no verified worker could serve '${req.model}'${failures.length ? ': ' + failures.join('; ') : ''}`);
+    }
+
+    /**
+     * Workers that failed before the first byte or could not be reached are verified again before a request
+     * is refused for want of one (at most every few seconds each), not only on the next discovery pass.
+     */
+    private async reverifyUnreachable(): Promise<void> {
+        const now = this.d.clock.now();
+        for (const e of [...this.registry.values()]) {
+            if (e.worker || e.status !== 'unreachable' || now - e.checkedAt < REVERIFY_AFTER_MS) continue;
+            await this.checkWorker(Address.parse(e.account));
+        }
     }
 
     private markFailure(account: string): void {
@@ -224,12 +284,26 @@ export class Relay {
             this.busy.delete(j.address);
         }
         if (this.d.payment.deposit < worst) throw new RelayError('invalid_request', `the request could cost up to ${worst} nanoton, above the relay's job deposit`, 'max_tokens');
-        const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices);
+        // money goes into a new escrow only for a worker the chain allows at this moment
+        const problems = chainProblems(w, await this.d.facts.read(Address.parse(w.account)));
+        if (problems.length > 0) {
+            const e = this.registry.get(w.account);
+            if (e) Object.assign(e, { worker: null, status: 'refused', reasons: problems, checkedAt: this.d.clock.now() });
+            throw new Error(`the chain no longer allows this worker: ${problems.join('; ')}`);
+        }
+        // the opening is on disk before the TON leaves: a crash before the job record still finds the job
+        const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices, (a) =>
+            this.d.store.putOpening({ address: a.toRawString(), worker: w.account, sentAt: this.d.clock.now() }),
+        );
         const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, nonce: opened.nonce, now: this.d.clock.now() });
-        this.d.store.putJob(j);
-        this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
-        if (!opened.receiptKey.equals(w.receiptKey)) throw new Error('the job was accepted with another receipt key');
+        // busy before the record becomes visible: a concurrent request must never pick this job up as free
         this.busy.add(j.address);
+        await this.d.store.settleOpening(j.address, j);
+        this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
+        if (!opened.receiptKey.equals(w.receiptKey)) {
+            this.busy.delete(j.address);
+            throw new Error('the job was accepted with another receipt key');
+        }
         return j;
     }
 
@@ -249,9 +323,12 @@ export class Relay {
             sealed = sealForWorker({ encKey: w.encKey, receiptKey: w.receiptKey, globalId: g, job: jobAddr, seqno, request: { kind: req.kind, body: req.body }, voucher: this.latestVoucher(jobAddr) });
             const prevPending = job.pending;
             job = { ...job, pending: { seqno, requestHash: sealed.requestHash, maxCompletion: req.maxTokens + 1, maxPrompt: req.maxPrompt, apiKeyId: keyIdent } };
+            // written ahead of sending: a client that leaves while the request is on its way must not leave a
+            // seqno the worker served but the relay never recorded (every later request of the job would fail)
+            const pending = job;
+            await this.d.store.writeTogether(() => this.d.store.putJob(pending));
             try {
                 res = await postRequest(w.url, sealed.body, signal);
-                this.d.store.putJob(job);
                 break;
             } catch (e) {
                 if (e instanceof WireError && e.code === 'seqno_replayed' && prevPending && typeof e.details.receipt === 'string') {
@@ -262,7 +339,8 @@ export class Relay {
                 }
                 if (e instanceof WorkerUnreachable) throw new BeforeFirstByte(e.message);
                 if (e instanceof WireError) {
-                    if (e.details.retryable || e.code === 'job_busy' || e.status >= 500) throw new BeforeFirstByte(`${e.code}: ${e.message}`);
+                    // cannot_decrypt: the worker no longer holds the keys it was verified with (it restarted)
+                    if (e.details.retryable || e.code === 'job_busy' || e.code === 'cannot_decrypt' || e.status >= 500) throw new BeforeFirstByte(`${e.code}: ${e.message}`);
                     if (e.code === 'engine_refused' || e.code === 'bad_inner_request') throw new RelayError('invalid_request', e.message);
                     throw new RelayError('worker_failed', `worker refused: ${e.code}: ${e.message}`);
                 }
@@ -275,13 +353,20 @@ export class Relay {
         const extra: Record<string, unknown> = w.simulated ? { cocoon: { simulated: true, worker: w.account } } : { cocoon: { simulated: false, worker: w.account } };
         const rewriter = new SseRewriter(extra);
         const data: Buffer[] = [];
+        const maxAnswer = this.d.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+        let held = 0;
         let final: StreamEvent | null = null;
         try {
             for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
                 for (const ev of sealed.reader.push(chunk)) {
                     if (ev.type === 'data') {
                         if (req.stream && sink) for (const s of rewriter.push(ev.bytes)) sink.write(s);
-                        else data.push(ev.bytes);
+                        else {
+                            held += ev.bytes.length;
+                            // leaving the loop cancels the worker's body: nothing more is read or held
+                            if (held > maxAnswer) throw new RelayError('worker_failed', `the worker's answer is larger than ${maxAnswer} bytes`);
+                            data.push(ev.bytes);
+                        }
                     } else final = ev;
                 }
             }
@@ -339,7 +424,7 @@ export class Relay {
             maxCompletion: p.maxCompletion,
             maxPrompt: p.maxPrompt,
         });
-        const stored = this.d.store.receipts(job.address).find((r) => r.seqno === s.receipt.seqno);
+        const stored = this.d.store.getReceipt(job.address, s.receipt.seqno);
         if (stored) {
             const prev = parseSignedReceiptCell(Cell.fromBoc(Buffer.from(stored.boc, 'base64'))[0]);
             if (isEquivocation(prev, s)) problems.push('a second, different receipt for an already receipted seqno (equivocation)');
@@ -359,20 +444,29 @@ export class Relay {
         }
         const r = s.receipt;
         const now = this.d.clock.now();
-        this.d.store.putReceipt({ job: job.address, seqno: r.seqno, boc: signedBoc(s), cost: r.cost, cumulative: r.cumulative, tokens: r.tokens });
         const next = applyReceipt(job, s, now);
-        if (p.apiKeyId) {
-            const k = this.d.store.getKey(p.apiKeyId);
-            if (k) this.d.store.putKey(charge(k, r.cost, r.tokens.prompt, r.tokens.completion));
-        }
         const voucher = signVoucher(voucherFor(next, this.d.trust.globalId), this.d.voucherSeed);
         const withVoucher = { ...next, vouchered: voucher.voucher.amount };
-        this.d.store.putVoucher({ job: job.address, amount: voucher.voucher.amount, final: false, boc: voucher.cell.toBoc({ idx: false, crc32: false }).toString('base64'), signature: voucher.signature.toString('hex'), sentAt: null });
-        this.d.store.putJob(withVoucher);
+        crashPoint('relay.receipt.checked');
+        // the receipt, the key's usage, the voucher and the job in one durable transaction before the voucher leaves
+        await this.d.store.commitReceipt(
+            {
+                receipt: { job: job.address, seqno: r.seqno, boc: signedBoc(s), cost: r.cost, cumulative: r.cumulative, tokens: r.tokens },
+                keyId: p.apiKeyId ?? null,
+                charge: (k) => charge(k, r.cost, r.tokens.prompt, r.tokens.completion),
+                voucher: { job: job.address, amount: voucher.voucher.amount, final: false, boc: voucher.cell.toBoc({ idx: false, crc32: false }).toString('base64'), signature: voucher.signature.toString('hex'), sentAt: null },
+                job: withVoucher,
+            },
+            () => crashPoint('relay.receipt.midway'),
+        );
+        crashPoint('relay.voucher.signed');
         try {
             await postVoucher(w.url, voucher);
-            const v = this.d.store.getVoucher(job.address);
-            if (v && v.amount === voucher.voucher.amount) this.d.store.putVoucher({ ...v, sentAt: this.d.clock.now() });
+            const sentAt = this.d.clock.now();
+            await this.d.store.writeTogether(() => {
+                const v = this.d.store.getVoucher(job.address);
+                if (v && v.amount === voucher.voucher.amount) this.d.store.putVoucher({ ...v, sentAt });
+            });
         } catch (e) {
             // it rides along with the next request of the job instead
             this.d.log.warn({ job: job.address, err: (e as Error).message }, 'voucher not delivered; it goes with the next request');
@@ -407,34 +501,65 @@ export class Relay {
 
     // ------------------------------------------------------------------------------------------ job lifecycle
 
-    /** Closes jobs unused for idleCloseMs (starts their challenge period). */
-    async closeIdle(force = false): Promise<string[]> {
-        const now = this.d.clock.now();
-        const closed: string[] = [];
-        for (const j of this.d.store.jobs()) {
-            if (j.state !== 'open' || this.busy.has(j.address)) continue;
-            if (!force && now - j.lastUsedAt < this.d.payment.idleCloseMs) continue;
-            await this.d.funding.close(Address.parse(j.address));
-            this.d.store.putJob({ ...j, state: 'closing', closedAt: now });
-            this.d.log.info({ job: j.address }, 'job closed; finalize after the challenge period');
-            closed.push(j.address);
+    /**
+     * After a restart: every job whose open left the wallet but was never recorded (the relay died while it
+     * waited for the acceptance) becomes a job record again, so its deposit is used, closed and refunded like
+     * any other. An open that never produced a job is forgotten once it had ample time to land.
+     */
+    async recoverOpenings(): Promise<string[]> {
+        const adopted: string[] = [];
+        for (const o of this.d.store.openings()) {
+            if (this.d.store.getJob(o.address)) {
+                await this.d.store.settleOpening(o.address, null);
+                continue;
+            }
+            const r = await this.d.funding.accepted(Address.parse(o.address));
+            if (r === 'pending') continue;
+            if (r === null) {
+                if (this.d.clock.now() - o.sentAt > OPEN_LANDS_WITHIN_MS) await this.d.store.settleOpening(o.address, null);
+                continue;
+            }
+            const j = newJobRecord({ address: r.address, worker: Address.parse(o.worker), prices: r.prices, receiptKey: r.receiptKey, deposit: r.deposit, feeBps: r.feeBps, nonce: r.nonce, now: this.d.clock.now() });
+            await this.d.store.settleOpening(o.address, r.state === 3 ? { ...j, state: 'closing', closedAt: this.d.clock.now() } : j);
+            this.d.log.warn({ job: o.address, deposit: r.deposit }, 'job opened before a restart recovered');
+            adopted.push(o.address);
         }
-        return closed;
+        return adopted;
+    }
+
+    /**
+     * Vouchers signed but never delivered (the relay died between signing and sending, and the job may never
+     * carry another request: its worker restarted with new keys) go to the worker now: the receipts they pay
+     * for were accepted, so the worker must be able to claim them.
+     */
+    async deliverVouchers(): Promise<number> {
+        let delivered = 0;
+        for (const j of this.d.store.jobs()) {
+            const v = this.d.store.getVoucher(j.address);
+            if (!v || v.sentAt !== null || j.state === 'finalized') continue;
+            try {
+                const url = this.registry.get(j.worker)?.url || (await this.d.facts.read(Address.parse(j.worker))).endpoint;
+                await postVoucher(url, { signature: Buffer.from(v.signature, 'hex'), cell: Cell.fromBoc(Buffer.from(v.boc, 'base64'))[0] });
+                const now = this.d.store.getVoucher(j.address);
+                if (now && now.amount === v.amount) this.d.store.putVoucher({ ...now, sentAt: this.d.clock.now() });
+                delivered++;
+            } catch (e) {
+                this.d.log.warn({ job: j.address, err: (e as Error).message }, 'undelivered voucher: retrying on the next pass');
+            }
+        }
+        return delivered;
+    }
+
+    /** Closes jobs unused for idleCloseMs (starts their challenge period); `force` closes every free open job. Undelivered vouchers go out first. */
+    async closeIdle(force = false): Promise<string[]> {
+        await this.deliverVouchers();
+        const closed = await closeIdleJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, now: this.d.clock.now(), idleMs: force ? 0 : this.d.payment.idleCloseMs, busy: this.busy });
+        return closed.map((c) => c.address);
     }
 
     /** Finalizes closing jobs whose challenge period ended (the refund comes back to the wallet). */
     async finalizeDue(chainNow: number): Promise<string[]> {
-        const done: string[] = [];
-        for (const j of this.d.store.jobs()) {
-            if (j.state !== 'closing') continue;
-            const onChain = await this.d.funding.read(Address.parse(j.address));
-            if (onChain.deadline > chainNow) continue;
-            await this.d.funding.finalize(Address.parse(j.address));
-            this.d.store.putJob({ ...j, state: 'finalized' });
-            this.d.log.info({ job: j.address }, 'job finalized');
-            done.push(j.address);
-        }
-        return done;
+        return finalizeDueJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, chainNow });
     }
 
     status(): { workers: RegistryEntry[]; jobs: JobRecord[] } {

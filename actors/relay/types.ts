@@ -50,12 +50,20 @@ export interface OpenedJobInfo {
  * message bodies come only from the wrappers.
  */
 export interface JobFunding {
-    open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices): Promise<OpenedJobInfo>;
+    /**
+     * Opens a job; `beforeSend` learns the job's address before any TON leaves the wallet, so the caller can
+     * record it durably and find the job again after a crash (see `accepted`).
+     */
+    open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices, beforeSend?: (job: Address) => void): Promise<OpenedJobInfo>;
+    /** What became of a job whose open was sent: null while it does not exist (or no longer), 'pending' before the worker accepted it. */
+    accepted(job: Address): Promise<(OpenedJobInfo & { state: number }) | 'pending' | null>;
     topUp(job: Address, amount: bigint): Promise<bigint>;
     close(job: Address): Promise<void>;
     finalize(job: Address): Promise<void>;
     /** Reads the job's on-chain accounting (deposit, paid, state). */
     read(job: Address): Promise<{ state: number; deposit: bigint; paid: bigint; deadline: number }>;
+    /** True once no job lives at the address (settled by anyone: the worker may finalize before the relay does). */
+    settled(job: Address): Promise<boolean>;
     reportEquivocation(worker: Address, a: import('../../wrappers/payloads').SignedCell, b: import('../../wrappers/payloads').SignedCell): Promise<void>;
     reportWrongModel(worker: Address, evidence: import('../../wrappers/payloads').SignedCell): Promise<void>;
 }

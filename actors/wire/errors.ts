@@ -16,6 +16,8 @@ export const WIRE_ERROR_STATUS = {
     not_found: 404, //               unknown path
     method_not_allowed: 405,
     bad_nonce: 400, //               freshness nonce missing or not 64 hex digits
+    bad_http: 400, //                the HTTP request itself does not parse (request line, headers, framing, URL)
+    headers_too_large: 431, //       the request head is above the server's header limit
     // The job.
     job_not_found: 404, //           no such job account on-chain
     job_not_open: 409, //            the job exists but is not active (pending, closing, settled)
@@ -24,7 +26,7 @@ export const WIRE_ERROR_STATUS = {
     seqno_replayed: 409, //          this seqno was served already; the error carries the stored receipt
     seqno_gap: 409, //               not the job's next seqno (expected in `expected`)
     // Money.
-    bad_voucher: 400, //             does not parse, wrong job, or the signature is not the job's client key
+    bad_voucher: 400, //             does not parse, wrong job, the signature is not the job's client key, or the head is not one of the worker's chain
     voucher_backwards: 409, //       lower than a voucher the worker already holds
     insufficient_deposit: 402, //    the deposit left cannot cover even one completion token
     credit_exceeded: 402, //         unpaid receipts would pass the advertised credit limit; send a voucher

@@ -5,3 +5,5 @@ export * from './innerRequest';
 export * from './frames';
 export * from './attestation';
 export * from './client';
+export * from './httpGuards';
+export * from './jsonDepth';

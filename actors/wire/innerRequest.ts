@@ -10,6 +10,7 @@
 import { createHash } from 'crypto';
 import type { EndpointKind } from '../engine/types';
 import { WireError } from './errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonDepth';
 
 export const InnerKind = { chat: 0x01, completions: 0x02 } as const;
 
@@ -27,9 +28,11 @@ export function decodeInnerRequest(plaintext: Buffer): InnerRequest {
     const k = plaintext[0];
     const kind: EndpointKind | null = k === InnerKind.chat ? 'chat' : k === InnerKind.completions ? 'completions' : null;
     if (!kind) throw new WireError('bad_inner_request', `unknown inner request kind 0x${k.toString(16)}`);
+    const text = plaintext.subarray(1).toString('utf8');
+    if (nestsDeeperThan(text)) throw new WireError('bad_inner_request', `inner request body nests deeper than ${MAX_JSON_DEPTH} levels`);
     let body: unknown;
     try {
-        body = JSON.parse(plaintext.subarray(1).toString('utf8'));
+        body = JSON.parse(text);
     } catch {
         throw new WireError('bad_inner_request', 'inner request body is not JSON');
     }

@@ -19,6 +19,10 @@ import type { WorkerStore } from './store/types';
 import type { Clock, JobDirectory, WorkerIdentity } from './types';
 
 export const SOFTWARE_VERSION = 'cocoon-ton-worker/0.1.0';
+/** A request head must arrive within this (slow clients and connections that never send a request are closed). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
+/** Longer than clients keep idle sockets (undici: 4 s), so a client never reuses a socket the worker is closing. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface WorkerSettings {
     prices: Prices;
@@ -26,6 +30,10 @@ export interface WorkerSettings {
     maxTokens: number;
     maxRequestBytes: number;
     bodyTimeoutMs: number;
+    /** Time a client has to send its request head (default 30 s). */
+    headersTimeoutMs?: number;
+    /** Time an idle keep-alive connection stays open (default 65 s). */
+    keepAliveTimeoutMs?: number;
     claimThreshold: bigint;
     claimVia: ClaimVia;
     claimConfirmTimeoutMs: number;
@@ -138,6 +146,7 @@ export class WorkerApp {
             quoteProvider: this.p.attested.kind,
             maxRequestBytes: this.p.settings.maxRequestBytes,
             bodyTimeoutMs: this.p.settings.bodyTimeoutMs,
+            timeouts: { headersTimeoutMs: this.p.settings.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, keepAliveTimeoutMs: this.p.settings.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS },
             log: this.p.log.child({ part: 'http' }),
         });
         const server = this.server;

@@ -23,6 +23,16 @@ const address = z.string().transform((s, ctx) => {
         return z.NEVER;
     }
 });
+/** An address, or `none` (set-operator: revoke the operator). */
+const addressOrNone = z.string().transform((s, ctx): Address | null => {
+    if (s.trim().toLowerCase() === 'none') return null;
+    try {
+        return Address.parse(s);
+    } catch {
+        ctx.addIssue({ code: 'custom', message: 'a TON address (raw 0:… or user-friendly), or none' });
+        return z.NEVER;
+    }
+});
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** One row per field: its flag, environment variable, schema and meaning. */
@@ -34,6 +44,19 @@ export const FIELDS = {
     owner: { flag: 'owner', env: 'WORKER_OWNER', schema: address.optional(), doc: "Owner wallet address (needed when no mnemonic is configured): the worker account is (root, owner, index)" },
     walletMnemonicFile: { flag: 'wallet-mnemonic-file', env: 'WORKER_WALLET_MNEMONIC_FILE', schema: z.string().optional(), doc: "File with the owner wallet's 24 words (optional; WORKER_WALLET_MNEMONIC also works). Without it claims go by external message and owner operations print links" },
     walletMnemonic: { flag: 'wallet-mnemonic', env: 'WORKER_WALLET_MNEMONIC', schema: z.string().optional(), doc: 'The owner wallet 24 words (prefer the file or the environment over the flag: flags show in ps)' },
+    operatorMnemonicFile: {
+        flag: 'operator-mnemonic-file',
+        env: 'WORKER_OPERATOR_MNEMONIC_FILE',
+        schema: z.string().optional(),
+        doc: "File with the operator wallet's 24 words (WORKER_OPERATOR_MNEMONIC also works): the hot wallet the owner authorised with set-operator. It can only put a new boot's keys on-chain, never touch the stake, so a GPU host can restart unattended. Needs --owner when no owner mnemonic is configured",
+    },
+    operatorMnemonic: { flag: 'operator-mnemonic', env: 'WORKER_OPERATOR_MNEMONIC', schema: z.string().optional(), doc: 'The operator wallet 24 words (prefer the file or the environment over the flag: flags show in ps)' },
+    operator: {
+        flag: 'operator',
+        env: 'WORKER_OPERATOR',
+        schema: addressOrNone.optional(),
+        doc: 'set-operator: the operator wallet address to authorise, or none to revoke (default: the address of the configured operator mnemonic)',
+    },
     index: { flag: 'index', env: 'WORKER_INDEX', schema: intFrom(0, 0xffffffff).default(0), doc: 'Worker index of this GPU under the owner (one worker account per owner and index)' },
     engineUrl: { flag: 'engine-url', env: 'WORKER_ENGINE_URL', schema: z.string().url().default('http://127.0.0.1:8000'), doc: "vLLM's OpenAI-compatible server, without /v1" },
     engineApiKey: { flag: 'engine-api-key', env: 'WORKER_ENGINE_API_KEY', schema: z.string().optional(), doc: "vLLM's --api-key, if set" },
@@ -57,6 +80,8 @@ export const FIELDS = {
     maxTokens: { flag: 'max-tokens', env: 'WORKER_MAX_TOKENS', schema: intFrom(1, 1_000_000).default(4096), doc: 'Hard cap on max_tokens per request' },
     maxRequestBytes: { flag: 'max-request-bytes', env: 'WORKER_MAX_REQUEST_BYTES', schema: intFrom(1024, 64 << 20).default(DEFAULT_MAX_REQUEST_BYTES), doc: 'Largest request envelope accepted, bytes' },
     bodyTimeoutMs: { flag: 'body-timeout-ms', env: 'WORKER_BODY_TIMEOUT_MS', schema: intFrom(100, 600_000).default(10_000), doc: 'Time a client has to send its request body' },
+    headersTimeoutMs: { flag: 'headers-timeout-ms', env: 'WORKER_HEADERS_TIMEOUT_MS', schema: intFrom(100, 600_000).default(30_000), doc: 'Time a client has to send its request head; connections that send nothing are closed after it too (slowloris)' },
+    keepAliveTimeoutMs: { flag: 'keep-alive-timeout-ms', env: 'WORKER_KEEP_ALIVE_TIMEOUT_MS', schema: intFrom(1_000, 600_000).default(65_000), doc: 'How long an idle keep-alive connection stays open' },
     jobFreshnessMs: { flag: 'job-freshness-ms', env: 'WORKER_JOB_FRESHNESS_MS', schema: intFrom(0, 60_000).default(2_000), doc: 'How long a job read from the chain is reused' },
     listen: { flag: 'listen', env: 'WORKER_LISTEN', schema: z.string().regex(/^[^:]+:\d{1,5}$/, 'host:port').default('127.0.0.1:8080'), doc: 'Listen address (loopback by default; put a TLS proxy in front for the public endpoint)' },
     endpoint: { flag: 'endpoint', env: 'WORKER_ENDPOINT', schema: z.string().max(127).optional(), doc: 'Public URL registered on-chain (used by register/update/set-prices)' },
@@ -116,20 +141,29 @@ export function resolveConfig(flags: Record<string, unknown>, env: NodeJS.Proces
     return out as WorkerConfig;
 }
 
-/** The owner mnemonic, from the file or the variable; null when none is configured. */
-export function walletMnemonic(c: WorkerConfig): string[] | null {
-    let words = c.walletMnemonic;
-    if (!words && c.walletMnemonicFile) {
+/** 24 words from the value or the file named by `fileFlag`; null when neither is set. */
+function mnemonicFrom(words: string | undefined, file: string | undefined, fileFlag: string, what: string): string[] | null {
+    if (!words && file) {
         try {
-            words = readFileSync(c.walletMnemonicFile, 'utf8');
+            words = readFileSync(file, 'utf8');
         } catch (e) {
-            throw new BootError('bad_config', `--wallet-mnemonic-file: ${(e as Error).message}`);
+            throw new BootError('bad_config', `--${fileFlag}: ${(e as Error).message}`);
         }
     }
     if (!words) return null;
     const list = words.trim().split(/\s+/);
-    if (list.length !== 24) throw new BootError('bad_config', `the wallet mnemonic must have 24 words, got ${list.length}`);
+    if (list.length !== 24) throw new BootError('bad_config', `the ${what} mnemonic must have 24 words, got ${list.length}`);
     return list;
+}
+
+/** The owner mnemonic, from the file or the variable; null when none is configured. */
+export function walletMnemonic(c: WorkerConfig): string[] | null {
+    return mnemonicFrom(c.walletMnemonic, c.walletMnemonicFile, 'wallet-mnemonic-file', 'wallet');
+}
+
+/** The operator mnemonic (the hot wallet that may only re-attest), from the file or the variable; null when none. */
+export function operatorMnemonic(c: WorkerConfig): string[] | null {
+    return mnemonicFrom(c.operatorMnemonic, c.operatorMnemonicFile, 'operator-mnemonic-file', 'operator');
 }
 
 export function parseListen(listen: string): { host: string; port: number } {

@@ -14,6 +14,7 @@ export type BootErrorCode =
     | 'worker_account_missing'
     | 'worker_not_active'
     | 'keys_not_registered'
+    | 'operator_not_authorised'
     | 'engine_unreachable'
     | 'store_failed';
 

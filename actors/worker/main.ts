@@ -7,6 +7,7 @@
  *   update      like start (a restart always needs the update of its keys; this name says so)
  *   status      the worker account on-chain and the local state (jobs served, vouchers unclaimed)
  *   set-prices  change prices (and endpoint) on-chain          unbond | withdraw | collect   owner commands
+ *   set-operator  authorise the operator wallet that may put a new boot's keys on-chain (and nothing else)
  *   claim       claim every stored voucher now and wait for the confirmations
  *
  * Human-readable output by default, `--json` for scripts. Exit codes: 0 ok, 1 a boot check failed (one line
@@ -19,14 +20,25 @@ import { Address, Cell, toNano } from '@ton/core';
 import { ConfigfsTsmProvider, type QuoteProvider } from '../tee';
 import type { Chain, ChainWallet } from '../chain/types';
 import { commentBody } from '../../wrappers/common';
-import { setPricesBody, Worker, WorkerComments } from '../../wrappers/Worker';
+import { setOperatorBody, setPricesBody, Worker, WorkerComments } from '../../wrappers/Worker';
 import { WorkerApp } from './app';
 import { attest, freshKeys } from './boot/attest';
-import { checkAllowlists, OnChainInput, putKeysOnChain, readWorker, registrationFor, tonTransferLink, waitForKeys, workerAccountOf } from './boot/onchain';
+import {
+    checkAllowlists,
+    OnChainInput,
+    operatorOf,
+    putKeysOnChain,
+    putKeysOnChainAsOperator,
+    readWorker,
+    registrationFor,
+    tonTransferLink,
+    waitForKeys,
+    workerAccountOf,
+} from './boot/onchain';
 import { ChainClaimPort } from './chain/claims';
 import { ChainJobDirectory } from './chain/jobs';
 import { Claimer } from './claimer/claimer';
-import { addConfigOptions, ConfigKey, parseListen, resolveConfig, walletMnemonic, WorkerConfig } from './config';
+import { addConfigOptions, ConfigKey, operatorMnemonic, parseListen, resolveConfig, walletMnemonic, WorkerConfig } from './config';
 import { BootError, ExitCode } from './errors';
 import { modelHashOf, openChain, openEngine } from './integration';
 import { LmdbStore } from './store/lmdb';
@@ -46,13 +58,15 @@ async function quoteProvider(c: WorkerConfig): Promise<{ provider: QuoteProvider
     return { provider: s.provider, note: `SIMULATED quote provider (development only); its root certificate: ${s.rootPemPath}` };
 }
 
-async function chainAndWallet(c: WorkerConfig): Promise<{ chain: Chain; wallet: ChainWallet | null; owner: Address }> {
+async function chainAndWallet(c: WorkerConfig): Promise<{ chain: Chain; wallet: ChainWallet | null; operator: ChainWallet | null; owner: Address }> {
     const chain = await openChain({ network: c.network, endpoint: c.chainEndpoint, apiKey: c.chainApiKey });
     const words = walletMnemonic(c);
     const wallet = words ? await chain.openWallet(words) : null;
+    const operatorWords = operatorMnemonic(c);
+    const operator = operatorWords ? await chain.openWallet(operatorWords) : null;
     const owner = wallet?.address ?? c.owner;
     if (!owner) throw new BootError('bad_config', 'either --owner or a wallet mnemonic is required (the worker account is derived from the owner)');
-    return { chain, wallet, owner };
+    return { chain, wallet, operator, owner };
 }
 
 async function attestCommand(c: WorkerConfig, o: Out): Promise<void> {
@@ -99,7 +113,7 @@ async function serveCommand(c: WorkerConfig, o: Out, mode: 'start' | 'register')
     if (note) log.warn(note);
     const attested = await attest(provider, keys);
     const modelHash = await modelHashOf(c.modelPath);
-    const { chain, wallet, owner } = await chainAndWallet(c);
+    const { chain, wallet, operator, owner } = await chainAndWallet(c);
     const input: OnChainInput = { chain, root: c.root, owner, index: c.index, keys, attested, modelHash, testnet: c.network !== 'mainnet' };
     await checkAllowlists(input);
     let onChain;
@@ -110,6 +124,18 @@ async function serveCommand(c: WorkerConfig, o: Out, mode: 'start' | 'register')
         if (!c.prices || !c.endpoint) throw new BootError('bad_config', 'register needs --prices and --endpoint');
         const put = await putKeysOnChain(input, 'register', registrationFor(input, { prices: c.prices, endpoint: c.endpoint, payoutThreshold: c.payoutThreshold }), wallet, c.stake);
         print(o, put.sent ? 'registration sent through the wallet; waiting for it on-chain' : `register this worker from the owner wallet:\n  ${put.link}\nor:\n  ${put.command}`, { registration: put });
+        onChain = await waitForKeys(input, c.waitForKeysMs);
+    }
+    if (!onChain.keysMatch && operator) {
+        // The operator wallet changes the keys and the attestation only: no owner key on this host.
+        const authorised = await operatorOf(input);
+        if (!authorised?.equals(operator.address))
+            throw new BootError(
+                'operator_not_authorised',
+                `the worker account does not name ${operator.address.toString()} as its operator (it names ${authorised?.toString() ?? 'none'}): the owner runs set-operator first`,
+            );
+        await putKeysOnChainAsOperator(input, operator);
+        print(o, 'key update sent through the operator wallet; waiting for it on-chain', { update: { sent: true, via: 'operator', operator: operator.address.toRawString() } });
         onChain = await waitForKeys(input, c.waitForKeysMs);
     }
     if (!onChain.keysMatch) {
@@ -149,6 +175,8 @@ async function serveCommand(c: WorkerConfig, o: Out, mode: 'start' | 'register')
             maxTokens: c.maxTokens,
             maxRequestBytes: c.maxRequestBytes,
             bodyTimeoutMs: c.bodyTimeoutMs,
+            headersTimeoutMs: c.headersTimeoutMs,
+            keepAliveTimeoutMs: c.keepAliveTimeoutMs,
             claimThreshold: c.claimThreshold,
             claimVia: c.claimVia,
             claimConfirmTimeoutMs: 60_000,
@@ -205,8 +233,8 @@ async function statusCommand(c: WorkerConfig, o: Out): Promise<void> {
 }
 
 /** Owner operations: send through the wallet when configured, else print the link and the Blueprint command. */
-async function ownerCommand(c: WorkerConfig, o: Out, what: 'set-prices' | 'unbond' | 'withdraw' | 'collect'): Promise<void> {
-    const { chain, wallet, owner } = await chainAndWallet(c);
+async function ownerCommand(c: WorkerConfig, o: Out, what: 'set-prices' | 'set-operator' | 'unbond' | 'withdraw' | 'collect'): Promise<void> {
+    const { chain, wallet, operator, owner } = await chainAndWallet(c);
     const account = await workerAccountOf({ chain, root: c.root, owner, index: c.index } as OnChainInput);
     const testnet = c.network !== 'mainnet';
     let body: Cell;
@@ -215,6 +243,12 @@ async function ownerCommand(c: WorkerConfig, o: Out, what: 'set-prices' | 'unbon
         if (!c.prices) throw new BootError('bad_config', 'set-prices needs --prices');
         body = setPricesBody(c.prices, c.endpoint);
         script = `worker/setPrices --worker ${account.toString({ testOnly: testnet })} --prices <prompt,cached,completion,reasoning>${c.endpoint ? ` --endpoint ${c.endpoint}` : ''}`;
+    } else if (what === 'set-operator') {
+        // --operator none revokes; without --operator, the configured operator mnemonic's address.
+        const target = c.operator !== undefined ? c.operator : operator?.address;
+        if (target === undefined) throw new BootError('bad_config', 'set-operator needs --operator <address|none> or an operator mnemonic');
+        body = setOperatorBody(target);
+        script = `worker/setOperator --worker ${account.toString({ testOnly: testnet })} --operator ${target ? target.toString({ testOnly: testnet }) : 'none'}`;
     } else {
         body = commentBody(WorkerComments[what]);
         script = `worker/${what} --worker ${account.toString({ testOnly: testnet })}`;
@@ -246,6 +280,7 @@ const NEEDS: Record<string, ConfigKey[]> = {
     register: ['root', 'quoteProvider', 'modelId', 'modelPath', 'prices', 'endpoint'],
     status: ['root'],
     'set-prices': ['root', 'prices'],
+    'set-operator': ['root'],
     unbond: ['root'],
     withdraw: ['root'],
     collect: ['root'],
@@ -268,6 +303,9 @@ export function buildCli(): Command {
     add('register', 'register the worker account (stake) with this boot\'s keys, then serve', (c, o) => serveCommand(c, o, 'register'));
     add('status', 'the worker account on-chain and the local state', statusCommand);
     add('set-prices', 'change prices (and endpoint) on-chain', (c, o) => ownerCommand(c, o, 'set-prices'));
+    add('set-operator', 'authorise the operator wallet (--operator, or the operator mnemonic\'s) that may only put new keys on-chain; --operator none revokes', (c, o) =>
+        ownerCommand(c, o, 'set-operator'),
+    );
     add('unbond', 'request unbonding (no new jobs; withdraw after the unbonding period)', (c, o) => ownerCommand(c, o, 'unbond'));
     add('withdraw', 'withdraw stake and earnings after unbonding', (c, o) => ownerCommand(c, o, 'withdraw'));
     add('collect', 'forward the job earnings held for the owner now', (c, o) => ownerCommand(c, o, 'collect'));

@@ -13,8 +13,10 @@ import { chainCost, GasRow, Scenario } from './types';
 export const REGISTRY_GAS_BUDGETS = {
     registerWorker: 22_000, // root (with its worker_registered event) + worker account deployed as the stub, the worker code installed in the same message
     registrationRefused: 6_500, // the Attestation, Prices and Text checks run before the refusal
-    updateWorker: 23_000, // includes the root's worker_updated event
+    updateWorker: 24_000, // includes the root's worker_updated event; the operator kept across rotations (+~600)
     syncWorker: 16_500,
+    setOperator: 8_000, // measured 7443: the keys cell rewritten with the operator
+    operatorUpdate: 27_000, // measured 25699: like updateWorker (a second rotation here, so one retired key walked) + the excesses back
     addStake: 5_000,
     setPrices: 8_000,
     unbond: 6_000,
@@ -68,6 +70,21 @@ export const registryScenario: Scenario = {
         row('updateWorker', 'update worker (key rotation)', e.result, 'wallet → root → worker', [
             { constant: 'gas::root_register', transaction: 1 },
             { constant: 'gas::worker_attest', transaction: 2 },
+        ]);
+
+        const operator = await p.wallet('bench operator');
+        e = await p.run(() => worker.sendSetOperator(owner.getSender(), operator.address, value));
+        row('setOperator', 'set operator', e.result, 'wallet → worker');
+        e = await p.run(() =>
+            p.root.sendOperatorUpdate(
+                operator.getSender(),
+                { owner: owner.address, index: 0, receiptKey: hashOf('operator rotated'), encryptionKey: registration.encryptionKey, attestation: registration.attestation },
+                toNano('0.1'),
+            ),
+        );
+        row('operatorUpdate', 'operator update (key rotation)', e.result, 'operator wallet → root → worker → excesses to the operator', [
+            { constant: 'gas::root_operator_update', transaction: 1 },
+            { constant: 'gas::worker_operator_attest', transaction: 2 },
         ]);
 
         e = await p.run(() => p.root.sendSyncWorker(owner.getSender(), owner.address, 0, toNano('0.05')));

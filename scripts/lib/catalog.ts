@@ -15,6 +15,7 @@ export const SCRIPTS: ReadonlyArray<readonly [name: string, what: string]> = [
     ['worker/addStake', 'add stake to a worker account (anyone)'],
     ['worker/setPrices', 'change prices and endpoint'],
     ['worker/setPayoutThreshold', 'forward job earnings once they reach an amount'],
+    ['worker/setOperator', 'authorise (or revoke) the operator wallet that may only re-attest the worker'],
     ['worker/collect', 'forward the held job earnings now (comment "collect")'],
     ['worker/unbond', 'start unbonding the stake (comment "unbond")'],
     ['worker/cancelUnbond', 'stay active (comment "cancel unbond")'],

@@ -5,6 +5,7 @@
  */
 import { Address, Cell, toNano } from '@ton/core';
 import type { Chain, ChainWallet } from '../../chain/types';
+import { crashPoint } from '../../crashpoint';
 import { closeJobBody, finalizeJobBody, Job, openJobBody, topUpBody } from '../../../wrappers/Job';
 import { equivocationBody, wrongModelBody, type SignedCell } from '../../../wrappers/payloads';
 import type { Prices } from '../../../wrappers/common';
@@ -31,17 +32,19 @@ export class WalletJobFunding implements JobFunding {
         private readonly s: FundingSettings = DEFAULT_FUNDING,
     ) {}
 
-    private async send(to: Address, value: bigint, body: Cell): Promise<void> {
+    private async send(what: 'open' | 'top-up' | 'close' | 'finalize' | 'report', to: Address, value: bigint, body: Cell): Promise<void> {
         const sent = await this.wallet.send([{ to, value, body, bounce: true }]);
+        crashPoint(`relay.${what}.sent`);
         const trace = await this.chain.waitForTrace(this.wallet.address, sent, { timeoutMs: this.s.timeoutMs });
         if (!trace.success) throw new Error(`a transaction to ${to.toRawString()} failed on-chain`);
     }
 
-    async open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices): Promise<OpenedJobInfo> {
+    async open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices, beforeSend?: (job: Address) => void): Promise<OpenedJobInfo> {
         const jobId = this.random.bytes(8).readBigUInt64BE(0);
         // The root deploys the job with its current code at the address the identity fixes; the job asks the worker.
         const job = Job.createForJob({ root: this.root, client: this.wallet.address, worker, jobId });
-        await this.send(this.root, deposit + this.s.openExtra, openJobBody({ worker, jobId, clientKey, challenge: this.s.challenge, maxPrices }));
+        beforeSend?.(job.address);
+        await this.send('open', this.root, deposit + this.s.openExtra, openJobBody({ worker, jobId, clientKey, challenge: this.s.challenge, maxPrices }));
         const p = this.chain.provider(job.address);
         const [data, terms] = await Promise.all([job.getJobData(p), job.getTerms(p)]);
         if (data.state !== 2 || !terms.acceptance) throw new Error(`the worker account did not accept job ${job.address.toRawString()}`);
@@ -56,16 +59,29 @@ export class WalletJobFunding implements JobFunding {
     }
 
     async topUp(job: Address, amount: bigint): Promise<bigint> {
-        await this.send(job, amount + this.s.opValue, topUpBody());
+        await this.send('top-up', job, amount + this.s.opValue, topUpBody());
         return (await Job.createFromAddress(job).getJobData(this.chain.provider(job))).deposit;
     }
 
     async close(job: Address): Promise<void> {
-        await this.send(job, this.s.opValue, closeJobBody());
+        await this.send('close', job, this.s.opValue, closeJobBody());
     }
 
     async finalize(job: Address): Promise<void> {
-        await this.send(job, this.s.opValue, finalizeJobBody());
+        await this.send('finalize', job, this.s.opValue, finalizeJobBody());
+    }
+
+    async accepted(job: Address): Promise<(OpenedJobInfo & { state: number }) | 'pending' | null> {
+        if ((await this.chain.getAccount(job)).status !== 'active') return null;
+        const j = Job.createFromAddress(job);
+        const p = this.chain.provider(job);
+        const [data, terms] = await Promise.all([j.getJobData(p), j.getTerms(p)]);
+        if (!terms.acceptance) return 'pending';
+        return { address: job, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, nonce: terms.nonce, state: data.state };
+    }
+
+    async settled(job: Address): Promise<boolean> {
+        return (await this.chain.getAccount(job)).status !== 'active';
     }
 
     async read(job: Address): Promise<{ state: number; deposit: bigint; paid: bigint; deadline: number }> {
@@ -74,10 +90,10 @@ export class WalletJobFunding implements JobFunding {
     }
 
     async reportEquivocation(worker: Address, a: SignedCell, b: SignedCell): Promise<void> {
-        await this.send(worker, this.s.reportValue, equivocationBody(a, b));
+        await this.send('report', worker, this.s.reportValue, equivocationBody(a, b));
     }
 
     async reportWrongModel(worker: Address, evidence: SignedCell): Promise<void> {
-        await this.send(worker, this.s.reportValue, wrongModelBody(evidence));
+        await this.send('report', worker, this.s.reportValue, wrongModelBody(evidence));
     }
 }

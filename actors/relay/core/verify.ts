@@ -100,3 +100,21 @@ export function verifyWorker(i: VerifyInput): VerifyOutcome {
         },
     };
 }
+
+/**
+ * The chain's side of the check again, for a worker verified earlier: the allowlists and the account can
+ * change under a running relay (the council retires an image, a superseded image's grace ends, the worker is
+ * slashed or unbonds, its keys are rotated). Empty when the worker may still be used for new requests.
+ */
+export function chainProblems(w: VerifiedWorker, onChain: WorkerOnChain): string[] {
+    const reasons: string[] = [];
+    if (!onChain.active) reasons.push('the worker account is not active');
+    if (onChain.stake < onChain.minStake) reasons.push(`stake ${onChain.stake} is below the minimum ${onChain.minStake}`);
+    if (!onChain.receiptKey.equals(w.receiptKey)) reasons.push('the receipt key in the worker account changed since verification');
+    if (!onChain.encKey.equals(w.encKey)) reasons.push('the encryption key in the worker account changed since verification');
+    if (!onChain.quoteHash.equals(w.quoteHash)) reasons.push('the quote hash in the worker account changed since verification');
+    if (!onChain.modelHash.equals(w.modelHash)) reasons.push('the registered model changed since verification');
+    if (!onChain.imageAllowed) reasons.push(`image ${hex(onChain.imageHash)} is not allowed on-chain now`);
+    if (!onChain.modelAllowed) reasons.push(`model ${hex(onChain.modelHash)} is not allowed on-chain now`);
+    return reasons;
+}

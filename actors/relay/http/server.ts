@@ -8,7 +8,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { asRelayError, RelayError } from '../errors';
 import { sseEvent } from '../openai/shape';
-import { validateRequest, type Limits } from '../openai/validate';
+import { DEFAULT_HTTP_LIMITS, validateRequest, type Limits } from '../openai/validate';
+import { guardedServerOptions, guardServer, MAX_JSON_DEPTH, nestsDeeperThan, type ClientFault } from '../../wire';
 import type { Relay, StreamSink } from '../relay';
 import type { EndpointKind } from '../../engine/types';
 
@@ -25,33 +26,45 @@ function sendError(res: ServerResponse, e: RelayError): void {
     sendJson(res, e.status, e.toBody(), { 'x-should-retry': String(e.retry) });
 }
 
-async function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Buffer> {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > limit) throw new RelayError('payload_too_large', `the body is larger than ${limit} bytes`);
+/**
+ * Reads the whole body within the size and time limits. A client that sends too slowly gets 408 (its fault,
+ * not an upstream timeout); what is left of a refused body is drained, so the answer can be written.
+ */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Buffer> {
     return new Promise((resolve, reject) => {
+        const declared = Number(req.headers['content-length'] ?? '0');
+        if (declared > limit) return reject(new RelayError('payload_too_large', `the body is larger than ${limit} bytes`));
         const parts: Buffer[] = [];
         let size = 0;
-        const timer = setTimeout(() => reject(new RelayError('request_timeout', 'the request body did not arrive in time')), timeoutMs);
-        req.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size > limit) {
-                clearTimeout(timer);
-                reject(new RelayError('payload_too_large', `the body is larger than ${limit} bytes`));
+        let done = false;
+        const finish = (err: RelayError | null) => {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            req.off('data', onData);
+            if (err) {
                 req.resume();
-                return;
-            }
+                reject(err);
+            } else resolve(Buffer.concat(parts, size));
+        };
+        const timer = setTimeout(() => finish(new RelayError('client_timeout', `the request body did not arrive within ${timeoutMs} ms`)), timeoutMs);
+        const onData = (c: Buffer) => {
+            size += c.length;
+            if (size > limit) return finish(new RelayError('payload_too_large', `the body is larger than ${limit} bytes`));
             parts.push(c);
-        });
-        req.on('end', () => {
-            clearTimeout(timer);
-            resolve(Buffer.concat(parts));
-        });
-        req.on('error', (err) => {
-            clearTimeout(timer);
-            reject(err);
-        });
+        };
+        req.on('data', onData);
+        req.on('end', () => finish(null));
+        req.on('error', () => finish(new RelayError('invalid_json', 'the request body was cut off')));
     });
 }
+
+/** The relay's error code for a request Node's HTTP parser refused. */
+const CLIENT_FAULT_CODE: Record<ClientFault, 'bad_http' | 'headers_too_large' | 'client_timeout'> = {
+    bad_http: 'bad_http',
+    headers_too_large: 'headers_too_large',
+    request_timeout: 'client_timeout',
+};
 
 function bearer(req: IncomingMessage): string | null {
     const h = req.headers.authorization;
@@ -61,12 +74,20 @@ function bearer(req: IncomingMessage): string | null {
 }
 
 export function createRelayHttpServer(relay: Relay, limits: Limits, log: Logger): http.Server {
-    return http.createServer((req, res) => {
+    const timeouts = {
+        headersTimeoutMs: limits.headersTimeoutMs ?? DEFAULT_HTTP_LIMITS.headersTimeoutMs,
+        keepAliveTimeoutMs: limits.keepAliveTimeoutMs ?? DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
+    };
+    const server = http.createServer(guardedServerOptions(timeouts), (req, res) => {
         handle(relay, limits, log, req, res).catch((e) => {
             log.error({ err: (e as Error).message }, 'unhandled error');
             sendError(res, asRelayError(e));
         });
     });
+    // A request head must arrive within the headers timeout (slowloris, sockets that never send a request);
+    // a request the HTTP parser refuses gets the same OpenAI-shaped JSON error as every other refusal.
+    guardServer(server, timeouts, (fault, _status, message) => new RelayError(CLIENT_FAULT_CODE[fault], message).toBody(), { 'x-should-retry': 'false' });
+    return server;
 }
 
 async function handle(relay: Relay, limits: Limits, log: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -94,10 +115,13 @@ async function handle(relay: Relay, limits: Limits, log: Logger, req: IncomingMe
         const key = relay.authenticate(bearer(req));
         const ct = String(req.headers['content-type'] ?? '');
         if (ct && !ct.toLowerCase().startsWith('application/json')) throw new RelayError('unsupported_media_type', 'send application/json');
-        const raw = await readBody(req, limits.maxBodyBytes, limits.requestTimeoutMs);
+        const raw = await readBody(req, limits.maxBodyBytes, limits.bodyTimeoutMs ?? DEFAULT_HTTP_LIMITS.bodyTimeoutMs);
+        const text = raw.toString('utf8');
+        // JSON.parse takes any depth, but the copies and checks after it recurse: bound it at the door
+        if (nestsDeeperThan(text)) throw new RelayError('invalid_request', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
         let json: unknown;
         try {
-            json = JSON.parse(raw.toString('utf8'));
+            json = JSON.parse(text);
         } catch {
             throw new RelayError('invalid_json', 'the body is not valid JSON');
         }

@@ -10,8 +10,17 @@ export interface Limits {
     maxBodyBytes: number;
     /** Largest max_tokens accepted; also the default when the request names none. */
     maxTokens: number;
+    /** Time the relay gives the workers to serve a request (504 after it). */
     requestTimeoutMs: number;
+    /** Time a client has to send its request body (408 after it); default DEFAULT_HTTP_LIMITS. */
+    bodyTimeoutMs?: number;
+    /** Time a client has to send its request head; connections that never send one are closed after it too. */
+    headersTimeoutMs?: number;
+    /** How long an idle keep-alive connection stays open. */
+    keepAliveTimeoutMs?: number;
 }
+
+export const DEFAULT_HTTP_LIMITS = { bodyTimeoutMs: 30_000, headersTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000 } as const;
 
 const common = {
     model: z.string().min(1),

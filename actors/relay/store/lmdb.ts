@@ -1,7 +1,8 @@
 /**
  * Relay state in LMDB: jobs (accounting, pending requests), every checked receipt, the last voucher per job,
- * API keys and their usage. Every write is synchronous (putSync) and happens before the relay acknowledges
- * anything to the app or signs the next voucher, so a crash loses nothing acknowledged.
+ * API keys and their usage. Every write is durable before the relay acknowledges anything to the app or sends
+ * the next voucher, so a crash loses nothing acknowledged: single writes are synchronous (putSync); the
+ * per-request writes go through `writeTogether`, one transaction awaited until it is flushed.
  */
 import { open, type RootDatabase } from 'lmdb';
 import type { JobRecord } from '../core/ledger';
@@ -44,15 +45,44 @@ export interface StoredVoucher {
     sentAt: number | null;
 }
 
+/** A job open sent from the wallet and not yet known to be accepted (written before the TON leaves). */
+export interface OpeningRecord {
+    address: string;
+    worker: string;
+    sentAt: number;
+}
+
 export class RelayStore {
     private readonly db: RootDatabase<string, string>;
+    /** Set while a writeTogether callback runs inside its transaction: puts join that transaction. */
+    private inTransaction = false;
+    private jobCache: Map<string, JobRecord> | null = null;
 
     constructor(path: string) {
         this.db = open<string, string>({ path, encoding: 'string' });
     }
 
     private put(key: string, v: unknown): void {
-        this.db.putSync(key, encode(v));
+        if (this.inTransaction) void this.db.put(key, encode(v));
+        else this.db.putSync(key, encode(v));
+    }
+
+    /**
+     * Runs `writes` (puts and the reads they depend on) in one transaction and resolves once it is committed
+     * and flushed. Transactions queued by concurrent requests in the same event-loop turn share one commit and
+     * one flush, done off the event loop (group commit): a flush per record on the main thread was the relay's
+     * bottleneck under load (bench/load.ts). `writes` runs later, when the transaction starts, and sees every
+     * earlier write, so a read-modify-write inside it (an API key's usage) never loses an update.
+     */
+    async writeTogether(writes: () => void): Promise<void> {
+        await this.db.transaction(() => {
+            this.inTransaction = true;
+            try {
+                writes();
+            } finally {
+                this.inTransaction = false;
+            }
+        });
     }
     private get<T>(key: string): T | undefined {
         const s = this.db.get(key);
@@ -66,16 +96,26 @@ export class RelayStore {
 
     putJob(j: JobRecord): void {
         this.put(`job:${j.address}`, j);
+        this.jobCache?.set(j.address, decode<JobRecord>(encode(j)));
     }
     getJob(address: string): JobRecord | undefined {
         return this.get<JobRecord>(`job:${address}`);
     }
+    /**
+     * Every job, from a copy kept in memory and written through by putJob: the relay looks for a free job on
+     * every request, and decoding every record each time cost ~10 ms per request with 500 open jobs. The
+     * records are shared: treat them as read-only (the relay writes new objects with putJob).
+     */
     jobs(): JobRecord[] {
-        return this.list<JobRecord>('job:');
+        if (!this.jobCache) this.jobCache = new Map(this.list<JobRecord>('job:').map((j) => [j.address, j]));
+        return [...this.jobCache.values()];
     }
 
     putReceipt(r: StoredReceipt): void {
         this.put(`rcpt:${r.job}:${String(r.seqno).padStart(10, '0')}`, r);
+    }
+    getReceipt(job: string, seqno: number): StoredReceipt | undefined {
+        return this.get<StoredReceipt>(`rcpt:${job}:${String(seqno).padStart(10, '0')}`);
     }
     receipts(job: string): StoredReceipt[] {
         return this.list<StoredReceipt>(`rcpt:${job}:`);
@@ -86,6 +126,40 @@ export class RelayStore {
     }
     getVoucher(job: string): StoredVoucher | undefined {
         return this.get<StoredVoucher>(`vchr:${job}`);
+    }
+
+    /**
+     * Everything one accepted receipt changes, in one LMDB transaction: the receipt, the key's charge, the
+     * voucher and the job. A crash leaves all of it or none (the receipt then comes back as seqno_replayed
+     * and is accounted once), never a charged key with an unadvanced job.
+     */
+    async commitReceipt(
+        c: { receipt: StoredReceipt; keyId: string | null; charge: (k: ApiKeyRecord) => ApiKeyRecord; voucher: StoredVoucher; job: JobRecord },
+        midway: () => void = () => undefined,
+    ): Promise<void> {
+        await this.writeTogether(() => {
+            this.putReceipt(c.receipt);
+            // charged on the key's latest record, inside the transaction: concurrent charges all count
+            const k = c.keyId ? this.getKey(c.keyId) : undefined;
+            if (k) this.putKey(c.charge(k));
+            midway();
+            this.putVoucher(c.voucher);
+            this.putJob(c.job);
+        });
+    }
+
+    putOpening(o: OpeningRecord): void {
+        this.put(`open:${o.address}`, o);
+    }
+    openings(): OpeningRecord[] {
+        return this.list<OpeningRecord>('open:');
+    }
+    /** The job record replaces the opening in one transaction (or the opening is dropped: the job never came). */
+    async settleOpening(address: string, job: JobRecord | null): Promise<void> {
+        await this.writeTogether(() => {
+            if (job) this.putJob(job);
+            void this.db.remove(`open:${address}`);
+        });
     }
 
     putKey(k: ApiKeyRecord): void {
@@ -104,6 +178,14 @@ export class RelayStore {
     }
     hasEvidence(id: string): boolean {
         return this.get(`evid:${id}`) !== undefined;
+    }
+
+    /** Raw address of the wallet whose jobs this store holds (store/instance.ts). */
+    getOwner(): string | undefined {
+        return this.get<{ wallet: string }>('meta:owner')?.wallet;
+    }
+    setOwner(wallet: string): void {
+        this.put('meta:owner', { wallet });
     }
 
     async close(): Promise<void> {

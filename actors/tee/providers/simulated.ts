@@ -32,6 +32,12 @@ export interface SimulatedOptions {
     /** Certificate validity window. Defaults: 2020-01-01 to 2050-01-01 (fixed, so tests are stable). */
     notBefore?: Date;
     notAfter?: Date;
+    /**
+     * A root kept across restarts (its P-256 private key and the certificate issued for it), so a verifier
+     * that trusts it keeps trusting a restarted machine, as it keeps trusting Intel's root. Default: a new
+     * root per provider.
+     */
+    root?: { privateKey: KeyObject; certificate: X509Certificate };
 }
 
 const ORG = 'cocoon-ton development (SIMULATED, not Intel)';
@@ -84,18 +90,19 @@ export class SimulatedQuoteProvider implements QuoteProvider {
     readonly td: SimulatedTd;
     private readonly chainPem: string;
     private readonly pckKey: KeyObject;
+    private readonly rootKey: KeyObject;
     private readonly attKey: { privateKey: KeyObject; publicKey: KeyObject };
 
     constructor(options: SimulatedOptions = {}) {
         this.td = { ...defaultSimulatedTd(), ...options.td };
         const notBefore = options.notBefore ?? new Date('2020-01-01T00:00:00Z');
         const notAfter = options.notAfter ?? new Date('2050-01-01T00:00:00Z');
-        const root = p256();
+        const root = options.root ? { privateKey: options.root.privateKey, publicKey: options.root.certificate.publicKey } : p256();
         const inter = p256();
         const leaf = p256();
         const rootName = distinguishedName('cocoon-ton SIMULATED Root CA', ORG);
         const interName = distinguishedName('cocoon-ton SIMULATED PCK Platform CA', ORG);
-        const rootCert = issueCertificate({ subject: rootName, issuer: rootName, subjectKey: root.publicKey, issuerKey: root.privateKey, notBefore, notAfter, ca: true });
+        const rootCert = options.root?.certificate ?? issueCertificate({ subject: rootName, issuer: rootName, subjectKey: root.publicKey, issuerKey: root.privateKey, notBefore, notAfter, ca: true });
         const interCert = issueCertificate({ subject: interName, issuer: rootName, subjectKey: inter.publicKey, issuerKey: root.privateKey, notBefore, notAfter, ca: true });
         const leafCert = issueCertificate({
             subject: distinguishedName('cocoon-ton SIMULATED PCK Certificate', ORG),
@@ -119,7 +126,13 @@ export class SimulatedQuoteProvider implements QuoteProvider {
         this.trustAnchor = anchorFromCertificate(rootCert, 'cocoon-ton SIMULATED Root CA', true);
         this.chainPem = [leafCert, interCert, rootCert].map((c) => c.toString().trim()).join('\n') + '\n';
         this.pckKey = leaf.privateKey;
+        this.rootKey = root.privateKey;
         this.attKey = p256();
+    }
+
+    /** PKCS#8 PEM of the root's private key (to keep the root across restarts: SimulatedOptions.root). */
+    rootKeyPem(): string {
+        return this.rootKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     }
 
     /** PEM of the simulated root, for `verify-quote --trust-simulated-root`. */

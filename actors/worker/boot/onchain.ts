@@ -11,7 +11,7 @@
 import { Address, Cell } from '@ton/core';
 import type { Chain, ChainWallet } from '../../chain/types';
 import type { Prices } from '../../../wrappers/common';
-import { Root, WorkerRegistration, workerRegistrationBody } from '../../../wrappers/Root';
+import { OperatorUpdate, operatorUpdateBody, Root, WorkerRegistration, workerRegistrationBody } from '../../../wrappers/Root';
 import { WorkerStatus } from '../../../wrappers/Constants';
 import { Worker } from '../../../wrappers/Worker';
 import type { Attested, BootKeys } from './attest';
@@ -87,6 +87,13 @@ export async function workerAccountOf(i: OnChainInput): Promise<Address> {
     return Root.createFromAddress(i.root).getWorkerAddress(i.chain.provider(i.root), i.owner, i.index);
 }
 
+/** The operator wallet the worker account authorised (null if none, or no account). */
+export async function operatorOf(i: OnChainInput): Promise<Address | null> {
+    const account = await workerAccountOf(i);
+    if ((await i.chain.getAccount(account)).status !== 'active') return null;
+    return Worker.createFromAddress(account).getOperator(i.chain.provider(account));
+}
+
 /** Reads the worker account; throws when it is missing or not active; reports whether the keys match. */
 export async function readWorker(i: OnChainInput): Promise<WorkerOnChain> {
     const globalId = (await i.chain.config()).globalId;
@@ -129,6 +136,33 @@ export async function putKeysOnChain(i: OnChainInput, kind: 'register' | 'update
     await i.chain.waitForTrace(wallet.address, sent, { timeoutMs: 120_000 }).catch(() => undefined);
     return { link, command, sent: true };
 }
+
+/** The operator's re-attestation for this boot: keys and attestation only (prices, endpoint, threshold stay). */
+export function operatorUpdateFor(i: OnChainInput): OperatorUpdate {
+    return {
+        owner: i.owner,
+        index: i.index,
+        receiptKey: i.keys.receiptPublic,
+        encryptionKey: i.keys.encPublic,
+        attestation: { imageHash: i.attested.imageHash, modelHash: i.modelHash, quoteHash: i.attested.quoteHash },
+    };
+}
+
+/**
+ * Sends this boot's keys through the operator wallet the owner authorised (operator_update to the root). The value is
+ * the root's fee plus a margin for a price change in between; what is left comes back to the operator as excesses.
+ * The worker account refuses it (register_refused to the operator, seen by waitForKeys timing out) unless the
+ * owner's set_operator named this wallet.
+ */
+export async function putKeysOnChainAsOperator(i: OnChainInput, operator: ChainWallet): Promise<void> {
+    const fee = await Root.createFromAddress(i.root).getOperatorUpdateFee(i.chain.provider(i.root));
+    const body = operatorUpdateBody(operatorUpdateFor(i));
+    const sent = await operator.send([{ to: i.root, value: fee + OPERATOR_UPDATE_MARGIN, body, bounce: true }]);
+    await i.chain.waitForTrace(operator.address, sent, { timeoutMs: 120_000 }).catch(() => undefined);
+}
+
+/** Sent on top of the operator update fee (returned as excesses): covers a gas price rise between the read and the send. */
+export const OPERATOR_UPDATE_MARGIN = 20_000_000n;
 
 /** Polls until the worker account holds this boot's keys (or throws keys_not_registered after timeoutMs). */
 export async function waitForKeys(i: OnChainInput, timeoutMs: number, pollMs = 3_000): Promise<WorkerOnChain> {

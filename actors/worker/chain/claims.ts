@@ -2,10 +2,13 @@
 import { Address, Cell, toNano } from '@ton/core';
 import type { Chain, ChainWallet } from '../../chain/types';
 import { claimBody, extClaimBody, parseVoucherCell } from '../../../wrappers/payloads';
+import { finalizeJobBody } from '../../../wrappers/Job';
 import type { ClaimPort, ClaimVia } from '../claimer/types';
 
 /** What an internal claim attaches: its gas; what is left rides back with the payout (docs/protocol.md §9.4). */
 export const WALLET_CLAIM_VALUE = toNano('0.02');
+/** What finalize_job attaches from the wallet: the settlement's gas and messages; the rest returns with the refund. */
+export const WALLET_FINALIZE_VALUE = toNano('0.05');
 
 export class ChainClaimPort implements ClaimPort {
     constructor(
@@ -27,5 +30,14 @@ export class ChainClaimPort implements ClaimPort {
         }
         const r = await this.chain.sendExternal(job, extClaimBody(signed));
         return { messageHash: r.messageHash };
+    }
+
+    chainNow(): Promise<number> {
+        return this.chain.now();
+    }
+
+    async finalize(job: Address): Promise<void> {
+        if (!this.wallet) throw new Error('no wallet configured');
+        await this.wallet.send([{ to: job, value: WALLET_FINALIZE_VALUE, body: finalizeJobBody(), bounce: true }]);
     }
 }

@@ -5,11 +5,15 @@
  * claims when: the voucher is final; the job is closing (its challenge period has started: claim at once,
  * so a worker that is up at any point of the period never misses it); the unclaimed amount reaches the
  * threshold; or the worker is shutting down. A claim is recorded before it is sent and confirmed when the
- * job's `paid` reaches it (or the job is gone after a final voucher); one not confirmed within
- * `confirmTimeoutMs` is sent again. A pass never throws: failures are recorded and retried next pass.
+ * job's `paid` reaches it (or the job is gone); one not confirmed within `confirmTimeoutMs` is sent again.
+ * A final voucher is the client's close: claiming it starts the challenge period, so it is claimed while the job
+ * is still active, once. When a closing job's challenge deadline has passed (chain time) and everything held is
+ * claimed, the worker finalizes it through its wallet (when it has one; anyone may), so its earnings and
+ * reputation report arrive without waiting for the client. A pass never throws: failures are retried next pass.
  */
 import { Address, Cell } from '@ton/core';
 import type { Logger } from 'pino';
+import { crashPoint } from '../../crashpoint';
 import type { WorkerStore, JobRecord } from '../store/types';
 import type { Clock, JobDirectory } from '../types';
 import type { ClaimerOptions, ClaimPort } from './types';
@@ -22,6 +26,8 @@ export interface ClaimerEvents {
 export class Claimer {
     private running: Promise<void> | null = null;
     private timer: NodeJS.Timeout | null = null;
+    /** When finalize was last sent per job (host ms): re-sent only after `confirmTimeoutMs`. */
+    private readonly finalizeSent = new Map<string, number>();
 
     constructor(
         private readonly store: WorkerStore,
@@ -138,8 +144,12 @@ export class Claimer {
         const deposit = await this.refresh(rec);
         if (rec.chainState === 'gone' || !rec.best) return;
         const unclaimed = this.unclaimed(rec, deposit);
-        const finalDue = rec.best.final; // a final voucher also settles a job whose paid already equals it
-        if (unclaimed <= 0n && !finalDue) return;
+        // A final voucher closes an active job even when paid already equals it; once closing, it has done that.
+        const finalDue = rec.best.final && rec.chainState === 'active';
+        if (unclaimed <= 0n && !finalDue) {
+            await this.finalizeIfDue(rec);
+            return;
+        }
         if (rec.pendingClaim && rec.pendingClaim.amount === rec.best.amount) {
             if (this.clock.nowMs() - rec.pendingClaim.sentAtMs < this.o.confirmTimeoutMs) return;
             this.events.claim?.('retry');
@@ -151,10 +161,12 @@ export class Claimer {
         // Recorded before it is sent: a crash right after still knows a claim may be in flight.
         rec.pendingClaim = { amount: rec.best.amount, via, sentAtMs: this.clock.nowMs(), messageHash: null, attempts, lastError: null };
         this.store.putJob(rec);
+        crashPoint('worker.claim.recorded');
         const cell = Cell.fromBoc(rec.best.boc)[0];
         try {
             const { messageHash } = await this.port.send(Address.parseRaw(rec.job), { cell, signature: rec.best.signature }, via);
             rec.pendingClaim.messageHash = messageHash;
+            crashPoint('worker.claim.sent');
             this.events.claim?.('sent');
             this.log.info({ job: rec.job, amount: rec.best.amount.toString(), via, attempts }, 'claim sent');
         } catch (e) {
@@ -164,5 +176,21 @@ export class Claimer {
             this.log.warn({ job: rec.job, err: (e as Error).message, via }, 'claim failed; will retry');
         }
         this.store.putJob(rec);
+    }
+
+    /** Closing, past its deadline on chain time, nothing left to claim, a wallet to pay the gas: finalize. */
+    private async finalizeIfDue(rec: JobRecord): Promise<void> {
+        if (rec.chainState !== 'closing' || rec.pendingClaim || !this.port.walletAvailable) return;
+        const last = this.finalizeSent.get(rec.job);
+        if (last !== undefined && this.clock.nowMs() - last < this.o.confirmTimeoutMs) return;
+        if ((await this.port.chainNow()) <= rec.deadline) return;
+        this.finalizeSent.set(rec.job, this.clock.nowMs());
+        try {
+            await this.port.finalize(Address.parseRaw(rec.job));
+            this.log.info({ job: rec.job }, 'challenge period over: finalize sent');
+        } catch (e) {
+            this.finalizeSent.delete(rec.job);
+            this.log.warn({ job: rec.job, err: (e as Error).message }, 'finalize failed; will retry');
+        }
     }
 }

@@ -7,6 +7,10 @@ export type ClaimVia = 'external' | 'wallet';
 export interface ClaimPort {
     readonly walletAvailable: boolean;
     send(job: Address, signed: { cell: Cell; signature: Buffer }, via: ClaimVia): Promise<{ messageHash: Buffer | null }>;
+    /** The chain's time (unix seconds): challenge deadlines are chain time, not this host's clock. */
+    chainNow(): Promise<number>;
+    /** Sends finalize_job through the wallet (anyone may, once the challenge deadline has passed). */
+    finalize(job: Address): Promise<void>;
 }
 
 export interface ClaimerOptions {

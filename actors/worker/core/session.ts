@@ -9,14 +9,16 @@
  * - Usage is bounds-checked before signing; a usage that breaks the bounds is never signed.
  * - The receipt and the job's new cumulative/head are one durable LMDB transaction before the trailer leaves.
  */
+import { crashPoint } from '../../crashpoint';
 import { Address } from '@ton/core';
 import { openRequest } from '../../crypto/request';
 import { x25519PrivateKey } from '../../crypto/keys';
 import type { EngineClient, EngineErrorInfo, EngineResult } from '../../engine/types';
 import { decodeInnerRequest, decodeRequestEnvelope, requestHash, SealedStreamWriter, WireError, WireVoucher, type RequestEnvelope, type VoucherAck } from '../../wire';
 import type { Prices } from '../../../wrappers/common';
-import type { TokenCounts } from '../../../wrappers/payloads';
-import { newJobRecord, JobRecord, WorkerStore } from '../store/types';
+import { ZERO_HEAD, type TokenCounts } from '../../../wrappers/payloads';
+import { newJobRecord, JobRecord, StoredVoucher, WorkerStore } from '../store/types';
+
 import { Clock, JobDirectory, JobView, WorkerIdentity } from '../types';
 import { budgetOf, planRequest } from './pricing';
 import { issueReceipt, usageViolation } from './receipts';
@@ -97,6 +99,19 @@ export class WorkerSession {
     }
 
     /**
+     * Whether `head` is a head of this job's receipt chain as this worker signed it: the genesis (zero: a voucher that
+     * acknowledges no receipt, e.g. a prepayment), the current head, or the head after any earlier receipt (a client may
+     * lag behind). Walks back from the newest receipt, where vouchers almost always point.
+     */
+    private isOwnHead(rec: JobRecord, head: Buffer): boolean {
+        if (head.equals(ZERO_HEAD) || head.equals(rec.head)) return true;
+        for (let seqno = rec.lastSeqno - 1; seqno >= 1; seqno--) {
+            if (this.o.store.getReceipt(rec.job, seqno)?.head.equals(head)) return true;
+        }
+        return false;
+    }
+
+    /**
      * Verifies a voucher against the job's client key and keeps it when it is the best one. Durable before
      * it returns. `envelopeJob` is the job of the request that carried it (must be the same job).
      */
@@ -111,13 +126,27 @@ export class WorkerSession {
         if (v.nonce !== view.nonce) throw new WireError('bad_voucher', `the voucher is for life ${v.nonce} of this job address, the open one is ${view.nonce}`);
         if (!verifyVoucher(w, view.clientKey)) throw new WireError('bad_voucher', "the voucher signature is not the job's client key");
         const rec = this.record(job);
+        if (!this.isOwnHead(rec, v.head))
+            throw new WireError('bad_voucher', "the voucher's head is not a head of this worker's receipt chain for the job (it acknowledges receipts this worker never signed)");
         const best = rec.best?.amount ?? -1n;
         if (v.amount < best) throw new WireError('voucher_backwards', `voucher ${v.amount} is below the best held (${best})`);
         const upgradesToFinal = v.amount === best && v.final && !rec.best?.final;
         if (v.amount === best && !upgradesToFinal) return { job, best: best.toString(), accepted: false };
-        rec.best = { amount: v.amount, tokens: v.tokens, final: v.final, signature: w.signature, boc: w.cell.toBoc({ idx: false, crc32: false }) };
-        if (v.final) rec.finalSeen = true;
-        this.o.store.putJob(rec);
+        const kept: StoredVoucher = { amount: v.amount, tokens: v.tokens, final: v.final, signature: w.signature, boc: w.cell.toBoc({ idx: false, crc32: false }) };
+        let accepted = false;
+        let bestHeld = kept.amount;
+        await this.o.store.updateJob(job, (latest) => {
+            // decided again on the latest record: another delivery of this job's vouchers may have landed first
+            const held = latest.best?.amount ?? -1n;
+            if (v.amount < held || (v.amount === held && !(v.final && !latest.best?.final))) {
+                bestHeld = held;
+                return latest;
+            }
+            accepted = true;
+            return { ...latest, best: kept, finalSeen: latest.finalSeen || v.final };
+        });
+        if (!accepted) return { job, best: bestHeld.toString(), accepted: false };
+        crashPoint('worker.voucher.stored');
         this.o.events?.voucherStored?.(job, v.amount, v.final);
         return { job, best: v.amount.toString(), accepted: true };
     }
@@ -259,10 +288,10 @@ export class WorkerSession {
                 },
                 this.o.identity.receiptSecret,
             );
-            current.lastSeqno = env.seqno;
-            current.cumulative = issued.cumulative;
-            current.head = issued.head;
-            this.o.store.commitReceipt(
+            // durable before the receipt leaves; the update keeps a voucher that arrived meanwhile
+            await this.o.store.updateJob(
+                env.job,
+                (latest) => ({ ...latest, lastSeqno: env.seqno, cumulative: issued.cumulative, head: issued.head }),
                 {
                     job: env.job,
                     seqno: env.seqno,
@@ -272,8 +301,8 @@ export class WorkerSession {
                     head: issued.head,
                     issuedAtMs: this.o.clock.nowMs(),
                 },
-                current,
             );
+            crashPoint('worker.receipt.committed');
             this.o.events?.tokens?.(counts);
             this.o.events?.earned?.(issued.cost);
             this.o.events?.request?.(streamError ? 'engine_failed' : 'served');

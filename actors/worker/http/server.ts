@@ -5,7 +5,7 @@
  */
 import http, { IncomingMessage, ServerResponse } from 'http';
 import type { Logger } from 'pino';
-import { Headers as WireHeaders, MediaTypes, Paths, WIRE_VERSION, WireError, decodeVoucherEnvelope, type AttestationDoc, type FreshnessProof } from '../../wire';
+import { guardedServerOptions, guardServer, Headers as WireHeaders, MediaTypes, Paths, WIRE_VERSION, WireError, decodeVoucherEnvelope, type AttestationDoc, type FreshnessProof, type ServerTimeouts } from '../../wire';
 import type { WorkerSession } from '../core/session';
 import type { WorkerMetrics } from '../metrics';
 
@@ -19,6 +19,8 @@ export interface HttpDeps {
     maxRequestBytes: number;
     /** Time a client has to send its whole body (slow clients get 408 and are dropped). */
     bodyTimeoutMs: number;
+    /** Head and keep-alive timeouts (slowloris heads, idle connections). */
+    timeouts: ServerTimeouts;
     log: Logger;
 }
 
@@ -104,7 +106,12 @@ async function serveRequest(req: IncomingMessage, res: ServerResponse, deps: Htt
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://worker');
+    let url: URL;
+    try {
+        url = new URL(req.url ?? '/', 'http://worker');
+    } catch {
+        throw new WireError('bad_http', 'the request target is not a URL');
+    }
     const method = req.method ?? 'GET';
     const allow = (m: string) => {
         if (method !== m) throw new WireError('method_not_allowed', `${url.pathname} accepts ${m} only`);
@@ -146,7 +153,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
 }
 
 export function createWorkerHttpServer(deps: HttpDeps): http.Server {
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(guardedServerOptions(deps.timeouts), (req, res) => {
         route(req, res, deps).catch((e) => {
             if (res.headersSent) {
                 deps.log.error({ err: e }, 'error after the stream started');
@@ -155,10 +162,18 @@ export function createWorkerHttpServer(deps: HttpDeps): http.Server {
         });
     });
     // Idle keep-alive sockets stay open longer than clients keep them (undici: 4 s), so a client never
-    // sends a request on a socket the server is closing (ECONNRESET). The body has its own timer
-    // (readBody, bodyTimeoutMs); streams may run long, so there is no whole-request timeout.
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
-    server.requestTimeout = 0;
+    // sends a request on a socket the server is closing (ECONNRESET). A request head must arrive within the
+    // headers timeout (slowloris, idle connections that never send a request); the body has its own timer
+    // (readBody, bodyTimeoutMs); streams may run long, so there is no whole-request timeout. A request the
+    // HTTP parser refuses gets the same JSON error body as every other refusal.
+    guardServer(
+        server,
+        deps.timeouts,
+        (fault, _status, message) => {
+            deps.metrics.requests.inc({ outcome: fault });
+            return new WireError(fault, message).toJSON();
+        },
+        baseHeaders(deps),
+    );
     return server;
 }

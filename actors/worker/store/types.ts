@@ -74,5 +74,12 @@ export interface WorkerStore {
     commitReceipt(receipt: ReceiptRecord, job: JobRecord): void;
     /** Durably writes a job record (voucher, claim progress, cursor). */
     putJob(job: JobRecord): void;
+    /**
+     * The per-request write (a voucher kept, a receipt issued): `update` gets the job's latest record inside
+     * one transaction, so it never overwrites a concurrent change to other fields; with `receipt`, the
+     * receipt is written in the same transaction. Resolves once durable. Writes queued together by
+     * concurrent requests share one commit and flush, off the event loop.
+     */
+    updateJob(job: string, update: (latest: JobRecord) => JobRecord, receipt?: ReceiptRecord): Promise<void>;
     close(): Promise<void>;
 }

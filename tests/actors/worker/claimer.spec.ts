@@ -1,7 +1,7 @@
 /**
  * The claimer against fake ports (a job directory and a claim port that stand for the chain): when it
- * claims, that it records before sending, confirms from the job's `paid`, retries failures, and never
- * misses a closing job.
+ * claims, that it records before sending, confirms from the job's `paid`, retries failures, never
+ * misses a closing job, claims a final voucher once, and finalizes a closing job after its deadline.
  */
 import { Address, beginCell } from '@ton/core';
 import { mkdtempSync, rmSync } from 'fs';
@@ -21,7 +21,15 @@ class FakeChain implements JobDirectory, ClaimPort {
     sent: bigint[] = [];
     fail = false;
     applyOnSend = true;
-    readonly walletAvailable = false;
+    walletAvailable = false;
+    chainTime = 1_000;
+    finalized: number[] = [];
+    async chainNow(): Promise<number> {
+        return this.chainTime;
+    }
+    async finalize(): Promise<void> {
+        this.finalized.push(this.chainTime);
+    }
     async get(): Promise<JobView> {
         return { ...this.view };
     }
@@ -120,5 +128,60 @@ describe('claimer', () => {
         const r = await c.flush(1_000, 10);
         expect(chain.sent).toEqual([5n]);
         expect(r.unconfirmed).toBe(0);
+    });
+
+    it('a final voucher closes the job once: no claim again while it is closing', async () => {
+        const c = make(1_000_000_000n);
+        voucherRecord(store, 50n, true);
+        await c.pass();
+        expect(chain.sent).toEqual([50n]);
+        chain.view.state = 'closing'; // the claim of a final voucher is the client's close
+        chain.view.deadline = 2_000;
+        await c.pass();
+        await c.pass();
+        expect(chain.sent).toEqual([50n]);
+        expect(store.getJob(JOB.toRawString())!.pendingClaim).toBeNull();
+    });
+
+    it('finalizes a closing job through the wallet once its deadline has passed on chain time, and only then', async () => {
+        const c = make(0n);
+        chain.walletAvailable = true;
+        voucherRecord(store, 40n);
+        await c.pass(); // claimed
+        await c.pass(); // confirmed
+        chain.view.state = 'closing';
+        chain.view.deadline = 5_000;
+        chain.chainTime = 5_000; // host time is irrelevant: the deadline is chain time
+        await c.pass();
+        expect(chain.finalized).toEqual([]);
+        chain.chainTime = 5_001;
+        await c.pass();
+        await c.pass(); // not again before the confirmation timeout
+        expect(chain.finalized).toEqual([5_001]);
+        now += 11_000;
+        chain.chainTime = 5_100;
+        await c.pass(); // still closing: sent again
+        expect(chain.finalized).toEqual([5_001, 5_100]);
+        chain.view.state = 'absent';
+        await c.pass();
+        expect(store.getJob(JOB.toRawString())!.chainState).toBe('gone');
+        expect(chain.finalized).toHaveLength(2);
+    });
+
+    it('never finalizes with something left to claim, or without a wallet', async () => {
+        const c = make(0n);
+        voucherRecord(store, 40n);
+        chain.applyOnSend = false; // the claim has not landed yet
+        chain.view.state = 'closing';
+        chain.view.deadline = 5_000;
+        chain.chainTime = 9_000;
+        chain.walletAvailable = true;
+        await c.pass();
+        expect(chain.finalized).toEqual([]);
+        chain.view.paid = 40n; // landed
+        chain.walletAvailable = false;
+        await c.pass();
+        await c.pass();
+        expect(chain.finalized).toEqual([]);
     });
 });

@@ -10,18 +10,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Address, toNano } from '@ton/core';
-import { internal } from '@ton/sandbox';
 import { keyPairFromSeed } from '@ton/crypto';
 import { startLocalnet, type Localnet } from '../../../actors/chain/dev/localnet/localnet';
-import { modelHash } from '../../../actors/engine';
-import { anchorFromCertificate, SimulatedQuoteProvider } from '../../../actors/tee';
+import { anchorFromCertificate } from '../../../actors/tee';
 import { signVoucher } from '../../../actors/crypto/payloads';
-import { attest, freshKeys } from '../../../actors/worker/boot/attest';
 import { Job } from '../../../wrappers/Job';
-import { Root, rootGovernanceBody } from '../../../wrappers/Root';
+import { Root } from '../../../wrappers/Root';
 import { chainHead, ZERO_HEAD } from '../../../wrappers/payloads';
 import { TestClient, receiptFromBase64 } from './kit/client';
 import { spawnTinyEngine, TinyEngineProcess } from './kit/tinyEngine';
+import { allowSimulatedImageAndTinyModel } from './kit/allowlist';
 
 const ROOT_DIR = join(__dirname, '../../..');
 const PRICES = '5000,1000,5000,5000'; // TON per million tokens: a request costs tenths of a TON, enough for a gasless claim
@@ -99,18 +97,8 @@ const PORT = 20_000 + Math.floor(Math.random() * 20_000);
 beforeAll(async () => {
     tiny = await spawnTinyEngine({ tokenDelayMs: 30 });
     net = await startLocalnet({ wallets: 4 });
-    const bc = net.chain.blockchain;
-    const root = bc.openContract(Root.createFromAddress(Address.parse(net.protocol!.root)));
-    const { governance } = await root.getGovernance();
-    // The council would vote these in; the sandbox under the local chain lets the test speak for it.
-    const image = (await attest(new SimulatedQuoteProvider(), freshKeys())).imageHash;
-    const model = await modelHash(tiny.modelPath);
-    for (const action of [
-        { kind: 'addImage' as const, imageHash: image },
-        { kind: 'addModel' as const, modelHash: model, name: tiny.model },
-    ])
-        await bc.sendMessage(internal({ from: governance, to: root.address, value: toNano('1'), body: rootGovernanceBody(action) }));
-    expect(await root.getIsImageAllowed(image)).toBe(true);
+    const { root, image } = await allowSimulatedImageAndTinyModel(net, tiny);
+    expect(await net.chain.blockchain.openContract(root).getIsImageAllowed(image)).toBe(true);
     dataDir = mkdtempSync(join(tmpdir(), 'worker-crash-'));
     const w = await startWorker('register', PORT);
     workerUrl = w.url;

@@ -10,6 +10,7 @@ import { generateX25519 } from '../../../actors/crypto/keys';
 import { startHarness, Harness } from './kit/harness';
 import { receiptFromBase64 } from './kit/client';
 import { stubAnswer } from './kit/stubEngine';
+import { hashOf } from '../../../wrappers/testkit';
 
 const PROMPT = 'Tell me a secret about the purple walrus';
 const chat = (content = PROMPT, extra: Record<string, unknown> = {}) => ({ kind: 'chat' as const, body: { model: 'stub-model', messages: [{ role: 'user', content }], stream: true, ...extra } });
@@ -284,6 +285,32 @@ describe('worker: refusals (status and code), and the process keeps serving', ()
         expect((await h.client.sendVoucher(j.voucher(200n))).json).toMatchObject({ error: { code: 'voucher_backwards', status: 409 } });
         expect((await h.client.sendVoucher(j.voucher(400n, { globalId: -3 }))).json).toMatchObject({ error: { code: 'wrong_network' } });
         expect((await h.client.sendVoucher(j.voucher(300n))).json).toMatchObject({ accepted: false, best: '300' });
+    });
+
+    it("a voucher whose head is not a head of the worker's receipt chain for the job is refused, piggybacked or alone", async () => {
+        const j = await h.openJob();
+        const k = await h.openJob();
+        const a1 = await h.client.request(j.address, 1, chat());
+        expect(a1.status).toBe(200);
+        const r1 = a1.receipt!.receipt;
+        const head1 = chainHead(ZERO_HEAD, a1.receipt!.cell);
+        // a head that acknowledges receipts this worker never signed (forged, or another job's chain)
+        const b1 = await h.client.request(k.address, 1, chat());
+        const otherJobsHead = chainHead(ZERO_HEAD, b1.receipt!.cell);
+        for (const head of [hashOf('a receipt chain the worker never signed'), otherJobsHead, chainHead(head1, a1.receipt!.cell)]) {
+            expect((await h.client.sendVoucher(j.voucher(r1.cumulative, { head }))).json).toMatchObject({ error: { code: 'bad_voucher', status: 400 } });
+            const refused = await h.client.request(j.address, 2, chat(), { voucher: j.voucher(r1.cumulative, { head }) });
+            expect([refused.status, refused.error!.code]).toEqual([400, 'bad_voucher']);
+        }
+        // nothing was stored or served on those
+        expect((await h.client.sendVoucher(j.voucher(r1.cumulative, { head: head1 }))).json).toMatchObject({ accepted: true, best: r1.cumulative.toString() });
+        const a2 = await h.client.request(j.address, 2, chat(), { voucher: j.voucher(r1.cumulative, { head: head1 }) });
+        expect(a2.status).toBe(200);
+        // a client lagging one receipt behind still pays with the older head; the genesis head (a prepayment) is its own too
+        const head2 = chainHead(head1, a2.receipt!.cell);
+        expect((await h.client.sendVoucher(j.voucher(r1.cumulative + 1n, { head: head1 }))).status).toBe(200);
+        expect((await h.client.sendVoucher(j.voucher(r1.cumulative + 2n, { head: ZERO_HEAD }))).status).toBe(200);
+        expect((await h.client.sendVoucher(j.voucher(a2.receipt!.receipt.cumulative, { head: head2 }))).status).toBe(200);
     });
 
     it('credit: unpaid receipts beyond the limit are refused until a voucher arrives', async () => {

@@ -57,6 +57,18 @@ export class SandboxFunding implements JobFunding {
         await this.p.run(() => this.job(job).sendFinalize(this.wallet.getSender(), FINALIZE_VALUE) as never);
     }
 
+    async accepted(job: Address): Promise<(OpenedJobInfo & { state: number }) | 'pending' | null> {
+        const acc = await this.p.blockchain.getContract(job);
+        if (acc.accountState?.type !== 'active') return null;
+        const [data, terms] = [await this.job(job).getJobData(), await this.job(job).getTerms()];
+        if (!terms.acceptance) return 'pending';
+        return { address: job, prices: terms.acceptance.workerPrices, receiptKey: Buffer.from(terms.acceptance.receiptKey), deposit: data.deposit, feeBps: terms.feeBps, nonce: terms.nonce, state: data.state };
+    }
+
+    async settled(job: Address): Promise<boolean> {
+        return (await this.p.blockchain.getContract(job)).accountState?.type !== 'active';
+    }
+
     async read(job: Address) {
         const d = await this.job(job).getJobData();
         return { state: d.state, deposit: d.deposit, paid: d.paid, deadline: d.deadline };

@@ -27,6 +27,10 @@ export interface StubEngineOptions {
     answerWords?: number;
     /** Delay between chunks, ms (0: as fast as possible). */
     chunkDelayMs?: number;
+    /** Keep every request body in `received` (default true; the load benchmark turns it off to stay bounded). */
+    record?: boolean;
+    /** Port on 127.0.0.1 (default 0: any free port). */
+    port?: number;
 }
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu'];
@@ -68,8 +72,8 @@ export class StubEngine {
     }
 
     async start(): Promise<string> {
-        this.server = http.createServer((req, res) => void this.handle(req, res));
-        await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
+        this.server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => void this.handle(req, res));
+        await new Promise<void>((r) => this.server!.listen(this.o.port ?? 0, '127.0.0.1', () => r()));
         this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
         return this.url;
     }
@@ -108,7 +112,7 @@ export class StubEngine {
         } catch {
             return this.error(res, 400, 'BadRequestError', 'body is not JSON');
         }
-        this.received.push(body);
+        if (this.o.record !== false) this.received.push(body);
         if (this.fault === 'down') {
             res.writeHead(503);
             return void res.end();
