@@ -26,11 +26,17 @@ export const GOV_PROPOSALS = [
 
 export type GovProposalKind = (typeof GOV_PROPOSALS)[number];
 
+/** Root actions the governance campaigns (gov-world.ts) also propose, beside GOV_PROPOSALS. */
+export const ENACT_ROOT_KINDS = ['addImage', 'retireImage', 'withdrawTreasury'] as const;
+/** What a proposal step of a governance campaign proposes. */
+export type EnactKind = GovProposalKind | (typeof ENACT_ROOT_KINDS)[number];
+export const ENACT_KINDS: readonly EnactKind[] = [...GOV_PROPOSALS, ...ENACT_ROOT_KINDS];
+
 export type GovAction =
     /** `sender` sends an emergency action to the council (only the guardian's restrict-only ones may pass). */
     | { k: 'emergency'; sender: SenderName; op: (typeof EMERGENCY_OPS)[number]; seed: number }
     /** `sender` proposes one of GOV_PROPOSALS; `target` picks the proposal a cancel vote is about. */
-    | { k: 'govPropose'; sender: SenderName; kind: (typeof GOV_PROPOSALS)[number]; seed: number; target: number }
+    | { k: 'govPropose'; sender: SenderName; kind: EnactKind; seed: number; target: number }
     /** `sender` accepts the root's pending handover offer (accept_governance to the root). */
     | { k: 'acceptHandover'; sender: SenderName }
     /** A plain transfer to the council (its surplus, which only a passed proposal may send out). */
