@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { buildAllContracts } from '../tools/buildContracts';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
-import { FOCUS, FOCUS_EXCLUDE, GOV_COUNCIL_MEMBERS } from '../../wrappers/testkit/fuzz/focus';
+import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
 import { GOV_CAMPAIGNS } from '../../wrappers/testkit/fuzz/gov-world';
 import { KNOWN_FINDINGS } from '../../wrappers/testkit/fuzz/actions';
 
@@ -36,7 +36,6 @@ async function main(): Promise<void> {
         weights,
         shrink: o.shrink,
         exclude: o.focus ? FOCUS_EXCLUDE[o.focus] : o.known ? {} : KNOWN_FINDINGS,
-        councilMembers: o.focus ? GOV_COUNCIL_MEMBERS[o.focus] : undefined,
         governance: o.gov,
         log: (l) => console.error(l),
     });

@@ -4,7 +4,8 @@
  * and passes since the fix (the job's settlement rules, the answer timeout, the token cap). They stay as
  * regression campaigns, longer and more focused than the CI campaign, whose steps now include theirs.
  */
-import { FOCUS, FOCUS_EXCLUDE, GOV_COUNCIL_MEMBERS } from '../../wrappers/testkit/fuzz/focus';
+import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
+import { GOV_CAMPAIGNS as GOV_WORLD_CAMPAIGNS } from '../../wrappers/testkit/fuzz/gov-world';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
 
 const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: number; steps: number; length: number }> = [
@@ -23,26 +24,31 @@ describe('findings of the money-path review, aimed at one by one (fixed; regress
 });
 
 /**
- * The governance review's findings (council and proposal steps: wrappers/testkit/fuzz/gov-actions.ts, invariants in
- * governance.ts), one campaign each. On the code before the governance hardening (b0ff0ba, fuzzer ported), seed 1,
- * 25-step sequences, ~343 steps each:
- *   A4 FOUND (refused-proposal-created), shrunk: govPropose {sender: bob, kind: refusedRoot, seed: 0}
- *   A6 FOUND (refused-proposal-created), shrunk: govPropose {sender: alice, kind: badDescription, seed: 0}
- *   A1, A2, A3, A5 NOT found in that budget (the steps reach them; a passed proposal needs several member votes,
- *   the timelock and, for A2/A5, a further 15-day wait in one sequence: longer campaigns are needed).
+ * The governance review's findings, one campaign each in the governance world (wrappers/testkit/fuzz/gov-world.ts:
+ * the council and its proposals only; an `enact` step proposes, votes and moves the clock to the timelock or past
+ * the execution window). Each FAILED on the code before the governance hardening (b0ff0ba, with the fuzzer copied
+ * onto it by scripts/fuzz/onto-old-code.sh; `npm run fuzz -- --gov <campaign> --steps 300 --seed 1 --length 12`),
+ * shrunk to:
+ *   A1 exactValue   executed-not-applied: enact removeMember (255 members, up to 8 removed) to its timelock, execute
+ *                   with exactly get_execute_value: the council runs out of gas, the proposal reads Executed
+ *   A2 noExpiry     executed-after-window: enact addImage past timelock + window, execute: it runs
+ *   A3 cleanupRace  cleanup-in-flight: enact addImage to its timelock, execute and clean up while the report is in flight
+ *   A4/A6 refusedRoot  refused-proposal-created: a root action the root refuses, a description that is not whole bytes
+ *   A5 handover     handover-stale-accepted: enact a handover offer (executed), wait 14 days + 1 s, the addressee accepts
+ * and passes on the current code.
  */
-const GOV_CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: number; steps: number; length: number }> = [
-    { finding: 'A1: execute with exactly get_execute_value on a 255-member council (membership and weight changes)', focus: 'govExactValue', seed: 1, steps: 300, length: 25 },
-    { finding: 'A2: a passed proposal executed after the execution window', focus: 'govNoExpiry', seed: 1, steps: 600, length: 25 },
-    { finding: "A3: a cleanup while the proposal's report is in flight", focus: 'govCleanupRace', seed: 1, steps: 600, length: 25 },
-    { finding: 'A4/A6: a root action the root always refuses, a malformed description', focus: 'govRefusedRoot', seed: 1, steps: 600, length: 25 },
-    { finding: 'A5: a handover offer accepted after 14 days', focus: 'govHandover', seed: 1, steps: 600, length: 25 },
+const GOV_CAMPAIGNS: Array<{ finding: string; campaign: keyof typeof GOV_WORLD_CAMPAIGNS; seed: number; steps: number; length: number }> = [
+    { finding: 'A1: a passed proposal killed for cents (exactly get_execute_value on a 255-member council)', campaign: 'exactValue', seed: 1, steps: 300, length: 12 },
+    { finding: 'A2: a passed proposal executed after its execution window', campaign: 'noExpiry', seed: 1, steps: 300, length: 12 },
+    { finding: "A3: a cleanup while the proposal's report is on its way to the council", campaign: 'cleanupRace', seed: 1, steps: 300, length: 12 },
+    { finding: 'A4/A6: a root action the root always refuses, a malformed description', campaign: 'refusedRoot', seed: 1, steps: 300, length: 12 },
+    { finding: 'A5: a handover offer accepted after 14 days', campaign: 'handover', seed: 1, steps: 300, length: 12 },
 ];
 
 describe('findings of the governance review, aimed at one by one (fixed; regression campaigns)', () => {
     for (const c of GOV_CAMPAIGNS) {
         it(`finding ${c.finding}`, async () => {
-            const outcome = await fuzz({ seed: c.seed, steps: c.steps, weights: FOCUS[c.focus], exclude: FOCUS_EXCLUDE[c.focus], sequenceLength: c.length, councilMembers: GOV_COUNCIL_MEMBERS[c.focus] });
+            const outcome = await fuzz({ seed: c.seed, steps: c.steps, sequenceLength: c.length, governance: c.campaign });
             if (!outcome.ok) throw new Error(outcome.report);
         }, 30 * 60_000);
     }

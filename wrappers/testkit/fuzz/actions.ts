@@ -9,7 +9,7 @@
  *   senders: see SENDERS
  */
 import fc from 'fast-check';
-import { GovAction, govArbitraries, GovProposalKind, GOV_WEIGHTS } from './gov-actions';
+import { GovAction, govArbitraries, GOV_WEIGHTS } from './gov-actions';
 
 /** Who sends a message. `impostor` is a rejecting contract; `oldGov` the root's deployer after the handover. */
 export const SENDERS = ['owner', 'client', 'alice', 'bob', 'carol', 'guardian', 'stranger', 'impostor', 'oldGov'] as const;
@@ -96,8 +96,6 @@ export interface Exclusions {
     hugeTokens?: boolean;
     /** set_params with an unbonding period or a maximum challenge near 2^32 (finding 10: they break unbond and close). */
     extremeParams?: boolean;
-    /** Only these kinds of governance proposals (gov-actions.ts GOV_PROPOSALS; default all). */
-    govKinds?: GovProposalKind[];
 }
 
 /** The setParams variants (world.ts govAction, seed % 7) that finding 10 is about. */
@@ -166,7 +164,7 @@ export function actionArbitrary(weights: Weights = {}, exclude: Exclusions = {})
         veto: fc.record({ k: fc.constant('veto' as const), proposal: idx, sender }),
         cancel: fc.record({ k: fc.constant('cancel' as const), proposal: idx, sender }),
         cleanup: fc.record({ k: fc.constant('cleanup' as const), proposal: idx, sender }),
-        ...govArbitraries(exclude.govKinds),
+        ...govArbitraries(),
     };
     const entries = (Object.keys(arbs) as Action['k'][])
         .filter((k) => (w[k] ?? 0) > 0)

@@ -26,8 +26,6 @@ export interface FuzzOptions {
     log?: (line: string) => void;
     /** Shrink a failing sequence (default true); false reports the first failing sequence at once. */
     shrink?: boolean;
-    /** Run in a world whose council has this many members (governance campaigns; default three). */
-    councilMembers?: number;
     /** Run a governance campaign of gov-world.ts (GOV_CAMPAIGNS) instead of the protocol campaign (weights, exclude ignored). */
     governance?: string;
 }
@@ -57,14 +55,9 @@ export interface FuzzOutcome {
 }
 
 let shared: Promise<FuzzWorld> | undefined;
-const sharedLarge = new Map<number, Promise<FuzzWorld>>();
 
-/** One deployed world per process (and per council size): deploying costs far more than a run. */
-export function sharedWorld(councilMembers?: number): Promise<FuzzWorld> {
-    if (councilMembers) {
-        if (!sharedLarge.has(councilMembers)) sharedLarge.set(councilMembers, FuzzWorld.create({ councilMembers }));
-        return sharedLarge.get(councilMembers)!;
-    }
+/** One deployed world per process: deploying costs far more than a run. */
+export function sharedWorld(): Promise<FuzzWorld> {
     shared ??= FuzzWorld.create();
     return shared;
 }
@@ -101,7 +94,7 @@ export async function runSequence<A>(world: SequenceWorld<A>, actions: readonly 
 export async function fuzz(o: FuzzOptions): Promise<FuzzOutcome> {
     const campaign = o.governance === undefined ? undefined : GOV_CAMPAIGNS[o.governance];
     if (o.governance !== undefined && !campaign) throw new Error(`unknown governance campaign ${o.governance}`);
-    const world: SequenceWorld<Action> = campaign ? ((await sharedGovWorld(campaign.members)) as unknown as SequenceWorld<Action>) : await sharedWorld(o.councilMembers);
+    const world: SequenceWorld<Action> = campaign ? ((await sharedGovWorld(campaign.members)) as unknown as SequenceWorld<Action>) : await sharedWorld();
     const length = o.sequenceLength ?? 100;
     // Sequences average about half their maximum length (fast-check draws lengths in [1, max]).
     const runs = Math.max(1, Math.ceil(o.steps / (length * 0.45)));

@@ -171,14 +171,14 @@ export class FuzzWorld {
     steps = 0;
     transactions = 0;
 
-    static async create(options: WorldOptions = {}): Promise<FuzzWorld> {
+    static async create(): Promise<FuzzWorld> {
         const w = new FuzzWorld();
-        await w.deploy(options);
+        await w.deploy();
         return w;
     }
 
-    private async deploy(options: WorldOptions = {}): Promise<void> {
-        const kit = options.councilMembers ? await deployLargeCouncil(options.councilMembers) : await deployCouncil({ workers: 2 });
+    private async deploy(): Promise<void> {
+        const kit = await deployCouncil({ workers: 2 });
         this.kit = kit;
         this.bc = kit.blockchain;
         this.globalId = sandboxGlobalId(kit);
@@ -1023,18 +1023,4 @@ export class FuzzWorld {
             this.bc.now = now;
         }
     }
-}
-
-export interface WorldOptions {
-    /** Deploy a council of this many members (alice, weight N+45, passes alone; the rest weight 1) instead of three. */
-    councilMembers?: number;
-}
-
-/** A council of `n` members: alice and n-1 synthetic members without wallets (they never vote). */
-async function deployLargeCouncil(n: number): Promise<CouncilKit> {
-    // treasury addresses are deterministic per name: a throwaway kit tells alice's address
-    const alice = (await (await deployCouncil({ workers: 0 })).wallet('alice')).address;
-    const others = Array.from({ length: n - 1 }, (_, i) => new Address(0, Buffer.alloc(32, i + 1)));
-    const members = [{ address: alice, weight: n + 45 }, ...others.map((address) => ({ address, weight: 1 }))];
-    return deployCouncil({ workers: 2, council: { members, threshold: BigInt(n + 35) } });
 }
