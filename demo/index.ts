@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     console.log('\n2. The DAO allows a new worker image, superseding the current one after a one-day grace window');
     const nextImage = hashOf('image: cocoon-ton worker v2');
     const { proposal, result: proposed } = await c.propose(c.alice, [
-        { kind: 'root', value: toNano('0.05'), action: { kind: 'addImage', imageHash: nextImage, supersedes: c.imageHash, grace: 86_400 } },
+        { kind: 'root', value: toNano('0.05'), action: { kind: 'addImage', label: 'demo: next image', imageHash: nextImage, supersedes: c.imageHash, grace: 86_400 } },
     ]);
     step('alice proposes', proposed);
     step('bob votes "yes" (a text comment from his wallet)', (await c.run(() => proposal.sendComment(c.bob.getSender(), 'yes', toNano('0.05')))).result);

@@ -9,7 +9,7 @@ export abstract class Op {
     static readonly updateWorker = 0x36df060f;
     static readonly syncWorker = 0x39477472;
     static readonly treasuryDeposit = 0x48440fae;
-    static readonly addImage = 0x40bc3ec1;
+    static readonly addImage = 0x0fa69e2b;
     static readonly retireImage = 0x37636f23;
     static readonly addModel = 0x36da74f1;
     static readonly removeModel = 0x7517f134;
@@ -19,7 +19,6 @@ export abstract class Op {
     static readonly acceptGovernance = 0x6029312d;
     static readonly withdrawTreasury = 0x2678e5c9;
     static readonly slashWorker = 0x65504001;
-    static readonly registerRefused = 0x22ca4c19;
     static readonly workerAttest = 0x7e237059;
     static readonly workerParams = 0x38c66e1c;
     static readonly govSlash = 0x5b8726bc;
@@ -296,6 +295,9 @@ export abstract class Errors {
     static readonly libraryUnfunded = 240;
     /** the job-code library is already paid up to the target runway */
     static readonly libraryFunded = 241;
+    // 250..259 plain-wallet comments
+    /** a text comment that is neither a command of this contract nor a deposit word */
+    static readonly notACommand = 250;
     static readonly unknownOp = 0xffff;
 }
 

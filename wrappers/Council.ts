@@ -175,8 +175,8 @@ export function describeAction(a: CouncilAction): string {
             switch (r.kind) {
                 case 'addImage':
                     return r.supersedes
-                        ? `root: add image ${hex(r.imageHash)}, superseding ${hex(r.supersedes)} which retires after a grace of ${seconds(r.grace ?? 0)}${ton}`
-                        : `root: add image ${hex(r.imageHash)}${ton}`;
+                        ? `root: add image ${hex(r.imageHash)} "${r.label}", superseding ${hex(r.supersedes)} which retires after a grace of ${seconds(r.grace ?? 0)}${ton}`
+                        : `root: add image ${hex(r.imageHash)} "${r.label}"${ton}`;
                 case 'retireImage':
                     return `root: retire image ${hex(r.imageHash)}${ton}`;
                 case 'addModel':

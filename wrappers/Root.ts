@@ -133,10 +133,11 @@ export function loadParams(s: Slice): RootParams {
     };
 }
 
-/** An allowed TDX image (protocol.tlb `ImageEntry`). retireAt 0 = not retiring. */
+/** An allowed TDX image (protocol.tlb `ImageEntry`). retireAt 0 = not retiring; label says what the image is, in words. */
 export interface ImageEntry {
     addedAt: number;
     retireAt: number;
+    label: string;
 }
 
 /** An allowed model (protocol.tlb `ModelEntry`): name is e.g. `org/model@revision:contenthash`. */
@@ -146,8 +147,8 @@ export interface ModelEntry {
 }
 
 export const ImageEntryValue: DictionaryValue<ImageEntry> = {
-    serialize: (v, b) => b.storeUint(v.addedAt, 32).storeUint(v.retireAt, 32),
-    parse: (s) => ({ addedAt: s.loadUint(32), retireAt: s.loadUint(32) }),
+    serialize: (v, b) => b.storeUint(v.addedAt, 32).storeUint(v.retireAt, 32).storeRef(textCell(v.label)),
+    parse: (s) => ({ addedAt: s.loadUint(32), retireAt: s.loadUint(32), label: readText(s.loadRef()) }),
 };
 
 export const ModelEntryValue: DictionaryValue<ModelEntry> = {
@@ -218,7 +219,8 @@ export function describePauseFlags(flags: number): string {
 
 /** Every governance operation of the root, as a typed value. */
 export type RootGovernanceAction =
-    | { kind: 'addImage'; imageHash: Bytes32; supersedes?: Bytes32; grace?: number }
+    /** label: what the image is, in words (e.g. `cocoon-tdx 1.4.0 (vLLM 0.9, H100)`), at most 127 bytes; kept on-chain with the entry. */
+    | { kind: 'addImage'; imageHash: Bytes32; label: string; supersedes?: Bytes32; grace?: number }
     | { kind: 'retireImage'; imageHash: Bytes32 }
     | { kind: 'addModel'; modelHash: Bytes32; name: string }
     | { kind: 'removeModel'; modelHash: Bytes32 }
@@ -238,13 +240,14 @@ export type RootGovernanceAction =
 export function rootGovernanceBody(action: RootGovernanceAction, queryId: bigint = 0n): Cell {
     const b = beginCell();
     switch (action.kind) {
-        case 'addImage': // add_image query_id image_hash supersedes grace
+        case 'addImage': // add_image query_id image_hash supersedes grace label:^Text
             return b
                 .storeUint(Op.addImage, 32)
                 .storeUint(queryId, 64)
                 .store(storeBytes32(action.imageHash, 'imageHash'))
                 .store(storeBytes32(action.supersedes ?? NO_HASH, 'supersedes'))
                 .storeUint(action.grace ?? 0, 32)
+                .storeRef(textCell(action.label))
                 .endCell();
         case 'retireImage': // retire_image query_id image_hash
             return b.storeUint(Op.retireImage, 32).storeUint(queryId, 64).store(storeBytes32(action.imageHash, 'imageHash')).endCell();
@@ -305,8 +308,9 @@ export function parseRootGovernanceBody(body: Cell): RootGovernanceAction {
             const imageHash = loadBytes32(s);
             const supersedes = loadBytes32(s);
             const grace = s.loadUint(32);
+            const label = readText(s.loadRef());
             // An all-zero supersedes field means "supersedes nothing".
-            action = supersedes.equals(NO_HASH) ? { kind: 'addImage', imageHash, grace } : { kind: 'addImage', imageHash, supersedes, grace };
+            action = supersedes.equals(NO_HASH) ? { kind: 'addImage', imageHash, label, grace } : { kind: 'addImage', imageHash, label, supersedes, grace };
             break;
         }
         case Op.retireImage:

@@ -122,6 +122,20 @@ export function commentBody(text: string): Cell {
     return beginCell().storeUint(0, 32).storeStringTail(text).endCell();
 }
 
+/** A refusal a contract sends back to a plain wallet (contracts/comments.fc): the readable reason and the named error. */
+export interface Refusal {
+    reason: string;
+    error: number;
+}
+
+const REFUSAL = /^cocoon-ton: refused: (.*) \(error (\d+)\)$/s;
+
+/** The refusal a text comment carries ("cocoon-ton: refused: <reason> (error N)"), or undefined for any other text. */
+export function parseRefusal(text: string): Refusal | undefined {
+    const m = REFUSAL.exec(text);
+    return m ? { reason: m[1], error: Number(m[2]) } : undefined;
+}
+
 /** 32-byte value as an unsigned 256-bit integer (hashes and keys on-chain). */
 export function bufferToUint256(b: Uint8Array): bigint {
     if (b.length !== 32) throw new RangeError(`expected 32 bytes, got ${b.length}`);

@@ -60,7 +60,7 @@ const row = (operation: string, result: SendMessageResult, gasBudget: number, no
 export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: CouncilGasDetail }> {
     const rows: GasRow[] = [];
     const c = await deployCouncil({ noHandover: true });
-    const img = (i: number): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', imageHash: hashOf(`bench image ${i}`) } });
+    const img = (i: number): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', label: 'bench image', imageHash: hashOf(`bench image ${i}`) } });
 
     // deploy council (wallet -> council, empty body)
     const fresh = c.blockchain.openContract(
@@ -87,9 +87,9 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
     const v1 = await c.run(() => p1.proposal.sendVote(c.alice.getSender(), true, SMALL));
     rows.push(row('vote (op)', v1.result, 12_500, 'member -> proposal -> excesses'));
     const v2 = await c.run(() => p1.proposal.sendComment(c.carol.getSender(), 'no', SMALL));
-    rows.push(row('vote (text "no")', v2.result, 14_000, 'wallet comment -> proposal -> excesses'));
+    rows.push(row('vote (text "no")', v2.result, 14_500, 'wallet comment -> proposal -> excesses'));
     const v3 = await c.run(() => p1.proposal.sendComment(c.bob.getSender(), 'yes', SMALL));
-    rows.push(row('passing vote (text "yes")', v3.result, 16_500, 'wallet comment -> proposal, state passed'));
+    rows.push(row('passing vote (text "yes")', v3.result, 17_000, 'wallet comment -> proposal, state passed'));
 
     // execute: proposal -> council -> root (+ excesses to the executor)
     const e1 = await c.execute(p1.proposal);
@@ -107,7 +107,7 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
     // cancel and cleanup
     const pc = await c.propose(c.alice, [img(300)]);
     const cancel = await c.run(() => pc.proposal.sendComment(c.alice.getSender(), 'cancel', SMALL));
-    rows.push(row('cancel (text)', cancel.result, 11_500, 'proposer comment -> proposal -> excesses'));
+    rows.push(row('cancel (text)', cancel.result, 12_500, 'proposer comment -> proposal -> excesses'));
     const cleanup = await c.run(() => pc.proposal.sendCleanup(c.outsider.getSender(), SMALL));
     rows.push(row('cleanup', cleanup.result, 10_500, 'anyone -> proposal -> cleaner change + balance to proposer (destroyed)'));
 

@@ -38,7 +38,7 @@ export const JOB_GAS_BUDGETS = {
     topUp: 4_000,
     close: 5_000,
     finalize: 19_000, // job finalize + worker report (earnings) + root treasury + client wallet
-    settle: 20_000, // countersigned final voucher: job + worker report + root treasury + client wallet
+    settle: 20_500, // countersigned final voucher: job + worker report + root treasury + client wallet
     payoutBounce: 12_000, // job claim + bounce from a closed worker account + job winds down
     session: 120_000,
 } as const;

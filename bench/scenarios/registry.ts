@@ -11,18 +11,18 @@ import { chainCost, GasRow, Scenario } from './types';
 
 /** Gas budgets per operation (whole chain, sender's wallet excluded), measured by this scenario. */
 export const REGISTRY_GAS_BUDGETS = {
-    registerWorker: 22_000, // root (with its worker_registered event) + worker account deployed as the stub, the worker code installed in the same message
-    registrationRefused: 6_500, // the Attestation, Prices and Text checks run before the refusal
+    registerWorker: 23_000, // root (with its worker_registered event) + worker account deployed as the stub, the worker code installed in the same message
+    registrationRefused: 9_000, // the Attestation, Prices and Text checks run before the refusal; the reply is a readable comment (~2,000 gas)
     updateWorker: 24_000, // includes the root's worker_updated event; the operator kept across rotations (+~600)
     syncWorker: 16_500,
     setOperator: 8_000, // measured 7443: the keys cell rewritten with the operator
     operatorUpdate: 27_000, // measured 25699: like updateWorker (a second rotation here, so one retired key walked) + the excesses back
     addStake: 5_000,
     setPrices: 8_000,
-    unbond: 6_000,
-    cancelUnbond: 6_000,
-    withdraw: 6_500,
-    addImage: 8_500, // + image_added event
+    unbond: 8_500, // the comment is normalised and run inside a try (a refusal comes back as text)
+    cancelUnbond: 8_500,
+    withdraw: 9_000, // the comment is normalised and run inside a try
+    addImage: 9_000, // + image_added event, the label stored (measured 8559)
     supersedeImage: 11_500,
     retireImage: 8_500,
     addModel: 9_000,
@@ -32,7 +32,7 @@ export const REGISTRY_GAS_BUDGETS = {
     proposeGovernance: 7_500,
     acceptGovernance: 6_000,
     treasuryDeposit: 3_500,
-    withdrawTreasury: 6_500,
+    withdrawTreasury: 7_000, // measured 6561: the root's comment dispatch runs first
     governanceSlash: 23_000,
 } as const;
 
@@ -104,9 +104,9 @@ export const registryScenario: Scenario = {
         e = await p.run(() => worker.sendComment(owner.getSender(), WorkerComments.cancelUnbond, value));
         row('cancelUnbond', 'cancel unbond (text comment)', e.result);
 
-        e = await p.run(() => p.root.sendGovernance(gov, { kind: 'addImage', imageHash: hashOf('img2') }, value));
+        e = await p.run(() => p.root.sendGovernance(gov, { kind: 'addImage', label: 'bench image', imageHash: hashOf('img2') }, value));
         row('addImage', 'add image', e.result);
-        e = await p.run(() => p.root.sendGovernance(gov, { kind: 'addImage', imageHash: hashOf('img3'), supersedes: hashOf('img2'), grace: 3600 }, value));
+        e = await p.run(() => p.root.sendGovernance(gov, { kind: 'addImage', label: 'bench image', imageHash: hashOf('img3'), supersedes: hashOf('img2'), grace: 3600 }, value));
         row('supersedeImage', 'add image superseding another', e.result);
         e = await p.run(() => p.root.sendGovernance(gov, { kind: 'retireImage', imageHash: hashOf('img3') }, value));
         row('retireImage', 'retire image', e.result);

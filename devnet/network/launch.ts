@@ -211,7 +211,7 @@ export async function allowImageAndModel(lc: LocalChain, a: { imageHash: Buffer;
         const sender = members[0].sender();
         await council.sendCreateProposal(cp, sender, {
             actions: [
-                { kind: 'root', value: toNano('0.2'), action: { kind: 'addImage', imageHash: a.imageHash } },
+                { kind: 'root', value: toNano('0.2'), action: { kind: 'addImage', label: 'simulated TDX image', imageHash: a.imageHash } },
                 { kind: 'root', value: toNano('0.2'), action: { kind: 'addModel', modelHash: a.modelHash, name: a.model } },
             ],
             description: `allow the simulated image and the ${a.model} model`,

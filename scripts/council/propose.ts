@@ -3,7 +3,7 @@
  * npx blueprint run council/propose --testnet --tonconnect -- --council <addr> --description "text or URL + hash"
  *   [--evidence <hex SHA-256 of the release notes / reference quote / measurement manifest>: required to add an image or a model]
  *   --action <action> [action arguments] [--value <TON attached to a root action, default 0.05>]
- * Root actions (sent by the council to the root): add-image --image <hex> [--supersedes <hex> --grace <seconds>],
+ * Root actions (sent by the council to the root): add-image --image <hex> --label <words> [--supersedes <hex> --grace <seconds>],
  *   retire-image --image, add-model --model <hex> --name <org/model@rev:hash>, remove-model --model,
  *   set-params [--min-stake ... as root/deploy], set-code [--worker-boc <file>] [--job-boc <file>],
  *   propose-governance --to <addr>, accept-governance, withdraw --amount <TON> --to <addr>,

@@ -1,7 +1,7 @@
 /**
  * One governance operation on the root, sent by the governance wallet itself (the bootstrap phase, before the
  * DAO council governs; afterwards the same actions go through council proposals).
- * npx blueprint run root/governance --testnet --tonconnect -- --root <addr> --action add-image --image <hex>
+ * npx blueprint run root/governance --testnet --tonconnect -- --root <addr> --action add-image --image <hex> --label <words>
  *   [--supersedes <hex> --grace <seconds>]
  * actions: add-image, retire-image, add-model (--model <hex> --name org/model@rev:hash), remove-model,
  *   propose-governance (--to <addr>), accept-governance, withdraw (--amount <TON> --to <addr>),
@@ -16,9 +16,13 @@ export async function readGovernanceAction(args: ScriptArgs): Promise<RootGovern
     const action = await args.string('action', 'Action (add-image, retire-image, add-model, remove-model, propose-governance, accept-governance, withdraw, slash)');
     switch (action) {
         case 'add-image':
+        {
+            const imageHash = await args.hash('image', 'Image hash');
+            const label = await args.string('label', 'Image label, what it is in words (e.g. cocoon-tdx 1.4.0 H100)');
             return args.has('supersedes')
-                ? { kind: 'addImage', imageHash: await args.hash('image', 'Image hash'), supersedes: await args.hash('supersedes', 'Superseded image hash'), grace: await args.integer('grace', 'Grace window, seconds') }
-                : { kind: 'addImage', imageHash: await args.hash('image', 'Image hash') };
+                ? { kind: 'addImage', imageHash, label, supersedes: await args.hash('supersedes', 'Superseded image hash'), grace: await args.integer('grace', 'Grace window, seconds') }
+                : { kind: 'addImage', imageHash, label };
+        }
         case 'retire-image':
             return { kind: 'retireImage', imageHash: await args.hash('image', 'Image hash') };
         case 'add-model':

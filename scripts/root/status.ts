@@ -33,7 +33,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const f = await root.getFees();
     ui.write(`fees: registration ${fromNano(f.register)} TON + stake, update ${fromNano(f.update)} TON, sync ${fromNano(f.sync)} TON`);
     for (const [hash, e] of await root.getImages()) {
-        ui.write(`image ${hex(hash)} added ${time(e.addedAt)}${e.retireAt ? `, retires ${time(e.retireAt)}` : ''}`);
+        ui.write(`image ${hex(hash)} "${e.label}" added ${time(e.addedAt)}${e.retireAt ? `, retires ${time(e.retireAt)}` : ''}`);
     }
     for (const [hash, e] of await root.getModels()) ui.write(`model ${hex(hash)} ${e.name} added ${time(e.addedAt)}`);
 }

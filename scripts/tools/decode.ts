@@ -42,6 +42,7 @@ function actionLines(a: CouncilAction, i: number): string[] {
     const lines = [`action ${i}: ${describeAction(a)}`];
     if (a.kind === 'root' && a.action.kind === 'addImage') {
         lines.push(`  image hash ${a.action.imageHash.toString('hex')}`);
+        lines.push(`  label "${a.action.label}" (what the proposer says the image is: check it against the evidence)`);
         if (a.action.supersedes) lines.push(`  supersedes ${a.action.supersedes.toString('hex')}, which stays accepted for ${duration(a.action.grace ?? 0)} after execution and then retires`);
     }
     if (a.kind === 'root' && (a.action.kind === 'addModel' || a.action.kind === 'removeModel')) lines.push(`  model hash ${a.action.modelHash.toString('hex')}`);

@@ -8,6 +8,7 @@ import { Blockchain, BlockchainSnapshot, SandboxContract, TreasuryContract } fro
 import '@ton/test-utils';
 import { Errors, Op } from '../../wrappers/Constants';
 import { commentBody } from '../../wrappers/common';
+import { refusalTo } from '../../wrappers/testkit/replies';
 import { CouncilAction, proposalApprovedBody } from '../../wrappers/Council';
 import { Proposal, proposalAddress, ProposalState, proposalInitData } from '../../wrappers/Proposal';
 import { hashOf, Ledger } from '../../wrappers/testkit';
@@ -29,7 +30,7 @@ const NEW_IMAGE = hashOf('image: cocoon-ton worker v2');
 const addImage = (imageHash = NEW_IMAGE, supersedes?: Buffer, grace?: number): CouncilAction => ({
     kind: 'root',
     value: ROOT_ACTION_VALUE,
-    action: { kind: 'addImage', imageHash, supersedes, grace },
+    action: { kind: 'addImage', label: 'test image', imageHash, supersedes, grace },
 });
 
 describe('Council', () => {
@@ -75,7 +76,7 @@ describe('Council', () => {
             expect(g.governance).toEqualAddress(c.council.address);
             expect(g.pending).toBeNull();
             const { result } = await run(() =>
-                c.root.sendGovernance(c.governance.getSender(), { kind: 'addImage', imageHash: NEW_IMAGE }, toNano('0.05')),
+                c.root.sendGovernance(c.governance.getSender(), { kind: 'addImage', label: 'test image', imageHash: NEW_IMAGE }, toNano('0.05')),
             );
             expect(result.transactions).toHaveTransaction({ to: c.root.address, success: false, exitCode: Errors.notGovernance });
         });
@@ -263,7 +264,7 @@ describe('Council', () => {
                 expect(result.transactions).toHaveTransaction({ to: proposal.address, success: false, exitCode: Errors.alreadyVoted });
             }
             const { result } = await run(() => proposal.sendComment(c.alice.getSender(), 'yes', SMALL));
-            expect(result.transactions).toHaveTransaction({ to: proposal.address, success: false, exitCode: Errors.alreadyVoted });
+            expect(refusalTo(result, c.alice.address)).toEqual({ reason: 'already voted', error: Errors.alreadyVoted });
             expect((await proposal.getProposalData()).yes).toBe(4n);
         });
 
@@ -319,10 +320,41 @@ describe('Council', () => {
             expect(await c.root.getIsImageAllowed(NEW_IMAGE)).toBe(true);
         });
 
-        it('should reject an unknown comment', async () => {
+        it('should refuse an unknown comment with its value and a reason', async () => {
             const { proposal } = await c.propose(c.alice, [addImage()]);
             const { result } = await run(() => proposal.sendComment(c.alice.getSender(), 'yes please', SMALL));
-            expect(result.transactions).toHaveTransaction({ to: proposal.address, success: false, exitCode: Errors.unknownOp });
+            expect(refusalTo(result, c.alice.address)?.error).toBe(Errors.notACommand);
+            expect(result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, value: (v) => v! > SMALL / 2n });
+            expect((await proposal.getProposalData()).yes).toBe(0n);
+        });
+
+        it('takes commands trimmed and in any case ("Yes", " NO ")', async () => {
+            const { proposal } = await c.propose(c.alice, [addImage()]);
+            await run(() => proposal.sendComment(c.bob.getSender(), 'Yes', SMALL));
+            await run(() => proposal.sendComment(c.carol.getSender(), ' NO ', SMALL));
+            const d = await proposal.getProposalData();
+            expect([d.yes, d.no]).toEqual([3n, 2n]);
+        });
+
+        it('refuses each command not valid from this sender or now, with a reason, changing nothing', async () => {
+            const { proposal } = await c.propose(c.alice, [addImage()]);
+            const cases: [typeof c.alice, string, number][] = [
+                [c.outsider, 'yes', Errors.notMember],
+                [c.bob, 'cancel', Errors.notProposer],
+                [c.outsider, 'cleanup', Errors.notFinished],
+                [c.outsider, 'execute', Errors.notPassed],
+            ];
+            for (const [from, text, error] of cases) {
+                const { result } = await run(() => proposal.sendComment(from.getSender(), text, SMALL));
+                expect([text, refusalTo(result, from.address)?.error]).toEqual([text, error]);
+            }
+            await c.pass(proposal);
+            const { result } = await run(() => proposal.sendComment(c.outsider.getSender(), 'execute', SMALL));
+            expect(refusalTo(result, c.outsider.address)?.error).toBe(Errors.timelockRunning);
+            c.advance(VOTING_PERIOD + TIMELOCK);
+            const late = await run(() => proposal.sendComment(c.bob.getSender(), 'no', SMALL));
+            expect(refusalTo(late.result, c.bob.address)?.error).toBe(Errors.notVoting);
+            expect((await proposal.getProposalData()).state).toBe(ProposalState.Passed);
         });
 
         it('"cancel" from the proposer and "cleanup" from anyone', async () => {

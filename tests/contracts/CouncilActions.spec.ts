@@ -58,7 +58,7 @@ describe('Council actions', () => {
     describe('root governance operations', () => {
         it('add image, then retire it', async () => {
             const img = hashOf('image x');
-            await c.enact([root({ kind: 'addImage', imageHash: img })]);
+            await c.enact([root({ kind: 'addImage', label: 'test image', imageHash: img })]);
             expect(await c.root.getIsImageAllowed(img)).toBe(true);
             await c.enact([root({ kind: 'retireImage', imageHash: img })]);
             expect(await c.root.getIsImageAllowed(img)).toBe(false);
@@ -127,7 +127,7 @@ describe('Council actions', () => {
             await c.run(() => next.sendAcceptRoot(c.outsider.getSender(), SMALL));
             expect((await c.root.getGovernance()).governance).toEqualAddress(next.address);
             // the old council no longer governs: its actions are refused by the root (and bounce back to it)
-            const { result } = await c.enact([root({ kind: 'addImage', imageHash: hashOf('late') })]);
+            const { result } = await c.enact([root({ kind: 'addImage', label: 'test image', imageHash: hashOf('late') })]);
             expect(result.transactions).toHaveTransaction({ from: c.council.address, to: c.root.address, success: false, exitCode: Errors.notGovernance });
         });
 
@@ -144,7 +144,7 @@ describe('Council actions', () => {
             const imgs = Array.from({ length: MAX_ACTIONS - 2 }, (_, i) => hashOf(`batch ${i}`));
             const dave = await c.wallet('dave');
             const { proposal, result } = await c.enact([
-                ...imgs.map((imageHash) => root({ kind: 'addImage', imageHash })),
+                ...imgs.map((imageHash) => root({ kind: 'addImage', label: 'test image', imageHash })),
                 { kind: 'addMember', member: dave.address, weight: 1 },
                 { kind: 'setThreshold', threshold: 6n }, // the quorum floor for a total of 10
             ]);
@@ -158,7 +158,7 @@ describe('Council actions', () => {
 
         it('voters read every action in readable form', async () => {
             const actions: CouncilAction[] = [
-                root({ kind: 'addImage', imageHash: uint256ToBuffer(1n), supersedes: uint256ToBuffer(2n), grace: 86400 }),
+                root({ kind: 'addImage', label: 'test image', imageHash: uint256ToBuffer(1n), supersedes: uint256ToBuffer(2n), grace: 86400 }),
                 root({ kind: 'addModel', modelHash: uint256ToBuffer(3n), name: 'm' }),
                 root({ kind: 'withdrawTreasury', amount: toNano('1'), to: c.outsider.address }),
                 { kind: 'addMember', member: c.outsider.address, weight: 2 },
@@ -170,7 +170,7 @@ describe('Council actions', () => {
             const d = await proposal.getProposalData();
             expect(d.actions.length).toBe(actions.length);
             expect(d.readable).toEqual(actions.map(describeAction));
-            expect(d.readable[0]).toMatch(/add image 0x0+1, superseding 0x0+2 .* grace of 1 d/);
+            expect(d.readable[0]).toMatch(/add image 0x0+1 "test image", superseding 0x0+2 .* grace of 1 d/);
             expect(d.readable[6]).toBe('council: remove the guardian');
             expect(d.actionsValue).toBe(3n * ROOT_ACTION_VALUE);
             for (const a of actions) expect(describeAction(parseCouncilAction(councilActionCell(a)))).toBe(describeAction(a));
@@ -186,7 +186,7 @@ describe('Council actions', () => {
             ]);
             const d = await c.council.getCouncilData();
             expect([d.epoch, d.memberCount, d.totalWeight]).toEqual([1, 4, 14n]);
-            const { proposal } = await c.propose(dave, [root({ kind: 'addImage', imageHash: hashOf('dave') })]);
+            const { proposal } = await c.propose(dave, [root({ kind: 'addImage', label: 'test image', imageHash: hashOf('dave') })]);
             await c.run(() => proposal.sendVote(dave.getSender(), true, SMALL));
             await c.run(() => proposal.sendVote(c.carol.getSender(), true, SMALL));
             expect(await proposal.getState()).toBe(ProposalState.Voting); // 7 < 8
@@ -198,7 +198,7 @@ describe('Council actions', () => {
             await c.enact([{ kind: 'removeMember', member: c.carol.address }]);
             const d = await c.council.getCouncilData();
             expect([d.epoch, d.memberCount, d.totalWeight]).toEqual([1, 2, 7n]);
-            const { result } = await c.propose(c.carol, [root({ kind: 'addImage', imageHash: uint256ToBuffer(5n) })]);
+            const { result } = await c.propose(c.carol, [root({ kind: 'addImage', label: 'test image', imageHash: uint256ToBuffer(5n) })]);
             expect(result.transactions).toHaveTransaction({ to: c.council.address, success: false, exitCode: Errors.notMember });
         });
 
@@ -225,7 +225,7 @@ describe('Council actions', () => {
 
         it('changes the periods: new proposals use them', async () => {
             await c.enact([{ kind: 'setPeriods', votingPeriod: 3600, timelock: MIN_TIMELOCK, executionWindow: MIN_EXECUTION_WINDOW }]);
-            const { proposal } = await c.propose(c.alice, [root({ kind: 'addImage', imageHash: uint256ToBuffer(6n) })]);
+            const { proposal } = await c.propose(c.alice, [root({ kind: 'addImage', label: 'test image', imageHash: uint256ToBuffer(6n) })]);
             const d = await proposal.getProposalData();
             expect(d.deadline).toBe(blockchain.now! + 3600);
             expect(d.timelock).toBe(MIN_TIMELOCK);
@@ -239,7 +239,7 @@ describe('Council actions', () => {
         it('changes the guardian: the new one can veto, the old one cannot; removing it disables vetoes', async () => {
             const g2 = await c.wallet('guardian 2');
             await c.enact([{ kind: 'setGuardian', guardian: g2.address, sunset: blockchain.now! + 86400 * 30 }]);
-            const { id, proposal } = await c.propose(c.alice, [root({ kind: 'addImage', imageHash: uint256ToBuffer(7n) })]);
+            const { id, proposal } = await c.propose(c.alice, [root({ kind: 'addImage', label: 'test image', imageHash: uint256ToBuffer(7n) })]);
             await c.pass(proposal);
             const old = await c.run(() => c.council.sendVeto(c.guardian.getSender(), id, SMALL));
             expect(old.result.transactions).toHaveTransaction({ to: c.council.address, success: false, exitCode: Errors.notGuardian });
@@ -252,14 +252,14 @@ describe('Council actions', () => {
     });
 
     describe('validation at proposal time', () => {
-        const img = root({ kind: 'addImage', imageHash: uint256ToBuffer(9n) });
+        const img = root({ kind: 'addImage', label: 'test image', imageHash: uint256ToBuffer(9n) });
 
         it('should reject a proposal with too many actions', async () => {
             await expectProposeFails(Array.from({ length: MAX_ACTIONS + 1 }, () => img), Errors.tooManyActions);
         });
 
         it('accepts exactly the maximum number of actions', async () => {
-            const { result } = await c.propose(c.alice, Array.from({ length: MAX_ACTIONS }, (_, i) => root({ kind: 'addImage', imageHash: uint256ToBuffer(BigInt(i + 1)) })));
+            const { result } = await c.propose(c.alice, Array.from({ length: MAX_ACTIONS }, (_, i) => root({ kind: 'addImage', label: 'test image', imageHash: uint256ToBuffer(BigInt(i + 1)) })));
             expect(result.transactions).toHaveTransaction({ to: c.proposal(0).address, deploy: true, success: true });
         });
 
@@ -287,7 +287,7 @@ describe('Council actions', () => {
 
         it('should reject root bodies that are not well-formed governance operations', async () => {
             const raw = (body: Cell): CouncilAction => ({ kind: 'rootRaw', value: ROOT_ACTION_VALUE, body });
-            const addImage = rootGovernanceBody({ kind: 'addImage', imageHash: uint256ToBuffer(1n) });
+            const addImage = rootGovernanceBody({ kind: 'addImage', label: 'test image', imageHash: uint256ToBuffer(1n) });
             // the layout and the state-independent rules are the root's own (contracts/governance.fc): the root's
             // named error where it has one, bad_root_action for a body that is not one of its operations at all
             const cases: [Cell, number][] = [
@@ -305,7 +305,7 @@ describe('Council actions', () => {
         });
 
         it('should reject a root action carrying less than the minimum value', async () => {
-            await expectProposeFails([root({ kind: 'addImage', imageHash: uint256ToBuffer(1n) }, MIN_ROOT_ACTION_VALUE - 1n)], Errors.actionValueTooSmall);
+            await expectProposeFails([root({ kind: 'addImage', label: 'test image', imageHash: uint256ToBuffer(1n) }, MIN_ROOT_ACTION_VALUE - 1n)], Errors.actionValueTooSmall);
         });
 
         it('should reject member changes that cannot apply', async () => {

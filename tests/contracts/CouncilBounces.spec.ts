@@ -19,7 +19,7 @@ import { hashOf, Ledger } from '../../wrappers/testkit';
 import { CouncilKit, deployCouncil, ROOT_ACTION_VALUE, SMALL, TIMELOCK, VOTING_PERIOD } from '../../wrappers/testkit/council';
 import { deployRejecting, REJECTED } from '../../wrappers/testkit/rejecting';
 
-const addImage = (imageHash: Buffer): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', imageHash } });
+const addImage = (imageHash: Buffer): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', label: 'test image', imageHash } });
 
 /** A bounced message as the network would deliver it: 0xFFFFFFFF, then the start of the original body. */
 function bounced(from: Address, to: Address, original: Cell, value: bigint) {

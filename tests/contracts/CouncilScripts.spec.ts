@@ -58,7 +58,7 @@ describe('council scripts', () => {
         const pp = as(k.alice);
         await propose(pp, [
             '--council', council.address.toString(),
-            '--action', 'add-image', '--image', hex(img), '--supersedes', hex(k.imageHash), '--grace', '604800',
+            '--action', 'add-image', '--image', hex(img), '--label', 'council image', '--supersedes', hex(k.imageHash), '--grace', '604800',
             '--description', 'worker v2',
             '--evidence', hex(hashOf('worker v2 release notes')),
             '--send',
@@ -77,6 +77,7 @@ describe('council scripts', () => {
         await status(ps, ['--council', council.address.toString(), '--id', '0']);
         expect(ps.ui().output.join('\n')).toMatch(/voted yes/);
         expect(ps.ui().output.join('\n')).toContain(`evidence: ${hashOf('worker v2 release notes').toString('hex')}`);
+        expect(ps.ui().output.join('\n')).toContain('"council image"');
 
         k.advance(TIMELOCK);
         await execute(as(k.outsider), ['--council', council.address.toString(), '--id', '0', '--send']);

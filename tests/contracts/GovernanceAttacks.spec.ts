@@ -15,7 +15,7 @@ import { DEFAULT_PARAMS, hashOf, Ledger } from '../../wrappers/testkit';
 import { CouncilKit, deployCouncil, deployMaxCouncil, ROOT_ACTION_VALUE, SMALL, SYNTHETIC_MEMBERS, TIMELOCK } from '../../wrappers/testkit/council';
 
 const DAY = 24 * 3600;
-const addImage = (imageHash: Buffer): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', imageHash } });
+const addImage = (imageHash: Buffer): CouncilAction => ({ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', label: 'test image', imageHash } });
 
 describe('Governance attacks', () => {
     let c: CouncilKit;

@@ -39,7 +39,7 @@ describe('Governance events', () => {
     it('a proposal from creation to the root: created, voted, passed, executed, image_added', async () => {
         const image = hashOf('image: evented');
         const evidence = hashOf('release notes: evented');
-        const action: CouncilAction = { kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', imageHash: image, supersedes: DEFAULT_IMAGE, grace: 3600 } };
+        const action: CouncilAction = { kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', label: 'test image', imageHash: image, supersedes: DEFAULT_IMAGE, grace: 3600 } };
         const { id, proposal, result } = await c.propose(c.alice, [action], { evidence });
         const now = blockchain.now!;
         expect(from(result, c.council.address)).toEqual(plainEvents([

@@ -8,6 +8,7 @@ import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, JobState, Op, Tags, WorkerStatus } from '../../wrappers/Constants';
 import { commentBody } from '../../wrappers/common';
+import { refusalTo } from '../../wrappers/testkit/replies';
 import { loadCode } from '../../wrappers/code';
 import { claimSplit, feesOf, initJobBody, Job, jobAddress, jobInitData, jobOfferBody, jobStateInit, parseJobPayoutBody,
     parseJobReportBody, parseJobStorage } from '../../wrappers/Job';
@@ -311,7 +312,7 @@ describe('Job', () => {
             await expect(j.job.sendExtClaim(again)).rejects.toThrow(`Exit code: ${Errors.voucherNotNewer}`);
         });
 
-        it('accepts top-ups from anyone: op, plain transfer, any comment', async () => {
+        it('accepts top-ups from anyone: op, plain transfer, empty comment or a deposit word; refuses other texts', async () => {
             const deposit = await j.job.getDeposit();
             const e1 = await p.run(() => j.job.sendTopUp(stranger.getSender(), toNano('1')));
             const t1 = txTo(e1.result.transactions, j.address);
@@ -322,8 +323,13 @@ describe('Job', () => {
             await p.run(() => stranger.send({ to: j.address, value: toNano('1'), bounce: true }));
             const d2 = await j.job.getDeposit();
             expect(d2 - d1).toBe(d1 - deposit); // same gas charge for an empty body
-            await p.run(() => stranger.send({ to: j.address, value: toNano('1'), body: commentBody('for the GPU') }));
-            expect(await j.job.getDeposit()).toBe(d2 + (d1 - deposit));
+            await p.run(() => stranger.send({ to: j.address, value: toNano('1'), body: commentBody(' Top up') }));
+            const d3 = await j.job.getDeposit();
+            expect(d3 - d2).toBeGreaterThan(toNano('1') - toNano('0.005'));
+            // any other text is refused with its value and a reason, never taken as a deposit
+            const e4 = await p.run(() => stranger.send({ to: j.address, value: toNano('1'), body: commentBody('for the GPU') }));
+            expect(refusalTo(e4.result, stranger.address)?.error).toBe(Errors.notACommand);
+            expect(await j.job.getDeposit()).toBe(d3);
         });
 
         it('pays vouchers signed in TypeScript whose head commits to the receipt chain', async () => {
@@ -510,7 +516,8 @@ describe('Job', () => {
             const e1 = await p.run(() => j.job.sendClose(stranger.getSender(), CLOSE_VALUE));
             expect(e1.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.notClient });
             const e1b = await p.run(() => j.job.sendClose(stranger.getSender(), CLOSE_VALUE, { asText: true }));
-            expect(e1b.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.notClient });
+            expect(refusalTo(e1b.result, stranger.address)?.error).toBe(Errors.notClient); // a wallet's comment: refused with a reason
+            expect(await j.job.getState()).toBe(JobState.Active);
             const e2 = await p.run(() => j.job.sendFinalize(j.client.getSender(), FINALIZE_VALUE));
             expect(e2.result.transactions).toHaveTransaction({ to: j.address, success: false, exitCode: Errors.notClosing });
             await p.run(() => j.job.sendClose(j.client.getSender(), CLOSE_VALUE));

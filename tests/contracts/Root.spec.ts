@@ -7,6 +7,7 @@ import { RootGovernanceAction, rootGovernanceBody, parseRootGovernanceBody, work
 import { Worker } from '../../wrappers/Worker';
 import {
     DEFAULT_IMAGE,
+    DEFAULT_IMAGE_LABEL,
     DEFAULT_MODEL,
     DEFAULT_PARAMS,
     deployProtocol,
@@ -54,7 +55,7 @@ describe('Root registry', () => {
             expect(await p.root.getIsImageAllowed(DEFAULT_IMAGE)).toBe(true);
             expect(await p.root.getIsModelAllowed(DEFAULT_MODEL)).toBe(true);
             expect(await p.root.getIsImageAllowed(NEW_IMAGE)).toBe(false);
-            expect((await p.root.getImages()).get(DEFAULT_IMAGE)).toEqual({ addedAt: p.blockchain.now, retireAt: 0 });
+            expect((await p.root.getImages()).get(DEFAULT_IMAGE)).toEqual({ addedAt: p.blockchain.now, retireAt: 0, label: DEFAULT_IMAGE_LABEL });
             expect((await p.root.getModels()).get(DEFAULT_MODEL)?.name).toBe('Qwen/Qwen3-0.6B@c1899de:9f1c0e5a');
             const codes = await p.root.getChildCodes();
             expect(codes.workerCode.equals(p.codes.worker)).toBe(true);
@@ -90,7 +91,7 @@ describe('Root registry', () => {
 
     describe('governance permissions', () => {
         const actions: Array<[string, () => RootGovernanceAction]> = [
-            ['add image', () => ({ kind: 'addImage', imageHash: NEW_IMAGE })],
+            ['add image', () => ({ kind: 'addImage', label: 'test image', imageHash: NEW_IMAGE })],
             ['retire image', () => ({ kind: 'retireImage', imageHash: DEFAULT_IMAGE })],
             ['add model', () => ({ kind: 'addModel', modelHash: NEW_MODEL, name: 'org/other@1:2' })],
             ['remove model', () => ({ kind: 'removeModel', modelHash: DEFAULT_MODEL })],
@@ -123,17 +124,31 @@ describe('Root registry', () => {
 
     describe('image allowlist', () => {
         it('adds an image and rejects a duplicate or a zero hash', async () => {
-            await governance({ kind: 'addImage', imageHash: NEW_IMAGE });
+            await governance({ kind: 'addImage', label: 'test image', imageHash: NEW_IMAGE });
             expect(await p.root.getIsImageAllowed(NEW_IMAGE)).toBe(true);
-            let e = await governance({ kind: 'addImage', imageHash: NEW_IMAGE });
+            let e = await governance({ kind: 'addImage', label: 'test image', imageHash: NEW_IMAGE });
             expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.imageExists });
-            e = await governance({ kind: 'addImage', imageHash: uint256ToBuffer(0n) });
+            e = await governance({ kind: 'addImage', label: 'test image', imageHash: uint256ToBuffer(0n) });
             expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.zeroHash });
+        });
+
+        it("keeps each image's label on-chain through supersession and retirement; a label longer than a Text is refused", async () => {
+            await governance({ kind: 'addImage', label: 'cocoon-tdx 2.0 (H100)', imageHash: NEW_IMAGE, supersedes: DEFAULT_IMAGE, grace: 60 });
+            await governance({ kind: 'retireImage', imageHash: NEW_IMAGE });
+            const images = await p.root.getImages();
+            expect(images.get(NEW_IMAGE)).toMatchObject({ label: 'cocoon-tdx 2.0 (H100)', retireAt: p.blockchain.now });
+            expect(images.get(DEFAULT_IMAGE)).toMatchObject({ label: DEFAULT_IMAGE_LABEL, retireAt: p.blockchain.now! + 60 });
+            expect(() => rootGovernanceBody({ kind: 'addImage', label: 'x'.repeat(128), imageHash: hashOf('long label') })).toThrow(/at most 127/);
+            const label = beginCell().storeStringTail('long').storeRef(beginCell().storeStringTail(' label').endCell()).endCell();
+            const body = beginCell().storeUint(Op.addImage, 32).storeUint(0, 64).storeBuffer(hashOf('long label')).storeUint(0, 256).storeUint(0, 32).storeRef(label).endCell();
+            const e = await p.run(() => p.governance.send({ to: p.root.address, value: toNano('0.05'), body }));
+            expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.textTooLong });
+            expect(await p.root.getIsImageAllowed(hashOf('long label'))).toBe(false);
         });
 
         it('supersedes an image: the old one stays allowed during the grace window, then retires by itself', async () => {
             const grace = 3600;
-            await governance({ kind: 'addImage', imageHash: NEW_IMAGE, supersedes: DEFAULT_IMAGE, grace });
+            await governance({ kind: 'addImage', label: 'test image', imageHash: NEW_IMAGE, supersedes: DEFAULT_IMAGE, grace });
             const entry = (await p.root.getImages()).get(DEFAULT_IMAGE)!;
             expect(entry.retireAt).toBe(p.blockchain.now! + grace);
 
@@ -154,9 +169,9 @@ describe('Root registry', () => {
         });
 
         it('should reject superseding an unknown or retired image, or an image by itself', async () => {
-            let e = await governance({ kind: 'addImage', imageHash: NEW_IMAGE, supersedes: hashOf('unknown'), grace: 10 });
+            let e = await governance({ kind: 'addImage', label: 'test image', imageHash: NEW_IMAGE, supersedes: hashOf('unknown'), grace: 10 });
             expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.imageUnknown });
-            e = await governance({ kind: 'addImage', imageHash: DEFAULT_IMAGE, supersedes: DEFAULT_IMAGE, grace: 10 });
+            e = await governance({ kind: 'addImage', label: 'test image', imageHash: DEFAULT_IMAGE, supersedes: DEFAULT_IMAGE, grace: 10 });
             expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.imageExists });
         });
 
@@ -167,7 +182,7 @@ describe('Root registry', () => {
             expect(registrationRefusal(e.result, owner.address)).toBe(Errors.imageNotAllowed);
             const again = await governance({ kind: 'retireImage', imageHash: DEFAULT_IMAGE });
             expect(again.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.imageUnknown });
-            await governance({ kind: 'addImage', imageHash: DEFAULT_IMAGE });
+            await governance({ kind: 'addImage', label: 'test image', imageHash: DEFAULT_IMAGE });
             expect(await p.root.getIsImageAllowed(DEFAULT_IMAGE)).toBe(true);
         });
     });
@@ -413,7 +428,7 @@ describe('Root registry', () => {
 
         it('moves to a new image and model when the key rotates with them', async () => {
             const w = await p.registerWorker(owner);
-            await governance({ kind: 'addImage', imageHash: NEW_IMAGE });
+            await governance({ kind: 'addImage', label: 'test image', imageHash: NEW_IMAGE });
             await governance({ kind: 'addModel', modelHash: NEW_MODEL, name: 'org/new@1:2' });
             const attestation = { imageHash: NEW_IMAGE, modelHash: NEW_MODEL, quoteHash: hashOf('new quote') };
             await p.run(() => p.root.sendRegisterWorker(owner.getSender(), { ...w.registration, attestation, receiptKey: hashOf('k2') }, toNano('0.1'), true));

@@ -7,7 +7,7 @@ import { rootGovernanceBody, workerRegistrationBody } from '../../wrappers/Root'
 import { setPricesBody, Worker, WorkerComments, workerOpBody } from '../../wrappers/Worker';
 import { jobPayoutBody, jobReportBody } from '../../wrappers/Job';
 import { DEFAULT_PARAMS, DEFAULT_PRICES, deployProtocol, Ledger, Protocol, RegisteredWorker, REGISTRATION_FEES } from '../../wrappers/testkit';
-import { commentOf } from '../../wrappers/testkit/replies';
+import { commentOf, refusalTo } from '../../wrappers/testkit/replies';
 import { deployRejecting } from '../../wrappers/testkit/rejecting';
 
 const OP_VALUE = toNano('0.05');
@@ -30,7 +30,7 @@ describe('Worker account', () => {
         p.run(() => w.worker.sendComment(from.getSender(), text, value));
 
     describe('stake', () => {
-        it('anyone adds stake with a plain transfer, the add_stake op, or a comment', async () => {
+        it('anyone adds stake with a plain transfer, the add_stake op, an empty comment or a deposit word', async () => {
             const start = (await state()).stake;
             await p.run(() => stranger.send({ to: w.worker.address, value: toNano('2') }));
             const afterPlain = (await state()).stake;
@@ -39,8 +39,19 @@ describe('Worker account', () => {
             await p.run(() => w.worker.sendAddStake(stranger.getSender(), toNano('3')));
             const afterOp = (await state()).stake;
             expect(afterOp - afterPlain).toBeGreaterThan(toNano('2.99'));
-            await comment(stranger, 'good luck', toNano('1'));
-            expect((await state()).stake - afterOp).toBeGreaterThan(toNano('0.99'));
+            await comment(stranger, ' Stake ', toNano('1'));
+            const afterWord = (await state()).stake;
+            expect(afterWord - afterOp).toBeGreaterThan(toNano('0.99'));
+            await comment(stranger, '', toNano('1'));
+            expect((await state()).stake - afterWord).toBeGreaterThan(toNano('0.99'));
+        });
+
+        it('refuses any other text with its value and a readable reason, keeping the stake', async () => {
+            const before = (await state()).stake;
+            const e = await comment(stranger, 'good luck', toNano('1'));
+            expect(refusalTo(e.result, stranger.address)).toEqual({ reason: expect.stringContaining('not a command'), error: Errors.notACommand });
+            expect((await state()).stake).toBe(before);
+            expect(e.result.transactions).toHaveTransaction({ from: w.worker.address, to: stranger.address, value: (v) => v! > toNano('0.99') });
         });
 
         it('keeps the account funded beyond the stake (storage reserve)', async () => {
@@ -113,26 +124,46 @@ describe('Worker account', () => {
             }
         });
 
-        it("treats a stranger's comment as a tip to the stake, never as a command", async () => {
+        it("refuses an owner command from any other wallet with a reason, never taking it as stake", async () => {
             const before = await state();
-            await comment(stranger, WorkerComments.unbond, toNano('1'));
+            for (const text of Object.values(WorkerComments)) {
+                const e = await comment(stranger, text, toNano('1'));
+                expect(refusalTo(e.result, stranger.address)?.error).toBe(Errors.notOwner);
+            }
             const after = await state();
             expect(after.status).toBe(WorkerStatus.Active);
-            expect(after.stake).toBeGreaterThan(before.stake);
+            expect(after.stake).toBe(before.stake);
         });
 
-        it('should reject an unknown comment from the owner', async () => {
+        it('should refuse an unknown comment from the owner with a reason', async () => {
             const e = await comment(owner, 'unbnd');
-            expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.unknownOp });
+            expect(refusalTo(e.result, owner.address)?.error).toBe(Errors.notACommand);
         });
 
-        it('should reject a double unbond, a cancel without unbonding, and a withdrawal without unbonding', async () => {
+        it('takes commands trimmed and in any case', async () => {
+            await comment(owner, '  UnBond ');
+            expect((await state()).status).toBe(WorkerStatus.Unbonding);
+            await comment(owner, 'Cancel Unbond');
+            expect((await state()).status).toBe(WorkerStatus.Active);
+        });
+
+        it('should refuse a double unbond, a cancel without unbonding, an early withdrawal, with reasons', async () => {
+            const before = await state();
             let e = await comment(owner, WorkerComments.cancelUnbond);
-            expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.notUnbonding });
+            expect(refusalTo(e.result, owner.address)?.error).toBe(Errors.notUnbonding);
             e = await comment(owner, WorkerComments.withdraw);
-            expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.notUnbonding });
+            expect(refusalTo(e.result, owner.address)?.error).toBe(Errors.notUnbonding);
+            const same = (a: typeof before, b: typeof before) => expect([a.status, a.stake, a.unbondAt]).toEqual([b.status, b.stake, b.unbondAt]);
+            same(await state(), before);
             await comment(owner, WorkerComments.unbond);
+            const unbonding = await state();
             e = await comment(owner, WorkerComments.unbond);
+            expect(refusalTo(e.result, owner.address)).toEqual({ reason: 'already unbonding', error: Errors.alreadyUnbonding });
+            e = await comment(owner, WorkerComments.withdraw);
+            expect(refusalTo(e.result, owner.address)?.error).toBe(Errors.unbondNotDue);
+            same(await state(), unbonding);
+            // the binary ops of contract callers still fail (and bounce)
+            e = await p.run(() => w.worker.sendRaw(owner.getSender(), workerOpBody(Op.requestUnbond), OP_VALUE));
             expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.alreadyUnbonding });
         });
 
@@ -143,7 +174,8 @@ describe('Worker account', () => {
             expect((await state()).status).toBe(WorkerStatus.Inactive);
             await comment(owner, WorkerComments.unbond);
             const e = await comment(owner, WorkerComments.cancelUnbond);
-            expect(e.result.transactions).toHaveTransaction({ to: w.worker.address, success: false, exitCode: Errors.stakeBelowMin });
+            expect(refusalTo(e.result, owner.address)?.error).toBe(Errors.stakeBelowMin);
+            expect((await state()).status).toBe(WorkerStatus.Unbonding);
         });
 
         it('a withdrawal the owner address refuses comes back (bounce) and is kept as stake', async () => {

@@ -26,7 +26,7 @@ describe('decode', () => {
     it('reads the link council/propose prints: actions, image hashes, supersession and grace in words', async () => {
         const img = hashOf('decoded image');
         const p = new SandboxNetworkProvider(k.blockchain, k.alice);
-        await propose(p, ['--council', k.council.address.toString(), '--action', 'add-image', '--image', hex(img), '--supersedes', hex(k.imageHash), '--grace', '604800', '--description', 'worker v3', '--evidence', hex(hashOf('worker v3 notes')), '--link-only']);
+        await propose(p, ['--council', k.council.address.toString(), '--action', 'add-image', '--image', hex(img), '--label', 'worker v3 H100', '--supersedes', hex(k.imageHash), '--grace', '604800', '--description', 'worker v3', '--evidence', hex(hashOf('worker v3 notes')), '--link-only']);
         const link = p.ui().output.find((l) => l.includes('ton://transfer/'))!.replace(/^.*?(ton:\/\/\S+).*$/, '$1');
         expect(classify(link)).toBe('link');
         const text = describeLink(link, true).join('\n');
@@ -34,6 +34,7 @@ describe('decode', () => {
         expect(text).toContain('creates a council proposal with 1 action(s)');
         expect(text).toContain('description: worker v3');
         expect(text).toContain(`image hash ${hex(img)}`);
+        expect(text).toContain('label "worker v3 H100"');
         expect(text).toContain(`supersedes ${hex(k.imageHash)}, which stays accepted for 7 days after execution`);
     });
 

@@ -137,12 +137,14 @@ describe('registry and worker scripts', () => {
     it('root/governance supersedes an image with a grace window; root/status shows it', async () => {
         const gov = new SandboxNetworkProvider(p.blockchain, p.governance);
         const next = hashOf('image v2');
-        await governance(gov, ['--root', p.root.address.toString(), '--action', 'add-image', '--image', hex(next), '--supersedes', hex(p.imageHash), '--grace', '86400', '--send']);
+        await governance(gov, ['--root', p.root.address.toString(), '--action', 'add-image', '--image', hex(next), '--label', 'image v2 (H100)', '--supersedes', hex(p.imageHash), '--grace', '86400', '--send']);
         expect(await p.root.getIsImageAllowed(next)).toBe(true);
         expect((await p.root.getImages()).get(p.imageHash)!.retireAt).toBe(p.blockchain.now! + 86_400);
         const reader = new SandboxNetworkProvider(p.blockchain, p.governance);
         await rootStatus(reader, ['--root', p.root.address.toString()]);
         expect(reader.ui().output.some((l) => l.startsWith(`image ${hex(p.imageHash)}`) && l.includes('retires'))).toBe(true);
+        expect(reader.ui().output.some((l) => l.startsWith(`image ${hex(next)} "image v2 (H100)"`))).toBe(true);
+        expect((await p.root.getImages()).get(next)!.label).toBe('image v2 (H100)');
         expect(reader.ui().output[0]).toMatch(/^parameters v1: min stake 10 TON/);
     });
 });
@@ -152,7 +154,8 @@ describe('root/fundLibrary and root/status: the job-code library runway', () => 
         const p = await deployProtocol({ workers: 0 });
         p.advance(LIBRARY_TARGET_RUNWAY - LIBRARY_MIN_RUNWAY);
         const keeper = await p.wallet('keeper');
-        await p.run(() => p.root.sendTreasuryDeposit(keeper.getSender(), toNano('60')));
+        // two years of rent at the size bound (gas.fc size::job_code_*) is about 71 TON
+        await p.run(() => p.root.sendTreasuryDeposit(keeper.getSender(), toNano('80')));
         const provider = new SandboxNetworkProvider(p.blockchain, keeper);
         await fundLibrary(provider, ['--root', p.root.address.toString(), '--send']);
         expect(provider.ui().output.some((l) => l.startsWith('before: job-code library '))).toBe(true);

@@ -3,7 +3,7 @@
  * different weights that governs the root after the two-step handover.
  *
  *     const c = await deployCouncil();
- *     const { proposal } = await c.propose(c.alice, [{ kind: 'root', value: toNano('0.05'), action: { kind: 'addImage', imageHash } }]);
+ *     const { proposal } = await c.propose(c.alice, [{ kind: 'root', value: toNano('0.05'), action: { kind: 'addImage', label: 'test image', imageHash } }]);
  *     await c.run(() => proposal.sendVote(c.bob.getSender(), true, toNano('0.05')));
  *
  * Weights: alice 4, bob 3, carol 2 (total 9), threshold 5: bob + carol is exactly the threshold,

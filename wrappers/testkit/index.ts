@@ -45,6 +45,8 @@ export const DEFAULT_PRICES: Prices = {
 
 export const DEFAULT_IMAGE = hashOf('image: cocoon-ton worker v1');
 export const DEFAULT_MODEL_NAME = 'Qwen/Qwen3-0.6B@c1899de:9f1c0e5a';
+/** The label the default image is allowed with (protocol.tlb ImageEntry). */
+export const DEFAULT_IMAGE_LABEL = 'cocoon-tdx test image';
 export const DEFAULT_MODEL = hashOf(DEFAULT_MODEL_NAME);
 /** What a registration attaches on top of the minimum stake, comfortably above the root's fee check. */
 export const REGISTRATION_FEES = toNano('0.2');
@@ -114,7 +116,7 @@ export async function deployProtocol(options: ProtocolOptions = {}): Promise<Pro
     ledger.track(governance.address);
 
     const now = blockchain.now;
-    const images = new Bytes32Map<ImageEntry>([[DEFAULT_IMAGE, { addedAt: now, retireAt: 0 }]]);
+    const images = new Bytes32Map<ImageEntry>([[DEFAULT_IMAGE, { addedAt: now, retireAt: 0, label: DEFAULT_IMAGE_LABEL }]]);
     const models = new Bytes32Map<ModelEntry>([[DEFAULT_MODEL, { addedAt: now, name: DEFAULT_MODEL_NAME }]]);
     // The library's rent starts paid for the target runway, as root/deploy leaves it after funding.
     const libraryPaidUntil = asLibrary ? now + LIBRARY_TARGET_RUNWAY : 0;

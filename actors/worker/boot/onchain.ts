@@ -151,7 +151,7 @@ export function operatorUpdateFor(i: OnChainInput): OperatorUpdate {
 /**
  * Sends this boot's keys through the operator wallet the owner authorised (operator_update to the root). The value is
  * the root's fee plus a margin for a price change in between; what is left comes back to the operator as excesses.
- * The worker account refuses it (register_refused to the operator, seen by waitForKeys timing out) unless the
+ * The worker account refuses it (a "cocoon-ton: refused: … (error N)" comment to the operator, seen by waitForKeys timing out) unless the
  * owner's set_operator named this wallet.
  */
 export async function putKeysOnChainAsOperator(i: OnChainInput, operator: ChainWallet): Promise<void> {

@@ -13,7 +13,7 @@ import { extClaimBody, requestCost } from '../../../wrappers/payloads';
 import { signVoucher } from '../../../actors/crypto/payloads';
 import { Root, RootParams, WorkerRegistration } from '../../../wrappers/Root';
 import { Worker } from '../../../wrappers/Worker';
-import { DEFAULT_IMAGE, DEFAULT_MODEL, DEFAULT_MODEL_NAME, DEFAULT_PARAMS, DEFAULT_PRICES, ed25519FromLabel, hashOf, x25519FromLabel } from '../../../wrappers/testkit';
+import { DEFAULT_IMAGE, DEFAULT_IMAGE_LABEL, DEFAULT_MODEL, DEFAULT_MODEL_NAME, DEFAULT_PARAMS, DEFAULT_PRICES, ed25519FromLabel, hashOf, x25519FromLabel } from '../../../wrappers/testkit';
 
 export interface ConformanceTarget {
     chain: Chain;
@@ -80,7 +80,7 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
                         params,
                         workerCode,
                         jobCode,
-                        images: new Map([[DEFAULT_IMAGE, { addedAt: now, retireAt: 0 }]]),
+                        images: new Map([[DEFAULT_IMAGE, { addedAt: now, retireAt: 0, label: DEFAULT_IMAGE_LABEL }]]),
                         models: new Map([[DEFAULT_MODEL, { addedAt: now, name: DEFAULT_MODEL_NAME }]]),
                     },
                     loadCode('Root'),

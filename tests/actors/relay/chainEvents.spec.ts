@@ -55,9 +55,9 @@ describe('relay: chain events', () => {
     });
 
     it('an image superseded with a grace period: still used during the grace, dropped once it ends', async () => {
-        await govern({ kind: 'addImage', imageHash }); // the council rolls the retirement back
+        await govern({ kind: 'addImage', label: 'test image', imageHash }); // the council rolls the retirement back
         expect((await net.relay.checkWorker(account())).status).toBe('verified');
-        await govern({ kind: 'addImage', imageHash: Buffer.alloc(32, 0x5e), supersedes: imageHash, grace: 600 });
+        await govern({ kind: 'addImage', label: 'test image', imageHash: Buffer.alloc(32, 0x5e), supersedes: imageHash, grace: 600 });
         expect(await net.relay.recheck()).toEqual([]);
         expect((await chat()).status).toBe(200);
         net.chain.advance(601);
@@ -67,7 +67,7 @@ describe('relay: chain events', () => {
     });
 
     it('a job is never opened for a worker the chain stopped allowing, even before the periodic check', async () => {
-        await govern({ kind: 'addImage', imageHash });
+        await govern({ kind: 'addImage', label: 'test image', imageHash });
         expect((await net.relay.checkWorker(account())).status).toBe('verified');
         // every open job closed, so the next request needs a new escrow; then the image is retired again
         await net.relay.closeIdle(true);
@@ -76,7 +76,7 @@ describe('relay: chain events', () => {
         expect((await chat()).status).toBe(503);
         expect(net.relayStore.jobs().length).toBe(jobsBefore);
         expect(entry().status).toBe('refused');
-        await govern({ kind: 'addImage', imageHash });
+        await govern({ kind: 'addImage', label: 'test image', imageHash });
         expect((await net.relay.checkWorker(account())).status).toBe('verified');
     });
 

@@ -45,7 +45,7 @@ it('refuses an image not allowed now, registers through the wallet, and updates 
     const input: OnChainInput = { chain, root: p.root.address, owner: wallet.address, index: 0, ...b1, modelHash: p.modelHash, testnet: true };
 
     expect(await code(checkAllowlists(input))).toBe('image_not_allowed');
-    await p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', imageHash: b1.attested.imageHash }, toNano('0.05'));
+    await p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', label: 'test image', imageHash: b1.attested.imageHash }, toNano('0.05'));
     expect(await code(checkAllowlists(input))).toBe('ok');
     expect(await code(checkAllowlists({ ...input, modelHash: Buffer.alloc(32, 9) }))).toBe('model_not_allowed');
     expect(await code(readWorker(input))).toBe('worker_account_missing');
@@ -83,7 +83,7 @@ it('a new boot puts its keys on-chain through the operator wallet once the owner
         return { keys, attested: await attest(sim, keys) };
     };
     const b1 = await boot();
-    await p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', imageHash: b1.attested.imageHash }, toNano('0.05'));
+    await p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', label: 'test image', imageHash: b1.attested.imageHash }, toNano('0.05'));
     const input: OnChainInput = { chain, root: p.root.address, owner: owner.address, index: 0, ...b1, modelHash: p.modelHash, testnet: true };
     const reg = registrationFor(input, { prices: DEFAULT_PRICES, endpoint: 'https://gpu.example', payoutThreshold: 0n });
     await putKeysOnChain(input, 'register', reg, owner, p.params.minStake);

@@ -74,7 +74,7 @@ export async function startStressNet(limits: Limits): Promise<StressNet> {
     const globalId = sandboxGlobalId(p);
     const sim = new SimulatedQuoteProvider();
     const probe = await attest(sim, freshKeys());
-    await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', imageHash: probe.imageHash }, toNano('0.2')));
+    await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', label: 'test image', imageHash: probe.imageHash }, toNano('0.2')));
     const engine = new StubEngine();
     await engine.start();
     const dirs: string[] = [];

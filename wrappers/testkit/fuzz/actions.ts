@@ -21,7 +21,7 @@ export const VALUES = [0n, 1n, 1_000_000n, 10_000_000n, 20_000_000n, 50_000_000n
 export const WORKER_OPS = ['addStake', 'requestUnbond', 'cancelUnbond', 'withdraw', 'collect', 'setPrices', 'setPricesPadded', 'setThreshold'] as const;
 export const FORGERIES = ['wrongKey', 'wrongJob', 'wrongTag', 'wrongNetwork', 'stale', 'replayOldLife'] as const;
 export const TARGETS = ['root', 'worker', 'job', 'council', 'proposal'] as const;
-export const IMPERSONATED_OPS = ['jobPayout', 'jobReport', 'jobAccepted', 'jobRefused', 'govSlash', 'workerAttest', 'registerRefused', 'proposalApproved'] as const;
+export const IMPERSONATED_OPS = ['jobPayout', 'jobReport', 'jobAccepted', 'jobRefused', 'govSlash', 'workerAttest', 'proposalApproved'] as const;
 export const GOV_ACTIONS = ['addImage', 'retireImage', 'addModel', 'removeModel', 'setParams', 'slashWorker', 'withdrawTreasury', 'setThreshold'] as const;
 export const TIME_JUMPS = [1, 60, 601, 3600, 86_400, 3 * 86_400, 15 * 86_400] as const;
 

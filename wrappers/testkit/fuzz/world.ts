@@ -723,12 +723,9 @@ export class FuzzWorld {
             case 'workerAttest':
                 body = beginCell().storeUint(Op.workerAttest, 32).storeUint(0, 64).storeRef(garbageCell(3, 768, 0)).endCell();
                 break;
-            case 'registerRefused':
-                body = beginCell().storeUint(Op.registerRefused, 32).storeUint(0, 64).storeUint(0, 32).endCell();
-                break;
             case 'proposalApproved':
                 body = proposalApprovedBody(0, 0, this.parties.stranger.address, [
-                    { kind: 'root', value: toNano('0.05'), action: { kind: 'addImage', imageHash: hashOf('impostor image') } },
+                    { kind: 'root', value: toNano('0.05'), action: { kind: 'addImage', label: 'test image', imageHash: hashOf('impostor image') } },
                 ]);
                 break;
         }
@@ -760,7 +757,7 @@ export class FuzzWorld {
         const w = this.workerSetup[seed % this.workerSetup.length];
         switch (kind) {
             case 'addImage':
-                return root({ kind: 'addImage', imageHash: hashOf(`image ${seed % 5}`) });
+                return root({ kind: 'addImage', label: `fuzz image ${seed % 5}`, imageHash: hashOf(`image ${seed % 5}`) });
             case 'retireImage':
                 return root({ kind: 'retireImage', imageHash: seed % 2 ? this.kit.imageHash : hashOf(`image ${seed % 5}`) });
             case 'addModel':

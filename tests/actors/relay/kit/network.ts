@@ -118,7 +118,7 @@ export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
 
     // the council's votes, as the governance wallet: the simulated image and the tiny model's hash
     const probe = await attest(sim, freshKeys());
-    await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', imageHash: probe.imageHash }, toNano('0.2')));
+    await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'addImage', label: 'test image', imageHash: probe.imageHash }, toNano('0.2')));
     await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'addModel', modelHash, name: servedModel }, toNano('0.2')));
 
     const workers: RunningWorker[] = [];

@@ -19,7 +19,7 @@ export async function allowSimulatedImageAndTinyModel(net: Localnet, tiny: TinyE
     const image = (await attest(new SimulatedQuoteProvider(), freshKeys())).imageHash;
     const model = await modelHash(tiny.modelPath);
     for (const action of [
-        { kind: 'addImage' as const, imageHash: image },
+        { kind: 'addImage' as const, label: 'simulated TDX image', imageHash: image },
         { kind: 'addModel' as const, modelHash: model, name: tiny.model },
     ])
         await bc.sendMessage(internal({ from: governance, to: root.address, value: toNano('1'), body: rootGovernanceBody(action) }));
