@@ -158,7 +158,7 @@ export class GovernanceFuzz {
             case 'unpause':
                 return { kind: 'unpause', flags: 1 + (seed % 3) };
             case 'addImage':
-                return { kind: 'addImage', imageHash: hashOf(`emergency image ${seed % 3}`) };
+                return { kind: 'addImage', imageHash: hashOf(`emergency image ${seed % 3}`), label: `emergency image ${seed % 3}` };
             case 'addModel':
                 return { kind: 'addModel', modelHash: hashOf(`emergency model ${seed % 3}`), name: 'emergency' };
             case 'setParams':
@@ -200,10 +200,10 @@ export class GovernanceFuzz {
             }
             case 'badDescription':
                 // 7 bits: not whole bytes
-                return { actions: [root({ kind: 'addImage', imageHash: hashOf(`image ${s % 5}`) })], description: beginCell().storeUint(0x7f, 7).endCell() };
+                return { actions: [root({ kind: 'addImage', imageHash: hashOf(`image ${s % 5}`), label: `image ${s % 5}` })], description: beginCell().storeUint(0x7f, 7).endCell() };
             case 'refusedRoot': {
                 const refused: RootGovernanceAction[] = [
-                    { kind: 'addImage', imageHash: Buffer.alloc(32) },
+                    { kind: 'addImage', imageHash: Buffer.alloc(32), label: 'zero hash' },
                     { kind: 'addModel', modelHash: Buffer.alloc(32), name: 'm' },
                     { kind: 'setParams', params: { ...kit.params, protocolFeeBps: 10_001 } as RootParams },
                     { kind: 'withdrawTreasury', amount: 0n, to: this.ctx.stranger.address },
@@ -226,7 +226,7 @@ export class GovernanceFuzz {
             case 'unpause':
                 return { actions: [root({ kind: 'unpause', flags: 1 + (s % 3) })], description: 'unpause' };
             case 'addImage':
-                return { actions: [root({ kind: 'addImage', imageHash: hashOf(`image ${s % 5}`) })], description: `add image ${s % 5}` };
+                return { actions: [root({ kind: 'addImage', imageHash: hashOf(`image ${s % 5}`), label: `image ${s % 5}` })], description: `add image ${s % 5}` };
             case 'retireImage':
                 return { actions: [root({ kind: 'retireImage', imageHash: s % 2 ? kit.imageHash : hashOf(`image ${s % 5}`) })], description: 'retire image' };
             case 'withdrawTreasury':
