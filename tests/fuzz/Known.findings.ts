@@ -33,7 +33,8 @@ describe('findings of the money-path review, aimed at one by one (fixed; regress
  *                   with exactly get_execute_value: the council runs out of gas, the proposal reads Executed
  *   A2 noExpiry     executed-after-window: enact addImage past timelock + window, execute: it runs
  *   A3 cleanupRace  cleanup-in-flight: enact addImage to its timelock, execute and clean up while the report is in flight
- *   A4/A6 refusedRoot  refused-proposal-created: a root action the root refuses, a description that is not whole bytes
+ *   A4 refusedRoot  refused-proposal-created: a proposal of a root action the root refuses (a zero image hash) is created
+ *   A6 badDescription  refused-proposal-created: a proposal whose description is 7 bits is created
  *   A5 handover     handover-stale-accepted: enact a handover offer (executed), wait 14 days + 1 s, the addressee accepts
  * and passes on the current code.
  */
@@ -41,7 +42,8 @@ const GOV_CAMPAIGNS: Array<{ finding: string; campaign: keyof typeof GOV_WORLD_C
     { finding: 'A1: a passed proposal killed for cents (exactly get_execute_value on a 255-member council)', campaign: 'exactValue', seed: 1, steps: 300, length: 12 },
     { finding: 'A2: a passed proposal executed after its execution window', campaign: 'noExpiry', seed: 1, steps: 300, length: 12 },
     { finding: "A3: a cleanup while the proposal's report is on its way to the council", campaign: 'cleanupRace', seed: 1, steps: 300, length: 12 },
-    { finding: 'A4/A6: a root action the root always refuses, a malformed description', campaign: 'refusedRoot', seed: 1, steps: 300, length: 12 },
+    { finding: 'A4: a root action the root always refuses', campaign: 'refusedRoot', seed: 1, steps: 300, length: 12 },
+    { finding: 'A6: a description that is not whole bytes', campaign: 'badDescription', seed: 1, steps: 300, length: 12 },
     { finding: 'A5: a handover offer accepted after 14 days', campaign: 'handover', seed: 1, steps: 300, length: 12 },
 ];
 

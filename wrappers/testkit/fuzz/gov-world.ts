@@ -84,8 +84,10 @@ export const GOV_CAMPAIGNS: Record<string, GovCampaign> = {
     noExpiry: { members: 3, weights: { enact: 4, execute: 4, wait: 2, veto: 1, cancel: 1 }, kinds: ['addImage', 'retireImage', 'withdrawTreasury', 'addMember'], votes: ['pass', 'one'] },
     /** A3: a cleanup while the proposal's report is on its way to the council. */
     cleanupRace: { members: 3, weights: { enact: 4, executeRace: 4, wait: 1, cleanup: 1 }, kinds: ['addImage', 'retireImage', 'withdrawTreasury'], after: ['timelock', 'stay'], votes: ['pass'] },
-    /** A4/A6: proposals the root always refuses, or with a description that is not whole bytes, are refused at creation. */
-    refusedRoot: { members: 3, weights: { enact: 4, execute: 2, wait: 1 }, kinds: ['refusedRoot', 'badDescription', 'addImage'] },
+    /** A4: a proposal of a root action the root always refuses is refused at creation. */
+    refusedRoot: { members: 3, weights: { enact: 4, execute: 2, wait: 1 }, kinds: ['refusedRoot', 'addImage'] },
+    /** A6: a proposal whose description is not whole bytes is refused at creation. */
+    badDescription: { members: 3, weights: { enact: 4, execute: 2, wait: 1 }, kinds: ['badDescription', 'addImage'] },
     /** A5: a handover offer accepted after it should have expired. */
     handover: {
         members: 3,
