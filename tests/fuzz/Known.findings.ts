@@ -27,8 +27,8 @@ describe('findings of the money-path review, aimed at one by one (fixed; regress
  * The governance review's findings, one campaign each in the governance world (wrappers/testkit/fuzz/gov-world.ts:
  * the council and its proposals only; an `enact` step proposes, votes and moves the clock to the timelock or past
  * the execution window). Each FAILED on the code before the governance hardening (b0ff0ba, with the fuzzer copied
- * onto it by scripts/fuzz/onto-old-code.sh; `npm run fuzz -- --gov <campaign> --steps 300 --seed 1 --length 12`),
- * shrunk to:
+ * onto it by scripts/fuzz/onto-old-code.sh; `npm run fuzz -- --gov <campaign> --steps 300 --seed 1 --length 12`;
+ * found in sequence 17 (A1), 2 (A2), 1 (A3, A4, A6), 22 (A5) of 56), shrunk to:
  *   A1 exactValue   executed-not-applied: enact removeMember (255 members, up to 8 removed) to its timelock, execute
  *                   with exactly get_execute_value: the council runs out of gas, the proposal reads Executed
  *   A2 noExpiry     executed-after-window: enact addImage past timelock + window, execute: it runs
