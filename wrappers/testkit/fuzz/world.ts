@@ -1003,7 +1003,7 @@ export class FuzzWorld {
                 const acc = await this.bc.getContract(pr.handle.address);
                 if (acc.accountState?.type !== 'active') continue;
                 let state = await pr.handle.getState();
-                const terminal = () => [ProposalState.Executed, ProposalState.Vetoed, ProposalState.Cancelled, ProposalState.Failed, ProposalState.Expired].includes(state);
+                const terminal = () => [ProposalState.Executed, ProposalState.Vetoed, ProposalState.Cancelled, ProposalState.Failed, ProposalState.Expired, ProposalState.Rejected].includes(state);
                 if (!terminal()) {
                     this.bc.now = this.now + 200 * 86_400;
                     state = await pr.handle.getState();
