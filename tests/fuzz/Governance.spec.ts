@@ -9,7 +9,7 @@
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
 
 export const GOV_CI_SEED = 20261202;
-export const GOV_CI_STEPS = 400;
+export const GOV_CI_STEPS = 1000;
 
 describe('governance fuzzer (fixed seed)', () => {
     it(`holds every governance invariant over ${GOV_CI_STEPS} random steps`, async () => {
