@@ -1,5 +1,5 @@
 /**
- * npm run fuzz -- --steps N --seed S [--length L] [--path P] [--focus finding]
+ * npm run fuzz -- --steps N --seed S [--length L] [--path P] [--focus finding | --gov campaign]
  * Long fuzz campaigns over the whole protocol in @ton/sandbox (see wrappers/testkit/fuzz). Exits 1 on a violation,
  * after printing the seed, the replay path and the shrunk sequence.
  */
@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { buildAllContracts } from '../tools/buildContracts';
 import { fuzz } from '../../wrappers/testkit/fuzz/run';
 import { FOCUS, FOCUS_EXCLUDE } from '../../wrappers/testkit/fuzz/focus';
+import { GOV_CAMPAIGNS } from '../../wrappers/testkit/fuzz/gov-world';
 import { KNOWN_FINDINGS } from '../../wrappers/testkit/fuzz/actions';
 
 async function main(): Promise<void> {
@@ -19,8 +20,9 @@ async function main(): Promise<void> {
         .option('--no-shrink', 'report the first failing sequence without shrinking it (quick triage)')
         .option('--known', 'keep the steps that reach the known findings (left out by default, as in CI)')
         .option('--focus <name>', `weights aimed at one finding: ${Object.keys(FOCUS).join(', ')}`)
+        .option('--gov <name>', `a governance campaign (council and proposals only): ${Object.keys(GOV_CAMPAIGNS).join(', ')}`)
         .parse();
-    const o = program.opts<{ steps: string; seed: string; length: string; liveness: string; path?: string; focus?: string; known?: boolean; shrink: boolean }>();
+    const o = program.opts<{ steps: string; seed: string; length: string; liveness: string; path?: string; focus?: string; gov?: string; known?: boolean; shrink: boolean }>();
     const failed = await buildAllContracts();
     if (failed.length > 0) throw new Error(`contracts that did not compile: ${failed.join(', ')}`);
     const weights = o.focus ? FOCUS[o.focus] : undefined;
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
         weights,
         shrink: o.shrink,
         exclude: o.focus ? FOCUS_EXCLUDE[o.focus] : o.known ? {} : KNOWN_FINDINGS,
+        governance: o.gov,
         log: (l) => console.error(l),
     });
     console.log(outcome.report);

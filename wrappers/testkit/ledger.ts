@@ -55,7 +55,7 @@ export class Ledger {
      * transactions touched. Accounts seen for the first time are tracked from then on; their balance
      * before the action is read from the sandbox snapshot taken before it.
      */
-    async run(action: () => Promise<SendMessageResult>, opts: { known?: Iterable<Address> } = {}): Promise<LedgerEntry> {
+    async run(action: () => Promise<SendMessageResult>, opts: { known?: Iterable<Address>; injected?: () => bigint } = {}): Promise<LedgerEntry> {
         const snapshot = this.blockchain.snapshot();
         // Accounts the caller expects the action to touch have their "before" balances read now; any other
         // account touched is read from the snapshot (restoring a snapshot is the costly part of a check).
@@ -96,6 +96,8 @@ export class Ledger {
             // sendMessage): no transaction in the sandbox paid for it, so its value entered from outside.
             entered += first.value.coins;
         }
+        // Further messages the action injected mid-run (a race between two injected chains).
+        entered += opts.injected?.() ?? 0n;
 
         const flows = new Map<string, bigint>();
         let delta = 0n;

@@ -10,6 +10,7 @@
  */
 import fc from 'fast-check';
 import { ReachAction, reachArbitraries, REACH_WEIGHTS } from './reach-actions';
+import { GovAction, govArbitraries, GOV_WEIGHTS } from './gov-actions';
 
 /** Who sends a message. `impostor` is a rejecting contract; `oldGov` the root's deployer after the handover. */
 export const SENDERS = ['owner', 'client', 'alice', 'bob', 'carol', 'guardian', 'stranger', 'impostor', 'oldGov'] as const;
@@ -54,7 +55,9 @@ export type Action =
     | { k: 'govOrder'; order: (typeof GOV_ORDERS)[number]; seed: number }
     | { k: 'wait'; seconds: number }
     /** Key rotations, evidence under old keys, inexact external claims, the library's runway: reach-actions.ts. */
-    | ReachAction;
+    | ReachAction
+    /** Governance steps beyond the above (emergency, handover, surplus, cancel by vote, races): gov-actions.ts. */
+    | GovAction;
 
 const idx = fc.nat({ max: 15 });
 const sender = fc.constantFrom(...SENDERS);
@@ -86,6 +89,7 @@ export const DEFAULT_WEIGHTS: Required<Weights> = {
     govOrder: 1,
     wait: 6,
     ...REACH_WEIGHTS,
+    ...GOV_WEIGHTS,
 };
 
 /**
@@ -171,6 +175,7 @@ export function actionArbitrary(weights: Weights = {}, exclude: Exclusions = {})
         cleanup: fc.record({ k: fc.constant('cleanup' as const), proposal: idx, sender }),
         govOrder: fc.record({ k: fc.constant('govOrder' as const), order: fc.constantFrom(...GOV_ORDERS), seed: fc.nat() }),
         ...reachArbitraries(),
+        ...govArbitraries(),
     };
     const entries = (Object.keys(arbs) as Action['k'][])
         .filter((k) => (w[k] ?? 0) > 0)

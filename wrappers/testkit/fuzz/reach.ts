@@ -25,7 +25,7 @@ import { Ed25519KeyPair, signReceipt } from '../../../actors/crypto';
 import { Job, parseJobStorage, feesOf } from '../../Job';
 import { Worker } from '../../Worker';
 import { LIBRARY_MIN_RUNWAY, WorkerRegistration } from '../../Root';
-import { equivocationBody, extClaimBody, Receipt, SignedVoucher } from '../../payloads';
+import { equivocationBody, extClaimBody, Receipt, SignedVoucher, ZERO_HEAD } from '../../payloads';
 import { CouncilKit } from '../council';
 import { ed25519FromLabel, hashOf } from '../keys';
 import { inlineBodyRoom, paddedBody, sendExternal } from '../externals';
@@ -251,11 +251,13 @@ export class ReachFuzz {
         const receipt = (n: number): Receipt => ({
             globalId: this.ctx.globalId,
             job,
+            nonce: 1n,
             seqno,
             modelHash: this.ctx.kit.modelHash,
             tokens: { prompt: 10, cached: 0, completion: n, reasoning: 0 },
             cost: 1000n,
             cumulative: 1000n,
+            prevHead: ZERO_HEAD,
             requestHash: hashOf(`rq ${seqno} ${n}`),
             responseHash: hashOf(`rs ${seqno} ${n}`),
         });

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { Action, actionArbitrary, describeSequence, Exclusions, Weights } from './actions';
 import { FuzzWorld, InvariantError } from './world';
+import { GovWorld, GOV_CAMPAIGNS, govStepArbitrary } from './gov-world';
 
 export interface FuzzOptions {
     seed: number;
@@ -25,6 +26,16 @@ export interface FuzzOptions {
     log?: (line: string) => void;
     /** Shrink a failing sequence (default true); false reports the first failing sequence at once. */
     shrink?: boolean;
+    /** Run a governance campaign of gov-world.ts (GOV_CAMPAIGNS) instead of the protocol campaign (weights, exclude ignored). */
+    governance?: string;
+}
+
+/** What runSequence drives: the protocol's world (world.ts) or the governance campaigns' (gov-world.ts). */
+export interface SequenceWorld<A> {
+    reset(): Promise<void>;
+    step(a: A): Promise<unknown>;
+    checkLiveness(): Promise<void>;
+    transactions: number;
 }
 
 export interface FuzzOutcome {
@@ -51,8 +62,16 @@ export function sharedWorld(): Promise<FuzzWorld> {
     return shared;
 }
 
+const govWorlds = new Map<number, Promise<GovWorld>>();
+
+/** One governance world per process and council size. */
+export function sharedGovWorld(members: number): Promise<GovWorld> {
+    if (!govWorlds.has(members)) govWorlds.set(members, GovWorld.create(members));
+    return govWorlds.get(members)!;
+}
+
 /** Runs one sequence from the deployed state; throws InvariantError on the first violation. */
-export async function runSequence(world: FuzzWorld, actions: readonly Action[], livenessEvery = 50): Promise<void> {
+export async function runSequence<A>(world: SequenceWorld<A>, actions: readonly A[], livenessEvery = 50): Promise<void> {
     await world.reset();
     let i = 0;
     for (const a of actions) {
@@ -73,7 +92,9 @@ export async function runSequence(world: FuzzWorld, actions: readonly Action[], 
 }
 
 export async function fuzz(o: FuzzOptions): Promise<FuzzOutcome> {
-    const world = await sharedWorld();
+    const campaign = o.governance === undefined ? undefined : GOV_CAMPAIGNS[o.governance];
+    if (o.governance !== undefined && !campaign) throw new Error(`unknown governance campaign ${o.governance}`);
+    const world: SequenceWorld<Action> = campaign ? ((await sharedGovWorld(campaign.members)) as unknown as SequenceWorld<Action>) : await sharedWorld();
     const length = o.sequenceLength ?? 100;
     // Sequences average about half their maximum length (fast-check draws lengths in [1, max]).
     const runs = Math.max(1, Math.ceil(o.steps / (length * 0.45)));
@@ -83,7 +104,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzOutcome> {
     let sequences = 0;
     const tx0 = world.transactions;
     // Fixed-length sequences while searching; shrinking may drop steps (minLength 1).
-    const sequences$ = fc.array(actionArbitrary(o.weights, o.exclude), { minLength: 1, maxLength: length, size: 'max' });
+    const steps$ = campaign ? (govStepArbitrary(campaign) as unknown as fc.Arbitrary<Action>) : actionArbitrary(o.weights, o.exclude);
+    const sequences$ = fc.array(steps$, { minLength: 1, maxLength: length, size: 'max' });
     let lastError: InvariantError | undefined;
     const property = fc.asyncProperty(sequences$, async (actions) => {
         sequences++;
@@ -126,7 +148,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzOutcome> {
     const report = [
         `fuzz FAILED: invariant ${invariant}`,
         `  ${message}`,
-        `  seed ${o.seed}, path "${details.counterexamplePath}" (replay: npm run fuzz -- --seed ${o.seed} --steps ${o.steps} --path "${details.counterexamplePath}")`,
+        `  seed ${o.seed}, path "${details.counterexamplePath}" (replay: npm run fuzz -- --seed ${o.seed} --steps ${o.steps} --length ${length}${o.governance ? ` --gov ${o.governance}` : ''} --path "${details.counterexamplePath}")`,
         `  shrunk sequence (${shrunk.length} steps, after ${details.numShrinks} shrinks):`,
         describeSequence(shrunk),
     ].join('\n');

@@ -22,6 +22,8 @@
  *   slash-missed            a governance slash the council executed reaches the worker, across worker-code changes (finding 3)
  *   pending-no-exit / job-no-exit / unbond-no-exit / proposal-no-exit   liveness, tried on a snapshot
  *   reach.ts: slash-evaded, inexact-layout-accepted, external-overpaid, open-below-runway, library-lapsed-lock
+ *   governance.ts: executed-not-applied, executed-twice, executed-after-window, cleanup-in-flight,
+ *   refused-proposal-created, quorum-floor, emergency-widened, council-paid-out, handover-stale-accepted
  */
 import { Address, beginCell, Cell, Sender, toNano, Transaction } from '@ton/core';
 import { Blockchain, BlockchainSnapshot, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
@@ -46,6 +48,8 @@ import { Action, SenderName, VALUES } from './actions';
 import { ReachFuzz, ReachInvariantError } from './reach';
 import { isReachAction } from './reach-actions';
 import { WorkerRegistration } from '../../Root';
+import { GovernanceFuzz, GovInvariantError } from './governance';
+import { GovAction } from './gov-actions';
 
 export class InvariantError extends Error {
     constructor(
@@ -249,6 +253,21 @@ export class FuzzWorld {
             liveJobs: () => this.liveJobs().filter((j) => j.life === this.lifeOf(j)),
             payoutBounced: (n) => this.payoutBounced.has(n),
         });
+        this.gov = new GovernanceFuzz({
+            kit,
+            bc: this.bc,
+            party: (name) => this.party(name),
+            stranger: this.parties.stranger,
+            carol: this.parties.carol,
+            proposals: () => this.proposals,
+            addProposal: (p) => {
+                this.proposals.push(p);
+                this.protocolAddresses.add(p.handle.address.toRawString());
+            },
+            isProtocol: (raw) => this.protocolAddresses.has(raw),
+            send: (action, injected) => this.send(action, injected),
+            maxProposals: MAX_PROPOSALS,
+        });
     }
 
     /** Steps and invariants of findings 6, 8 and 9 (reach.ts); its violations become InvariantErrors. */
@@ -258,6 +277,17 @@ export class FuzzWorld {
             return await f();
         } catch (e) {
             if (e instanceof ReachInvariantError) throw new InvariantError(e.id, e.message.replace(`[${e.id}] `, ''));
+            throw e;
+        }
+    }
+
+    /** Governance steps and invariants (governance.ts); its violations become InvariantErrors. */
+    private gov!: GovernanceFuzz;
+    private async govCall<T>(f: () => Promise<T>): Promise<T> {
+        try {
+            return await f();
+        } catch (e) {
+            if (e instanceof GovInvariantError) throw new InvariantError(e.id, e.message.replace(`[${e.id}] `, ''));
             throw e;
         }
     }
@@ -284,6 +314,7 @@ export class FuzzWorld {
         this.codeChanges = 0;
         this.bc.now = this.baseNow;
         await this.reach.reset();
+        await this.gov.reset();
     }
 
     private party(name: SenderName, ctx: { owner?: Party; client?: Party } = {}): Party {
@@ -352,9 +383,9 @@ export class FuzzWorld {
     }
 
     /** Runs one action under the ledger; external messages the contract refuses come back as `null`. */
-    private async send(action: () => Promise<unknown>): Promise<SendMessageResult | null> {
+    private async send(action: () => Promise<unknown>, injected?: () => bigint): Promise<SendMessageResult | null> {
         try {
-            const entry = await this.kit.ledger.run(action as () => Promise<SendMessageResult>, { known: this.knownAddresses() });
+            const entry = await this.kit.ledger.run(action as () => Promise<SendMessageResult>, { known: this.knownAddresses(), injected });
             return entry.result;
         } catch (e) {
             if (e instanceof ConservationError) throw new InvariantError('conservation', e.message);
@@ -372,6 +403,7 @@ export class FuzzWorld {
         let result: SendMessageResult | null = null;
         const expectations: Array<(r: SendMessageResult | null) => Promise<void>> = [];
         const allowStake = new Map<number, 'up' | 'down' | 'any'>();
+        const govBefore = await this.gov.before(a);
         switch (a.k) {
             case 'wait':
                 await this.reachCall(() => this.reach.beforeTimeMove(this.now + a.seconds));
@@ -470,9 +502,13 @@ export class FuzzWorld {
             case 'fundLibrary':
                 if (isReachAction(a)) result = await this.reachCall(() => this.reach.step(a, allowStake, expectations));
                 break;
+            default:
+                result = await this.govCall(() => this.gov.step(a as GovAction));
+                break;
         }
         if (result) this.transactions += result.transactions.length;
         await this.checkAfter(a, result, before.jobs, allowStake);
+        await this.govCall(() => this.gov.check(a, result, govBefore, 'sender' in a ? this.party(a.sender).address : undefined));
         for (const e of expectations) await this.reachCall(() => e(result));
         await this.reachCall(() => this.reach.after(this.justOpened));
         this.justOpened = undefined;
@@ -998,7 +1034,7 @@ export class FuzzWorld {
                     const info = t.inMessage?.info;
                     return info?.type === 'internal' && info.src.equals(this.kit.council.address) && info.dest.equals(this.kit.root.address);
                 });
-                if (!byGovernance) throw new InvariantError('root-changed', `the root's settings changed by ${a.k} without governance`);
+                if (!byGovernance && !this.gov.rootChangeAllowed(txs)) throw new InvariantError('root-changed', `the root's settings changed by ${a.k} without governance`);
                 this.rootPrint = print;
             }
         }
