@@ -7,12 +7,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { Address } from '@ton/core';
+import { Address, openContract } from '@ton/core';
+import { Worker } from '../../wrappers/Worker';
+import { gasConstant } from '../../wrappers/testkit/gas';
 import { SimulatedQuoteProvider } from '../../actors/tee';
 import { attest, freshKeys } from '../../actors/worker/boot/attest';
 import { modelHash as computeModelHash } from '../../actors/engine/modelHash';
 import { writeTinyModel } from '../../devnet/engine/tinyModel';
-import { addRelayKey, allowImageAndModel, freePort, Processes, simulatedRootPem, startEngine, startLocalChain, startRelay, startWorker, type LocalChain } from '../../devnet/network/launch';
+import { addRelayKey, allowImageAndModel, devCall, freePort, Processes, simulatedRootPem, startEngine, startLocalChain, startRelay, startWorker, type LocalChain } from '../../devnet/network/launch';
 
 export type Actor = 'worker' | 'relay' | 'engine';
 
@@ -120,10 +122,32 @@ export class ChaosNetwork {
         await this.kill(a);
         if (a === 'engine') return this.startEngine();
         if (a === 'worker') {
+            await this.ageRetiredKeys();
             await this.startWorker('start', crashAt);
             return;
         }
         return this.startRelay(crashAt);
+    }
+
+    /** How far the harness moved the local chain's clock to let retired keys expire (seconds, for the report). */
+    clockMoved = 0;
+
+    /**
+     * Every worker restart retires a receipt key, which stays slashable for an unbonding period, and a worker account
+     * keeps at most keys::max_retired of them (too_many_retired_keys, which the boot reports at once). A campaign
+     * that restarts the worker more often stands for weeks of operation, so before the restart that would meet the
+     * bound the harness moves the local chain's clock (/dev/advance) just past the oldest retired key's window, as
+     * that much real time would; open jobs then meet their timeouts as they would after such an outage.
+     */
+    private async ageRetiredKeys(): Promise<void> {
+        const worker = openContract(Worker.createFromAddress(this.workerAccount), (c) => this.lc.chain.provider(c.address));
+        const [{ retiredKeys }, { params }, now] = await Promise.all([worker.getKeys(), worker.getSettings(), this.lc.chain.now()]);
+        if (retiredKeys.size < gasConstant('keys::max_retired')) return;
+        const oldest = Math.min(...[...retiredKeys].map(([, retiredAt]) => retiredAt));
+        const seconds = Math.max(0, oldest + params.unbondingPeriod + 1 - now);
+        await devCall<{ now: number }>(this.lc.url, '/dev/advance', { seconds });
+        this.clockMoved += seconds;
+        this.say(`  the worker holds ${retiredKeys.size} retired keys: local chain clock moved ${seconds} s, past the oldest one's slashable window`);
     }
 
     /** SIGTERM (the relay's clean stop) so its wallet is ours alone for the settlement. */

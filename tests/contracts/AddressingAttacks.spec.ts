@@ -251,6 +251,28 @@ describe('job-code library funding: no escrow locked by an unpaid bill', () => {
         expect(e.result.transactions).toHaveTransaction({ from: w.worker.address, op: Op.jobAccepted, success: true });
     });
 
+    it('paying the library never starves the root: what it keeps pays its own rent for longer than the runway it buys (found by the fuzzer)', async () => {
+        const p = await deployForJobs();
+        p.advance(LIBRARY_TARGET_RUNWAY - LIBRARY_MIN_RUNWAY + 1);
+        const keeper = await p.wallet('keeper');
+        // The root's ~1 TON buys only days of masterchain rent: fund_library spends all it may, down to the root's reserve.
+        let e = await p.run(() => p.root.sendFundLibrary(keeper.getSender(), toNano('0.05')));
+        expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: true });
+        expect((await p.root.getTreasury()).withdrawable).toBeLessThan(toNano('0.1'));
+        // Three years on (the 2-year target runway and one more), nothing has refilled the treasury.
+        p.advance(gasConstant('period::root_reserve'));
+        e = await p.run(() => p.root.sendFundLibrary(keeper.getSender(), toNano('0.05')));
+        const root = await p.blockchain.getContract(p.root.address);
+        const stats = root.account.account?.storageStats;
+        expect(root.accountState?.type).toBe('active');
+        expect(stats?.duePayment ?? 0n).toBe(0n);
+        expect(root.balance).toBeGreaterThan(0n);
+        // The reserve covers the root's own size: the measured account stays within the bound the reserve is priced at.
+        expect(Number(stats!.used.bits)).toBeLessThanOrEqual(gasConstant('size::root_bits'));
+        expect(Number(stats!.used.cells)).toBeLessThanOrEqual(gasConstant('size::root_cells'));
+        console.log(`root account: ${stats!.used.bits} bits, ${stats!.used.cells} cells; balance after ${gasConstant('period::root_reserve')} s: ${root.balance}`);
+    });
+
     it('a new job-code library starts unpaid: opens wait for fund_library, which pays only what the treasury holds', async () => {
         const p = await deployForJobs();
         await changeJobCode(p, codeVariant(loadCode('Job'), 1));

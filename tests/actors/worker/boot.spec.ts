@@ -96,7 +96,14 @@ it('a new boot puts its keys on-chain through the operator wallet once the owner
     const b2 = await boot();
     const input2 = { ...input, ...b2 };
     expect(await operatorOf(input2)).toBeNull();
-    await putKeysOnChainAsOperator(input2, operator);
+    // The refusal comes back at once, naming the reason (not a wait for keys that never arrive).
+    const refused = await putKeysOnChainAsOperator(input2, operator).then(
+        () => undefined,
+        (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(BootError);
+    expect((refused as BootError).code).toBe('keys_not_registered');
+    expect((refused as BootError).message).toMatch(/notOperator/);
     expect(await code(waitForKeys(input2, 300, 100))).toBe('keys_not_registered');
 
     await owner.send([{ to: account, value: toNano('0.05'), body: setOperatorBody(operator.address), bounce: true }]);
