@@ -175,20 +175,30 @@ export class WorkerSession {
         this.inFlight.add(env.job);
         let handedOff = false;
         try {
-            const view = await this.jobFor(Address.parseRaw(env.job));
-            const prices = this.checkJobServes(view);
+            let view = await this.jobFor(Address.parseRaw(env.job));
+            let prices = this.checkJobServes(view);
             // Receipts bind the life of the job they serve; this record's chain belongs to the life it started in.
             if (rec.nonce !== null && rec.nonce !== view.nonce)
                 throw new WireError('job_not_open', `this worker's receipts for this address are of an earlier life of the job (nonce ${rec.nonce}); the open life is ${view.nonce}: open a new job id`);
             const opened = this.open(env);
             const inner = decodeInnerRequest(opened.plaintext);
-            const plan = planRequest({
-                budget: budgetOf({ deposit: view.deposit, paid: view.paid, cumulative: rec.cumulative, bestVoucher: rec.best?.amount ?? 0n, creditLimit: this.o.creditLimit }),
-                prices,
-                innerBytes: opened.plaintext.length,
-                clientMaxTokens: clientMaxTokens(inner.body),
-                maxTokens: this.o.maxTokens,
-            });
+            const planFor = (v: JobView, p: Prices) =>
+                planRequest({
+                    budget: budgetOf({ deposit: v.deposit, paid: v.paid, cumulative: rec.cumulative, bestVoucher: rec.best?.amount ?? 0n, creditLimit: this.o.creditLimit }),
+                    prices: p,
+                    innerBytes: opened.plaintext.length,
+                    clientMaxTokens: clientMaxTokens(inner.body),
+                    maxTokens: this.o.maxTokens,
+                });
+            let plan = planFor(view, prices);
+            if ('refused' in plan && plan.refused === 'insufficient_deposit') {
+                // The job view may be cached from before the client's top-up landed: read the chain once more
+                // before refusing (under load a relay tops up and sends at once; found by npm run bench at 500 streams).
+                view = await this.jobFor(Address.parseRaw(env.job), true);
+                prices = this.checkJobServes(view);
+                if (rec.nonce !== null && rec.nonce !== view.nonce) throw new WireError('job_not_open', `the job at this address opened a new life (nonce ${view.nonce}): open a new job id`);
+                plan = planFor(view, prices);
+            }
             if ('refused' in plan) {
                 const why = plan.refused === 'insufficient_deposit' ? 'the deposit left cannot pay this request' : 'unpaid receipts would pass the credit limit; send a voucher';
                 throw new WireError(plan.refused, why);

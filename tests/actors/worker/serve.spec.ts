@@ -367,6 +367,27 @@ describe('worker: refusals (status and code), and the process keeps serving', ()
         expect([a.status, a.error!.code]).toEqual([402, 'insufficient_deposit']);
     });
 
+    it('a top-up that landed after the job was read is seen before a request is refused for the deposit', async () => {
+        // A worker that trusts its job reads for a minute: the refusal below caches a deposit that cannot pay.
+        const cached = await startHarness({ prices: DEAR, settings: { creditLimit: toNano('1') }, jobFreshnessMs: 60_000 });
+        try {
+            await cached.client.attest();
+            const j = await cached.openJob();
+            const data = await j.job.getJobData();
+            await cached.client.sendVoucher(j.voucher(data.deposit - 100n));
+            await cached.app.claimer.pass({ all: true });
+            const refused = await cached.client.request(j.address, 1, chat());
+            expect([refused.status, refused.error!.code]).toEqual([402, 'insufficient_deposit']);
+            // The client tops up and sends at once, as a relay under load does.
+            const payer = await cached.p.wallet('client');
+            await cached.p.run(() => j.job.sendTopUp(payer.getSender(), toNano('5')));
+            const served = await cached.client.request(j.address, 1, chat());
+            expect(served.status).toBe(200);
+        } finally {
+            await cached.stop();
+        }
+    });
+
     it('the process kept serving through all of it', async () => {
         expect((await fetch(h.url + Paths.health)).status).toBe(200);
         const metrics = await (await fetch(h.url + Paths.metrics)).text();

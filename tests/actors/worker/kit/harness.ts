@@ -48,6 +48,8 @@ export interface HarnessOptions {
     engineClient?: (url: string) => EngineClient;
     /** Serve from this engine (e.g. the real tiny engine) instead of the stub; the stub still starts, idle. */
     engine?: { url: string; model: string };
+    /** How long the worker trusts a job read from the chain (0: always read; the worker's default is 2 s). */
+    jobFreshnessMs?: number;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -91,7 +93,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
             attested,
             receiptSeed: keys.receiptSeed,
             store: new LmdbStore(dataDir),
-            jobs: new ChainJobDirectory(chain, { freshnessMs: 0 }),
+            jobs: new ChainJobDirectory(chain, { freshnessMs: o.jobFreshnessMs ?? 0 }),
             engine: (o.engineClient ?? ((u) => engineClientFor(u, o.engine?.model ?? engine.model)))(o.engine?.url ?? engine.url),
             claims: new ChainClaimPort(chain, null),
             clock: systemClock,
