@@ -18,7 +18,7 @@
  *   handover-stale-accepted    the root's governance moves only to an address with an offer made less than
  *                              HANDOVER_TTL ago and not withdrawn since
  */
-import { Address, beginCell, Cell, Sender, toNano, Transaction } from '@ton/core';
+import { Address, beginCell, Cell, toNano, Transaction } from '@ton/core';
 import { Blockchain, internal, SandboxContract, SendMessageResult } from '@ton/sandbox';
 import { CouncilAction, emergencyActionBody, needsEvidence } from '../../Council';
 import { Proposal, ProposalState } from '../../Proposal';
@@ -28,6 +28,7 @@ import { CouncilKit, SMALL } from '../council';
 import { hashOf } from '../keys';
 import { SenderName } from './actions';
 import { GovAction } from './gov-actions';
+import { InvariantError, Party } from './invariant';
 
 /** contracts/root.fc: a handover offer expires after 14 days (the model's clock, so the old code is held to it too). */
 export const MODEL_HANDOVER_TTL = 14 * 24 * 3600;
@@ -36,20 +37,6 @@ export const MODEL_HANDOVER_TTL = 14 * 24 * 3600;
  * constant, not the kit's, so that the code before the window existed is held to it too.
  */
 export const MODEL_EXECUTION_WINDOW = 7 * 24 * 3600;
-
-export class GovInvariantError extends Error {
-    constructor(
-        readonly id: string,
-        message: string,
-    ) {
-        super(`[${id}] ${message}`);
-    }
-}
-
-interface Party {
-    address: Address;
-    sender(): Sender;
-}
 
 export interface GovProposal {
     id: number;
@@ -247,7 +234,7 @@ export class GovernanceFuzz {
         if (created) {
             this.ctx.addProposal({ id: nextId, handle });
             if (a.kind === 'badDescription' || a.kind === 'refusedRoot') {
-                throw new GovInvariantError('refused-proposal-created', `proposal ${nextId} (${a.kind}) was created: it can only fail, or execute with its value stuck`);
+                throw new InvariantError('refused-proposal-created', `proposal ${nextId} (${a.kind}) was created: it can only fail, or execute with its value stuck`);
             }
         }
         return result;
@@ -282,7 +269,7 @@ export class GovernanceFuzz {
             for (let r = await iter.next(); !r.done; r = await iter.next()) all.push(r.value);
             return { transactions: all, events: [], externals: [] } as unknown as SendMessageResult;
         }, () => SMALL); // the cleanup, injected after the execution's first transaction
-        if (raceFailure) throw new GovInvariantError('cleanup-in-flight', raceFailure);
+        if (raceFailure) throw new InvariantError('cleanup-in-flight', raceFailure);
         return result;
     }
 
@@ -331,15 +318,15 @@ export class GovernanceFuzz {
             const raw = pr.handle.address.toRawString();
             if (!touched.has(raw)) continue;
             const ran = ranBy.get(raw) ?? false;
-            if (ran && this.executed.has(pr.id)) throw new GovInvariantError('executed-twice', `proposal ${pr.id}: the council ran its actions again after it read Executed (${a.k})`);
+            if (ran && this.executed.has(pr.id)) throw new InvariantError('executed-twice', `proposal ${pr.id}: the council ran its actions again after it read Executed (${a.k})`);
             if (ran && before.lateExecution === pr.id) {
-                throw new GovInvariantError('executed-after-window', `proposal ${pr.id}: executed more than the execution window (${MODEL_EXECUTION_WINDOW} s) after its timelock ended`);
+                throw new InvariantError('executed-after-window', `proposal ${pr.id}: executed more than the execution window (${MODEL_EXECUTION_WINDOW} s) after its timelock ended`);
             }
             const acc = await this.ctx.bc.getContract(pr.handle.address);
             if (acc.accountState?.type !== 'active') continue;
             const state = await pr.handle.getState().catch(() => undefined);
             if (state === ProposalState.Executed && !this.executed.has(pr.id)) {
-                if (!ran) throw new GovInvariantError('executed-not-applied', `proposal ${pr.id} reads Executed after ${a.k}, but the council did not run its actions`);
+                if (!ran) throw new InvariantError('executed-not-applied', `proposal ${pr.id} reads Executed after ${a.k}, but the council did not run its actions`);
                 this.executed.add(pr.id);
             }
         }
@@ -347,7 +334,7 @@ export class GovernanceFuzz {
         if (touched.has(council.toRawString())) {
             const d = await kit.council.getCouncilData();
             if (!(d.threshold * 2n > d.totalWeight && d.threshold <= d.totalWeight)) {
-                throw new GovInvariantError('quorum-floor', `threshold ${d.threshold} of total weight ${d.totalWeight} after ${a.k}`);
+                throw new InvariantError('quorum-floor', `threshold ${d.threshold} of total weight ${d.totalWeight} after ${a.k}`);
             }
         }
 
@@ -362,10 +349,10 @@ export class GovernanceFuzz {
                 const fromCouncil = src === council.toRawString();
                 const fromRoot = src === kit.root.address.toRawString();
                 if (a.k === 'emergency' && (fromCouncil || fromRoot) && m.info.value.coins > 0n) {
-                    throw new GovInvariantError('emergency-widened', `an emergency ${a.op} sent ${m.info.value.coins} from ${fromCouncil ? 'the council' : 'the root'} to ${dst}`);
+                    throw new InvariantError('emergency-widened', `an emergency ${a.op} sent ${m.info.value.coins} from ${fromCouncil ? 'the council' : 'the root'} to ${dst}`);
                 }
                 if (fromCouncil && !proposalRan && !m.info.bounced && m.info.value.coins >= toNano('0.3')) {
-                    throw new GovInvariantError('council-paid-out', `the council sent ${m.info.value.coins} to ${dst} by ${a.k}, not by a passed proposal`);
+                    throw new InvariantError('council-paid-out', `the council sent ${m.info.value.coins} to ${dst} by ${a.k}, not by a passed proposal`);
                 }
             }
         }
@@ -381,7 +368,7 @@ export class GovernanceFuzz {
             if (after.governance !== b.governance || after.pending !== b.pending) problems.push('governance changed');
             if (after.codes !== b.codes) problems.push('codes changed');
             if (after.collected !== b.collected) problems.push('treasury changed');
-            if (problems.length) throw new GovInvariantError('emergency-widened', `emergency ${a.op} by ${a.sender}: ${problems.join(', ')}`);
+            if (problems.length) throw new InvariantError('emergency-widened', `emergency ${a.op} by ${a.sender}: ${problems.join(', ')}`);
         }
 
         // Handover: governance moves only to a live offer.
@@ -391,7 +378,7 @@ export class GovernanceFuzz {
             if (gov !== this.governance) {
                 const o = this.offer;
                 if (!o || o.to !== gov || this.now - o.since > MODEL_HANDOVER_TTL) {
-                    throw new GovInvariantError(
+                    throw new InvariantError(
                         'handover-stale-accepted',
                         o && o.to === gov ? `an offer made ${this.now - o.since} s ago (more than ${MODEL_HANDOVER_TTL}) was accepted` : `governance moved to ${gov} without a live offer`,
                     );

@@ -3,7 +3,7 @@
  * world (world.ts) owns the chain and the model; it hands this module what it needs through ReachContext, calls
  * `step` for these steps, `beforeTimeMove` before any time jump and `after` after every step.
  *
- * Invariants (ReachInvariantError.id):
+ * Invariants (InvariantError.id):
  *   slash-evaded             valid equivocation signed by a receipt key that was the worker's within its evidence
  *                            window (current, or retired less than one unbonding period ago, however many rotations
  *                            followed) slashes a worker that has stake (finding 6)
@@ -31,20 +31,7 @@ import { ed25519FromLabel, hashOf } from '../keys';
 import { inlineBodyRoom, paddedBody, sendExternal } from '../externals';
 import { SenderName, VALUES } from './actions';
 import { ReachAction } from './reach-actions';
-
-export class ReachInvariantError extends Error {
-    constructor(
-        readonly id: string,
-        message: string,
-    ) {
-        super(`[${id}] ${message}`);
-    }
-}
-
-interface Party {
-    address: Address;
-    sender(): import('@ton/core').Sender;
-}
+import { InvariantError, Party } from './invariant';
 
 /** What this module reads of the world's model of a job. */
 export interface ReachJob {
@@ -158,7 +145,7 @@ export class ReachFuzz {
             }
             const paid = this.paidUntil.get(use.hash) ?? 0;
             if (at > paid && use.openedAt + LIBRARY_MIN_RUNWAY > paid) {
-                throw new ReachInvariantError(
+                throw new InvariantError(
                     'library-lapsed-lock',
                     `${when}job #${n}, opened at ${use.openedAt}, runs on library ${use.hash.slice(0, 16)} whose rent is paid until ${paid} only (the clock reaches ${at}): its escrow is locked by an unpaid bill less than the minimum runway after it opened`,
                 );
@@ -179,7 +166,7 @@ export class ReachFuzz {
         const paid = this.paidUntil.get(hash) ?? 0;
         this.jobLibraries.set(j.n, { hash, openedAt: this.now });
         if (paid < this.now + LIBRARY_MIN_RUNWAY) {
-            throw new ReachInvariantError(
+            throw new InvariantError(
                 'open-below-runway',
                 `job #${j.n} opened at ${this.now} on library ${hash.slice(0, 16)} paid until ${paid}: ${paid - this.now} s of runway, below the minimum ${LIBRARY_MIN_RUNWAY}`,
             );
@@ -277,7 +264,7 @@ export class ReachFuzz {
             const after = (await this.ctx.bc.getContract(w.handle.address)).accountState?.type === 'active' ? (await w.handle.getState()).stake : 0n;
             if (after >= stakeBefore) {
                 const tx = result?.transactions.find((t) => t.inMessage?.info.dest instanceof Address && t.inMessage.info.dest.equals(w.handle.address));
-                throw new ReachInvariantError(
+                throw new InvariantError(
                     'slash-evaded',
                     `worker ${a.worker}: equivocation signed by its receipt key of ${rotationsSince} rotation(s) ago (${use.retiredAt === undefined ? 'current' : `retired at ${use.retiredAt}, window until ${use.retiredAt + window}`}, now ${this.now}) left its stake at ${after} (exit code ${exitCodeOf(tx)})`,
                 );
@@ -322,11 +309,11 @@ export class ReachFuzz {
                 const storage = storageFeeOf(tx);
                 const taken = before.balance - after.balance - storage + (after.held - before.held);
                 if (taken > net) {
-                    throw new ReachInvariantError('external-overpaid', `job #${j.n}: an external claim in layout ${a.layout} moved ${net} net to the worker but took ${taken} from the escrow: ${taken - net} of its gas or import fee paid by the escrow`);
+                    throw new InvariantError('external-overpaid', `job #${j.n}: an external claim in layout ${a.layout} moved ${net} net to the worker but took ${taken} from the escrow: ${taken - net} of its gas or import fee paid by the escrow`);
                 }
             }
             if (a.layout !== 'exact') {
-                throw new ReachInvariantError('inexact-layout-accepted', `job #${j.n}: an external claim in layout ${a.layout} was accepted (exit code ${exitCodeOf(tx)})`);
+                throw new InvariantError('inexact-layout-accepted', `job #${j.n}: an external claim in layout ${a.layout} was accepted (exit code ${exitCodeOf(tx)})`);
             }
         });
         return result;

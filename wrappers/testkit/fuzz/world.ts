@@ -25,7 +25,7 @@
  *   governance.ts: executed-not-applied, executed-twice, executed-after-window, cleanup-in-flight,
  *   refused-proposal-created, quorum-floor, emergency-widened, council-paid-out, handover-stale-accepted
  */
-import { Address, beginCell, Cell, Sender, toNano, Transaction } from '@ton/core';
+import { Address, beginCell, Cell, toNano, Transaction } from '@ton/core';
 import { Blockchain, BlockchainSnapshot, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
 import { Ed25519KeyPair, signReceipt, signVoucher } from '../../../actors/crypto';
 import { DEFAULT_PRICES, REGISTRATION_FEES } from '../index';
@@ -45,25 +45,14 @@ import { pricesCell } from '../../common';
 import { loadCode } from '../../code';
 import { codeVariant } from '../codes';
 import { Action, SenderName, VALUES } from './actions';
-import { ReachFuzz, ReachInvariantError } from './reach';
+import { ReachFuzz } from './reach';
 import { isReachAction } from './reach-actions';
 import { WorkerRegistration } from '../../Root';
-import { GovernanceFuzz, GovInvariantError } from './governance';
+import { GovernanceFuzz } from './governance';
+import { InvariantError, Party } from './invariant';
+
+export { InvariantError } from './invariant';
 import { GovAction } from './gov-actions';
-
-export class InvariantError extends Error {
-    constructor(
-        readonly id: string,
-        message: string,
-    ) {
-        super(`[${id}] ${message}`);
-    }
-}
-
-interface Party {
-    address: Address;
-    sender(): Sender;
-}
 
 interface IssuedVoucher {
     signed: SignedVoucher;
@@ -270,27 +259,11 @@ export class FuzzWorld {
         });
     }
 
-    /** Steps and invariants of findings 6, 8 and 9 (reach.ts); its violations become InvariantErrors. */
+    /** Steps and invariants of findings 6, 8 and 9 (reach.ts); they throw the world's InvariantError. */
     private reach!: ReachFuzz;
-    private async reachCall<T>(f: () => Promise<T>): Promise<T> {
-        try {
-            return await f();
-        } catch (e) {
-            if (e instanceof ReachInvariantError) throw new InvariantError(e.id, e.message.replace(`[${e.id}] `, ''));
-            throw e;
-        }
-    }
 
-    /** Governance steps and invariants (governance.ts); its violations become InvariantErrors. */
+    /** Governance steps and invariants (governance.ts); they throw the world's InvariantError. */
     private gov!: GovernanceFuzz;
-    private async govCall<T>(f: () => Promise<T>): Promise<T> {
-        try {
-            return await f();
-        } catch (e) {
-            if (e instanceof GovInvariantError) throw new InvariantError(e.id, e.message.replace(`[${e.id}] `, ''));
-            throw e;
-        }
-    }
 
     /** Back to the freshly deployed protocol; the model starts over. */
     async reset(): Promise<void> {
@@ -406,7 +379,7 @@ export class FuzzWorld {
         const govBefore = await this.gov.before(a);
         switch (a.k) {
             case 'wait':
-                await this.reachCall(() => this.reach.beforeTimeMove(this.now + a.seconds));
+                await this.reach.beforeTimeMove(this.now + a.seconds);
                 this.bc.now = this.now + a.seconds;
                 break;
             case 'open':
@@ -500,17 +473,17 @@ export class FuzzWorld {
             case 'inexactClaim':
             case 'runwayJump':
             case 'fundLibrary':
-                if (isReachAction(a)) result = await this.reachCall(() => this.reach.step(a, allowStake, expectations));
+                if (isReachAction(a)) result = await this.reach.step(a, allowStake, expectations);
                 break;
             default:
-                result = await this.govCall(() => this.gov.step(a as GovAction));
+                result = await this.gov.step(a as GovAction);
                 break;
         }
         if (result) this.transactions += result.transactions.length;
         await this.checkAfter(a, result, before.jobs, allowStake);
-        await this.govCall(() => this.gov.check(a, result, govBefore, 'sender' in a ? this.party(a.sender).address : undefined));
-        for (const e of expectations) await this.reachCall(() => e(result));
-        await this.reachCall(() => this.reach.after(this.justOpened));
+        await this.gov.check(a, result, govBefore, 'sender' in a ? this.party(a.sender).address : undefined);
+        for (const e of expectations) await e(result);
+        await this.reach.after(this.justOpened);
         this.justOpened = undefined;
         return { ran: result !== null && result.transactions.length > 0 };
     }
@@ -1113,7 +1086,7 @@ export class FuzzWorld {
         try {
             const longest = 40 * 86_400;
             // The exits below move the clock by twice `longest`: the library must stay paid for the jobs it promised.
-            await this.reachCall(() => this.reach.beforeTimeMove(this.now + 2 * longest, 'liveness: '));
+            await this.reach.beforeTimeMove(this.now + 2 * longest, 'liveness: ');
             for (const j of this.liveJobs()) {
                 if (j.life !== this.lifeOf(j)) continue;
                 const client = this.clients[j.client];
