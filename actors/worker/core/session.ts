@@ -175,11 +175,15 @@ export class WorkerSession {
         this.inFlight.add(env.job);
         let handedOff = false;
         try {
+            // Open for this worker, and in the life this record's receipt chain started in (receipts bind it).
+            const servable = (v: JobView): Prices => {
+                const p = this.checkJobServes(v);
+                if (rec.nonce !== null && rec.nonce !== v.nonce)
+                    throw new WireError('job_not_open', `this worker's receipts for this address are of an earlier life of the job (nonce ${rec.nonce}); the open life is ${v.nonce}: open a new job id`);
+                return p;
+            };
             let view = await this.jobFor(Address.parseRaw(env.job));
-            let prices = this.checkJobServes(view);
-            // Receipts bind the life of the job they serve; this record's chain belongs to the life it started in.
-            if (rec.nonce !== null && rec.nonce !== view.nonce)
-                throw new WireError('job_not_open', `this worker's receipts for this address are of an earlier life of the job (nonce ${rec.nonce}); the open life is ${view.nonce}: open a new job id`);
+            let prices = servable(view);
             const opened = this.open(env);
             const inner = decodeInnerRequest(opened.plaintext);
             const planFor = (v: JobView, p: Prices) =>
@@ -195,8 +199,7 @@ export class WorkerSession {
                 // The job view may be cached from before the client's top-up landed: read the chain once more
                 // before refusing (under load a relay tops up and sends at once; found by npm run bench at 500 streams).
                 view = await this.jobFor(Address.parseRaw(env.job), true);
-                prices = this.checkJobServes(view);
-                if (rec.nonce !== null && rec.nonce !== view.nonce) throw new WireError('job_not_open', `the job at this address opened a new life (nonce ${view.nonce}): open a new job id`);
+                prices = servable(view);
                 plan = planFor(view, prices);
             }
             if ('refused' in plan) {
