@@ -126,6 +126,21 @@ export class Relay {
 
     /** Verifies a worker (first use, reconnection, or a periodic check) and records why it fails, if it does. */
     async checkWorker(account: Address, url?: string): Promise<RegistryEntry> {
+        // One check per worker at a time: every request that meets an unreachable worker re-verifies it, and
+        // under hundreds of concurrent streams each would start its own (chain reads, an attestation and a
+        // freshness fetch, quote verification), loading the worker and the relay with checks instead of requests.
+        const key = account.toRawString();
+        const running = this.checking.get(key);
+        if (running) return running;
+        const check = this.verifyWorker(account, url).finally(() => this.checking.delete(key));
+        this.checking.set(key, check);
+        return check;
+    }
+
+    /** Checks already running, by worker account (checkWorker joins them). */
+    private readonly checking = new Map<string, Promise<RegistryEntry>>();
+
+    private async verifyWorker(account: Address, url?: string): Promise<RegistryEntry> {
         const key = account.toRawString();
         const prev = this.registry.get(key);
         const entry: RegistryEntry = { account: key, url: url ?? prev?.url ?? '', status: 'unreachable', reasons: [], worker: null, latencyMs: prev?.latencyMs ?? 0, failures: 0, checkedAt: this.d.clock.now() };

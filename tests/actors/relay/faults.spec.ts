@@ -31,6 +31,19 @@ describe('relay faults', () => {
         expect(net.relay.status().workers.map((w) => w.status)).toEqual(['verified', 'verified']);
     });
 
+    it('concurrent re-verifications of one worker share one check (500 streams meeting an unreachable worker must not each verify it)', async () => {
+        const account = net.workers[0].reg.worker.address;
+        const attestationFetches = () => fetchSpy.mock.calls.filter(([u]) => String(u).includes('/v1/attestation')).length;
+        const fetchSpy = jest.spyOn(globalThis, 'fetch');
+        try {
+            const entries = await Promise.all(Array.from({ length: 20 }, () => net.relay.checkWorker(account)));
+            expect(entries.every((e) => e.status === 'verified')).toBe(true);
+            expect(attestationFetches()).toBe(1);
+        } finally {
+            fetchSpy.mockRestore();
+        }
+    });
+
     it('a worker down before the first byte is replaced by the next one transparently', async () => {
         const first = await chatRaw();
         expect(first.status).toBe(200);
