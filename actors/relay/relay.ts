@@ -19,6 +19,7 @@ import { rank, type Candidate } from './core/selection';
 import { chainProblems, verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
 import { closeIdleJobs, finalizeDueJobs, settleUndeliveredVoucher, type VoucherDelivery } from './jobs/lifecycle';
 import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
+import { deadline } from './deadline';
 import type { ValidRequest } from './openai/validate';
 import type { RelayStore } from './store/lmdb';
 import type { Clock, JobFunding, Random, WorkerFacts } from './types';
@@ -229,41 +230,48 @@ export class Relay {
         if (cands.length === 0) {
             if (!this.knownModels.has(req.model)) throw new RelayError('unknown_model', `the model '${req.model}' is not served by any verified worker`, 'model');
         }
-        const signal = AbortSignal.any([clientSignal, AbortSignal.timeout(this.d.requestTimeoutMs)]);
-        const failures: string[] = [];
-        for (const c of cands) {
-            const worst = worstCaseCost(c.worker.onChain.prices, req.maxPrompt, req.maxTokens + 1);
-            const refusal = capRefusal(this.d.store.getKey(key.id) ?? key, worst);
-            if (refusal) throw new RelayError('spending_cap_reached', refusal);
-            let job: JobRecord;
-            try {
-                job = await this.acquireJob(c.worker, worst);
-            } catch (e) {
-                if (e instanceof RelayError) throw e;
-                failures.push(`${c.worker.account}: no job (${(e as Error).message})`);
-                continue;
-            }
-            try {
-                return await this.attempt(c.worker, job.address, req, key.id, sink, signal);
-            } catch (e) {
-                if (e instanceof BeforeFirstByte && !signal.aborted) {
-                    failures.push(`${c.worker.account}: ${e.message}`);
-                    this.markFailure(c.worker.account);
-                    // a reconnection (a restart, new keys): verified again now, and tried once more if it passes
-                    if (!reverified.has(c.worker.account)) {
-                        reverified.add(c.worker.account);
-                        const again = await this.checkWorker(Address.parse(c.worker.account));
-                        if (again.worker) cands.push({ worker: again.worker, latencyMs: again.latencyMs, failures: again.failures });
-                    }
+        // the whole request, every worker tried included; disposed when it is over (see deadline.ts for why
+        // not AbortSignal.any with AbortSignal.timeout)
+        const limit = deadline(clientSignal, this.d.requestTimeoutMs);
+        const signal = limit.signal;
+        try {
+            const failures: string[] = [];
+            for (const c of cands) {
+                const worst = worstCaseCost(c.worker.onChain.prices, req.maxPrompt, req.maxTokens + 1);
+                const refusal = capRefusal(this.d.store.getKey(key.id) ?? key, worst);
+                if (refusal) throw new RelayError('spending_cap_reached', refusal);
+                let job: JobRecord;
+                try {
+                    job = await this.acquireJob(c.worker, worst);
+                } catch (e) {
+                    if (e instanceof RelayError) throw e;
+                    failures.push(`${c.worker.account}: no job (${(e as Error).message})`);
                     continue;
                 }
-                if (signal.aborted && !clientSignal.aborted) throw new RelayError('request_timeout', `no answer within ${this.d.requestTimeoutMs} ms`);
-                throw e;
-            } finally {
-                this.busy.delete(job.address);
+                try {
+                    return await this.attempt(c.worker, job.address, req, key.id, sink, signal);
+                } catch (e) {
+                    if (e instanceof BeforeFirstByte && !signal.aborted) {
+                        failures.push(`${c.worker.account}: ${e.message}`);
+                        this.markFailure(c.worker.account);
+                        // a reconnection (a restart, new keys): verified again now, and tried once more if it passes
+                        if (!reverified.has(c.worker.account)) {
+                            reverified.add(c.worker.account);
+                            const again = await this.checkWorker(Address.parse(c.worker.account));
+                            if (again.worker) cands.push({ worker: again.worker, latencyMs: again.latencyMs, failures: again.failures });
+                        }
+                        continue;
+                    }
+                    if (limit.timedOut()) throw new RelayError('request_timeout', `no answer within ${this.d.requestTimeoutMs} ms`);
+                    throw e;
+                } finally {
+                    this.busy.delete(job.address);
+                }
             }
+            throw new RelayError('no_worker_available', `no verified worker could serve '${req.model}'${failures.length ? ': ' + failures.join('; ') : ''}`);
+        } finally {
+            limit.dispose();
         }
-        throw new RelayError('no_worker_available', `no verified worker could serve '${req.model}'${failures.length ? ': ' + failures.join('; ') : ''}`);
     }
 
     /**

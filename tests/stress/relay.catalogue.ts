@@ -11,6 +11,7 @@ import type { HostileMode } from './kit/hostileWorker';
 import { chunked, head, rawRequest, withBody, type RawRequest } from './kit/rawHttp';
 import type { StressNet } from './kit/relayNet';
 import { API_KEY, MODEL } from './kit/relayNet';
+import { collectGarbage } from './kit/memory';
 
 export interface RelayCtx {
     net: StressNet;
@@ -30,19 +31,36 @@ const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const rawOutcome = async (c: RelayCtx, r: RawRequest): Promise<Outcome> => outcomeOf(await rawRequest(c.net.relayUrl, r));
 const post = (c: RelayCtx, path: string, body: string | Buffer, headers: Record<string, string> = { ...AUTH, ...JSON_TYPE }) => rawOutcome(c, withBody('POST', path, body, headers));
 
-/** A chat request through the relay to the hostile worker in `mode`; the code from the JSON body or the SSE error event. */
-async function viaHostile(c: RelayCtx, mode: HostileMode, o: { stream?: boolean; before?: () => Promise<Outcome> } = {}): Promise<Outcome> {
+/**
+ * How long a row's client waits for the relay: well past the relay's request timeout (8 s here), well inside
+ * the test's. A relay that never answers fails its own row here, instead of running on into the next row
+ * (whose hostile mode this row's cleanup would then reset).
+ */
+const CLIENT_GIVES_UP_MS = 60_000;
+
+/**
+ * A chat request through the relay to the hostile worker in `mode`; the code from the JSON body or the SSE
+ * error event. With `gcWhileWaiting`, full garbage collections run every 100 ms until the answer: the relay's
+ * timers must not be lost to a collection.
+ */
+async function viaHostile(c: RelayCtx, mode: HostileMode, o: { stream?: boolean; before?: () => Promise<Outcome>; gcWhileWaiting?: boolean } = {}): Promise<Outcome> {
     c.net.use('hostile');
     c.net.retireJobs('hostile'); // a fresh job for every row: seqno 1, nothing pending from the row before
     c.net.hostile.mode = mode;
     const reached = c.net.hostile.served.length;
+    const collector = o.gcWhileWaiting ? setInterval(collectGarbage, 100) : null;
     try {
         if (o.before) {
             const first = await o.before();
             if (first.status !== 200) return { ...first, detail: `the honest first request failed: ${first.detail}` };
             c.net.hostile.mode = mode;
         }
-        const res = await fetch(c.net.relayUrl + CHAT, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: goodChat(o.stream ? { stream: true } : {}) });
+        const res = await fetch(c.net.relayUrl + CHAT, {
+            method: 'POST',
+            headers: { ...AUTH, 'content-type': 'application/json' },
+            body: goodChat(o.stream ? { stream: true } : {}),
+            signal: AbortSignal.timeout(CLIENT_GIVES_UP_MS),
+        });
         const text = await res.text();
         let code: string | null = null;
         if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
@@ -60,6 +78,7 @@ async function viaHostile(c: RelayCtx, mode: HostileMode, o: { stream?: boolean;
         const hit = c.net.hostile.served.length > reached;
         return { status: res.status, code: hit ? code : `(never reached the hostile worker) ${code}`, detail: text.slice(0, 300) };
     } finally {
+        if (collector) clearInterval(collector);
         c.net.hostile.mode = 'honest';
         c.net.use('good');
     }
@@ -74,7 +93,7 @@ const honestFirst = (c: RelayCtx) => async (): Promise<Outcome> => {
 };
 
 type Row = BadInput<RelayCtx>;
-const hostileRow = (name: string, sends: string, mode: HostileMode, status: number, code: string, o: { stream?: boolean } = {}): Row => ({
+const hostileRow = (name: string, sends: string, mode: HostileMode, status: number, code: string, o: { stream?: boolean; gcWhileWaiting?: boolean } = {}): Row => ({
     name,
     sends,
     expect: { status, code, in: o.stream ? 'sse' : 'body' },
@@ -237,7 +256,9 @@ export const RELAY_CATALOGUE: Row[] = [
     hostileRow('worker error of unknown shape', '400 {"message":"no"}', 'unknown-error-shape', 503, 'no_worker_available'),
     hostileRow('forged replay claim', '409 seqno_replayed with a receipt by another key, on a fresh seqno', 'fake-replay', 502, 'worker_failed'),
     hostileRow('worker resets the connection', 'the socket destroyed on the request', 'reset', 503, 'no_worker_available'),
-    hostileRow('worker never answers', 'the request accepted and never answered', 'hang', 504, 'request_timeout'),
+    // garbage collections while it waits: the relay's request timeout must survive them (a composite
+    // AbortSignal.any([client, AbortSignal.timeout()]) did not on Node 20, and the request hung)
+    hostileRow('worker never answers', 'the request accepted and never answered; full GCs every 100 ms meanwhile', 'hang', 504, 'request_timeout', { gcWhileWaiting: true }),
     // last: a validly signed receipt for another model is slashing evidence; the relay reports it on-chain
     hostileRow('receipt for another model', 'a validly signed receipt naming another model hash', 'receipt-wrong-model', 502, 'receipt_rejected'),
 ];

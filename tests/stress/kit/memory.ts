@@ -8,6 +8,11 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
+/** A full garbage collection now (rows that must hold under GC pressure call it while they wait). */
+export function collectGarbage(): void {
+    gc();
+}
+
 export interface MemorySample {
     rssMb: number;
     heapUsedMb: number;
