@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
-import { writeFileSync, existsSync } from 'fs';
+import { createWriteStream, mkdirSync, writeFileSync, existsSync } from 'fs';
 import { join } from 'path';
 import { Address, toNano } from '@ton/core';
 import { createChain, type Chain } from '../../actors/chain';
@@ -43,6 +43,20 @@ export interface ChildEntry {
     tail(): string;
 }
 
+/**
+ * NETWORK_LOG_DIR=<dir>: every child's whole output is also appended to <dir>/<name>.log (the in-memory tail
+ * keeps only the last 16 kB), for reading what each actor logged in a long run (a load benchmark, a demo).
+ */
+function keepOutput(name: string, child: ChildProcess): void {
+    const dir = process.env.NETWORK_LOG_DIR;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    const file = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
+    child.stdout?.pipe(file, { end: false });
+    child.stderr?.pipe(file, { end: false });
+    child.once('close', () => file.end());
+}
+
 /** The children of one network: started with a readiness pattern, stopped together (once) in reverse order. */
 export class Processes {
     readonly children: ChildEntry[] = [];
@@ -57,6 +71,7 @@ export class Processes {
             env: { ...process.env, ...env },
             stdio: ['ignore', 'pipe', 'pipe'],
         });
+        keepOutput(name, child);
         let tail = '';
         this.children.push({ name, child, tail: () => tail });
         return new Promise((resolve, reject) => {
@@ -105,6 +120,7 @@ export class Processes {
             env: { ...process.env, ...env },
             stdio: ['ignore', 'pipe', 'pipe'],
         });
+        keepOutput(name, child);
         let out = '';
         this.children.push({ name, child, tail: () => out.slice(-16_000) });
         child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
