@@ -97,6 +97,8 @@ class BeforeFirstByte extends Error {}
 export class Relay {
     readonly registry = new Map<string, RegistryEntry>();
     private readonly busy = new Set<string>();
+    /** Jobs whose open this process has sent and not yet recorded (recoverOpenings leaves them alone). */
+    private readonly opening = new Set<string>();
     /** Models some worker was verified for: a request for one gets 503 (retry later) when none is up, not 404. */
     private readonly knownModels = new Set<string>();
 
@@ -325,20 +327,29 @@ export class Relay {
             if (e) Object.assign(e, { worker: null, status: 'refused', reasons: problems, checkedAt: this.d.clock.now() });
             throw new Error(`the chain no longer allows this worker: ${problems.join('; ')}`);
         }
-        // the opening is on disk before the TON leaves: a crash before the job record still finds the job
-        const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices, (a) =>
-            this.d.store.putOpening({ address: a.toRawString(), worker: w.account, sentAt: this.d.clock.now() }),
-        );
-        const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, nonce: opened.nonce, now: this.d.clock.now() });
-        // busy before the record becomes visible: a concurrent request must never pick this job up as free
-        this.busy.add(j.address);
-        await this.d.store.settleOpening(j.address, j);
-        this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
-        if (!opened.receiptKey.equals(w.receiptKey)) {
-            this.busy.delete(j.address);
-            throw new Error('the job was accepted with another receipt key');
+        // the opening is on disk before the TON leaves: a crash before the job record still finds the job; and
+        // it is marked in flight, so the periodic recovery pass leaves it to this request until it is recorded
+        let inFlight: string | null = null;
+        try {
+            const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices, (a) => {
+                inFlight = a.toRawString();
+                this.opening.add(inFlight);
+                this.d.store.putOpening({ address: inFlight, worker: w.account, sentAt: this.d.clock.now() });
+            });
+            const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, nonce: opened.nonce, now: this.d.clock.now() });
+            // busy before the record becomes visible: a concurrent request must never pick this job up as free
+            this.busy.add(j.address);
+            await this.d.store.settleOpening(j.address, j);
+            this.d.log.info({ job: j.address, worker: w.account, deposit: j.deposit }, 'job opened');
+            if (!opened.receiptKey.equals(w.receiptKey)) {
+                this.busy.delete(j.address);
+                throw new Error('the job was accepted with another receipt key');
+            }
+            return j;
+        } finally {
+            // an open that failed (a timeout waiting for it on-chain) is the recovery pass's from now on
+            if (inFlight !== null) this.opening.delete(inFlight);
         }
-        return j;
     }
 
     private latestVoucher(job: string): { signature: Buffer; cell: Cell } | null {
@@ -549,6 +560,7 @@ export class Relay {
     async recoverOpenings(): Promise<string[]> {
         const adopted: string[] = [];
         for (const o of this.d.store.openings()) {
+            if (this.opening.has(o.address)) continue; // its request records it
             if (this.d.store.getJob(o.address)) {
                 await this.d.store.settleOpening(o.address, null);
                 continue;

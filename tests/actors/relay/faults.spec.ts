@@ -44,6 +44,43 @@ describe('relay faults', () => {
         }
     });
 
+    it("a maintenance pass while a job is being opened leaves that job to the request opening it (it must not adopt it as a free job for another request)", async () => {
+        // every job retired: the next request opens one
+        for (const j of net.relayStore.jobs()) if (j.state === 'open' && !j.stopped) net.relayStore.putJob({ ...j, stopped: 'retired by the test' });
+        const funding = net.funding;
+        const realOpen = funding.open;
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        let accepted!: (job: string) => void;
+        const onChain = new Promise<string>((r) => (accepted = r));
+        // the job is open and accepted on-chain; the opening request has not recorded it yet
+        funding.open = async (...args) => {
+            const info = await realOpen.apply(funding, args);
+            accepted(info.address.toRawString());
+            await held;
+            return info;
+        };
+        try {
+            const request = chatRaw();
+            const job = await onChain;
+            expect(net.relayStore.openings().map((o) => o.address)).toContain(job);
+            // the periodic pass (main.ts) runs meanwhile
+            expect(await net.relay.recoverOpenings()).toEqual([]);
+            expect(net.relayStore.getJob(job)).toBeUndefined();
+            release();
+            const res = await request;
+            expect(res.status).toBe(200);
+            const record = net.relayStore.getJob(job)!;
+            expect(record.seqno).toBe(1);
+            expect(net.relayStore.openings().map((o) => o.address)).not.toContain(job);
+            // and once it is recorded, a pass leaves it alone too
+            expect(await net.relay.recoverOpenings()).toEqual([]);
+        } finally {
+            funding.open = realOpen;
+            release();
+        }
+    });
+
     it('a worker down before the first byte is replaced by the next one transparently', async () => {
         const first = await chatRaw();
         expect(first.status).toBe(200);
