@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'fs';
 import { z } from 'zod';
-import { toNano } from '@ton/core';
+import { Address, toNano } from '@ton/core';
 
 const ton = z.string().regex(/^\d+(\.\d{1,9})?$/, 'an amount in TON, e.g. 5 or 0.25').transform((s) => toNano(s));
 
@@ -63,4 +63,38 @@ export function parseConfig(input: unknown): RelayConfig {
     const r = relayConfigSchema.safeParse(input);
     if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('\n'));
     return r.data;
+}
+
+/** The `relay start` flags (commander's option values, strings) and the environment, as a checked config. */
+export function configFromFlags(o: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): RelayConfig {
+    const urls: Record<string, string> = {};
+    for (const pair of String(o.workerUrl ?? '').split(',').filter(Boolean)) {
+        const [a, u] = pair.split('=');
+        urls[Address.parse(a).toRawString()] = u;
+    }
+    const prices = String(o.maxPrices ?? '1000,1000,1000,1000').split(',');
+    return parseConfig({
+        root: o.root ?? env.RELAY_ROOT,
+        listen: o.listen,
+        port: o.port,
+        dataDir: o.dataDir,
+        mnemonic: mnemonicFrom(env, o.mnemonicFile as string | undefined),
+        deposit: o.deposit,
+        maxPrices: { prompt: prices[0], cached: prices[1], completion: prices[2], reasoning: prices[3] },
+        maxTokens: o.maxTokens,
+        requestTimeoutMs: o.requestTimeoutMs,
+        maxAnswerBytes: o.maxAnswerBytes,
+        idleCloseMinutes: o.idleCloseMinutes,
+        refreshSeconds: o.refreshSeconds,
+        bodyTimeoutMs: o.bodyTimeoutMs,
+        headersTimeoutMs: o.headersTimeoutMs,
+        keepAliveTimeoutMs: o.keepAliveTimeoutMs,
+        slowReaderTimeoutMs: o.slowReaderTimeoutMs,
+        streamBufferBytes: o.streamBufferBytes,
+        trustSimulatedRoot: o.trustSimulatedRoot,
+        allowNoCollateral: Boolean(o.allowNoCollateral) || Boolean(o.trustSimulatedRoot),
+        collateralFiles: String(o.collateral ?? '').split(',').filter(Boolean),
+        pccsUrl: o.pccs,
+        workerUrls: urls,
+    });
 }

@@ -14,7 +14,7 @@ import { ed25519FromSeed } from '../crypto/keys';
 import { anchorFromCertificate } from '../tee';
 import { ChainWorkerFacts } from './chain/facts';
 import { WalletJobFunding } from './chain/funding';
-import { mnemonicFrom, parseConfig, type RelayConfig } from './config';
+import { configFromFlags, mnemonicFrom, type RelayConfig } from './config';
 import { createRelayHttpServer } from './http/server';
 import { formatTon } from './openai/shape';
 import { Relay } from './relay';
@@ -35,37 +35,8 @@ function voucherSeed(cfg: RelayConfig): Buffer {
     return s;
 }
 
-function configFrom(o: Record<string, string | boolean | undefined>): RelayConfig {
-    const urls: Record<string, string> = {};
-    for (const pair of String(o.workerUrl ?? '').split(',').filter(Boolean)) {
-        const [a, u] = pair.split('=');
-        urls[Address.parse(a).toRawString()] = u;
-    }
-    const prices = String(o.maxPrices ?? '1000,1000,1000,1000').split(',');
-    return parseConfig({
-        root: o.root ?? process.env.RELAY_ROOT,
-        listen: o.listen,
-        port: o.port,
-        dataDir: o.dataDir,
-        mnemonic: mnemonicFrom(process.env, o.mnemonicFile as string | undefined),
-        deposit: o.deposit,
-        maxPrices: { prompt: prices[0], cached: prices[1], completion: prices[2], reasoning: prices[3] },
-        maxTokens: o.maxTokens,
-        bodyTimeoutMs: o.bodyTimeoutMs,
-        headersTimeoutMs: o.headersTimeoutMs,
-        keepAliveTimeoutMs: o.keepAliveTimeoutMs,
-        slowReaderTimeoutMs: o.slowReaderTimeoutMs,
-        streamBufferBytes: o.streamBufferBytes,
-        trustSimulatedRoot: o.trustSimulatedRoot,
-        allowNoCollateral: Boolean(o.allowNoCollateral) || Boolean(o.trustSimulatedRoot),
-        collateralFiles: String(o.collateral ?? '').split(',').filter(Boolean),
-        pccsUrl: o.pccs,
-        workerUrls: urls,
-    });
-}
-
 async function start(o: Record<string, string | boolean | undefined>): Promise<void> {
-    const cfg = configFrom(o);
+    const cfg = configFromFlags(o, process.env);
     mkdirSync(cfg.dataDir, { recursive: true });
     // before anything else: a second instance on this data directory must not touch its jobs or its wallet
     const lock = lockDataDir(cfg.dataDir, 'relay start');
@@ -221,6 +192,10 @@ program
     .option('--keep-alive-timeout-ms <ms>', 'how long an idle keep-alive connection stays open', '65000')
     .option('--slow-reader-timeout-ms <ms>', 'a streaming client that reads nothing for this long gets its stream ended (client_timeout) and the worker answer cut', '30000')
     .option('--stream-buffer-bytes <n>', 'what the relay buffers for one streaming client before it stops reading from the worker', '65536')
+    .option('--request-timeout-ms <ms>', 'a request (every worker tried included) without a complete answer by then gets 504 request_timeout', '300000')
+    .option('--max-answer-bytes <n>', 'largest non-streamed answer held for a client; a worker that sends more is cut off (502)', String(16 << 20))
+    .option('--idle-close-minutes <n>', 'a job unused this long is closed (its deposit comes back at settlement)', '60')
+    .option('--refresh-seconds <n>', 'how often workers are discovered and rechecked and idle or due jobs closed and finalized', '60')
     .option('--trust-simulated-root <pem>', 'trust a simulated TDX root (development only)')
     .option('--allow-no-collateral', 'accept quotes verified offline only')
     .option('--collateral <file,...>', "Intel collateral files (dcap-qvl JSON, `npm run collateral -- fetch`) for workers that staple none, picked by the quote's FMSPC")
