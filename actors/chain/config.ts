@@ -31,6 +31,8 @@ export const chainSettingsSchema = z
         endpoint: z.url({ protocol: /^https?$/ }).optional(),
         apiKey: z.string().min(1).optional(),
         timeoutMs: z.coerce.number().int().positive().default(15_000),
+        /** Requests in flight to the endpoint at once; more wait their turn (http/transport.ts). */
+        maxInFlight: z.coerce.number().int().positive().default(32),
         /** Read traces and account histories through TonAPI (absent: poll the v2 API). */
         index: z.enum(['tonapi']).optional(),
         /** Overrides the network's TonAPI preset. */
@@ -49,6 +51,7 @@ export function chainSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Chai
         endpoint: env.TON_ENDPOINT || undefined,
         apiKey: env.TON_API_KEY || undefined,
         timeoutMs: env.TON_TIMEOUT_MS || undefined,
+        maxInFlight: env.TON_MAX_IN_FLIGHT || undefined,
         index: env.TON_INDEX || undefined,
         indexEndpoint: env.TON_INDEX_ENDPOINT || undefined,
         indexApiKey: env.TON_INDEX_API_KEY || undefined,
@@ -58,7 +61,7 @@ export function chainSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Chai
 
 export function createChain(settings: ChainSettings, options: ChainCoreOptions = {}): HttpChain | IndexedChain {
     const endpoint = settings.endpoint ?? NETWORK_PRESETS[settings.network];
-    const http = { endpoint, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs, name: `${settings.network}:${endpoint}` };
+    const http = { endpoint, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs, maxInFlight: settings.maxInFlight, name: `${settings.network}:${endpoint}` };
     if (settings.index !== 'tonapi') return new HttpChain(http, options);
     const indexEndpoint = settings.indexEndpoint ?? INDEX_PRESETS[settings.network];
     const index = new TonApiIndex({ endpoint: indexEndpoint, apiKey: settings.indexApiKey, timeoutMs: settings.timeoutMs });

@@ -2,7 +2,7 @@
  * The worker's links to its neighbours, each one small function: the chain layer's HTTP implementation,
  * the vLLM engine client and the model-hash function.
  */
-import { createChain, type Chain } from '../chain';
+import { chainSettingsSchema, createChain, type Chain } from '../chain';
 import { modelHash, VllmClient } from '../engine';
 import type { EngineClient } from '../engine/types';
 import { BootError } from './errors';
@@ -15,7 +15,7 @@ export interface ChainSettings {
 
 /** The chain layer's HTTP implementation (toncenter v2, or the local chain server), checked once at start. */
 export async function openChain(s: ChainSettings): Promise<Chain> {
-    const chain = createChain({ network: s.network, endpoint: s.endpoint, apiKey: s.apiKey, timeoutMs: 15_000 });
+    const chain = createChain(chainSettingsSchema.parse({ network: s.network, endpoint: s.endpoint, apiKey: s.apiKey }));
     try {
         await chain.config();
     } catch (e) {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ChainError } from '../types';
+import { Slots } from './slots';
 
 const envelope = z.object({
     ok: z.boolean(),
@@ -18,15 +19,27 @@ export type Envelope = z.infer<typeof envelope>;
 export interface TransportOptions {
     endpoint: string;
     apiKey?: string;
-    /** Per request. */
+    /** Per request, counted from when it goes out (not while it waits for a slot). */
     timeoutMs?: number;
+    /**
+     * Requests in flight to the endpoint at once (32 by default); more wait their turn. Without a bound, a relay
+     * opening hundreds of jobs at once polled each trace on its own connection, and a local chain server under
+     * that storm stopped accepting connections for seconds.
+     */
+    maxInFlight?: number;
 }
+
+export const DEFAULT_MAX_IN_FLIGHT = 32; // chainSettingsSchema.maxInFlight too
 
 /** The node refused a message (toncenter's wording for an external that was not accepted). */
 const REJECTED = /cannot apply external message|external message was not accepted|not accepted/i;
 
 export class JsonRpcTransport {
-    constructor(private readonly o: TransportOptions) {}
+    private readonly slots: Slots;
+
+    constructor(private readonly o: TransportOptions) {
+        this.slots = new Slots(o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    }
 
     get endpoint(): string {
         return this.o.endpoint;
@@ -36,14 +49,17 @@ export class JsonRpcTransport {
     async post(body: string, url = this.o.endpoint): Promise<Envelope> {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (this.o.apiKey) headers['x-api-key'] = this.o.apiKey;
-        let res: Response;
-        try {
-            res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.o.timeoutMs ?? 15_000) });
-        } catch (e) {
-            const why = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
-            throw new ChainError('unavailable', `${url}: ${why}`, { cause: e });
-        }
-        const text = await res.text().catch(() => '');
+        // the slot is held until the body is read: the connection is busy until then
+        const { res, text } = await this.slots.run(async () => {
+            let answer: Response;
+            try {
+                answer = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.o.timeoutMs ?? 15_000) });
+            } catch (e) {
+                const why = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+                throw new ChainError('unavailable', `${url}: ${why}`, { cause: e });
+            }
+            return { res: answer, text: await answer.text().catch(() => '') };
+        });
         if (res.status === 429) {
             throw new ChainError('rate_limited', `${url}: rate limited`, { retryAfterMs: retryAfterMs(res.headers.get('retry-after')) });
         }

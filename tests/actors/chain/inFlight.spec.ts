@@ -1,0 +1,80 @@
+/**
+ * The chain transport bounds the requests it has in flight to one endpoint (TON_MAX_IN_FLIGHT, 32 by default):
+ * a relay opening 500 jobs at once, each waiting for its trace, must queue its reads instead of opening
+ * hundreds of connections to the node (a local chain under that storm refused connections for 10 s, and the
+ * opens failed). Queued requests start their timeout only when they go out.
+ */
+import { createServer, type Server } from 'http';
+import type { AddressInfo } from 'net';
+import { JsonRpcTransport } from '../../../actors/chain/http/transport';
+import { ChainError } from '../../../actors/chain';
+
+/** A JSON-RPC endpoint that answers every request after `delayMs` and records the most requests it held at once. */
+class SlowEndpoint {
+    open = 0;
+    mostAtOnce = 0;
+    served = 0;
+    private server: Server | null = null;
+    url = '';
+    constructor(private readonly delayMs: number) {}
+    async start(): Promise<void> {
+        this.server = createServer(async (req, res) => {
+            this.open++;
+            this.mostAtOnce = Math.max(this.mostAtOnce, this.open);
+            for await (const _ of req) void _;
+            await new Promise((r) => setTimeout(r, this.delayMs));
+            this.open--;
+            this.served++;
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result: 'fine' }));
+        });
+        await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
+        this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/jsonRPC`;
+    }
+    async stop(): Promise<void> {
+        const s = this.server!;
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+    }
+}
+
+describe('chain transport: requests in flight', () => {
+    it('200 concurrent calls: at most maxInFlight reach the endpoint at once, and every one is answered', async () => {
+        const ep = new SlowEndpoint(20);
+        await ep.start();
+        try {
+            const t = new JsonRpcTransport({ endpoint: ep.url, maxInFlight: 8 });
+            const answers = await Promise.all(Array.from({ length: 200 }, () => t.post('{"id":1,"jsonrpc":"2.0","method":"x","params":{}}')));
+            expect(answers.every((a) => a.ok && a.result === 'fine')).toBe(true);
+            expect(ep.served).toBe(200);
+            expect(ep.mostAtOnce).toBeLessThanOrEqual(8);
+            expect(ep.mostAtOnce).toBeGreaterThanOrEqual(2);
+        } finally {
+            await ep.stop();
+        }
+    });
+
+    it('a queued request is not timed out while it waits for a slot: 20 requests of 300 ms, 2 at a time, a 1 s timeout each', async () => {
+        const ep = new SlowEndpoint(300);
+        await ep.start();
+        try {
+            const t = new JsonRpcTransport({ endpoint: ep.url, maxInFlight: 2, timeoutMs: 1_000 });
+            const t0 = Date.now();
+            const answers = await Promise.all(Array.from({ length: 20 }, () => t.post('{}')));
+            expect(answers).toHaveLength(20);
+            expect(Date.now() - t0).toBeGreaterThanOrEqual(2_900); // ten rounds of two
+            expect(ep.mostAtOnce).toBe(2);
+        } finally {
+            await ep.stop();
+        }
+    });
+
+    it('a failed request frees its slot (a stopped endpoint: every call fails, none hangs)', async () => {
+        const ep = new SlowEndpoint(0);
+        await ep.start();
+        const url = ep.url;
+        await ep.stop();
+        const t = new JsonRpcTransport({ endpoint: url, maxInFlight: 1 });
+        const results = await Promise.allSettled(Array.from({ length: 5 }, () => t.post('{}')));
+        expect(results.map((r) => (r.status === 'rejected' && r.reason instanceof ChainError ? r.reason.code : r.status))).toEqual(Array(5).fill('unavailable'));
+    });
+});
