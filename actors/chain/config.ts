@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ChainCoreOptions } from './core';
 import { HttpBackend, HttpChain } from './http/httpChain';
+import { DEFAULT_MAX_IN_FLIGHT } from './http/transport';
 import { IndexedChain } from './tonapi/indexedChain';
 import { TonApiIndex } from './tonapi/tonApiIndex';
 
@@ -32,7 +33,7 @@ export const chainSettingsSchema = z
         apiKey: z.string().min(1).optional(),
         timeoutMs: z.coerce.number().int().positive().default(15_000),
         /** Requests in flight to the endpoint at once; more wait their turn (http/transport.ts). */
-        maxInFlight: z.coerce.number().int().positive().default(32),
+        maxInFlight: z.coerce.number().int().positive().default(DEFAULT_MAX_IN_FLIGHT),
         /** Read traces and account histories through TonAPI (absent: poll the v2 API). */
         index: z.enum(['tonapi']).optional(),
         /** Overrides the network's TonAPI preset. */

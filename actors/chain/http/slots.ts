@@ -21,9 +21,4 @@ export class Slots {
             else this.used--;
         }
     }
-
-    /** Tasks waiting for a slot now. */
-    get queued(): number {
-        return this.waiting.length;
-    }
 }

@@ -29,7 +29,7 @@ export interface TransportOptions {
     maxInFlight?: number;
 }
 
-export const DEFAULT_MAX_IN_FLIGHT = 32; // chainSettingsSchema.maxInFlight too
+export const DEFAULT_MAX_IN_FLIGHT = 32;
 
 /** The node refused a message (toncenter's wording for an external that was not accepted). */
 const REJECTED = /cannot apply external message|external message was not accepted|not accepted/i;
