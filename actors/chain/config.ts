@@ -65,6 +65,6 @@ export function createChain(settings: ChainSettings, options: ChainCoreOptions =
     const http = { endpoint, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs, maxInFlight: settings.maxInFlight, name: `${settings.network}:${endpoint}` };
     if (settings.index !== 'tonapi') return new HttpChain(http, options);
     const indexEndpoint = settings.indexEndpoint ?? INDEX_PRESETS[settings.network];
-    const index = new TonApiIndex({ endpoint: indexEndpoint, apiKey: settings.indexApiKey, timeoutMs: settings.timeoutMs });
+    const index = new TonApiIndex({ endpoint: indexEndpoint, apiKey: settings.indexApiKey, timeoutMs: settings.timeoutMs, maxInFlight: settings.maxInFlight });
     return new IndexedChain(new HttpBackend({ ...http, name: `${http.name}+tonapi:${indexEndpoint}` }), index, { ...options, fallback: settings.indexFallback ?? true });
 }

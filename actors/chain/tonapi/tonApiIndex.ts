@@ -10,15 +10,18 @@
  */
 import { Address, loadTransaction, Transaction } from '@ton/core';
 import { TonApiClient, type Trace as TonApiTrace, type Transaction as TonApiTransaction } from '@ton-api/client';
-import { retryAfterMs } from '../http/transport';
+import { DEFAULT_MAX_IN_FLIGHT, retryAfterMs } from '../http/transport';
+import { Slots } from '../http/slots';
 import { ChainError } from '../types';
 
 export interface IndexSettings {
     /** TonAPI's base URL (https://tonapi.io, https://testnet.tonapi.io, or the local chain server's URL). */
     endpoint: string;
     apiKey?: string;
-    /** Per request. */
+    /** Per request, counted from when it goes out (not while it waits for a slot). */
     timeoutMs?: number;
+    /** Index calls in flight at once (32 by default); more wait their turn, as on the v2 transport. */
+    maxInFlight?: number;
 }
 
 /** A trace as the index knows it now: every transaction found, in causal order, and whether any is missing. */
@@ -43,9 +46,11 @@ const MAX_PAGE = 1000;
 export class TonApiIndex implements ChainIndex {
     readonly name: string;
     private readonly client: TonApiClient;
+    private readonly slots: Slots;
 
     constructor(private readonly o: IndexSettings) {
         this.name = `tonapi:${o.endpoint}`;
+        this.slots = new Slots(o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
         this.client = new TonApiClient({ baseUrl: o.endpoint.replace(/\/+$/, ''), apiKey: o.apiKey, fetch: this.typedFetch });
     }
 
@@ -68,10 +73,13 @@ export class TonApiIndex implements ChainIndex {
         return res;
     };
 
-    /** Unwraps the client's errors: ours (from typedFetch) as they are, anything else as a bad or refused answer. */
+    /**
+     * One index call, in its slot until its answer is read; unwraps the client's errors: ours (from typedFetch) as
+     * they are, anything else as a bad or refused answer.
+     */
     private async read<T>(what: string, action: () => Promise<T>): Promise<T> {
         try {
-            return await action();
+            return await this.slots.run(action);
         } catch (e) {
             if (e instanceof ChainError) throw e;
             const cause = e instanceof Error ? e.cause : undefined;

@@ -1,5 +1,5 @@
 /**
- * The chain transport bounds the requests it has in flight to one endpoint (TON_MAX_IN_FLIGHT, 32 by default):
+ * The chain transport (and the TonAPI index) bounds the requests in flight to one endpoint (TON_MAX_IN_FLIGHT, 32 by default):
  * a relay opening 500 jobs at once, each waiting for its trace, must queue its reads instead of opening
  * hundreds of connections to the node (a local chain under that storm refused connections for 10 s, and the
  * opens failed). Queued requests start their timeout only when they go out.
@@ -7,16 +7,22 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { JsonRpcTransport } from '../../../actors/chain/http/transport';
+import { Address } from '@ton/core';
 import { ChainError } from '../../../actors/chain';
+import { TonApiIndex } from '../../../actors/chain/tonapi/tonApiIndex';
 
-/** A JSON-RPC endpoint that answers every request after `delayMs` and records the most requests it held at once. */
+/** An endpoint that answers every request after `delayMs` with `answer` and records the most requests it held at once. */
 class SlowEndpoint {
     open = 0;
     mostAtOnce = 0;
     served = 0;
     private server: Server | null = null;
     url = '';
-    constructor(private readonly delayMs: number) {}
+    base = '';
+    constructor(
+        private readonly delayMs: number,
+        private readonly answer: unknown = { ok: true, result: 'fine' },
+    ) {}
     async start(): Promise<void> {
         this.server = createServer(async (req, res) => {
             this.open++;
@@ -25,10 +31,11 @@ class SlowEndpoint {
             await new Promise((r) => setTimeout(r, this.delayMs));
             this.open--;
             this.served++;
-            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result: 'fine' }));
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.answer));
         });
         await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
-        this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/jsonRPC`;
+        this.base = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+        this.url = `${this.base}/jsonRPC`;
     }
     async stop(): Promise<void> {
         const s = this.server!;
@@ -76,5 +83,20 @@ describe('chain transport: requests in flight', () => {
         const t = new JsonRpcTransport({ endpoint: url, maxInFlight: 1 });
         const results = await Promise.allSettled(Array.from({ length: 5 }, () => t.post('{}')));
         expect(results.map((r) => (r.status === 'rejected' && r.reason instanceof ChainError ? r.reason.code : r.status))).toEqual(Array(5).fill('unavailable'));
+    });
+
+    it('the TonAPI index is bounded the same way: 100 concurrent history reads, at most maxInFlight at once', async () => {
+        const ep = new SlowEndpoint(20, { transactions: [] });
+        await ep.start();
+        try {
+            const index = new TonApiIndex({ endpoint: ep.base, maxInFlight: 4 });
+            const account = Address.parseRaw('0:' + '11'.repeat(32));
+            const pages = await Promise.all(Array.from({ length: 100 }, () => index.transactionsAfter(account, null, 10)));
+            expect(pages.every((p) => p.length === 0)).toBe(true);
+            expect(ep.served).toBe(100);
+            expect(ep.mostAtOnce).toBeLessThanOrEqual(4);
+        } finally {
+            await ep.stop();
+        }
     });
 });
