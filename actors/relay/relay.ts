@@ -329,12 +329,12 @@ export class Relay {
         }
         // the opening is on disk before the TON leaves: a crash before the job record still finds the job; and
         // it is marked in flight, so the periodic recovery pass leaves it to this request until it is recorded
-        let inFlight: string | null = null;
+        let openingJob: string | null = null;
         try {
             const opened = await this.d.funding.open(Address.parse(w.account), this.d.payment.deposit, this.d.voucherPublic, this.d.payment.maxPrices, (a) => {
-                inFlight = a.toRawString();
-                this.opening.add(inFlight);
-                this.d.store.putOpening({ address: inFlight, worker: w.account, sentAt: this.d.clock.now() });
+                openingJob = a.toRawString();
+                this.opening.add(openingJob);
+                this.d.store.putOpening({ address: openingJob, worker: w.account, sentAt: this.d.clock.now() });
             });
             const j = newJobRecord({ address: opened.address, worker: Address.parse(w.account), prices: opened.prices, receiptKey: opened.receiptKey, deposit: opened.deposit, feeBps: opened.feeBps, nonce: opened.nonce, now: this.d.clock.now() });
             // busy before the record becomes visible: a concurrent request must never pick this job up as free
@@ -348,7 +348,7 @@ export class Relay {
             return j;
         } finally {
             // an open that failed (a timeout waiting for it on-chain) is the recovery pass's from now on
-            if (inFlight !== null) this.opening.delete(inFlight);
+            if (openingJob !== null) this.opening.delete(openingJob);
         }
     }
 
