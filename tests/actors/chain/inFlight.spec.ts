@@ -44,35 +44,37 @@ class SlowEndpoint {
     }
 }
 
+/** Runs `body` against a started endpoint and stops it whatever happens. */
+async function withEndpoint(ep: SlowEndpoint, body: (ep: SlowEndpoint) => Promise<void>): Promise<void> {
+    await ep.start();
+    try {
+        await body(ep);
+    } finally {
+        await ep.stop();
+    }
+}
+
 describe('chain transport: requests in flight', () => {
     it('200 concurrent calls: at most maxInFlight reach the endpoint at once, and every one is answered', async () => {
-        const ep = new SlowEndpoint(20);
-        await ep.start();
-        try {
+        await withEndpoint(new SlowEndpoint(20), async (ep) => {
             const t = new JsonRpcTransport({ endpoint: ep.url, maxInFlight: 8 });
             const answers = await Promise.all(Array.from({ length: 200 }, () => t.post('{"id":1,"jsonrpc":"2.0","method":"x","params":{}}')));
             expect(answers.every((a) => a.ok && a.result === 'fine')).toBe(true);
             expect(ep.served).toBe(200);
             expect(ep.mostAtOnce).toBeLessThanOrEqual(8);
             expect(ep.mostAtOnce).toBeGreaterThanOrEqual(2);
-        } finally {
-            await ep.stop();
-        }
+        });
     });
 
     it('a queued request is not timed out while it waits for a slot: 20 requests of 300 ms, 2 at a time, a 1 s timeout each', async () => {
-        const ep = new SlowEndpoint(300);
-        await ep.start();
-        try {
+        await withEndpoint(new SlowEndpoint(300), async (ep) => {
             const t = new JsonRpcTransport({ endpoint: ep.url, maxInFlight: 2, timeoutMs: 1_000 });
             const t0 = Date.now();
             const answers = await Promise.all(Array.from({ length: 20 }, () => t.post('{}')));
             expect(answers).toHaveLength(20);
             expect(Date.now() - t0).toBeGreaterThanOrEqual(2_900); // ten rounds of two
             expect(ep.mostAtOnce).toBe(2);
-        } finally {
-            await ep.stop();
-        }
+        });
     });
 
     it('a failed request frees its slot (a stopped endpoint: every call fails, none hangs)', async () => {
@@ -86,17 +88,13 @@ describe('chain transport: requests in flight', () => {
     });
 
     it('the TonAPI index is bounded the same way: 100 concurrent history reads, at most maxInFlight at once', async () => {
-        const ep = new SlowEndpoint(20, { transactions: [] });
-        await ep.start();
-        try {
+        await withEndpoint(new SlowEndpoint(20, { transactions: [] }), async (ep) => {
             const index = new TonApiIndex({ endpoint: ep.base, maxInFlight: 4 });
             const account = Address.parseRaw('0:' + '11'.repeat(32));
             const pages = await Promise.all(Array.from({ length: 100 }, () => index.transactionsAfter(account, null, 10)));
             expect(pages.every((p) => p.length === 0)).toBe(true);
             expect(ep.served).toBe(100);
             expect(ep.mostAtOnce).toBeLessThanOrEqual(4);
-        } finally {
-            await ep.stop();
-        }
+        });
     });
 });
