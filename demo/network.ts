@@ -169,22 +169,16 @@ async function main(): Promise<void> {
         const closeIdle = ['close-idle', '--root', dev.protocol!.root, '--data-dir', relayDir, '--mnemonic-file', join(dir, 'relay.mnemonic'), '--idle-minutes', '0'];
         const relayEnv = { TON_NETWORK: 'localnet', TON_ENDPOINT: endpoint };
         for (const line of await processes.run('relay close-idle', 'actors/relay/main.ts', closeIdle, relayEnv)) info(line);
-        for (const j of jobs) {
-            const job = Job.createFromAddress(Address.parse(j.address));
-            const jp = chain.provider(job.address);
-            const closing = await job.getJobData(jp);
-            info(`job on-chain: ${JobState[closing.state]}, challenge deadline ${new Date(closing.deadline * 1000).toISOString()}`);
-            // the worker's claimer claims at once when the job starts closing (it polls every 5 s)
-            let data = closing;
-            // (the slashed worker's claim is not waited for: what it does with its voucher is its business)
-            for (let i = 0; i < 30 && data.paid < j.cumulative && j.worker !== slashed.toRawString(); i++) {
-                await new Promise((r) => setTimeout(r, 1000));
-                data = await job.getJobData(jp);
-            }
-            info(`${j.worker === slashed.toRawString() ? 'cheating worker' : 'worker'} claim on-chain: paid ${ton(data.paid)} of ${ton(j.cumulative)} vouched`);
-            const now = await chain.now();
-            await devCall(chainUrl, '/dev/advance', { seconds: Math.max(0, data.deadline - now) + 60 });
+        // Both jobs were closed together, so they share one challenge deadline: every claim is waited for first and
+        // the clock moves once, after them (moving it for one job would end the other's challenge period too).
+        const settled = await waitForClaims(chain, jobs, slashed);
+        for (const s of settled) {
+            info(`job on-chain: ${JobState[s.state]}, challenge deadline ${new Date(s.deadline * 1000).toISOString()}`);
+            info(`${s.cheater ? 'cheating worker' : 'worker'} claim on-chain: paid ${ton(s.paid)} of ${ton(s.vouched)} vouched`);
+            if (!s.cheater && s.paid !== s.vouched) throw new Error(`the honest worker's claim did not land before the challenge period: paid ${ton(s.paid)} of ${ton(s.vouched)}`);
         }
+        const deadline = Math.max(...settled.map((s) => s.deadline));
+        await devCall(chainUrl, '/dev/advance', { seconds: Math.max(0, deadline - (await chain.now())) + 60 });
         info('local chain time advanced past the challenge period');
         for (const line of await processes.run('relay close-idle', 'actors/relay/main.ts', closeIdle, relayEnv)) info(line);
         for (const j of jobs) info(`job ${j.address}: account ${(await chain.getAccount(Address.parse(j.address))).status}`);
@@ -201,8 +195,8 @@ async function main(): Promise<void> {
         const cs = await Worker.createFromAddress(slashed).getState(chain.provider(slashed));
         info(`cheating worker account: ${WorkerStatus[cs.status] ?? cs.status}, stake ${ton(cs.stake)}`);
         const params = await Root.createFromAddress(root).getParams(chain.provider(root));
-        const paid = jobs.reduce((a, j) => a + j.cumulative, 0n);
-        info(`paid by the jobs ${ton(paid)}; protocol fee ${params.protocolFeeBps} bps; worker earnings ${ton(e.earnings)} (the rest: the fee and the gasless claim's gas)`);
+        const paid = settled.reduce((a, s) => a + s.paid, 0n);
+        info(`paid by the jobs on-chain ${ton(paid)}; protocol fee ${params.protocolFeeBps} bps; worker earnings ${ton(e.earnings)} (the rest: the fee and the gasless claim's gas)`);
         info(`root balance (fees and registration): ${ton(await balance(chain, root))}`);
     } finally {
         step('stopping every process');
@@ -246,6 +240,37 @@ async function showSlash(o: { chain: Chain; root: Address; relayWallet: Address;
     info(`reporter (the relay's wallet) paid: reward ${ton(reward)} (reporter_bps ${params.reporterBps} of the slash), received ${ton(paid.inMessage.value)} with the report's unspent value`);
     if (paid.inMessage.value < reward) throw new Error(`the relay wallet received ${ton(paid.inMessage.value)}, less than the reward ${ton(reward)}`);
     return o.worker;
+}
+
+interface Settled {
+    address: string;
+    cheater: boolean;
+    state: JobState;
+    deadline: number;
+    paid: bigint;
+    vouched: bigint;
+}
+
+/**
+ * Reads every closed job until each worker's claim has landed (the claimers claim when a job starts closing; they
+ * poll every 5 s), or 60 s pass. The cheating worker is read too, but what it does with its voucher is its business:
+ * only the honest worker's jobs are waited for.
+ */
+async function waitForClaims(chain: Chain, jobs: Array<{ address: string; worker: string; cumulative: bigint }>, cheater: Address): Promise<Settled[]> {
+    const read = () =>
+        Promise.all(
+            jobs.map(async (j): Promise<Settled> => {
+                const address = Address.parse(j.address);
+                const data = await Job.createFromAddress(address).getJobData(chain.provider(address));
+                return { address: j.address, cheater: j.worker === cheater.toRawString(), state: data.state, deadline: data.deadline, paid: data.paid, vouched: j.cumulative };
+            }),
+        );
+    let settled = await read();
+    for (let i = 0; i < 60 && settled.some((s) => !s.cheater && s.paid < s.vouched); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        settled = await read();
+    }
+    return settled;
 }
 
 // Ctrl-C outside --keep's wait: stop the children, then leave.
