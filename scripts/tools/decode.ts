@@ -69,16 +69,18 @@ export function describeBody(body: Cell | null, amount?: bigint): string[] {
     if (op === Op.createProposal) {
         s.loadUintBig(64);
         const actions = loadActions(s.loadMaybeRef()).map(parseCouncilAction);
+        const evidence = s.loadUintBig(256);
         const description = readText(s.loadRef());
         return [
             `creates a council proposal with ${actions.length} action(s)${amount !== undefined ? ` (${fromNano(amount)} TON attached: the proposal fee, the rest comes back at cleanup)` : ''}`,
             `description: ${description}`,
+            evidenceLine(evidence === 0n ? null : Buffer.from(evidence.toString(16).padStart(64, '0'), 'hex')),
             ...actions.flatMap(actionLines),
         ];
     }
     if (op === Op.vetoProposal) {
         s.loadUintBig(64);
-        return [`vetoes proposal ${s.loadUint(32)} (the guardian only, during its timelock)`];
+        return [`vetoes proposal ${s.loadUint(32)} (the guardian only, at any time until it is executed)`];
     }
     try {
         const action = parseRootGovernanceBody(body);
@@ -88,6 +90,13 @@ export function describeBody(body: Cell | null, amount?: bigint): string[] {
     }
     const name = opName(op);
     return [name ? `the message ${name} (op 0x${op.toString(16).padStart(8, '0')})` : `an unknown op 0x${op.toString(16).padStart(8, '0')}: do not sign it`];
+}
+
+/** The evidence hash a proposal carries: what a member compares with the document they were sent. */
+function evidenceLine(evidence: Uint8Array | null): string {
+    return evidence
+        ? `evidence ${Buffer.from(evidence).toString('hex')} (SHA-256 of the document the proposal rests on: hash the document you were sent and compare)`
+        : 'evidence: none';
 }
 
 /** A ton://transfer link in words: destination, amount, and what its comment or payload does. */
@@ -114,6 +123,7 @@ export async function describeProposal(reader: ChainReader, address: Address, te
     const lines = [
         `proposal ${d.id} of council ${d.council.toString({ testOnly })}: ${ProposalState[d.state]}`,
         `description: ${d.description}`,
+        evidenceLine(d.evidence),
         `proposer ${d.proposer ? d.proposer.toString({ testOnly, bounceable: false }) : '-'}`,
         `if executed, it will:`,
         ...d.actions.flatMap((a, i) => actionLines(a, i)).map((l) => '  ' + l),

@@ -5,7 +5,7 @@ import { toNano } from '@ton/core';
 import '@ton/test-utils';
 import { spawnSync } from 'child_process';
 import path from 'path';
-import { createProposalBody } from '../../wrappers/Council';
+import { createProposalBody, vetoProposalBody } from '../../wrappers/Council';
 import { commentBody } from '../../wrappers/common';
 import { rootGovernanceBody } from '../../wrappers/Root';
 import { hashOf } from '../../wrappers/testkit';
@@ -36,6 +36,7 @@ describe('decode', () => {
         expect(text).toContain(`image hash ${hex(img)}`);
         expect(text).toContain('label "worker v3 H100"');
         expect(text).toContain(`supersedes ${hex(k.imageHash)}, which stays accepted for 7 days after execution`);
+        expect(text).toContain(`evidence ${hex(hashOf('worker v3 notes'))}`);
     });
 
     it('reads comments, governance bodies and refuses to bless unknown bytes', () => {
@@ -51,6 +52,8 @@ describe('decode', () => {
         expect(describeBody(commentBody('x').asBuilder().endCell().asSlice().skip(32).asCell().asBuilder().storeUint(0xdeadbeef, 32).endCell())[0]).toMatch(/unknown op|message/);
         const unknown = createProposalBody([], 'x').asSlice().skip(0).asCell();
         expect(describeBody(unknown)[0]).toMatch(/0 action/);
+        expect(describeBody(unknown).join('\n')).toContain('evidence: none');
+        expect(describeBody(vetoProposalBody(7))[0]).toMatch(/until it is executed/);
     });
 
     it('reads a proposal from the chain by its address', async () => {
@@ -61,6 +64,11 @@ describe('decode', () => {
         expect(text).toContain(`proposal ${id} of council`);
         expect(text).toContain(`root: retire image 0x${hex(k.imageHash)}`);
         expect(text).toContain('timelock 2 days');
+        expect(text).toContain('evidence: none');
+        const evidence = hashOf('release notes v4');
+        const withEvidence = await k.propose(k.bob, [{ kind: 'root', value: toNano('0.05'), action: { kind: 'addModel', modelHash: hashOf('m4'), name: 'org/m@4' } }], { description: 'add m4', evidence });
+        const added = (await describeProposal({ provider: (a) => k.blockchain.provider(a), chainTime: async () => k.blockchain.now! }, withEvidence.proposal.address, true)).join('\n');
+        expect(added).toContain(`evidence ${hex(evidence)}`);
     });
 
     it('npm run decode prints a base64 body in words', () => {
