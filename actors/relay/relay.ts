@@ -21,7 +21,7 @@ import { closeIdleJobs, finalizeDueJobs, settleUndeliveredVoucher, type VoucherD
 import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
 import { deadline } from './deadline';
 import type { ValidRequest } from './openai/validate';
-import type { RelayStore } from './store/lmdb';
+import type { BarredWorker, RelayStore } from './store/lmdb';
 import type { Clock, JobFunding, Random, WorkerFacts } from './types';
 import { fetchAttestation, fetchFreshness, postRequest, postVoucher, WorkerUnreachable } from './workers/client';
 import type { CollateralProvider } from './workers/collateral';
@@ -147,6 +147,15 @@ export class Relay {
         const key = account.toRawString();
         const prev = this.registry.get(key);
         const entry: RegistryEntry = { account: key, url: url ?? prev?.url ?? '', status: 'unreachable', reasons: [], worker: null, latencyMs: prev?.latencyMs ?? 0, failures: 0, checkedAt: this.d.clock.now() };
+        const bar = this.d.store.getBarred(key);
+        if (bar) {
+            // not contacted at all: passing verification again must not earn it a new escrow
+            entry.status = 'refused';
+            entry.reasons = [barReason(bar)];
+            if (prev?.status !== 'refused') this.d.log.warn({ worker: key, reason: entry.reasons[0] }, 'worker barred');
+            this.registry.set(key, entry);
+            return entry;
+        }
         try {
             const onChain = await this.d.facts.read(account);
             if (!entry.url) entry.url = onChain.endpoint;
@@ -175,6 +184,28 @@ export class Relay {
         }
         this.registry.set(key, entry);
         return entry;
+    }
+
+    /**
+     * One discovery pass over the workers the chain layer found (main.ts's maintenance timer and startup):
+     * workers no longer active are forgotten, new or dropped ones verified (a worker barred after a refused
+     * receipt stays refused without being contacted), then the verified ones rechecked against the chain.
+     */
+    async discovered(found: { address: Address; standing: 'active' | 'inactive' | 'gone' }[], urls: Record<string, string> = {}): Promise<void> {
+        for (const w of found) {
+            const key = w.address.toRawString();
+            const known = this.registry.get(key);
+            if (w.standing !== 'active') {
+                if (known) {
+                    this.registry.delete(key);
+                    this.d.log.warn({ worker: key, standing: w.standing }, 'worker forgotten: its account is no longer active');
+                }
+                continue;
+            }
+            if (!known?.worker) await this.checkWorker(w.address, urls[key]);
+        }
+        // workers already in use: the allowlists and accounts may have changed since they were verified
+        await this.recheck();
     }
 
     /**
@@ -221,7 +252,7 @@ export class Relay {
 
     /** Verified workers serving `model`, best first (the order serve() tries them in). */
     candidates(model: string): Candidate[] {
-        const verified: Candidate[] = [...this.registry.values()].filter((e) => e.worker).map((e) => ({ worker: e.worker!, latencyMs: e.latencyMs, failures: e.failures }));
+        const verified: Candidate[] = [...this.registry.values()].filter((e) => e.worker && !this.d.store.getBarred(e.account)).map((e) => ({ worker: e.worker!, latencyMs: e.latencyMs, failures: e.failures }));
         return rank(verified, model);
     }
 
@@ -319,6 +350,7 @@ export class Relay {
             }
             this.busy.delete(j.address);
         }
+        if (this.d.store.getBarred(w.account)) throw new Error('payment to this worker is stopped (a receipt of it was refused)');
         if (this.d.payment.deposit < worst) throw new RelayError('invalid_request', `the request could cost up to ${worst} nanoton, above the relay's job deposit`, 'max_tokens');
         // money goes into a new escrow only for a worker the chain allows at this moment
         const problems = chainProblems(w, await this.d.facts.read(Address.parse(w.account)));
@@ -483,12 +515,15 @@ export class Relay {
         if (problems.length > 0) {
             const stoppedJob = { ...job, stopped: problems.join('; '), pending: null };
             this.d.store.putJob(stoppedJob);
+            // the worker, not only this job: barred on disk, so no maintenance pass or restart pays it again
+            const bar: BarredWorker = { account: w.account, reason: `receipt refused on job ${job.address}: ${problems.join('; ')}`, at: this.d.clock.now() };
+            this.d.store.putBarred(bar);
             this.d.log.error({ job: job.address, worker: w.account, problems }, 'receipt refused: payment to this worker stopped');
             const entry = this.registry.get(w.account);
             if (entry) {
                 entry.worker = null;
                 entry.status = 'refused';
-                entry.reasons = [`receipt refused: ${problems.join('; ')}`];
+                entry.reasons = [barReason(bar)];
             }
             await this.submitEvidence(w, job, s, stored ? parseSignedReceiptCell(Cell.fromBoc(Buffer.from(stored.boc, 'base64'))[0]) : null);
             throw new RelayError('receipt_rejected', `the worker's receipt was refused: ${problems.join('; ')}`);
@@ -615,9 +650,28 @@ export class Relay {
         return finalizeDueJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, chainNow });
     }
 
-    status(): { workers: RegistryEntry[]; jobs: JobRecord[] } {
-        return { workers: [...this.registry.values()], jobs: this.d.store.jobs() };
+    /**
+     * The operator's pardon of a barred worker (`relay workers forget`): it is verified again on the next
+     * discovery pass. False when it was not barred.
+     */
+    forgetBar(account: string): boolean {
+        const cleared = this.d.store.clearBarred(account);
+        if (cleared) {
+            const e = this.registry.get(account);
+            if (e && !e.worker) this.registry.delete(account);
+            this.d.log.warn({ worker: account }, 'worker bar cleared by the operator');
+        }
+        return cleared;
     }
+
+    status(): { workers: RegistryEntry[]; jobs: JobRecord[]; barred: BarredWorker[] } {
+        return { workers: [...this.registry.values()], jobs: this.d.store.jobs(), barred: this.d.store.barred() };
+    }
+}
+
+/** How the registry, the log and `relay status` name a barred worker. */
+export function barReason(b: BarredWorker): string {
+    return `payment stopped ${new Date(b.at).toISOString()}: ${b.reason} (clear with \`relay workers forget ${b.account}\`)`;
 }
 
 function signedBoc(s: SignedReceipt): string {
