@@ -15,7 +15,7 @@ import { RelayError } from './errors';
 import { capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
 import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
 import { isEquivocation, receiptProblems } from './core/receipts';
-import { rank, type Candidate } from './core/selection';
+import { rank, servesModel, withinPrices, type Candidate } from './core/selection';
 import { chainProblems, verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
 import { closeIdleJobs, finalizeDueJobs, settleUndeliveredVoucher, type VoucherDelivery } from './jobs/lifecycle';
 import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
@@ -253,7 +253,7 @@ export class Relay {
     /** Verified workers serving `model`, best first (the order serve() tries them in). */
     candidates(model: string): Candidate[] {
         const verified: Candidate[] = [...this.registry.values()].filter((e) => e.worker && !this.d.store.getBarred(e.account)).map((e) => ({ worker: e.worker!, latencyMs: e.latencyMs, failures: e.failures }));
-        return rank(verified, model);
+        return rank(verified, model, this.d.payment.maxPrices);
     }
 
     async serve(req: ValidRequest, key: ApiKeyRecord, sink: StreamSink | null, clientSignal: AbortSignal): Promise<Served> {
@@ -262,6 +262,8 @@ export class Relay {
         const reverified = new Set<string>();
         if (cands.length === 0) {
             if (!this.knownModels.has(req.model)) throw new RelayError('unknown_model', `the model '${req.model}' is not served by any verified worker`, 'model');
+            const dear = [...this.registry.values()].filter((e) => e.worker && servesModel(e.worker, req.model) && !withinPrices(e.worker.onChain.prices, this.d.payment.maxPrices));
+            if (dear.length > 0) throw new RelayError('no_worker_available', `every verified worker serving '${req.model}' asks more than the relay's highest prices (--max-prices)`);
         }
         // the whole request, every worker tried included; disposed when it is over (see deadline.ts for why
         // not AbortSignal.any with AbortSignal.timeout)
@@ -352,8 +354,11 @@ export class Relay {
         }
         if (this.d.store.getBarred(w.account)) throw new Error('payment to this worker is stopped (a receipt of it was refused)');
         if (this.d.payment.deposit < worst) throw new RelayError('invalid_request', `the request could cost up to ${worst} nanoton, above the relay's job deposit`, 'max_tokens');
-        // money goes into a new escrow only for a worker the chain allows at this moment
-        const problems = chainProblems(w, await this.d.facts.read(Address.parse(w.account)));
+        // money goes into a new escrow only for a worker the chain allows at this moment, at prices the relay
+        // accepts (prices may have changed since verification: open_job would be refused on-chain)
+        const now = await this.d.facts.read(Address.parse(w.account));
+        if (!withinPrices(now.prices, this.d.payment.maxPrices)) throw new Error("the worker's prices on-chain are above the relay's highest prices (--max-prices)");
+        const problems = chainProblems(w, now);
         if (problems.length > 0) {
             const e = this.registry.get(w.account);
             if (e) Object.assign(e, { worker: null, status: 'refused', reasons: problems, checkedAt: this.d.clock.now() });

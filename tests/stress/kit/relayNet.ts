@@ -47,7 +47,9 @@ export interface StressNet {
     /** The relay's LMDB directory (a second RelayStore on it sees what the relay wrote, as a restarted relay would). */
     relayDir: string;
     /** A new relay with the same wallet, voucher key, chain and settings over `store`: the relay after a restart. */
-    newRelay(store: RelayStore): Relay;
+    newRelay(store: RelayStore, o?: { maxPrices?: Prices }): Relay;
+    /** The relay's sandbox funding (every job it opened is in `opened`). */
+    funding: SandboxFunding;
     /** Raw addresses of the two worker accounts. */
     accounts: Record<'good' | 'hostile', string>;
     relayUrl: string;
@@ -128,7 +130,7 @@ export async function startStressNet(limits: Limits): Promise<StressNet> {
     dirs.push(relayDir);
     const relayStore = new RelayStore(relayDir);
     const log = pino({ level: process.env.RELAY_TEST_LOG ?? 'silent' });
-    const newRelay = (store: RelayStore) => new Relay({
+    const newRelay = (store: RelayStore, o: { maxPrices?: Prices } = {}) => new Relay({
         store,
         facts: new ChainWorkerFacts(chain, p.root.address),
         funding,
@@ -138,7 +140,7 @@ export async function startStressNet(limits: Limits): Promise<StressNet> {
         voucherSeed,
         voucherPublic: voucherKeys.publicKey,
         trust: { trustedRoots: [sim.trustAnchor], allowedStatuses: ['NoCollateral'], globalId, root: p.root.address.toRawString() },
-        payment: { deposit: toNano('5'), maxPrices: PRICES, idleCloseMs: 3_600_000 },
+        payment: { deposit: toNano('5'), maxPrices: o.maxPrices ?? PRICES, idleCloseMs: 3_600_000 },
         requestTimeoutMs: limits.requestTimeoutMs,
         maxAnswerBytes: 1 << 20,
     });
@@ -161,6 +163,7 @@ export async function startStressNet(limits: Limits): Promise<StressNet> {
         relayStore,
         relayDir,
         newRelay,
+        funding,
         accounts: { good: verified.good.account, hostile: verified.hostile.account },
         relayUrl,
         relayServer,

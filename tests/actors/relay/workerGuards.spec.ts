@@ -1,17 +1,21 @@
 /**
- * Payment stops per worker, durably: a worker whose receipt the relay refused (here a receipt not priced at the
+ * Which workers the relay may pay. Payment stops per worker, durably: a worker whose receipt the relay refused (here a receipt not priced at the
  * agreed prices, a check the contracts cannot slash for) is recorded in the relay's store with the reason and
  * time. Neither the next maintenance pass nor a restart verifies it again, so no new escrow is opened for it
- * and no request reaches it, until the operator clears it. The relay in front of an honest and a hostile worker
+ * and no request reaches it, until the operator clears it. And a worker whose on-chain prices are above the
+ * relay's --max-prices is never tried (its open_job would be refused on-chain). The relay in front of an honest and a hostile worker
  * (tests/stress/kit), over real HTTP on 127.0.0.1.
  */
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { spawnSync } from 'child_process';
+import type { AddressInfo } from 'net';
+import pino from 'pino';
 import { Address } from '@ton/core';
 import { RelayStore } from '../../../actors/relay/store/lmdb';
-import { API_KEY, MODEL, startStressNet, type StressNet } from '../../stress/kit/relayNet';
+import { createRelayHttpServer } from '../../../actors/relay/http/server';
+import { API_KEY, MODEL, PRICES, startStressNet, type StressNet } from '../../stress/kit/relayNet';
 
 jest.setTimeout(180_000);
 
@@ -29,8 +33,8 @@ describe('relay: a worker whose receipt was refused is barred durably', () => {
         await net?.stop();
     });
 
-    const chat = () =>
-        fetch(`${net.relayUrl}/v1/chat/completions`, {
+    const chat = (relayUrl = net.relayUrl) =>
+        fetch(`${relayUrl}/v1/chat/completions`, {
             method: 'POST',
             headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
             body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hello' }], max_tokens: 8 }),
@@ -123,6 +127,37 @@ describe('relay: a worker whose receipt was refused is barred durably', () => {
             expect(s2.barred()).toEqual([]);
             await s2.close();
         } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("a worker whose on-chain prices are above the relay's --max-prices is never tried: no open_job is sent, the app gets 503 naming the max prices", async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'relay-max-prices-'));
+        const store = new RelayStore(dir);
+        // one price a nanoton under the workers' completion price
+        const relay = net.newRelay(store, { maxPrices: { ...PRICES, completion: PRICES.completion - 1n } });
+        relay.addKey(API_KEY, 'test app', null);
+        const server = createRelayHttpServer(relay, net.limits, pino({ level: 'silent' }));
+        const opens = jest.spyOn(net.funding, 'open');
+        try {
+            await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+            const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+            expect((await relay.checkWorker(Address.parse(net.accounts.good), goodUrl)).status).toBe('verified');
+            expect(relay.candidates(MODEL)).toEqual([]);
+            for (let i = 0; i < 2; i++) {
+                const res = await chat(url);
+                expect(res.status).toBe(503);
+                const body = (await res.json()) as { error: { code: string; message: string } };
+                expect(body.error.code).toBe('no_worker_available');
+                expect(body.error.message).toMatch(/max-prices/);
+            }
+            expect(opens).not.toHaveBeenCalled();
+            expect(store.jobs()).toEqual([]);
+        } finally {
+            opens.mockRestore();
+            server.closeAllConnections();
+            await new Promise<void>((r) => server.close(() => r()));
+            await store.close();
             rmSync(dir, { recursive: true, force: true });
         }
     });
