@@ -12,7 +12,9 @@ import { join } from 'path';
 import { spawnSync } from 'child_process';
 import type { AddressInfo } from 'net';
 import pino from 'pino';
-import { Address } from '@ton/core';
+import { Address, toNano } from '@ton/core';
+import { Worker } from '../../../wrappers/Worker';
+import { WorkerStatus } from '../../../wrappers/Constants';
 import { RelayStore } from '../../../actors/relay/store/lmdb';
 import { createRelayHttpServer } from '../../../actors/relay/http/server';
 import { API_KEY, MODEL, PRICES, startStressNet, type StressNet } from '../../stress/kit/relayNet';
@@ -160,5 +162,40 @@ describe('relay: a worker whose receipt was refused is barred durably', () => {
             await store.close();
             rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    it('a validly signed receipt for another model: the relay reports it on-chain, the worker is slashed and the reporter reward reaches the relay wallet', async () => {
+        net.use('hostile');
+        net.retireJobs('hostile');
+        const w = net.p.blockchain.openContract(Worker.createFromAddress(Address.parse(hostile())));
+        const before = await w.getState();
+        const repBefore = await w.getReputation();
+        const params = await net.p.root.getParams();
+        const walletBalance = async () => (await net.p.blockchain.getContract(net.funding.wallet.address)).balance;
+        // an honest answer first opens the job, so the wallet's balance moves only by the report after it
+        net.hostile.mode = 'honest';
+        expect((await chat()).status).toBe(200);
+        const walletBefore = await walletBalance();
+        net.hostile.mode = 'receipt-wrong-model';
+        const res = await chat();
+        net.hostile.mode = 'honest';
+        expect(res.status).toBe(502);
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('receipt_rejected');
+        expect(body.error.message).toMatch(/model/);
+
+        // on-chain: slashed by slash_bps of the stake, the reporter's share to the relay's wallet
+        const after = await w.getState();
+        const slash = (before.stake * BigInt(params.slashBps)) / 10_000n;
+        const reward = (slash * BigInt(params.reporterBps)) / 10_000n;
+        expect(reward).toBeGreaterThan(0n);
+        expect(after.status).toBe(WorkerStatus.Slashed);
+        expect(after.stake).toBe(before.stake - slash);
+        expect((await w.getReputation()).slashes).toBe(repBefore.slashes + 1);
+        const gained = (await walletBalance()) - walletBefore;
+        // the wallet sent 0.1 TON with the report and got the reward plus the report's unspent value back
+        expect(gained).toBeGreaterThan(reward - toNano('0.1'));
+        expect(gained).toBeLessThanOrEqual(reward);
+        expect(net.relayStore.getBarred(hostile())!.reason).toMatch(/model/);
     });
 });
