@@ -12,7 +12,7 @@ import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell,
 import type { Prices } from '../../wrappers/common';
 import { crashPoint } from '../crashpoint';
 import { RelayError } from './errors';
-import { capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
+import { CapReservations, capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
 import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
 import { isEquivocation, receiptProblems } from './core/receipts';
 import { rank, servesModel, withinPrices, type Candidate } from './core/selection';
@@ -101,6 +101,8 @@ export class Relay {
     private readonly opening = new Set<string>();
     /** Models some worker was verified for: a request for one gets 503 (retry later) when none is up, not 404. */
     private readonly knownModels = new Set<string>();
+    /** Worst-case costs of the requests in flight, by API key (counted against the key's cap). */
+    private readonly reservations = new CapReservations();
 
     constructor(private readonly d: RelayDeps) {}
 
@@ -269,12 +271,16 @@ export class Relay {
         // not AbortSignal.any with AbortSignal.timeout)
         const limit = deadline(clientSignal, this.d.requestTimeoutMs);
         const signal = limit.signal;
+        // this request's reservation under the key's cap (the worst case at the prices of the worker being tried)
+        let reserved = 0n;
         try {
             const failures: string[] = [];
             for (const c of cands) {
                 const worst = worstCaseCost(c.worker.onChain.prices, req.maxPrompt, req.maxTokens + 1);
-                const refusal = capRefusal(this.d.store.getKey(key.id) ?? key, worst);
+                // checked and reserved with no await between: concurrent requests of a key see each other's holds
+                const refusal = capRefusal(this.d.store.getKey(key.id) ?? key, worst, this.reservations.of(key.id) - reserved);
                 if (refusal) throw new RelayError('spending_cap_reached', refusal);
+                reserved = this.reservations.move(key.id, reserved, worst);
                 let job: JobRecord;
                 try {
                     job = await this.acquireJob(c.worker, worst);
@@ -305,6 +311,8 @@ export class Relay {
             }
             throw new RelayError('no_worker_available', `no verified worker could serve '${req.model}'${failures.length ? ': ' + failures.join('; ') : ''}`);
         } finally {
+            // released after the request ended: an accepted receipt was charged to the key before this point
+            this.reservations.move(key.id, reserved, 0n);
             limit.dispose();
         }
     }
