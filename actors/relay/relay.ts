@@ -344,6 +344,8 @@ export class Relay {
 
     /** A job of this worker that is free, open, unstopped and can pay `worst`; tops up or opens one if needed. */
     private async acquireJob(w: VerifiedWorker, worst: bigint): Promise<JobRecord> {
+        // none of its jobs, old or new: candidates() already leaves it out, this guards every other way in
+        if (this.d.store.getBarred(w.account)) throw new Error('payment to this worker is stopped (a receipt of it was refused)');
         const mine = this.d.store.jobs().filter((j) => j.worker === w.account && j.state === 'open' && !j.stopped && j.receiptKey.equals(w.receiptKey));
         for (const j of mine) {
             if (this.busy.has(j.address)) continue;
@@ -360,7 +362,6 @@ export class Relay {
             }
             this.busy.delete(j.address);
         }
-        if (this.d.store.getBarred(w.account)) throw new Error('payment to this worker is stopped (a receipt of it was refused)');
         if (this.d.payment.deposit < worst) throw new RelayError('invalid_request', `the request could cost up to ${worst} nanoton, above the relay's job deposit`, 'max_tokens');
         // money goes into a new escrow only for a worker the chain allows at this moment, at prices the relay
         // accepts (prices may have changed since verification: open_job would be refused on-chain)
