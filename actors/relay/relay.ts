@@ -8,7 +8,7 @@ import { Address, Cell } from '@ton/core';
 import type { Logger } from 'pino';
 import { signVoucher, verifyReceipt } from '../crypto/payloads';
 import { sealForWorker, WireError, type StreamEvent } from '../wire';
-import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedReceipt } from '../../wrappers/payloads';
+import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedCell, type SignedReceipt } from '../../wrappers/payloads';
 import type { Prices } from '../../wrappers/common';
 import { crashPoint } from '../crashpoint';
 import { RelayError } from './errors';
@@ -398,7 +398,7 @@ export class Relay {
         }
     }
 
-    private latestVoucher(job: string): { signature: Buffer; cell: Cell } | null {
+    private latestVoucher(job: string): SignedCell | null {
         const v = this.d.store.getVoucher(job);
         return v ? { signature: Buffer.from(v.signature, 'hex'), cell: Cell.fromBoc(Buffer.from(v.boc, 'base64'))[0] } : null;
     }

@@ -12,6 +12,7 @@ import { MAX_ACTIONS, MIN_ROOT_ACTION_VALUE } from '../../wrappers/Council';
 import { hashOf } from '../../wrappers/testkit';
 import { deployCouncil, ROOT_ACTION_VALUE } from '../../wrappers/testkit/council';
 import { gasConstant } from '../../wrappers/testkit/gas';
+import { txTo } from '../../wrappers/testkit/transactions';
 
 describe('Council gas', () => {
     let rows: GasRow[];
@@ -84,7 +85,7 @@ describe('Council gas', () => {
             expect((await proposal.getProposalData()).members.size).toBe(n);
             expect(Number(used.bits)).toBeLessThanOrEqual(fixedBits + n * memberBits);
             expect(Number(used.cells)).toBeLessThanOrEqual(fixedCells + n * memberCells);
-            const deployTx = result.transactions.find((t) => t.inMessage?.info.dest instanceof Address && (t.inMessage.info.dest as Address).equals(proposal.address))!;
+            const deployTx = txTo(result.transactions, proposal.address);
             const msg = deployTx.inMessage!;
             const size = treeSize(beginCell().storeRef(msg.init!.code!).storeRef(msg.init!.data!).storeRef(msg.body).endCell());
             expect(size.bits).toBeLessThanOrEqual(fixedBits + n * memberBits);
