@@ -40,6 +40,9 @@ export interface CouncilGasDetail {
     /** proposal_approved at the worst case: 8 member removals / weight changes on a 255-member council. */
     councilExecuteRemovals255: number;
     councilExecuteWeights255: number;
+    /** proposal_approved with one council_cancel action / one act_withdraw (rows "execute (cancel ...)", "execute (withdraw ...)"). */
+    councilExecuteCancel1: number;
+    councilExecuteWithdraw1: number;
     /** The proposal's proposal_answer handler (the execution's last proposal transaction). */
     proposalAnswer: number;
     /** The cancelled proposal's council_cancel handler. */
@@ -160,6 +163,8 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
         councilExecute8: gasOn(e8, c.council.address),
         councilExecuteRemovals255: gasOn(er, big.council.address),
         councilExecuteWeights255: gasOn(ewt, big.council.address),
+        councilExecuteCancel1: gasOn(ek, c.council.address),
+        councilExecuteWithdraw1: gasOn(ew, c.council.address),
         proposalAnswer: Math.max(gasOnLast(e1, p1.proposal.address), gasOnLast(e8, p8.proposal.address), gasOnLast(er, pr.proposal.address)),
         proposalCouncilCancel: gasOn(ek, victim.proposal.address),
         rootGovernanceMax: Math.max(
