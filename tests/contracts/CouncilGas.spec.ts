@@ -51,6 +51,8 @@ describe('Council gas', () => {
         // kind at its worst (random addresses, the executed map at its maximum depth): CouncilFees.spec.ts
         expect(detail.councilExecuteRemovals255).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
         expect(detail.councilExecuteWeights255).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
+        expect(detail.councilExecuteWeights255Random).toBeGreaterThan(detail.councilExecuteWeights255);
+        expect(detail.councilExecuteWeights255Random).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
     });
 
     it('gas::proposal_answer covers the answer and a council cancel', () => {
