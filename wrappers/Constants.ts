@@ -338,7 +338,7 @@ export const BPS = 10_000n;
 /**
  * Tags of the governance events (protocol.tlb "events", GovernanceEvent): external-out log messages of the
  * council, its proposals and the root's governance operations. CRC32 of the constructor, as for op codes;
- * contracts/op-codes.fc event::*; decoded by wrappers/governanceEvents.ts.
+ * contracts/op-codes.fc event::*; decoded by wrappers/events.ts (with the worker events).
  */
 export abstract class GovernanceEventTag {
     static readonly proposalCreated = 0x23075fbc;
