@@ -173,7 +173,9 @@ export function trieDepths(ids: readonly Buffer[]): Map<string, number> {
             return;
         }
         let i = from;
-        while (keys.every((k) => bit(k, i) === bit(keys[0], i))) i++; // the common prefix (a label, no fork)
+        while (keys.every((k) => bit(k, i) === bit(keys[0], i))) {
+            if (++i >= 256) throw new Error(`duplicate key ${keys[0].toString('hex')}`); // the common prefix (a label, no fork)
+        }
         walk(keys.filter((k) => bit(k, i) === 0), i + 1, depth + 1);
         walk(keys.filter((k) => bit(k, i) === 1), i + 1, depth + 1);
     };
