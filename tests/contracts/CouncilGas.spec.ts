@@ -44,10 +44,16 @@ describe('Council gas', () => {
         const base = gasConstant('gas::council_execute');
         const per = gasConstant('gas::council_execute_per_action');
         expect(detail.councilExecute1).toBeLessThanOrEqual(base + per);
+        // one council action of each kind the bench measures (a cancel and a withdrawal cost more than a root action)
+        expect(detail.councilExecuteCancel1).toBeLessThanOrEqual(base + per);
+        expect(detail.councilExecuteWithdraw1).toBeLessThanOrEqual(base + per);
         expect(detail.councilExecute8).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
-        // worst-case execution: the costliest actions (member removals, weight changes) on a 255-member council
+        // the costliest actions (member removals, weight changes) on the bench's 255-member council; every action
+        // kind at its worst (random addresses, the executed map at its maximum depth): CouncilFees.spec.ts
         expect(detail.councilExecuteRemovals255).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
         expect(detail.councilExecuteWeights255).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
+        expect(detail.councilExecuteWeights255Random).toBeGreaterThan(detail.councilExecuteWeights255);
+        expect(detail.councilExecuteWeights255Random).toBeLessThanOrEqual(base + MAX_ACTIONS * per);
     });
 
     it('gas::proposal_answer covers the answer and a council cancel', () => {
