@@ -18,7 +18,7 @@ import { mkdirSync } from 'fs';
 import pino from 'pino';
 import { Address, Cell, toNano } from '@ton/core';
 import { ConfigfsTsmProvider, type QuoteProvider } from '../tee';
-import type { Chain, ChainWallet } from '../chain/types';
+import { ChainError, type Chain, type ChainWallet } from '../chain/types';
 import { commentBody } from '../../wrappers/common';
 import { setOperatorBody, setPricesBody, Worker, WorkerComments } from '../../wrappers/Worker';
 import { WorkerApp } from './app';
@@ -332,15 +332,35 @@ export function buildCli(): Command {
     return program;
 }
 
+/**
+ * What the operator reads when a command fails: `worker: <what failed>: <reason>`, one line per problem, each
+ * with the same prefix. A chain failure that is not a boot check of its own (a get-method timing out inside the
+ * allowlist check, a wallet that cannot be read) is `chain_unreachable`; anything else is `failed`. Never a stack.
+ */
+export function failureLines(e: unknown): { lines: string[]; exitCode: number } {
+    const [what, message, exitCode] =
+        e instanceof BootError
+            ? [e.code, e.message, e.code === 'bad_config' ? ExitCode.usage : ExitCode.bootCheck]
+            : e instanceof ChainError
+              ? ['chain_unreachable', `${e.code}: ${e.message}`, ExitCode.bootCheck]
+              : ['failed', e instanceof Error ? e.message : String(e), ExitCode.bootCheck];
+    const lines = message.split('\n').filter((l) => l.trim() !== '').map((l) => `worker: ${what}: ${l}`);
+    return { lines: lines.length ? lines : [`worker: ${what}`], exitCode };
+}
+
+function fail(e: unknown): never {
+    const { lines, exitCode } = failureLines(e);
+    process.stderr.write(lines.join('\n') + '\n');
+    process.exit(exitCode);
+}
+
 export async function main(argv: string[]): Promise<void> {
+    // A failure after the command returned (a serving worker's background task) is one line too, not a stack.
+    process.on('unhandledRejection', fail);
     try {
         await buildCli().parseAsync(argv);
     } catch (e) {
-        if (e instanceof BootError) {
-            process.stderr.write(`worker: ${e.code}: ${e.message}\n`);
-            process.exit(e.code === 'bad_config' ? ExitCode.usage : ExitCode.bootCheck);
-        }
-        throw e;
+        fail(e);
     }
 }
 
