@@ -8,6 +8,7 @@ import { chainHead, receiptChainHead, requestCost, ZERO_HEAD } from '../../../wr
 import { Headers, MediaTypes, Paths, WIRE_ERROR_STATUS } from '../../../actors/wire';
 import { generateX25519 } from '../../../actors/crypto/keys';
 import { startHarness, Harness } from './kit/harness';
+import { EmbeddedChain } from '../../../actors/chain/dev/embedded';
 import { receiptFromBase64 } from './kit/client';
 import { stubAnswer } from './kit/stubEngine';
 import { hashOf } from '../../../wrappers/testkit';
@@ -88,11 +89,41 @@ describe('worker: the whole path', () => {
         expect(ack).toEqual({ status: 200, json: { job: j.address.toRawString(), best: r2.cumulative.toString(), accepted: true } });
         const before = await j.job.getJobData();
         expect(before.paid).toBe(0n);
+        const chain = EmbeddedChain.over(h.p.blockchain);
+        const workerAccount = h.worker.worker.address;
+        const workerBefore = await chain.getAccount(workerAccount);
+        const jobBefore = await chain.getAccount(j.address);
         await h.app.claimer.pass({ all: true });
         const after = await j.job.getJobData();
         expect(after.paid).toBe(r2.cumulative);
+        // What the worker received, read from the chain: the earnings the job now holds for it plus any payout
+        // its claim transaction sent to the worker account. It is the voucher less the protocol fee less what
+        // the external claim deducted for its own gas and import fee, and that deduction covers the fees the
+        // job's account really paid for the transaction (the escrow pays nothing for a claim).
         const split = claimSplit(0n, r2.cumulative, (await j.job.getTerms()).feeBps);
-        expect(split.gross - split.fee).toBe(split.net);
+        expect(after.feesOwed - before.feesOwed).toBe(split.fee);
+        const { transactions } = await chain.transactionsSince(j.address, jobBefore.lastTransaction);
+        expect(transactions).toHaveLength(1); // the claim, and nothing else touched the job
+        const [claimTx] = transactions;
+        expect(claimTx.inMessage?.kind).toBe('external-in');
+        expect(claimTx.success).toBe(true);
+        const payout = claimTx.outMessages.filter((m) => m.destination?.equals(workerAccount)).reduce((n, m) => n + m.value + m.forwardFee, 0n);
+        const received = after.held + payout;
+        const deduction = split.net - received;
+        expect(deduction).toBeGreaterThanOrEqual(claimTx.totalFees);
+        // the job's own balance moved by the payout it sent and the fees, nothing else (a deduction above the
+        // fees stays in the job, as the worker's gas bound)
+        expect((await chain.getAccount(j.address)).balance).toBe(jobBefore.balance - claimTx.totalFees - payout);
+        // the deduction is the job's real fees plus a small measured gas bound, not a charge of its own
+        expect(deduction - claimTx.totalFees).toBeLessThan(claimTx.totalFees / 10n);
+        // the worker account got the payout: one incoming message from the job carrying what the job sent
+        const { transactions: workerTxs } = await chain.transactionsSince(workerAccount, workerBefore.lastTransaction);
+        const fromJob = workerTxs.filter((t) => t.inMessage?.source?.equals(j.address));
+        expect(fromJob).toHaveLength(payout > 0n ? 1 : 0);
+        if (payout > 0n) {
+            expect(fromJob[0].success).toBe(true);
+            expect(fromJob[0].inMessage!.value + fromJob[0].inMessage!.forwardFee).toBe(payout);
+        }
         await h.app.claimer.pass(); // the next pass sees the claim on-chain and confirms it
         const rec = h.app.store.getJob(j.address.toRawString())!;
         expect(rec.confirmedPaid).toBe(r2.cumulative);
