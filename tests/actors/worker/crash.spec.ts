@@ -32,7 +32,11 @@ let workerUrl = '';
 let workerAccount: Address;
 const children: ChildProcess[] = [];
 
-function startWorker(command: 'register' | 'start', port: number): Promise<{ url: string; account: string }> {
+/** Claim thresholds: at once, or never by amount (only a shutdown or a closing job makes that worker claim). */
+const CLAIM_AT_ONCE = '0.000000001';
+const CLAIM_NEVER_BY_AMOUNT = '1000000';
+
+function startWorker(command: 'register' | 'start', port: number, claimThreshold = CLAIM_AT_ONCE): Promise<{ url: string; account: string }> {
     const args = [
         require.resolve('ts-node/dist/bin.js'),
         '--transpile-only',
@@ -52,7 +56,7 @@ function startWorker(command: 'register' | 'start', port: number): Promise<{ url
         '--listen', `127.0.0.1:${port}`,
         '--data-dir', dataDir,
         '--credit-limit', '100',
-        '--claim-threshold', '0.000000001',
+        '--claim-threshold', claimThreshold,
         '--stake', '10',
         '--log-level', 'warn',
     ];
@@ -136,7 +140,8 @@ it('kill -9 mid-stream: nothing was signed, so after the restart the same seqno 
     const partial = await c.request(job.address, 1, chat('tell me a long story'), { onData: (n) => void (n === 2 && (killed = kill9())) }).catch((e: Error) => e);
     expect('status' in (partial as object)).toBe(false); // the read failed (fetch's TypeError "terminated"), no answer
     await killed;
-    workerUrl = (await startWorker('start', PORT)).url;
+    // the next test needs a worker that holds its vouchers: it claims nothing by amount
+    workerUrl = (await startWorker('start', PORT, CLAIM_NEVER_BY_AMOUNT)).url;
     c = client();
     await c.attest(); // new keys, registered through the wallet by the restarted worker
     const a = await c.request(job.address, 1, chat('tell me a long story'));
@@ -156,6 +161,9 @@ it('kill -9 right after a voucher is acknowledged: after the restart the receipt
     const ack = await c.sendVoucher(v);
     expect(ack.status).toBe(200);
     await kill9();
+    // nothing was claimed before the kill (that worker's threshold is out of reach), so a payment seen below is
+    // the restarted worker's claim of the voucher it found in its store
+    expect((await job.getJobData()).paid).toBe(0n);
     workerUrl = (await startWorker('start', PORT)).url;
     c = client();
     await c.attest();
@@ -169,4 +177,24 @@ it('kill -9 right after a voucher is acknowledged: after the restart the receipt
         paid = (await job.getJobData()).paid;
     }
     expect(paid).toBe(r.cumulative);
+}, 300_000);
+
+it('SIGTERM: a worker holding a voucher below its claim threshold claims it on-chain before it exits', async () => {
+    await kill9();
+    workerUrl = (await startWorker('start', PORT, CLAIM_NEVER_BY_AMOUNT)).url;
+    const { job, keys } = await openJob(3n);
+    const c = client();
+    await c.attest();
+    const a = await c.request(job.address, 1, chat('hello'));
+    expect(a.status).toBe(200);
+    const r = a.receipt!.receipt;
+    const v = signVoucher({ globalId: r.globalId, job: job.address, nonce: await job.getNonce(), amount: r.cumulative, tokens: BigInt(r.tokens.prompt + r.tokens.completion), head: chainHead(ZERO_HEAD, a.receipt!.cell), final: false }, keys.secretKey);
+    expect((await c.sendVoucher(v)).status).toBe(200);
+    expect((await job.getJobData()).paid).toBe(0n); // held, below the threshold
+    const w = worker!;
+    const exited = new Promise<number | null>((res) => w.once('exit', (code) => res(code)));
+    w.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // the claim landed before the process exited: no other process is left to send it
+    expect((await job.getJobData()).paid).toBe(r.cumulative);
 }, 300_000);

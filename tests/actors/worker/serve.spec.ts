@@ -4,6 +4,7 @@
  */
 import { Address, toNano } from '@ton/core';
 import { claimSplit } from '../../../wrappers/Job';
+import { JobState } from '../../../wrappers/Constants';
 import { chainHead, receiptChainHead, requestCost, ZERO_HEAD } from '../../../wrappers/payloads';
 import { Headers, MediaTypes, Paths, WIRE_ERROR_STATUS } from '../../../actors/wire';
 import { generateX25519 } from '../../../actors/crypto/keys';
@@ -325,6 +326,47 @@ describe('worker: refusals (status and code), and the process keeps serving', ()
         const d = await h.client.request(j.address, 1, chat());
         h.client.doc.encKey = saved;
         expect([d.status, d.error!.code]).toEqual([400, 'cannot_decrypt']);
+    });
+
+    it('a job the client closed on-chain is refused with 409 job_not_open, and so is one after a final voucher', async () => {
+        const j = await h.openJob();
+        const a = await h.client.request(j.address, 1, chat());
+        expect(a.status).toBe(200);
+        await j.job.sendClose(j.client.getSender(), toNano('0.1'));
+        expect((await j.job.getJobData()).state).toBe(JobState.Closing); // the client's close landed: the challenge period runs
+        const closed = await h.client.request(j.address, 2, chat());
+        expect([closed.status, closed.error!.code]).toEqual([409, 'job_not_open']);
+        expect(closed.error!.message).toMatch(/closing/);
+
+        const k = await h.openJob();
+        const b = await h.client.request(k.address, 1, chat());
+        expect(b.status).toBe(200);
+        const head = chainHead(ZERO_HEAD, b.receipt!.cell);
+        expect((await h.client.sendVoucher(k.voucher(b.receipt!.receipt.cumulative, { head, final: true }))).status).toBe(200);
+        const afterFinal = await h.client.request(k.address, 2, chat());
+        expect([afterFinal.status, afterFinal.error!.code]).toEqual([409, 'job_not_open']);
+        expect(afterFinal.error!.message).toMatch(/final voucher/);
+    });
+
+    it('a second request on a job while one is being served is refused with 409 job_busy', async () => {
+        const j = await h.openJob();
+        h.engine.fault = 'hang-mid';
+        h.engine.failAfter = 3;
+        const hangUp = new AbortController();
+        try {
+            let streaming!: () => void;
+            const firstFrame = new Promise<void>((r) => (streaming = r));
+            const first = h.client.request(j.address, 1, chat(), { onData: (n) => n === 1 && streaming(), abortAfterData: 1_000, signal: hangUp.signal });
+            await firstFrame; // the first request is in the middle of its stream (the engine hangs)
+            const next = await h.client.request(j.address, 2, chat());
+            expect([next.status, next.error!.code]).toEqual([409, 'job_busy']);
+            const same = await h.client.request(j.address, 1, chat());
+            expect([same.status, same.error!.code]).toEqual([409, 'job_busy']);
+            hangUp.abort();
+            await first;
+        } finally {
+            h.engine.fault = 'none';
+        }
     });
 
     it('bad vouchers: wrong signer, other job, backwards, wrong network', async () => {
