@@ -1,5 +1,5 @@
 /** The operator CLI as an operator runs it (a child process): attest output, and one clear line per bad setting. */
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import http from 'http';
 import type { AddressInfo } from 'net';
 import { createHash } from 'crypto';
@@ -9,6 +9,7 @@ import { join } from 'path';
 import { parseQuote, reportDataFor } from '../../../actors/tee';
 import { modelHash } from '../../../actors/engine';
 import { startLocalnet, type Localnet } from '../../../actors/chain/dev/localnet/localnet';
+import { runWorkerCli } from './kit/workerProcess';
 
 const ROOT = join(__dirname, '../../..');
 let dir: string;
@@ -21,21 +22,6 @@ function worker(args: string[]) {
         timeout: 120_000,
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The same, without blocking this process (a test that serves HTTP to the child needs its event loop). */
-function workerAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'actors/worker/main.ts'), ...args], {
-        cwd: ROOT,
-        env: { ...process.env, WORKER_QUOTE_PROVIDER: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
-    return new Promise((resolve) => child.once('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))));
 }
 
 beforeAll(() => {
@@ -106,7 +92,7 @@ describe('a chain endpoint that fails after the first answer', () => {
     });
 
     it('a get-method failing inside the boot checks is one "worker: chain_unreachable:" line and exit 1, no stack trace', async () => {
-        const r = await workerAsync([
+        const r = await runWorkerCli([
             'start', '--network', 'localnet', '--chain-endpoint', proxyUrl, '--root', net!.protocol!.root,
             '--owner', net!.wallets[0].address.toString(), '--quote-provider', 'simulated', '--model-id', 'm',
             '--model-path', join(dir, 'model.bin'), '--data-dir', join(dir, 'boot-chain-down'),
