@@ -129,6 +129,6 @@ it('set-prices, collect and unbond go through the owner wallet; withdraw before 
     expect(x.stdout).toBe('');
     const lines = x.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^worker: refused_on_chain: withdraw: .* refused it: the unbonding period is not over \(error 142 unbond_not_due\)$/);
+    expect(lines[0]).toMatch(/^worker: refused_on_chain: withdraw: .* refused it: the unbonding period is not over \(error 142 unbondNotDue\)$/);
     expect((await w.getState()).stake).toBe(state.stake); // nothing left
 }, 600_000);
