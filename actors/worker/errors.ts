@@ -16,6 +16,7 @@ export type BootErrorCode =
     | 'keys_not_registered'
     | 'operator_not_authorised'
     | 'engine_unreachable'
+    | 'refused_on_chain'
     | 'store_failed';
 
 export class BootError extends Error {

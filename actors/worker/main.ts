@@ -18,7 +18,8 @@ import { mkdirSync } from 'fs';
 import pino from 'pino';
 import { Address, Cell, toNano } from '@ton/core';
 import { ConfigfsTsmProvider, type QuoteProvider } from '../tee';
-import type { Chain, ChainWallet } from '../chain/types';
+import { ChainError, type Chain, type ChainWallet } from '../chain/types';
+import { errorNameOf, requireSuccess } from '../chain/errors';
 import { commentBody } from '../../wrappers/common';
 import { setOperatorBody, setPricesBody, Worker, WorkerComments } from '../../wrappers/Worker';
 import { WorkerApp } from './app';
@@ -31,6 +32,7 @@ import {
     putKeysOnChain,
     putKeysOnChainAsOperator,
     readWorker,
+    refusalIn,
     registrationFor,
     tonTransferLink,
     waitForKeys,
@@ -49,6 +51,11 @@ type Out = { json: boolean };
 
 function print(o: Out, human: string, data: unknown): void {
     process.stdout.write(o.json ? JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v)) + '\n' : human + '\n');
+}
+
+/** Logs go to stderr: stdout carries only the command's output, so `--json` output is JSON lines and nothing else. */
+function logger(c: WorkerConfig): pino.Logger {
+    return pino({ level: c.logLevel }, pino.destination(2));
 }
 
 async function quoteProvider(c: WorkerConfig): Promise<{ provider: QuoteProvider; note: string | null }> {
@@ -115,7 +122,7 @@ async function attestCommand(c: WorkerConfig, o: Out): Promise<void> {
 }
 
 async function serveCommand(c: WorkerConfig, o: Out, mode: 'start' | 'register'): Promise<void> {
-    const log = pino({ level: c.logLevel });
+    const log = logger(c);
     mkdirSync(c.dataDir, { recursive: true });
     let store: LmdbStore;
     try {
@@ -225,13 +232,15 @@ async function statusCommand(c: WorkerConfig, o: Out): Promise<void> {
     const p = chain.provider(account);
     const exists = (await chain.getAccount(account)).status === 'active';
     const onChain = exists ? { state: await w.getState(p), profile: await w.getProfile(p), reputation: await w.getReputation(p), earnings: await w.getEarnings(p) } : null;
-    let local: { jobs: number; served: number; unclaimed: bigint; pendingClaims: number } | null = null;
+    let local: { jobs: number; served: number; claimed: bigint; unclaimed: bigint; pendingClaims: number } | null = null;
     try {
         const store = new LmdbStore(c.dataDir);
         const jobs = store.jobs();
         local = {
             jobs: jobs.length,
             served: jobs.reduce((n, j) => n + j.lastSeqno, 0),
+            // what this worker's claims made its jobs pay, confirmed on-chain (gross, before the protocol fee)
+            claimed: jobs.reduce((n, j) => n + j.confirmedPaid, 0n),
             unclaimed: jobs.reduce((n, j) => n + (j.best && j.chainState !== 'gone' && j.best.amount > j.confirmedPaid ? j.best.amount - j.confirmedPaid : 0n), 0n),
             pendingClaims: jobs.filter((j) => j.pendingClaim).length,
         };
@@ -245,9 +254,12 @@ async function statusCommand(c: WorkerConfig, o: Out): Promise<void> {
             `status ${onChain.state.status}  stake ${onChain.state.stake} nanoton  unbond at ${onChain.state.unbondAt || '-'}`,
             `prices (nanoton per million) ${Object.values(onChain.profile.prices).join(' / ')}  endpoint ${onChain.profile.endpoint}`,
             `reputation: ${onChain.reputation.jobs} jobs, ${onChain.reputation.tokens} tokens, volume ${onChain.reputation.volume}, slashes ${onChain.reputation.slashes}`,
-            `earnings held ${onChain.earnings.earnings} (forwarded at ${onChain.earnings.payoutThreshold})`,
+            `earnings held ${onChain.earnings.earnings} nanoton (forwarded to the owner at ${onChain.earnings.payoutThreshold}); paid by settled jobs ${onChain.reputation.volume} nanoton`,
         );
-    if (local) lines.push(`local: ${local.jobs} jobs, ${local.served} requests served, ${local.unclaimed} nanoton unclaimed, ${local.pendingClaims} claims awaiting confirmation`);
+    if (local)
+        lines.push(
+            `local: ${local.jobs} jobs, ${local.served} requests served, ${local.claimed} nanoton paid by claims (confirmed on-chain), ${local.unclaimed} nanoton unclaimed, ${local.pendingClaims} claims awaiting confirmation`,
+        );
     print(o, lines.join('\n'), { account: account.toRawString(), exists, onChain, local });
 }
 
@@ -277,15 +289,22 @@ async function ownerCommand(c: WorkerConfig, o: Out, what: 'set-prices' | 'set-o
     if (wallet) {
         const sent = await wallet.send([{ to: account, value, body, bounce: true }]);
         const trace = await chain.waitForTrace(wallet.address, sent, { timeoutMs: 120_000 });
-        print(o, `${what}: sent through the wallet; ${trace.success ? 'done' : 'FAILED on-chain'}`, { what, sent: true, success: trace.success });
-        if (!trace.success) process.exitCode = ExitCode.bootCheck;
+        // e.g. withdraw before the unbonding period ended: the worker account answers with a refusal comment
+        const refusal = refusalIn(trace);
+        if (refusal) throw new BootError('refused_on_chain', `${what}: ${refusal.account.toString()} refused it: ${refusal.reason} (error ${refusal.error}${errorNameOf(refusal.error) ? ` ${errorNameOf(refusal.error)}` : ''})`);
+        try {
+            requireSuccess(trace);
+        } catch (e) {
+            throw new BootError('refused_on_chain', `${what}: ${(e as Error).message}`);
+        }
+        print(o, `${what}: sent through the wallet; done`, { what, sent: true, success: true });
     } else print(o, `${what}: send from the owner wallet:\n  ${link}\nor:\n  npx blueprint run ${script} --${testnet ? 'testnet' : 'mainnet'} --tonconnect`, { what, sent: false, link });
 }
 
 async function claimCommand(c: WorkerConfig, o: Out): Promise<void> {
     const { chain, wallet } = await chainAndWallet(c);
     const store = new LmdbStore(c.dataDir);
-    const log = pino({ level: c.logLevel });
+    const log = logger(c);
     const claimer = new Claimer(store, new ChainJobDirectory(chain, { freshnessMs: 0 }), new ChainClaimPort(chain, wallet), systemClock, { threshold: 0n, confirmTimeoutMs: 60_000, preferWallet: c.claimVia === 'wallet' }, log);
     const r = await claimer.flush(120_000, 2_000);
     await store.close();
@@ -332,15 +351,35 @@ export function buildCli(): Command {
     return program;
 }
 
+/**
+ * What the operator reads when a command fails: `worker: <what failed>: <reason>`, one line per problem, each
+ * with the same prefix. A chain failure that is not a boot check of its own (a get-method timing out inside the
+ * allowlist check, a wallet that cannot be read) is `chain_unreachable`; anything else is `failed`. Never a stack.
+ */
+export function failureLines(e: unknown): { lines: string[]; exitCode: number } {
+    const [what, message, exitCode] =
+        e instanceof BootError
+            ? [e.code, e.message, e.code === 'bad_config' ? ExitCode.usage : ExitCode.bootCheck]
+            : e instanceof ChainError
+              ? ['chain_unreachable', `${e.code}: ${e.message}`, ExitCode.bootCheck]
+              : ['failed', e instanceof Error ? e.message : String(e), ExitCode.bootCheck];
+    const lines = message.split('\n').filter((l) => l.trim() !== '').map((l) => `worker: ${what}: ${l}`);
+    return { lines: lines.length ? lines : [`worker: ${what}`], exitCode };
+}
+
+function fail(e: unknown): never {
+    const { lines, exitCode } = failureLines(e);
+    process.stderr.write(lines.join('\n') + '\n');
+    process.exit(exitCode);
+}
+
 export async function main(argv: string[]): Promise<void> {
+    // A failure after the command returned (a serving worker's background task) is one line too, not a stack.
+    process.on('unhandledRejection', fail);
     try {
         await buildCli().parseAsync(argv);
     } catch (e) {
-        if (e instanceof BootError) {
-            process.stderr.write(`worker: ${e.code}: ${e.message}\n`);
-            process.exit(e.code === 'bad_config' ? ExitCode.usage : ExitCode.bootCheck);
-        }
-        throw e;
+        fail(e);
     }
 }
 

@@ -163,12 +163,10 @@ export async function putKeysOnChainAsOperator(i: OnChainInput, operator: ChainW
 }
 
 /**
- * A registration or key update whose trace failed on-chain (e.g. out of gas at the worker account) will never put
- * the keys there: one clear line now instead of waiting out waitForKeys. No trace in time: waitForKeys decides.
+ * A refusal inside a trace. A contract that refuses what a plain wallet sent does not fail its transaction: it
+ * answers with a refusal comment ("cocoon-ton: refused: <reason> (error N)"), so the trace succeeds.
  */
-function failFastOnChain(what: string, trace: Trace | null): void {
-    if (!trace) return;
-    // A refusal is a successful trace: a refusal comment ("cocoon-ton: refused: <reason> (error N)") back to the sender.
+export function refusalIn(trace: Trace): { account: Address; reason: string; error: number } | null {
     for (const t of trace.transactions)
         for (const m of t.outMessages) {
             const b = m.body.beginParse();
@@ -179,10 +177,22 @@ function failFastOnChain(what: string, trace: Trace | null): void {
             } catch {
                 continue;
             }
-            if (!refusal) continue;
-            const hint = refusal.error === Errors.tooManyRetiredKeys ? ': every restart retires a receipt key, which stays slashable for an unbonding period; the next rotation waits until the oldest expires' : '';
-            throw new BootError('keys_not_registered', `the ${what} was refused by ${t.account.toString()}: ${refusal.reason} (${errorNameOf(refusal.error) ?? `error ${refusal.error}`})${hint}`);
+            if (refusal) return { account: t.account, reason: refusal.reason, error: refusal.error };
         }
+    return null;
+}
+
+/**
+ * A registration or key update whose trace failed on-chain (e.g. out of gas at the worker account) will never put
+ * the keys there: one clear line now instead of waiting out waitForKeys. No trace in time: waitForKeys decides.
+ */
+function failFastOnChain(what: string, trace: Trace | null): void {
+    if (!trace) return;
+    const refusal = refusalIn(trace);
+    if (refusal) {
+        const hint = refusal.error === Errors.tooManyRetiredKeys ? ': every restart retires a receipt key, which stays slashable for an unbonding period; the next rotation waits until the oldest expires' : '';
+        throw new BootError('keys_not_registered', `the ${what} was refused by ${refusal.account.toString()}: ${refusal.reason} (${errorNameOf(refusal.error) ?? `error ${refusal.error}`})${hint}`);
+    }
     if (trace.success) return;
     const failed = firstFailure(trace);
     if (!failed) return; // a bounce: waitForKeys reports the keys missing

@@ -1,11 +1,15 @@
 /** The operator CLI as an operator runs it (a child process): attest output, and one clear line per bad setting. */
 import { spawnSync } from 'child_process';
+import http from 'http';
+import type { AddressInfo } from 'net';
 import { createHash } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseQuote, reportDataFor } from '../../../actors/tee';
 import { modelHash } from '../../../actors/engine';
+import { startLocalnet, type Localnet } from '../../../actors/chain/dev/localnet/localnet';
+import { runWorkerCli } from './kit/workerProcess';
 
 const ROOT = join(__dirname, '../../..');
 let dir: string;
@@ -48,3 +52,54 @@ it('a missing quote provider or a bad value is one line and exit code 2', () => 
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/^worker: bad_config: --root \(or WORKER_ROOT\) = "nope": a TON address/);
 }, 180_000);
+
+it('several bad settings: every line carries the same "worker: bad_config:" prefix', () => {
+    const r = worker(['start', '--root', 'nope', '--quote-provider', 'simulated', '--model-id', 'm', '--model-path', dir, '--credit-limit', 'lots']);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBe(2);
+    for (const line of lines) expect(line).toMatch(/^worker: bad_config: --(root|credit-limit) /);
+}, 180_000);
+
+describe('a chain endpoint that fails after the first answer', () => {
+    let net: Localnet | undefined;
+    let proxy: http.Server | undefined;
+    let proxyUrl = '';
+
+    beforeAll(async () => {
+        net = await startLocalnet({ wallets: 3 });
+        // Forwards the first calls (the chain's config check) to the local chain, then every get-method fails
+        // the way a dead or overloaded endpoint does: a 502 with no JSON-RPC body.
+        proxy = http.createServer((req, res) => {
+            let body = '';
+            req.on('data', (b: Buffer) => (body += b.toString()));
+            req.on('end', () => {
+                if (body.includes('"runGetMethod"')) return void res.writeHead(502).end('bad gateway');
+                fetch(net!.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+                    .then(async (a) => res.writeHead(a.status, { 'content-type': 'application/json' }).end(await a.text()))
+                    .catch(() => res.writeHead(502).end());
+            });
+        });
+        await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
+        proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/jsonRPC`;
+    }, 300_000);
+    afterAll(async () => {
+        if (proxy) {
+            proxy.closeAllConnections();
+            await new Promise((r) => proxy!.close(r));
+        }
+        await net?.stop();
+    });
+
+    it('a get-method failing inside the boot checks is one "worker: chain_unreachable:" line and exit 1, no stack trace', async () => {
+        const r = await runWorkerCli([
+            'start', '--network', 'localnet', '--chain-endpoint', proxyUrl, '--root', net!.protocol!.root,
+            '--owner', net!.wallets[0].address.toString(), '--quote-provider', 'simulated', '--model-id', 'm',
+            '--model-path', join(dir, 'model.bin'), '--data-dir', join(dir, 'boot-chain-down'),
+        ]);
+        expect(r.code).toBe(1);
+        const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('{')); // pino warnings are JSON lines
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(/^worker: chain_unreachable: .*502/);
+    }, 180_000);
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { toNano } from '@ton/core';
@@ -28,6 +28,16 @@ describe('worker configuration', () => {
             expect(f.env).toMatch(/^[A-Z_]+$/);
             expect(k).toMatch(/^[a-zA-Z]+$/);
         }
+    });
+
+    it("every field is a row of docs/run-a-worker.md's configuration table, with its flag and its environment variable", () => {
+        const doc = readFileSync(join(__dirname, '../../../docs/run-a-worker.md'), 'utf8');
+        const section = doc.slice(doc.indexOf('## 2. Configure the worker'), doc.indexOf('\n## 3.'));
+        const rows = section.split('\n').filter((l) => l.startsWith('| `--'));
+        const missing = Object.values(FIELDS)
+            .filter((f) => !rows.some((r) => new RegExp(`\`--${f.flag}[\` (]`).test(r) && r.includes(f.env)))
+            .map((f) => `--${f.flag} (${f.env})`);
+        expect(missing).toEqual([]);
     });
 
     it('flags win over the environment, the environment over the file; amounts are nanoton', () => {

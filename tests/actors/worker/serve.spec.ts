@@ -4,10 +4,12 @@
  */
 import { Address, toNano } from '@ton/core';
 import { claimSplit } from '../../../wrappers/Job';
+import { JobState } from '../../../wrappers/Constants';
 import { chainHead, receiptChainHead, requestCost, ZERO_HEAD } from '../../../wrappers/payloads';
 import { Headers, MediaTypes, Paths, WIRE_ERROR_STATUS } from '../../../actors/wire';
 import { generateX25519 } from '../../../actors/crypto/keys';
 import { startHarness, Harness } from './kit/harness';
+import { EmbeddedChain } from '../../../actors/chain/dev/embedded';
 import { receiptFromBase64 } from './kit/client';
 import { stubAnswer } from './kit/stubEngine';
 import { hashOf } from '../../../wrappers/testkit';
@@ -88,11 +90,41 @@ describe('worker: the whole path', () => {
         expect(ack).toEqual({ status: 200, json: { job: j.address.toRawString(), best: r2.cumulative.toString(), accepted: true } });
         const before = await j.job.getJobData();
         expect(before.paid).toBe(0n);
+        const chain = EmbeddedChain.over(h.p.blockchain);
+        const workerAccount = h.worker.worker.address;
+        const workerBefore = await chain.getAccount(workerAccount);
+        const jobBefore = await chain.getAccount(j.address);
         await h.app.claimer.pass({ all: true });
         const after = await j.job.getJobData();
         expect(after.paid).toBe(r2.cumulative);
+        // What the worker received, read from the chain: the earnings the job now holds for it plus any payout
+        // its claim transaction sent to the worker account. It is the voucher less the protocol fee less what
+        // the external claim deducted for its own gas and import fee, and that deduction covers the fees the
+        // job's account really paid for the transaction (the escrow pays nothing for a claim).
         const split = claimSplit(0n, r2.cumulative, (await j.job.getTerms()).feeBps);
-        expect(split.gross - split.fee).toBe(split.net);
+        expect(after.feesOwed - before.feesOwed).toBe(split.fee);
+        const { transactions } = await chain.transactionsSince(j.address, jobBefore.lastTransaction);
+        expect(transactions).toHaveLength(1); // the claim, and nothing else touched the job
+        const [claimTx] = transactions;
+        expect(claimTx.inMessage?.kind).toBe('external-in');
+        expect(claimTx.success).toBe(true);
+        const payout = claimTx.outMessages.filter((m) => m.destination?.equals(workerAccount)).reduce((n, m) => n + m.value + m.forwardFee, 0n);
+        const received = after.held + payout;
+        const deduction = split.net - received;
+        expect(deduction).toBeGreaterThanOrEqual(claimTx.totalFees);
+        // the job's own balance moved by the payout it sent and the fees, nothing else (a deduction above the
+        // fees stays in the job, as the worker's gas bound)
+        expect((await chain.getAccount(j.address)).balance).toBe(jobBefore.balance - claimTx.totalFees - payout);
+        // the deduction is the job's real fees plus a small measured gas bound, not a charge of its own
+        expect(deduction - claimTx.totalFees).toBeLessThan(claimTx.totalFees / 10n);
+        // the worker account got the payout: one incoming message from the job carrying what the job sent
+        const { transactions: workerTxs } = await chain.transactionsSince(workerAccount, workerBefore.lastTransaction);
+        const fromJob = workerTxs.filter((t) => t.inMessage?.source?.equals(j.address));
+        expect(fromJob).toHaveLength(payout > 0n ? 1 : 0);
+        if (payout > 0n) {
+            expect(fromJob[0].success).toBe(true);
+            expect(fromJob[0].inMessage!.value + fromJob[0].inMessage!.forwardFee).toBe(payout);
+        }
         await h.app.claimer.pass(); // the next pass sees the claim on-chain and confirms it
         const rec = h.app.store.getJob(j.address.toRawString())!;
         expect(rec.confirmedPaid).toBe(r2.cumulative);
@@ -294,6 +326,47 @@ describe('worker: refusals (status and code), and the process keeps serving', ()
         const d = await h.client.request(j.address, 1, chat());
         h.client.doc.encKey = saved;
         expect([d.status, d.error!.code]).toEqual([400, 'cannot_decrypt']);
+    });
+
+    it('a job the client closed on-chain is refused with 409 job_not_open, and so is one after a final voucher', async () => {
+        const j = await h.openJob();
+        const a = await h.client.request(j.address, 1, chat());
+        expect(a.status).toBe(200);
+        await j.job.sendClose(j.client.getSender(), toNano('0.1'));
+        expect((await j.job.getJobData()).state).toBe(JobState.Closing); // the client's close landed: the challenge period runs
+        const closed = await h.client.request(j.address, 2, chat());
+        expect([closed.status, closed.error!.code]).toEqual([409, 'job_not_open']);
+        expect(closed.error!.message).toMatch(/closing/);
+
+        const k = await h.openJob();
+        const b = await h.client.request(k.address, 1, chat());
+        expect(b.status).toBe(200);
+        const head = chainHead(ZERO_HEAD, b.receipt!.cell);
+        expect((await h.client.sendVoucher(k.voucher(b.receipt!.receipt.cumulative, { head, final: true }))).status).toBe(200);
+        const afterFinal = await h.client.request(k.address, 2, chat());
+        expect([afterFinal.status, afterFinal.error!.code]).toEqual([409, 'job_not_open']);
+        expect(afterFinal.error!.message).toMatch(/final voucher/);
+    });
+
+    it('a second request on a job while one is being served is refused with 409 job_busy', async () => {
+        const j = await h.openJob();
+        h.engine.fault = 'hang-mid';
+        h.engine.failAfter = 3;
+        const hangUp = new AbortController();
+        try {
+            let streaming!: () => void;
+            const firstFrame = new Promise<void>((r) => (streaming = r));
+            const first = h.client.request(j.address, 1, chat(), { onData: (n) => n === 1 && streaming(), abortAfterData: 1_000, signal: hangUp.signal });
+            await firstFrame; // the first request is in the middle of its stream (the engine hangs)
+            const next = await h.client.request(j.address, 2, chat());
+            expect([next.status, next.error!.code]).toEqual([409, 'job_busy']);
+            const same = await h.client.request(j.address, 1, chat());
+            expect([same.status, same.error!.code]).toEqual([409, 'job_busy']);
+            hangUp.abort();
+            await first;
+        } finally {
+            h.engine.fault = 'none';
+        }
     });
 
     it('bad vouchers: wrong signer, other job, backwards, wrong network', async () => {

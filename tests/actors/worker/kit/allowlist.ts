@@ -11,7 +11,7 @@ import { attest, freshKeys } from '../../../../actors/worker/boot/attest';
 import { Root, rootGovernanceBody } from '../../../../wrappers/Root';
 import type { TinyEngineProcess } from './tinyEngine';
 
-export async function allowSimulatedImageAndTinyModel(net: Localnet, tiny: TinyEngineProcess): Promise<{ root: Root; image: Buffer; model: Buffer }> {
+export async function allowSimulatedImageAndTinyModel(net: Localnet, tiny: Pick<TinyEngineProcess, 'modelPath' | 'model'>): Promise<{ root: Root; image: Buffer; model: Buffer }> {
     const bc = net.chain.blockchain;
     const root = Root.createFromAddress(Address.parse(net.protocol!.root));
     const opened = bc.openContract(root);

@@ -82,7 +82,7 @@ export class TestClient {
     }
 
     /** Seals and sends one request; reads the whole answer. `abortAfterData` hangs up after that many data frames. */
-    async request(job: Address, seqno: number, request: InnerRequest, opts: { voucher?: SignedCell | null; globalId?: number; abortAfterData?: number; onData?: (frames: number) => void } = {}): Promise<Answer> {
+    async request(job: Address, seqno: number, request: InnerRequest, opts: { voucher?: SignedCell | null; globalId?: number; abortAfterData?: number; onData?: (frames: number) => void; signal?: AbortSignal } = {}): Promise<Answer> {
         const sealed = sealForWorker({
             encKey: Buffer.from(this.doc.encKey, 'hex'),
             receiptKey: this.receiptKey,
@@ -93,6 +93,7 @@ export class TestClient {
             voucher: opts.voucher ?? null,
         });
         const ctl = new AbortController();
+        opts.signal?.addEventListener('abort', () => ctl.abort()); // the caller hangs up (with abortAfterData set, that ends the read quietly)
         this.capture.push(sealed.body);
         const res = await fetch(this.url + Paths.requests, { method: 'POST', headers: { 'content-type': MediaTypes.request }, body: sealed.body, signal: ctl.signal });
         const headers = Object.fromEntries(res.headers.entries());
