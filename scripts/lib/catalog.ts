@@ -1,7 +1,7 @@
 /**
  * Every Blueprint script with one line saying what it does: printed when `npx blueprint run` has no terminal to
- * ask in, and the source of the README's script table (tests/scripts/Catalog.spec.ts checks both against the
- * files in scripts/).
+ * ask in, and the source of the README's script table (tests/scripts/WalletUx.spec.ts "the script list" checks
+ * both against the files in scripts/).
  */
 export const SCRIPTS: ReadonlyArray<readonly [name: string, what: string]> = [
     ['root/deploy', 'deploy a root registry governed by your wallet'],
