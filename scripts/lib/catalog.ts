@@ -45,6 +45,7 @@ export function noTerminalHelp(): string {
         'Name them all, e.g.:',
         '  npx blueprint run worker/status --testnet --tonconnect -- --worker EQ…',
         '  npx blueprint run council/vote --testnet --mnemonic -- --council EQ… --id 3 --vote yes --send',
+        'A script that may send also needs --send (send from that wallet) or --link-only (print the ton:// link only).',
         'Read-only scripts, and any script with --link-only, need no wallet at all:',
         '  npm run read -- root/status --testnet --root EQ…',
         '  npm run read -- council/vote --testnet --council EQ… --id 3 --vote yes   (prints the ton:// link)',
@@ -54,9 +55,15 @@ export function noTerminalHelp(): string {
     ].join('\n');
 }
 
+/** Scripts that only read (the catalog line says so): they never ask whether to send. */
+function readsOnly(script: string): boolean {
+    return SCRIPTS.some(([n, what]) => n === script && what.startsWith('read:'));
+}
+
 /**
  * Whether a `blueprint run` command line would stop at a question with no terminal to answer it: no script
- * named, or no network, or (for a script that may send) no wallet choice.
+ * named, or no network, or no wallet choice, or (for a script that may send) neither --send nor --link-only,
+ * since deliver() then asks which of the two.
  */
 export function wouldPromptWithoutTerminal(argv: string[]): boolean {
     const i = argv.indexOf('run');
@@ -66,5 +73,6 @@ export function wouldPromptWithoutTerminal(argv: string[]): boolean {
     const has = (f: string) => rest.includes(f);
     const network = has('--mainnet') || has('--testnet') || has('--tetra') || has('--custom');
     const wallet = has('--tonconnect') || has('--deeplink') || has('--mnemonic');
-    return !script || !network || !wallet;
+    const delivery = has('--send') || has('--link-only') || (script !== undefined && readsOnly(script));
+    return !script || !network || !wallet || !delivery;
 }

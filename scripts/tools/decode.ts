@@ -13,7 +13,7 @@ import { commentBody, readText } from '../../wrappers/common';
 import { Proposal, ProposalState } from '../../wrappers/Proposal';
 import { parseRootGovernanceBody } from '../../wrappers/Root';
 import { WorkerComments } from '../../wrappers/Worker';
-import { duration, utc } from '../lib/cli';
+import { AddressView, duration, friendlyAddress, MAINNET_VIEW, utc } from '../../wrappers/format';
 import { apiReader, ChainReader, parseRunnerArgs } from '../lib/readonly';
 
 /** What each known text comment asks of the contract it is sent to. */
@@ -38,8 +38,8 @@ function opName(op: number): string | undefined {
 }
 
 /** The lines describing a council action, with the hashes in full and periods as durations. */
-function actionLines(a: CouncilAction, i: number): string[] {
-    const lines = [`action ${i}: ${describeAction(a)}`];
+function actionLines(a: CouncilAction, i: number, view: AddressView): string[] {
+    const lines = [`action ${i}: ${describeAction(a, view)}`];
     if (a.kind === 'root' && a.action.kind === 'addImage') {
         lines.push(`  image hash ${a.action.imageHash.toString('hex')}`);
         lines.push(`  label "${a.action.label}" (what the proposer says the image is: check it against the evidence)`);
@@ -51,7 +51,7 @@ function actionLines(a: CouncilAction, i: number): string[] {
 }
 
 /** A message body in words. */
-export function describeBody(body: Cell | null, amount?: bigint): string[] {
+export function describeBody(body: Cell | null, amount?: bigint, view: AddressView = MAINNET_VIEW): string[] {
     if (!body || (body.bits.length === 0 && body.refs.length === 0)) return ['a plain transfer with no comment (at a job or worker account: a deposit)'];
     const s: Slice = body.beginParse();
     if (s.remainingBits < 32) return ['an unreadable body (shorter than an op code)'];
@@ -75,7 +75,7 @@ export function describeBody(body: Cell | null, amount?: bigint): string[] {
             `creates a council proposal with ${actions.length} action(s)${amount !== undefined ? ` (${fromNano(amount)} TON attached: the proposal fee, the rest comes back at cleanup)` : ''}`,
             `description: ${description}`,
             evidenceLine(evidence === 0n ? null : Buffer.from(evidence.toString(16).padStart(64, '0'), 'hex')),
-            ...actions.flatMap(actionLines),
+            ...actions.flatMap((a, i) => actionLines(a, i, view)),
         ];
     }
     if (op === Op.vetoProposal) {
@@ -84,7 +84,7 @@ export function describeBody(body: Cell | null, amount?: bigint): string[] {
     }
     try {
         const action = parseRootGovernanceBody(body);
-        return [`a governance message to the root (accepted only from the root's governance):`, ...actionLines({ kind: 'root', value: amount ?? 0n, action }, 0).map((l) => l.replace(/^action 0: /, ''))];
+        return [`a governance message to the root (accepted only from the root's governance):`, ...actionLines({ kind: 'root', value: amount ?? 0n, action }, 0, view).map((l) => l.replace(/^action 0: /, ''))];
     } catch {
         /* not a governance body */
     }
@@ -109,7 +109,7 @@ export function describeLink(link: string, testOnly: boolean): string[] {
     const text = url.searchParams.get('text');
     const bin = url.searchParams.get('bin');
     const body = bin ? Cell.fromBase64(bin.replace(/-/g, '+').replace(/_/g, '/')) : text !== null ? commentBody(text) : null;
-    const lines = [`sends ${fromNano(amount)} TON to ${to.toString({ testOnly, bounceable: true })}`, ...describeBody(body, amount)];
+    const lines = [`sends ${fromNano(amount)} TON to ${friendlyAddress(to, { testOnly })}`, ...describeBody(body, amount, { testOnly })];
     if (url.searchParams.get('init')) lines.push('and deploys the destination contract (a state init is attached)');
     return lines;
 }
@@ -121,12 +121,12 @@ export async function describeProposal(reader: ChainReader, address: Address, te
     const provider = reader.provider(address);
     const d = await p.getProposalData(provider);
     const lines = [
-        `proposal ${d.id} of council ${d.council.toString({ testOnly })}: ${ProposalState[d.state]}`,
+        `proposal ${d.id} of council ${friendlyAddress(d.council, { testOnly })}: ${ProposalState[d.state]}`,
         `description: ${d.description}`,
         evidenceLine(d.evidence),
-        `proposer ${d.proposer ? d.proposer.toString({ testOnly, bounceable: false }) : '-'}`,
+        `proposer ${d.proposer ? friendlyAddress(d.proposer, { testOnly }, 'wallet') : '-'}`,
         `if executed, it will:`,
-        ...d.actions.flatMap((a, i) => actionLines(a, i)).map((l) => '  ' + l),
+        ...d.actions.flatMap((a, i) => actionLines(a, i, { testOnly })).map((l) => '  ' + l),
         `votes: yes ${d.yes} / no ${d.no}, threshold ${d.threshold}`,
         `voting until ${utc(d.deadline)}; timelock ${duration(d.timelock)}${d.executeAt ? `; executable from ${utc(d.executeAt)}` : ''}`,
     ];
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
             ? describeLink(input, testOnly)
             : kind === 'address'
               ? await describeProposal(apiReader(options), Address.parse(input), testOnly)
-              : describeBody(Cell.fromBase64(input.replace(/-/g, '+').replace(/_/g, '/')));
+              : describeBody(Cell.fromBase64(input.replace(/-/g, '+').replace(/_/g, '/')), undefined, { testOnly });
     console.log(lines.join('\n'));
 }
 
