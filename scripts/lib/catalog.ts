@@ -25,7 +25,7 @@ export const SCRIPTS: ReadonlyArray<readonly [name: string, what: string]> = [
     ['job/topup', 'add to a job deposit (anyone; empty comment)'],
     ['job/close', 'start the challenge period of your job (comment "close", client)'],
     ['job/finalize', 'settle a job after its challenge period (comment "finalize", anyone)'],
-    ['job/status', "read: a job, or every job of a client with a worker (no wallet)"],
+    ['job/status', "read: a job, or every job a client opened, found from its address (no wallet)"],
     ['council/deploy', 'deploy a DAO council for a root'],
     ['council/handover', 'hand the root over to the council (propose, then accept)'],
     ['council/propose', 'create a proposal (the id is read back once it is confirmed)'],
