@@ -6,7 +6,7 @@
  * Bodies are read with the wrappers' own parsers (parseRootGovernanceBody, parseCouncilAction, describeAction),
  * so the decoder reads exactly what the contracts and scripts write. Needs no wallet.
  */
-import { Address, Cell, fromNano, Slice } from '@ton/core';
+import { Address, Cell, fromNano, loadStateInit, Slice, StateInit } from '@ton/core';
 import { actionsDict, CouncilAction, describeAction, loadActions, parseCouncilAction } from '../../wrappers/Council';
 import { Op } from '../../wrappers/Constants';
 import { commentBody, readText } from '../../wrappers/common';
@@ -99,18 +99,42 @@ function evidenceLine(evidence: Uint8Array | null): string {
         : 'evidence: none';
 }
 
-/** A ton://transfer link in words: destination, amount, and what its comment or payload does. */
-export function describeLink(link: string, testOnly: boolean): string[] {
+/** What a ton://transfer link asks a wallet to send: exactly what the wallet app reads from it. */
+export interface TonTransferLink {
+    to: Address;
+    /** The flag of the address in the link: a wallet app sends bounceable to EQ…/kQ…, non-bounceable to UQ…/0Q…. */
+    bounceable: boolean;
+    amount: bigint;
+    /** The message body: the text comment as a comment cell, or the bin= payload; null for neither. */
+    body: Cell | null;
+    init: StateInit | null;
+}
+
+const base64url = (v: string) => Cell.fromBase64(v.replace(/-/g, '+').replace(/_/g, '/'));
+
+/** Reads a ton://transfer/<address>?amount=…[&text=…|&bin=…][&init=…] link. */
+export function parseTonLink(link: string): TonTransferLink {
     const url = new URL(link.replace(/^ton:\/\//, 'https://ton/'));
     const [, kind, dest] = url.pathname.split('/');
     if (kind !== 'transfer' || !dest) throw new Error('not a ton://transfer link');
-    const to = Address.parse(dest);
-    const amount = BigInt(url.searchParams.get('amount') ?? '0');
+    const parsed = Address.parseFriendly(dest);
     const text = url.searchParams.get('text');
     const bin = url.searchParams.get('bin');
-    const body = bin ? Cell.fromBase64(bin.replace(/-/g, '+').replace(/_/g, '/')) : text !== null ? commentBody(text) : null;
+    const init = url.searchParams.get('init');
+    return {
+        to: parsed.address,
+        bounceable: parsed.isBounceable,
+        amount: BigInt(url.searchParams.get('amount') ?? '0'),
+        body: bin ? base64url(bin) : text !== null ? commentBody(text) : null,
+        init: init ? loadStateInit(base64url(init).beginParse()) : null,
+    };
+}
+
+/** A ton://transfer link in words: destination, amount, and what its comment or payload does. */
+export function describeLink(link: string, testOnly: boolean): string[] {
+    const { to, amount, body, init } = parseTonLink(link);
     const lines = [`sends ${fromNano(amount)} TON to ${friendlyAddress(to, { testOnly })}`, ...describeBody(body, amount, { testOnly })];
-    if (url.searchParams.get('init')) lines.push('and deploys the destination contract (a state init is attached)');
+    if (init) lines.push('and deploys the destination contract (a state init is attached)');
     return lines;
 }
 
