@@ -20,6 +20,7 @@ import { run as councilStatus } from '../../scripts/council/status';
 import { run as councilDeploy } from '../../scripts/council/deploy';
 import { run as propose } from '../../scripts/council/propose';
 import { run as vote } from '../../scripts/council/vote';
+import { run as execute } from '../../scripts/council/execute';
 import { run as veto } from '../../scripts/council/veto';
 import { run as handover } from '../../scripts/council/handover';
 import { run as rootStatus } from '../../scripts/root/status';
@@ -99,6 +100,16 @@ describe('addresses of the right network and bounceability, periods as durations
     it('decode prints a proposal read from the chain in the same forms', async () => {
         const lines = await describeProposal({ provider: (a) => k.blockchain.provider(a), chainTime: async () => k.blockchain.now! }, k.proposal(id).address, true);
         expectWalletForms(lines.join('\n'));
+    });
+
+    it('council/execute prints what the proposal does in the same forms, and claims no execution for a printed link', async () => {
+        await k.pass(k.proposal(id));
+        const p = new SandboxNetworkProvider(k.blockchain, k.outsider);
+        await execute(p, ['--council', k.council.address.toString(), '--id', String(id), '--link-only']);
+        const out = p.ui().output.join('\n');
+        expectWalletForms(out);
+        expect(out).not.toMatch(/^Executing/m);
+        expect(out).toMatch(/link printed, nothing sent/);
     });
 
     it('council/propose prints the new action in the network’s forms, and a guardian sunset counted from chain time', async () => {
