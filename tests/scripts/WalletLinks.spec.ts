@@ -12,6 +12,7 @@ import { Job, jobPayoutBody } from '../../wrappers/Job';
 import { ProposalState } from '../../wrappers/Proposal';
 import { Council } from '../../wrappers/Council';
 import { Root } from '../../wrappers/Root';
+import { Worker } from '../../wrappers/Worker';
 import { Librarian } from '../../wrappers/Librarian';
 import { hashOf, Protocol } from '../../wrappers/testkit';
 import { CouncilKit, deployCouncil, TIMELOCK } from '../../wrappers/testkit/council';
@@ -20,6 +21,7 @@ import { SandboxNetworkProvider } from '../../wrappers/testkit/networkProvider';
 import { commentOf } from '../../wrappers/testkit/replies';
 import { loadCode } from '../../wrappers/code';
 import { parseTonLink } from '../../scripts/tools/decode';
+import { SCRIPTS } from '../../scripts/lib/catalog';
 import { run as setPayoutThreshold } from '../../scripts/worker/setPayoutThreshold';
 import { run as setOperator } from '../../scripts/worker/setOperator';
 import { run as collect } from '../../scripts/worker/collect';
@@ -43,8 +45,19 @@ import { run as veto } from '../../scripts/council/veto';
 import { run as execute } from '../../scripts/council/execute';
 import { run as cleanup } from '../../scripts/council/cleanup';
 import { run as councilDeploy } from '../../scripts/council/deploy';
+import { run as handover } from '../../scripts/council/handover';
+import { run as register } from '../../scripts/worker/register';
+import { run as update } from '../../scripts/worker/update';
+import { run as sync } from '../../scripts/root/sync';
+import { run as fundLibrary } from '../../scripts/root/fundLibrary';
 
 type Wallet = SandboxContract<TreasuryContract>;
+
+/** The scripts whose printed link was sent and checked (named in each case's title). */
+const covered = new Set<string>();
+const cover = (title: string) => {
+    for (const m of title.matchAll(/\b(?:root|worker|job|council)\/[A-Za-z]+/g)) covered.add(m[0]);
+};
 const hex = (v: Buffer) => v.toString('hex');
 
 /** Runs `script` with --link-only as `wallet`, checks it sent nothing, and returns the one link it printed. */
@@ -194,8 +207,55 @@ describe('worker and job actions from a plain wallet, through the printed link',
                 expect(Cell).toBeDefined();
             },
         ],
-    ])('%s', async (_name, check) => {
+        [
+            'worker/register, worker/update',
+            async () => {
+                const o = await p.wallet('link registrant');
+                const args = (label: string) => {
+                    const { registration: r } = p.registrationFor(label);
+                    return ['--root', p.root.address.toString(), '--index', '0', '--receipt-key', hex(r.receiptKey), '--enc-key', hex(r.encryptionKey), '--image', hex(r.attestation.imageHash), '--model', hex(r.attestation.modelHash), '--quote-hash', hex(r.attestation.quoteHash), '--prices', '0.2,0.05,0.6,0.6'];
+                };
+                await sendLink(o, await printedLink(p, o, register, [...args('link a'), '--endpoint', 'https://a.example', '--stake', '12']));
+                const account = p.blockchain.openContract(Worker.createFromAddress(await p.root.getWorkerAddress(o.address, 0)));
+                expect((await account.getState()).status).toBe(WorkerStatus.Active);
+                await sendLink(o, await printedLink(p, o, update, [...args('link b'), '--endpoint', 'https://b.example']));
+                expect((await account.getProfile()).endpoint).toBe('https://b.example');
+                expect((await account.getKeys()).receiptKey).toEqual(p.registrationFor('link b').registration.receiptKey);
+            },
+        ],
+        [
+            'root/sync (anyone)',
+            async () => {
+                const r = await sendLink(stranger, await printedLink(p, stranger, sync, ['--root', p.root.address.toString(), '--owner', owner.address.toString(), '--index', '0']));
+                expect(r.transactions).toHaveTransaction({ from: p.root.address, to: worker, success: true });
+            },
+        ],
+        [
+            'root/fundLibrary (anyone)',
+            async () => {
+                const before = (await p.root.getLibraryFunding()).paidUntil;
+                await sendLink(stranger, await printedLink(p, stranger, fundLibrary, ['--root', p.root.address.toString()]));
+                expect((await p.root.getLibraryFunding()).paidUntil).toBeGreaterThan(before);
+            },
+        ],
+        [
+            'council/deploy (state init in the link), council/handover propose and accept',
+            async () => {
+                const g = p.governance;
+                const link = await printedLink(p, g, councilDeploy, ['--root', p.root.address.toString(), '--members', `${g.address.toString()}:1`, '--threshold', '1']);
+                await sendLink(g, link);
+                const c = p.blockchain.openContract(Council.createFromAddress(parseTonLink(link).to));
+                expect((await c.getCouncilData()).threshold).toBe(1n);
+                const args = ['--root', p.root.address.toString(), '--council', c.address.toString()];
+                await sendLink(g, await printedLink(p, g, handover, [...args, '--step', 'propose']));
+                expect((await p.root.getGovernance()).pending).toEqualAddress(c.address);
+                await sendLink(g, await printedLink(p, g, handover, [...args, '--step', 'accept']));
+                expect((await p.root.getGovernance()).governance).toEqualAddress(c.address);
+            },
+        ],
+    ])('%s', async (name, check) => {
         await check();
+        cover(name);
     });
 
     it('worker/status prints the image label and the model name from the root’s allowlists next to the hashes', async () => {
@@ -255,16 +315,15 @@ describe('council actions from a plain wallet, through the printed link', () => 
                 expect((await k.blockchain.getContract(pr.address)).accountState?.type ?? 'none').not.toBe('active');
             },
         ],
-        [
-            'council/deploy (state init in the link)',
-            async () => {
-                const link = await printedLink(k, k.alice, councilDeploy, ['--root', k.root.address.toString(), '--members', `${k.alice.address.toString()}:1`, '--threshold', '1']);
-                await sendLink(k.alice, link);
-                const c = k.blockchain.openContract(Council.createFromAddress(parseTonLink(link).to));
-                expect((await c.getCouncilData()).threshold).toBe(1n);
-            },
-        ],
-    ])('%s', async (_name, check) => {
+    ])('%s', async (name, check) => {
         await check();
+        cover(name);
+    });
+});
+
+describe('the table above', () => {
+    it('covers every script that sends (every catalog entry that is not read-only)', () => {
+        const sending = SCRIPTS.filter(([, what]) => !what.startsWith('read:')).map(([n]) => n);
+        expect([...covered].sort()).toEqual([...sending].sort());
     });
 });
