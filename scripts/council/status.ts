@@ -1,7 +1,7 @@
 /**
  * Prints the council (members, threshold, epoch, periods, guardian) or, with --id, one proposal as a voter
  * needs it: state, readable actions, tallies, deadline, execution time and whether --voter (default: you) voted.
- * npx blueprint run council/status --testnet -- --council <addr> [--id <n>] [--voter <addr>]
+ * No wallet needed: npm run read -- council/status --testnet --council <addr> [--id <n>] [--voter <addr>]
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { Address, fromNano } from '@ton/core';

@@ -1,6 +1,6 @@
 /**
  * Prints the root's parameters, governance, treasury, fees and allowlists (with retirement times).
- * npx blueprint run root/status --testnet -- --root <addr>
+ * No wallet needed: npm run read -- root/status --testnet --root <addr>
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { fromNano } from '@ton/core';

@@ -1,7 +1,7 @@
 /**
  * Prints a worker account's state, keys, profile (with the image label and model name from the root's
  * allowlists), reputation and parameter snapshot.
- * npx blueprint run worker/status --testnet -- --worker <address>
+ * No wallet needed: npm run read -- worker/status --testnet --worker <address>
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { fromNano } from '@ton/core';
