@@ -6,10 +6,10 @@ const config: Config = {
     globalSetup: '<rootDir>/tests/setup/compileOnce.ts',
     transform: {
         '^.+\\.tsx?$': 'ts-jest',
-        // noble v2 and a few crypto packages ship ESM only: down-compile them to CommonJS.
+        // JavaScript that Jest must load as CommonJS: the @hpke packages (below) are down-compiled with it.
         '^.+\\.m?jsx?$': ['ts-jest', { tsconfig: { allowJs: true, target: 'ES2022', module: 'commonjs' } }],
     },
-    transformIgnorePatterns: ['/node_modules/(?!(@noble|@hpke)/)'],
+    transformIgnorePatterns: ['/node_modules/(?!(@hpke)/)'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
     testMatch: ['<rootDir>/tests/**/*.spec.ts'],
     maxWorkers: 2,

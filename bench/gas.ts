@@ -8,6 +8,7 @@ import { writeFileSync } from 'fs';
 import path from 'path';
 import { buildAllContracts } from '../scripts/tools/buildContracts';
 import { scenarios } from './scenarios';
+import { JOB_TARGETS, jobScenario, sessionLegs } from './scenarios/job';
 import { GasRow } from './scenarios/types';
 
 function formatTon(nano: bigint): string {
@@ -27,6 +28,26 @@ export function gasTable(rows: GasRow[]): string {
     return lines.join('\n');
 }
 
+/** The session leg by leg, and what it would cost without the legs that exist only for a guarantee. */
+async function legsSection(): Promise<string> {
+    const legs = await sessionLegs();
+    const total = legs.reduce((a, l) => a + l.fees, 0n);
+    const kept = legs.filter((l) => l.keeps).reduce((a, l) => a + l.fees, 0n);
+    const lines = [
+        "### Where one job's TON goes",
+        '',
+        'The session (open, 10 external claims, close, finalize) leg by leg. The target was 0.05 TON; the legs marked with a',
+        'guarantee are the ones a weaker design could drop, and each is kept.',
+        '',
+        '| leg | fees, TON | kept for |',
+        '|---|---:|---|',
+        ...legs.map((l) => `| ${l.leg} | ${formatTon(l.fees)} | ${l.keeps ?? ''} |`),
+        `| **session** | **${formatTon(total)}** | |`,
+        `| without the three guarantee legs | ${formatTon(total - kept)} | target ${formatTon(JOB_TARGETS.sessionTarget)} |`,
+    ];
+    return lines.join('\n');
+}
+
 async function main(): Promise<void> {
     const failed = await buildAllContracts();
     if (failed.length > 0) throw new Error(`contracts did not compile: ${failed.join(', ')}`);
@@ -36,6 +57,11 @@ async function main(): Promise<void> {
         const table = gasTable(rows);
         console.log(`\n## ${scenario.title}\n\n${table}`);
         sections.push(`## ${scenario.title}\n\n${table}`);
+        if (scenario === jobScenario) {
+            const legs = await legsSection();
+            console.log(`\n${legs}`);
+            sections.push(legs);
+        }
         const over = rows.filter((r) => r.gas > r.gasBudget || (r.feeBudget !== undefined && r.fees > r.feeBudget));
         if (over.length > 0) {
             console.error(`over budget: ${over.map((r) => r.operation).join(', ')}`);

@@ -137,8 +137,8 @@ async function measureLevels(c: Cluster, levels: { streams: number; seconds: num
 
 function levelTable(levels: Level[]): string[] {
     const lines = [
-        '| Streams | Requests engine / via relay | TTFT p50 engine / via relay (ms) | TTFT p99 engine / via relay (ms) | Chunk gap p50 / p99 engine (ms) | Chunk gap p50 / p99 via relay (ms) | Requests/s engine / via relay | Completion tokens/s engine / via relay | CPU ms per request via relay: relay / worker / engine / chain (engine alone) | RSS after: relay / worker / engine / chain |',
-        '|---:|---|---|---|---|---|---|---|---|---|',
+        '| Streams | Requests engine / via relay | TTFT p50 engine / via relay (ms) | TTFT p99 engine / via relay (ms) | End to end p50 / p99 engine (ms) | End to end p50 / p99 via relay (ms) | Chunk gap p50 / p99 engine (ms) | Chunk gap p50 / p99 via relay (ms) | Requests/s engine / via relay | Completion tokens/s engine / via relay | CPU ms per request via relay: relay / worker / engine / chain (engine alone) | RSS after: relay / worker / engine / chain |',
+        '|---:|---|---|---|---|---|---|---|---|---|---|---|',
     ];
     for (const l of levels) {
         const e = l.engine;
@@ -146,7 +146,7 @@ function levelTable(levels: Level[]): string[] {
         const sum = (rs: PhaseResult[]) => rs.reduce((a, x) => a + x.load.completed, 0);
         const errs = [...e, ...r].reduce((a, x) => a + x.load.errors, 0);
         lines.push(
-            `| ${l.streams} | ${sum(e)} / ${sum(r)}${errs ? ` (**${errs} errors**)` : ''} | ${f(med(e, (x) => x.ttft.p50))} / ${f(med(r, (x) => x.ttft.p50))} | ${f(med(e, (x) => x.ttft.p99))} / ${f(med(r, (x) => x.ttft.p99))} | ${f(med(e, (x) => x.gap.p50), 2)} / ${f(med(e, (x) => x.gap.p99))} | ${f(med(r, (x) => x.gap.p50), 2)} / ${f(med(r, (x) => x.gap.p99))} | ${f(med(e, (x) => x.requestsPerSecond))} / ${f(med(r, (x) => x.requestsPerSecond))} | ${f(med(e, (x) => x.tokensPerSecond), 0)} / ${f(med(r, (x) => x.tokensPerSecond), 0)} | ${ACTORS.map((a) => f(med(r, (x) => x.cpuPerRequest[a]), 2)).join(' / ')} (${f(med(e, (x) => x.cpuPerRequest.engine), 2)}) | ${ACTORS.map((a) => mib(l.rss[a])).join(' / ')} |`,
+            `| ${l.streams} | ${sum(e)} / ${sum(r)}${errs ? ` (**${errs} errors**)` : ''} | ${f(med(e, (x) => x.ttft.p50))} / ${f(med(r, (x) => x.ttft.p50))} | ${f(med(e, (x) => x.ttft.p99))} / ${f(med(r, (x) => x.ttft.p99))} | ${f(med(e, (x) => x.e2e.p50))} / ${f(med(e, (x) => x.e2e.p99))} | ${f(med(r, (x) => x.e2e.p50))} / ${f(med(r, (x) => x.e2e.p99))} | ${f(med(e, (x) => x.gap.p50), 2)} / ${f(med(e, (x) => x.gap.p99))} | ${f(med(r, (x) => x.gap.p50), 2)} / ${f(med(r, (x) => x.gap.p99))} | ${f(med(e, (x) => x.requestsPerSecond))} / ${f(med(r, (x) => x.requestsPerSecond))} | ${f(med(e, (x) => x.tokensPerSecond), 0)} / ${f(med(r, (x) => x.tokensPerSecond), 0)} | ${ACTORS.map((a) => f(med(r, (x) => x.cpuPerRequest[a]), 2)).join(' / ')} (${f(med(e, (x) => x.cpuPerRequest.engine), 2)}) | ${ACTORS.map((a) => mib(l.rss[a])).join(' / ')} |`,
         );
     }
     return lines;

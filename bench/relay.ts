@@ -363,15 +363,15 @@ export function formatActorLevels(levels: ActorLevel[], o: { seconds: number; an
     const lines = [
         `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}; ${new Date().toISOString().slice(0, 10)}, \`npm run bench:relay\`; 1-min load average at the end ${loadavg()[0].toFixed(1)} (a shared machine: compare the columns of one row, not rows across runs).`,
         '',
-        `Streams of ${o.answerTokens} tokens from the stub engine, ${o.chunkDelayMs} ms between tokens, ${o.seconds} s per round; every actor its own process (relay, worker, engine, local chain server). Times in ms, p50 / p99. CPU ms per completed request of each process (/proc/<pid>/stat); peak memory = VmHWM of each process (/proc/<pid>/status).`,
+        `Streams of ${o.answerTokens} tokens from the stub engine, ${o.chunkDelayMs} ms between tokens, ${o.seconds} s per round; every actor its own process (relay, worker, engine, local chain server). Times in ms, p50 / p99; E2E is the whole request, from sending it to the end of its stream. CPU ms per completed request of each process (/proc/<pid>/stat); peak memory = VmHWM of each process (/proc/<pid>/status).`,
         '',
-        `| Streams | Path | Answers | Errors | TTFT | Gap | Answers/s | CPU ms/request: ${ACTORS.join(' / ')} / client | Peak RSS: ${ACTORS.join(' / ')} |`,
-        '|---:|---|---:|---:|---|---|---:|---|---|',
+        `| Streams | Path | Answers | Errors | TTFT | Gap | E2E | Answers/s | CPU ms/request: ${ACTORS.join(' / ')} / client | Peak RSS: ${ACTORS.join(' / ')} |`,
+        '|---:|---|---:|---:|---|---|---|---:|---|---|',
     ];
     for (const l of levels)
         for (const [name, r] of [['engine alone', l.engine], ['relay → worker → engine', l.relay]] as const)
             lines.push(
-                `| ${l.streams} | ${name} | ${r.load.completed} | ${r.load.errors} | ${f(r.ttft.p50)} / ${f(r.ttft.p99)} | ${f(r.gap.p50)} / ${f(r.gap.p99)} | ${r.requestsPerSecond.toFixed(0)} | ${[...ACTORS.map((a) => f(r.cpuPerRequest[a])), f(r.cpuPerRequest.client)].join(' / ')} | ${name === 'engine alone' ? '' : ACTORS.map((a) => mib(l.peakRss[a])).join(' / ')} |`,
+                `| ${l.streams} | ${name} | ${r.load.completed} | ${r.load.errors} | ${f(r.ttft.p50)} / ${f(r.ttft.p99)} | ${f(r.gap.p50)} / ${f(r.gap.p99)} | ${f(r.e2e.p50)} / ${f(r.e2e.p99)} | ${r.requestsPerSecond.toFixed(0)} | ${[...ACTORS.map((a) => f(r.cpuPerRequest[a])), f(r.cpuPerRequest.client)].join(' / ')} | ${name === 'engine alone' ? '' : ACTORS.map((a) => mib(l.peakRss[a])).join(' / ')} |`,
             );
     const last = levels[levels.length - 1];
     if (last) lines.push('', `Peak RSS per actor over the run: ${formatPerActor(last.peakRss, mib)}.`);

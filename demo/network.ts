@@ -198,6 +198,12 @@ async function main(): Promise<void> {
         const paid = settled.reduce((a, s) => a + s.paid, 0n);
         info(`paid by the jobs on-chain ${ton(paid)}; protocol fee ${params.protocolFeeBps} bps; worker earnings ${ton(e.earnings)} (the rest: the fee and the gasless claim's gas)`);
         info(`root balance (fees and registration): ${ton(await balance(chain, root))}`);
+        for (const s of settled) {
+            const { transactions } = await chain.transactionsSince(Address.parse(s.address), null, { limit: 100 });
+            const gas = transactions.reduce((a, t) => a + t.gasUsed, 0);
+            const fees = transactions.reduce((a, t) => a + t.totalFees, 0n);
+            info(`${s.cheater ? "cheating worker's job" : 'job'} ${s.address.slice(0, 12)}…: ${transactions.length} transactions on its account (open, answer, claims, close, finalize), ${gas} gas, ${ton(fees)} in fees`);
+        }
     } finally {
         step('stopping every process');
         await stopChildren();

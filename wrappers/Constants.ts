@@ -260,9 +260,9 @@ export abstract class Errors {
     static readonly tooManyMembers = 220;
     /** member weight is zero */
     static readonly zeroWeight = 221;
-    /** threshold is zero or above the total weight */
+    /** threshold zero, above the total weight, or not above half of it (the quorum floor) */
     static readonly badThreshold = 222;
-    /** voting period zero or above its maximum, or timelock above its maximum */
+    /** voting period, timelock or execution window outside its floor and ceiling (council::min_/max_*) */
     static readonly badCouncilPeriod = 223;
     /** value attached to a proposal is below get_proposal_fee */
     static readonly proposalFeeTooSmall = 224;
@@ -338,7 +338,7 @@ export const BPS = 10_000n;
 /**
  * Tags of the governance events (protocol.tlb "events", GovernanceEvent): external-out log messages of the
  * council, its proposals and the root's governance operations. CRC32 of the constructor, as for op codes;
- * contracts/op-codes.fc event::*; decoded by wrappers/governanceEvents.ts.
+ * contracts/op-codes.fc event::*; decoded by wrappers/events.ts (with the worker events).
  */
 export abstract class GovernanceEventTag {
     static readonly proposalCreated = 0x23075fbc;

@@ -9,7 +9,7 @@ import { Bytes32, readBytes32 } from './common';
 
 /**
  * The compiled librarian (contracts/librarian.fc), pinned: the root derives librarian addresses from its hash and
- * depth (contracts/addresses.fc). tests/contracts/LibraryFunding.spec.ts checks that librarian.fc compiles to it.
+ * depth (contracts/addresses.fc). tests/contracts/Librarian.spec.ts checks that librarian.fc compiles to it.
  */
 export const LIBRARIAN_CODE_BOC =
     'b5ee9c7241010601006b000114ff00f4a413f4bcf2c80b0102016202030070d06c31ed44d0d3fff405206e23d74ac200b08e1702d74c20f90022ba9b32c8cbff5210f400c9ed54915be2926c21e2206e91309372fb06e202012004050011bfd41f6a2686b85ffc0019bc71ef6a2684183eb90eb85804d23b7726';

@@ -6,8 +6,10 @@
  * update. Discovery follows the root's transactions (transactionsSince), takes each event's worker address as a
  * *candidate*, and trusts it for nothing: it reads the account itself and keeps it only if the root confirms it
  * (`get_worker_address(owner, index)` of the account's own owner and index is this address) and its state says
- * it belongs to this root. The same mechanism carries governance events later (one reader of a contract's
- * external-out messages), and works alike on the local chain server and the public APIs (plain v2 reads).
+ * it belongs to this root. Governance events (council, proposals, the root's allowlist and parameter changes) travel
+ * by the same mechanism (contracts/messages.fc emit_event) and decode through the same codec (wrappers/events.ts
+ * parseEvent); discovery reads only the worker events among them, nothing under actors/ follows governance yet
+ * (docs/governance.md "Events"). Discovery works alike on the local chain server and the public APIs (plain v2 reads).
  *
  * Refresh policy: unbonding, slashes, exits, price and key changes happen on the worker account, not at the
  * root, so they are picked up by re-reading accounts: `refresh()` re-reads every known account (call it on a

@@ -40,10 +40,12 @@ export function toChainTransaction(tx: Transaction, workchain = 0): ChainTransac
     let exitCode: number | null = null;
     let actionResultCode: number | null = null;
     let success = true;
+    let gasUsed = 0;
     const d = tx.description;
     if (d.type === 'generic' || d.type === 'tick-tock') {
         if (d.computePhase.type === 'vm') {
             exitCode = d.computePhase.exitCode;
+            gasUsed = Number(d.computePhase.gasUsed);
             success &&= d.computePhase.success;
         } else {
             // A skipped compute phase (no code to run): fine for a plain top-up or a returning bounce, a failure
@@ -68,5 +70,6 @@ export function toChainTransaction(tx: Transaction, workchain = 0): ChainTransac
         success,
         bounced: inMessage?.kind === 'internal' ? inMessage.bounced : false,
         totalFees: tx.totalFees.coins,
+        gasUsed,
     };
 }

@@ -52,6 +52,8 @@ export interface ChainTransaction {
     /** Whether the incoming message was a bounce. */
     bounced: boolean;
     totalFees: bigint;
+    /** Gas the compute phase used; 0 when it was skipped. */
+    gasUsed: number;
 }
 
 export interface ChainMessage {

@@ -1,5 +1,5 @@
 /**
- * `npm run relay -- start | status | jobs | keys add/list/revoke | close-idle`: the relay process on the chain
+ * `npm run relay -- start | status | jobs | keys add/list/revoke | workers list/forget | close-idle`: the relay process on the chain
  * layer (toncenter v2 API or the local chain server), with its W5 wallet, discovery from the root address, the
  * OpenAI-compatible HTTP server, and the job lifecycle on timers.
  */
@@ -17,7 +17,7 @@ import { WalletJobFunding } from './chain/funding';
 import { configFromFlags, mnemonicFrom, type RelayConfig } from './config';
 import { createRelayHttpServer } from './http/server';
 import { formatTon } from './openai/shape';
-import { Relay } from './relay';
+import { barReason, Relay } from './relay';
 import { RelayStore } from './store/lmdb';
 import { claimStoreForWallet, lockDataDir } from './store/instance';
 import { closeIdleJobs, finalizeDueJobs } from './jobs/lifecycle';
@@ -85,17 +85,7 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
     const discovery = new WorkerDiscovery(chain, root);
     const discover = async () => {
         await discovery.sync();
-        for (const w of discovery.workers()) {
-            const key = w.address.toRawString();
-            const known = relay.registry.get(key);
-            if (w.standing !== 'active') {
-                if (known) relay.registry.delete(key);
-                continue;
-            }
-            if (!known?.worker) await relay.checkWorker(w.address, cfg.workerUrls[key]);
-        }
-        // workers already in use: the allowlists and accounts may have changed since they were verified
-        await relay.recheck();
+        await relay.discovered(discovery.workers(), cfg.workerUrls);
     };
     await discover();
     // what a crash may have left half-done: a job open without its record, a voucher signed but not delivered
@@ -103,7 +93,7 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
     await relay.deliverVouchers();
     const server = createRelayHttpServer(relay, limits, log);
     await new Promise<void>((r) => server.listen(cfg.port, cfg.listen, r));
-    log.info({ url: `http://${cfg.listen}:${cfg.port}/v1`, wallet: wallet.address.toString(), workers: relay.status().workers.map((w) => ({ account: w.account, status: w.status, reasons: w.reasons })) }, 'relay listening');
+    log.info({ url: `http://${cfg.listen}:${cfg.port}/v1`, wallet: wallet.address.toString(), workers: relay.status().workers.map((w) => ({ account: w.account, status: w.status, reasons: w.reasons })), barred: relay.status().barred.map((b) => ({ account: b.account, reason: barReason(b) })) }, 'relay listening');
     const timer = setInterval(() => {
         void (async () => {
             await discover();
@@ -232,7 +222,39 @@ program
         const s = offline(o.dataDir);
         const jobs = s.jobs();
         console.log(`jobs: ${jobs.length} (open ${jobs.filter((j) => j.state === 'open').length}, stopped ${jobs.filter((j) => j.stopped).length}); owed ${formatTon(jobs.reduce((a, j) => a + j.cumulative, 0n))} TON; keys: ${s.keys().length}`);
+        printBarred(s);
         await s.close();
+    });
+
+/** Workers whose receipt was refused: never verified or paid again until `workers forget`. */
+function printBarred(s: RelayStore): void {
+    const barred = s.barred();
+    console.log(`barred workers: ${barred.length}`);
+    for (const b of barred) console.log(`  ${b.account} ${barReason(b)}`);
+}
+const workers = program.command('workers').description('workers the relay stopped paying after a refused receipt');
+workers.command('list')
+    .option('--data-dir <dir>', 'state directory', '.relay')
+    .action(async (o) => {
+        const s = offline(o.dataDir);
+        printBarred(s);
+        await s.close();
+    });
+workers.command('forget <address>')
+    .description('clear a bar: the worker is verified again on the next discovery pass (a running relay reads the bar from its store)')
+    .option('--data-dir <dir>', 'state directory', '.relay')
+    .action(async (address: string, o) => {
+        const s = offline(o.dataDir);
+        try {
+            const raw = Address.parse(address).toRawString();
+            if (s.clearBarred(raw)) console.log(`${raw}: bar cleared`);
+            else {
+                console.error(`${raw} is not barred`);
+                process.exitCode = 1;
+            }
+        } finally {
+            await s.close();
+        }
     });
 const keys = program.command('keys');
 keys.command('add <name>')

@@ -8,20 +8,20 @@ import { Address, Cell } from '@ton/core';
 import type { Logger } from 'pino';
 import { signVoucher, verifyReceipt } from '../crypto/payloads';
 import { sealForWorker, WireError, type StreamEvent } from '../wire';
-import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedReceipt } from '../../wrappers/payloads';
+import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedCell, type SignedReceipt } from '../../wrappers/payloads';
 import type { Prices } from '../../wrappers/common';
 import { crashPoint } from '../crashpoint';
 import { RelayError } from './errors';
-import { capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
+import { CapReservations, capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
 import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
 import { isEquivocation, receiptProblems } from './core/receipts';
-import { rank, type Candidate } from './core/selection';
+import { rank, servesModel, withinPrices, type Candidate } from './core/selection';
 import { chainProblems, verifyWorker, type TrustSettings, type VerifiedWorker } from './core/verify';
 import { closeIdleJobs, finalizeDueJobs, settleUndeliveredVoucher, type VoucherDelivery } from './jobs/lifecycle';
 import { SSE_DONE, SseRewriter, usageOf } from './openai/shape';
 import { deadline } from './deadline';
 import type { ValidRequest } from './openai/validate';
-import type { RelayStore } from './store/lmdb';
+import type { BarredWorker, RelayStore } from './store/lmdb';
 import type { Clock, JobFunding, Random, WorkerFacts } from './types';
 import { fetchAttestation, fetchFreshness, postRequest, postVoucher, WorkerUnreachable } from './workers/client';
 import type { CollateralProvider } from './workers/collateral';
@@ -101,6 +101,8 @@ export class Relay {
     private readonly opening = new Set<string>();
     /** Models some worker was verified for: a request for one gets 503 (retry later) when none is up, not 404. */
     private readonly knownModels = new Set<string>();
+    /** Worst-case costs of the requests in flight, by API key (counted against the key's cap). */
+    private readonly reservations = new CapReservations();
 
     constructor(private readonly d: RelayDeps) {}
 
@@ -147,6 +149,15 @@ export class Relay {
         const key = account.toRawString();
         const prev = this.registry.get(key);
         const entry: RegistryEntry = { account: key, url: url ?? prev?.url ?? '', status: 'unreachable', reasons: [], worker: null, latencyMs: prev?.latencyMs ?? 0, failures: 0, checkedAt: this.d.clock.now() };
+        const bar = this.d.store.getBarred(key);
+        if (bar) {
+            // not contacted at all: passing verification again must not earn it a new escrow
+            entry.status = 'refused';
+            entry.reasons = [barReason(bar)];
+            if (prev?.status !== 'refused') this.d.log.warn({ worker: key, reason: entry.reasons[0] }, 'worker barred');
+            this.registry.set(key, entry);
+            return entry;
+        }
         try {
             const onChain = await this.d.facts.read(account);
             if (!entry.url) entry.url = onChain.endpoint;
@@ -175,6 +186,28 @@ export class Relay {
         }
         this.registry.set(key, entry);
         return entry;
+    }
+
+    /**
+     * One discovery pass over the workers the chain layer found (main.ts's maintenance timer and startup):
+     * workers no longer active are forgotten, new or dropped ones verified (a worker barred after a refused
+     * receipt stays refused without being contacted), then the verified ones rechecked against the chain.
+     */
+    async discovered(found: { address: Address; standing: 'active' | 'inactive' | 'gone' }[], urls: Record<string, string> = {}): Promise<void> {
+        for (const w of found) {
+            const key = w.address.toRawString();
+            const known = this.registry.get(key);
+            if (w.standing !== 'active') {
+                if (known) {
+                    this.registry.delete(key);
+                    this.d.log.warn({ worker: key, standing: w.standing }, 'worker forgotten: its account is no longer active');
+                }
+                continue;
+            }
+            if (!known?.worker) await this.checkWorker(w.address, urls[key]);
+        }
+        // workers already in use: the allowlists and accounts may have changed since they were verified
+        await this.recheck();
     }
 
     /**
@@ -221,8 +254,8 @@ export class Relay {
 
     /** Verified workers serving `model`, best first (the order serve() tries them in). */
     candidates(model: string): Candidate[] {
-        const verified: Candidate[] = [...this.registry.values()].filter((e) => e.worker).map((e) => ({ worker: e.worker!, latencyMs: e.latencyMs, failures: e.failures }));
-        return rank(verified, model);
+        const verified: Candidate[] = [...this.registry.values()].filter((e) => e.worker && !this.d.store.getBarred(e.account)).map((e) => ({ worker: e.worker!, latencyMs: e.latencyMs, failures: e.failures }));
+        return rank(verified, model, this.d.payment.maxPrices);
     }
 
     async serve(req: ValidRequest, key: ApiKeyRecord, sink: StreamSink | null, clientSignal: AbortSignal): Promise<Served> {
@@ -231,17 +264,23 @@ export class Relay {
         const reverified = new Set<string>();
         if (cands.length === 0) {
             if (!this.knownModels.has(req.model)) throw new RelayError('unknown_model', `the model '${req.model}' is not served by any verified worker`, 'model');
+            const dear = [...this.registry.values()].filter((e) => e.worker && servesModel(e.worker, req.model) && !withinPrices(e.worker.onChain.prices, this.d.payment.maxPrices));
+            if (dear.length > 0) throw new RelayError('no_worker_available', `every verified worker serving '${req.model}' asks more than the relay's highest prices (--max-prices)`);
         }
         // the whole request, every worker tried included; disposed when it is over (see deadline.ts for why
         // not AbortSignal.any with AbortSignal.timeout)
         const limit = deadline(clientSignal, this.d.requestTimeoutMs);
         const signal = limit.signal;
+        // this request's reservation under the key's cap (the worst case at the prices of the worker being tried)
+        let reserved = 0n;
         try {
             const failures: string[] = [];
             for (const c of cands) {
                 const worst = worstCaseCost(c.worker.onChain.prices, req.maxPrompt, req.maxTokens + 1);
-                const refusal = capRefusal(this.d.store.getKey(key.id) ?? key, worst);
+                // checked and reserved with no await between: concurrent requests of a key see each other's holds
+                const refusal = capRefusal(this.d.store.getKey(key.id) ?? key, worst, this.reservations.of(key.id) - reserved);
                 if (refusal) throw new RelayError('spending_cap_reached', refusal);
+                reserved = this.reservations.move(key.id, reserved, worst);
                 let job: JobRecord;
                 try {
                     job = await this.acquireJob(c.worker, worst);
@@ -272,6 +311,8 @@ export class Relay {
             }
             throw new RelayError('no_worker_available', `no verified worker could serve '${req.model}'${failures.length ? ': ' + failures.join('; ') : ''}`);
         } finally {
+            // released after the request ended: an accepted receipt was charged to the key before this point
+            this.reservations.move(key.id, reserved, 0n);
             limit.dispose();
         }
     }
@@ -303,6 +344,8 @@ export class Relay {
 
     /** A job of this worker that is free, open, unstopped and can pay `worst`; tops up or opens one if needed. */
     private async acquireJob(w: VerifiedWorker, worst: bigint): Promise<JobRecord> {
+        // none of its jobs, old or new: candidates() already leaves it out, this guards every other way in
+        if (this.d.store.getBarred(w.account)) throw new Error('payment to this worker is stopped (a receipt of it was refused)');
         const mine = this.d.store.jobs().filter((j) => j.worker === w.account && j.state === 'open' && !j.stopped && j.receiptKey.equals(w.receiptKey));
         for (const j of mine) {
             if (this.busy.has(j.address)) continue;
@@ -320,8 +363,11 @@ export class Relay {
             this.busy.delete(j.address);
         }
         if (this.d.payment.deposit < worst) throw new RelayError('invalid_request', `the request could cost up to ${worst} nanoton, above the relay's job deposit`, 'max_tokens');
-        // money goes into a new escrow only for a worker the chain allows at this moment
-        const problems = chainProblems(w, await this.d.facts.read(Address.parse(w.account)));
+        // money goes into a new escrow only for a worker the chain allows at this moment, at prices the relay
+        // accepts (prices may have changed since verification: open_job would be refused on-chain)
+        const now = await this.d.facts.read(Address.parse(w.account));
+        if (!withinPrices(now.prices, this.d.payment.maxPrices)) throw new Error("the worker's prices on-chain are above the relay's highest prices (--max-prices)");
+        const problems = chainProblems(w, now);
         if (problems.length > 0) {
             const e = this.registry.get(w.account);
             if (e) Object.assign(e, { worker: null, status: 'refused', reasons: problems, checkedAt: this.d.clock.now() });
@@ -352,7 +398,7 @@ export class Relay {
         }
     }
 
-    private latestVoucher(job: string): { signature: Buffer; cell: Cell } | null {
+    private latestVoucher(job: string): SignedCell | null {
         const v = this.d.store.getVoucher(job);
         return v ? { signature: Buffer.from(v.signature, 'hex'), cell: Cell.fromBoc(Buffer.from(v.boc, 'base64'))[0] } : null;
     }
@@ -483,12 +529,15 @@ export class Relay {
         if (problems.length > 0) {
             const stoppedJob = { ...job, stopped: problems.join('; '), pending: null };
             this.d.store.putJob(stoppedJob);
+            // the worker, not only this job: barred on disk, so no maintenance pass or restart pays it again
+            const bar: BarredWorker = { account: w.account, reason: `receipt refused on job ${job.address}: ${problems.join('; ')}`, at: this.d.clock.now() };
+            this.d.store.putBarred(bar);
             this.d.log.error({ job: job.address, worker: w.account, problems }, 'receipt refused: payment to this worker stopped');
             const entry = this.registry.get(w.account);
             if (entry) {
                 entry.worker = null;
                 entry.status = 'refused';
-                entry.reasons = [`receipt refused: ${problems.join('; ')}`];
+                entry.reasons = [barReason(bar)];
             }
             await this.submitEvidence(w, job, s, stored ? parseSignedReceiptCell(Cell.fromBoc(Buffer.from(stored.boc, 'base64'))[0]) : null);
             throw new RelayError('receipt_rejected', `the worker's receipt was refused: ${problems.join('; ')}`);
@@ -615,9 +664,28 @@ export class Relay {
         return finalizeDueJobs({ store: this.d.store, funding: this.d.funding, log: this.d.log, chainNow });
     }
 
-    status(): { workers: RegistryEntry[]; jobs: JobRecord[] } {
-        return { workers: [...this.registry.values()], jobs: this.d.store.jobs() };
+    /**
+     * The operator's pardon of a barred worker (`relay workers forget`): it is verified again on the next
+     * discovery pass. False when it was not barred.
+     */
+    forgetBar(account: string): boolean {
+        const cleared = this.d.store.clearBarred(account);
+        if (cleared) {
+            const e = this.registry.get(account);
+            if (e && !e.worker) this.registry.delete(account);
+            this.d.log.warn({ worker: account }, 'worker bar cleared by the operator');
+        }
+        return cleared;
     }
+
+    status(): { workers: RegistryEntry[]; jobs: JobRecord[]; barred: BarredWorker[] } {
+        return { workers: [...this.registry.values()], jobs: this.d.store.jobs(), barred: this.d.store.barred() };
+    }
+}
+
+/** How the registry, the log and `relay status` name a barred worker. */
+export function barReason(b: BarredWorker): string {
+    return `payment stopped ${new Date(b.at).toISOString()}: ${b.reason} (clear with \`relay workers forget ${b.account}\`)`;
 }
 
 function signedBoc(s: SignedReceipt): string {

@@ -2,7 +2,8 @@
  * What a client (the relay, the tests) does with the wire format, without HTTP: seal an inner request into
  * an envelope for a worker, and get the reader for its answer. Transport stays with the caller.
  */
-import { Address, Cell } from '@ton/core';
+import { Address } from '@ton/core';
+import type { SignedCell } from '../../wrappers/payloads';
 import { sealRequest } from '../crypto/request';
 import { encodeRequestEnvelope } from './envelope';
 import { SealedStreamReader } from './frames';
@@ -16,7 +17,7 @@ export interface SealForWorkerInput {
     job: Address | string;
     seqno: number;
     request: InnerRequest;
-    voucher?: { signature: Buffer; cell: Cell } | null;
+    voucher?: SignedCell | null;
 }
 
 export interface SealedForWorker {

@@ -23,7 +23,7 @@
 import { Cell } from '@ton/core';
 import { decodeSealedRequest, encodeSealedRequest } from '../crypto/request';
 import { encodeJobAddress, formatJobAddress, JOB_ADDRESS_LEN } from '../crypto/jobAddress';
-import { parseVoucherCell, Voucher } from '../../wrappers/payloads';
+import { parseVoucherCell, type SignedCell, Voucher } from '../../wrappers/payloads';
 import { MAX_VOUCHER_BOC_BYTES, REQUEST_MAGIC, VOUCHER_MAGIC, WIRE_VERSION } from './constants';
 import { WireError } from './errors';
 
@@ -50,7 +50,7 @@ export interface RequestEnvelope {
     ciphertext: Buffer;
 }
 
-function voucherBytes(v: { signature: Buffer; cell: Cell }): Buffer {
+function voucherBytes(v: SignedCell): Buffer {
     if (v.signature.length !== SIGNATURE_LEN) throw new WireError('bad_voucher', 'voucher signature must be 64 bytes');
     const boc = v.cell.toBoc({ idx: false, crc32: false });
     if (boc.length > MAX_VOUCHER_BOC_BYTES) throw new WireError('bad_voucher', 'voucher BoC too large');
@@ -82,7 +82,7 @@ export function encodeRequestEnvelope(e: {
     globalId: number;
     job: string | Uint8Array;
     seqno: number;
-    voucher?: { signature: Buffer; cell: Cell } | null;
+    voucher?: SignedCell | null;
     enc: Uint8Array;
     ciphertext: Uint8Array;
 }): Buffer {
@@ -116,7 +116,7 @@ export function decodeRequestEnvelope(body: Buffer): RequestEnvelope {
     return { globalId, job, seqno, voucher, enc, ciphertext };
 }
 
-export function encodeVoucherEnvelope(v: { signature: Buffer; cell: Cell }): Buffer {
+export function encodeVoucherEnvelope(v: SignedCell): Buffer {
     return Buffer.concat([VOUCHER_MAGIC, Buffer.of(WIRE_VERSION), voucherBytes(v)]);
 }
 

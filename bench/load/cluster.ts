@@ -117,6 +117,7 @@ export interface PhaseResult {
     cpuPerRequest: { client: number; actors: number } & Record<ActorName, number>;
     ttft: { p50: number; p99: number };
     gap: { p50: number; p99: number };
+    e2e: { p50: number; p99: number };
     requestsPerSecond: number;
     tokensPerSecond: number;
 }
@@ -142,6 +143,7 @@ export async function phase(c: Cluster, target: LoadTarget, o: LoadOptions): Pro
         cpuPerRequest: { client: (selfCpuMs() - s0) / n, relay: per('relay'), worker: per('worker'), engine: per('engine'), chain: per('chain'), actors: per('relay') + per('worker') + per('chain') },
         ttft: { p50: percentile(load.ttftMs, 50), p99: percentile(load.ttftMs, 99) },
         gap: { p50: percentile(load.gapMs, 50), p99: percentile(load.gapMs, 99) },
+        e2e: { p50: percentile(load.e2eMs, 50), p99: percentile(load.e2eMs, 99) },
         requestsPerSecond: load.completed / (load.wallMs / 1000),
         tokensPerSecond: load.completionTokens / (load.wallMs / 1000),
     };

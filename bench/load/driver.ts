@@ -36,6 +36,8 @@ export interface LoadResult {
     completionTokens: number;
     ttftMs: number[];
     gapMs: number[];
+    /** Whole request, from sending it to the stream's end, of each completed request. */
+    e2eMs: number[];
 }
 
 /** mulberry32: a small seeded PRNG, so a seed gives the same prompts on every run. */
@@ -62,6 +64,8 @@ interface One {
     ttft: number;
     gaps: number[];
     completionTokens: number;
+    /** From sending the request to the end of its stream. */
+    e2e?: number;
 }
 
 async function oneStream(t: LoadTarget, content: string, maxTokens: number, timeoutMs: number): Promise<One> {
@@ -108,12 +112,12 @@ async function oneStream(t: LoadTarget, content: string, maxTokens: number, time
     }
     if (failure) return { ok: false, error: failure, ttft, gaps, completionTokens: 0 };
     if (!done || !finished || usage === null || ttft < 0) return { ok: false, error: `incomplete stream (done ${done}, finish_reason ${finished}, usage ${usage}, content ${ttft >= 0})`, ttft, gaps, completionTokens: 0 };
-    return { ok: true, ttft, gaps, completionTokens: usage };
+    return { ok: true, ttft, gaps, completionTokens: usage, e2e: performance.now() - t0 };
 }
 
 export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadResult> {
     const rand = prng(o.seed);
-    const r: LoadResult = { requests: 0, completed: 0, errors: 0, errorSamples: [], wallMs: 0, completionTokens: 0, ttftMs: [], gapMs: [] };
+    const r: LoadResult = { requests: 0, completed: 0, errors: 0, errorSamples: [], wallMs: 0, completionTokens: 0, ttftMs: [], gapMs: [], e2eMs: [] };
     const t0 = performance.now();
     const deadline = t0 + o.seconds * 1000;
     await Promise.all(
@@ -125,6 +129,7 @@ export async function runLoad(target: LoadTarget, o: LoadOptions): Promise<LoadR
                     r.completed++;
                     r.completionTokens += one.completionTokens;
                     r.ttftMs.push(one.ttft);
+                    r.e2eMs.push(one.e2e ?? NaN);
                     for (const g of one.gaps) r.gapMs.push(g);
                 } else {
                     r.errors++;

@@ -11,7 +11,7 @@ import { loadCode } from '../../wrappers/code';
 import { Council } from '../../wrappers/Council';
 import { hashOf } from '../../wrappers/testkit';
 import { DEFAULT_IMAGE } from '../../wrappers/testkit';
-import { deployCouncil, deployMaxCouncil, ROOT_ACTION_VALUE, SMALL, SYNTHETIC_MEMBERS } from '../../wrappers/testkit/council';
+import { deepestMembers, deployCouncil, deployMaxCouncil, RANDOM_MEMBERS, ROOT_ACTION_VALUE, SMALL, SYNTHETIC_MEMBERS } from '../../wrappers/testkit/council';
 import { findTxTo, gasOf } from '../../wrappers/testkit/transactions';
 import { chainCost, GasRow, Scenario } from './types';
 
@@ -40,6 +40,11 @@ export interface CouncilGasDetail {
     /** proposal_approved at the worst case: 8 member removals / weight changes on a 255-member council. */
     councilExecuteRemovals255: number;
     councilExecuteWeights255: number;
+    /** The same 8 weight changes on a 255-member council with random addresses (the deepest members). */
+    councilExecuteWeights255Random: number;
+    /** proposal_approved with one council_cancel action / one act_withdraw (rows "execute (cancel ...)", "execute (withdraw ...)"). */
+    councilExecuteCancel1: number;
+    councilExecuteWithdraw1: number;
     /** The proposal's proposal_answer handler (the execution's last proposal transaction). */
     proposalAnswer: number;
     /** The cancelled proposal's council_cancel handler. */
@@ -145,6 +150,12 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
     await big.run(() => pwt.proposal.sendVote(big.alice.getSender(), true, SMALL));
     const ewt = await big.execute(pwt.proposal);
     rows.push(row('execute (8 weight changes, 255 members)', ewt, 112_000, 'wallet -> proposal -> council -> answer, excesses'));
+    // the same on a council whose addresses are random, as real ones are: the member map is deeper (up to 12 forks)
+    const rnd = await deployMaxCouncil({ others: RANDOM_MEMBERS });
+    const prw = await rnd.propose(rnd.alice, deepestMembers(RANDOM_MEMBERS, MAX_ACTIONS, [rnd.alice.address]).map((member) => ({ kind: 'setWeight' as const, member, weight: 2 })));
+    await rnd.run(() => prw.proposal.sendVote(rnd.alice.getSender(), true, SMALL));
+    const erw = await rnd.execute(prw.proposal);
+    rows.push(row('execute (8 weight changes, 255 random members)', erw, 125_000, 'wallet -> proposal -> council -> answer, excesses'));
 
     const rootTxs = [...e1.transactions, ...e8.transactions].filter(
         (t) => t.inMessage?.info.dest instanceof Address && (t.inMessage.info.dest as Address).equals(c.root.address),
@@ -160,6 +171,9 @@ export async function measureCouncil(): Promise<{ rows: GasRow[]; detail: Counci
         councilExecute8: gasOn(e8, c.council.address),
         councilExecuteRemovals255: gasOn(er, big.council.address),
         councilExecuteWeights255: gasOn(ewt, big.council.address),
+        councilExecuteWeights255Random: gasOn(erw, rnd.council.address),
+        councilExecuteCancel1: gasOn(ek, c.council.address),
+        councilExecuteWithdraw1: gasOn(ew, c.council.address),
         proposalAnswer: Math.max(gasOnLast(e1, p1.proposal.address), gasOnLast(e8, p8.proposal.address), gasOnLast(er, pr.proposal.address)),
         proposalCouncilCancel: gasOn(ek, victim.proposal.address),
         rootGovernanceMax: Math.max(

@@ -6,13 +6,15 @@
  * For reference (COCOON's contracts in the same sandbox): a client charge plus a worker payout burn
  * 0.0266 TON (38,487 gas); its equivalent session burns 0.3231 TON over 105 transactions.
  */
-import { toNano } from '@ton/core';
+import { Address, toNano } from '@ton/core';
 import { DEFAULT_PRICES } from '../../wrappers/testkit';
 
 /** The bench worker's owner batches earnings (scripts/worker/register's default): forwarded once they reach 1 TON. */
 const PAYOUT_THRESHOLD = toNano('1');
 import { CLAIM_VALUE, CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, openJob } from '../../wrappers/testkit/jobs';
 import { ChainCost, chainCost, GasRow, Scenario } from './types';
+import { sumForwardFees } from '../../wrappers/testkit/transactions';
+import type { SendMessageResult } from '@ton/sandbox';
 
 /** One request's worth of tokens in the benchmark (about 0.08 TON at the default prices). */
 const USAGE = { prompt: 200_000, cached: 50_000, completion: 80_000, reasoning: 20_000 };
@@ -21,9 +23,11 @@ const USAGE = { prompt: 200_000, cached: 50_000, completion: 80_000, reasoning: 
 export const JOB_TARGETS = {
     claimGas: 6_000,
     claimFees: toNano('0.003'),
-    // 0.05 TON was the target with a client-deployed job; opening through the root (only the root installs job
-    // code, so no job of a replaced code can open) adds one root transaction, ~0.005 TON: the session with a final
-    // voucher measures 0.0531 TON. Kept as the honest budget; the 0.05 target is missed by that open.
+    /** The issue's target for the session; `sessionFees` below is the budget the tests hold it to. */
+    sessionTarget: toNano('0.05'),
+    // 0.05 TON was the target; three legs that each carry a guarantee take the session above it (the root's open_job
+    // transaction, the authenticated worker report, the treasury deposit): `sessionLegs` measures each, and
+    // docs/gas.md "Where one job's TON goes" prints them. Kept as the honest budget.
     sessionFees: toNano('0.055'),
 } as const;
 
@@ -71,6 +75,54 @@ async function session(closeByVoucher: boolean): Promise<ChainCost> {
     q.advance(q.params.minChallenge);
     costs.push(chainCost((await q.run(() => s.job.sendFinalize(s.client.getSender(), FINALIZE_VALUE))).result));
     return { ...sum(costs), gasPerTransaction: [] };
+}
+
+/** One leg of the session: what the chain burns for it, and the guarantee it buys when it is above the bare minimum. */
+export interface SessionLeg {
+    leg: string;
+    fees: bigint;
+    /** Set for the legs that a weaker design could drop: the guarantee that keeps them. */
+    keeps?: string;
+}
+
+/** What one transaction of a chain burns: its own fees plus the forwarding fees of the messages it sends. */
+function feesOf(result: SendMessageResult, index: number): bigint {
+    const tx = result.transactions[index];
+    return tx.totalFees.coins + sumForwardFees(tx);
+}
+
+/**
+ * The session (open, 10 external claims, close, finalize) leg by leg, on a sandbox of its own: which
+ * transactions burn its TON, and which of them exist only for a guarantee. docs/gas.md prints it.
+ */
+export async function sessionLegs(): Promise<SessionLeg[]> {
+    const q = await deployForJobs();
+    const worker = await q.registerWorker(await q.wallet('legs owner'), 0, { payoutThreshold: PAYOUT_THRESHOLD });
+    const s = await openJob(q, { value: toNano('10'), worker });
+    const open = s.opened.result; // wallet → root → job (stub + install) → worker → job
+    let claims = 0n;
+    for (let i = 0; i < 10; i++) {
+        s.serve(USAGE);
+        claims += chainCost((await q.run(() => s.job.sendExtClaim(s.voucher()))).result, true).fees;
+    }
+    const close = chainCost((await q.run(() => s.job.sendClose(s.client.getSender(), CLOSE_VALUE))).result).fees;
+    q.advance(q.params.minChallenge);
+    const fin = (await q.run(() => s.job.sendFinalize(s.client.getSender(), FINALIZE_VALUE))).result; // wallet → job → worker, root, client
+    const legOf = (r: SendMessageResult, to: Address) => r.transactions.findIndex((t) => t.inMessage?.info.dest?.toString() === to.toString());
+    const finWorker = legOf(fin, worker.worker.address);
+    const finRoot = legOf(fin, q.root.address);
+    const finClient = fin.transactions.findIndex((t, i) => i > 0 && t.inMessage?.info.dest?.toString() === s.client.address.toString());
+    return [
+        { leg: "open: the client's wallet", fees: feesOf(open, 0) },
+        { leg: "open: the root's open_job transaction", fees: feesOf(open, 1), keeps: 'only the root installs job code, so no job of a replaced code can open (a client-deployed job skips it)' },
+        { leg: 'open: job install and init, worker offer, job accepted', fees: feesOf(open, 2) + feesOf(open, 3) + feesOf(open, 4) },
+        { leg: '10 external claims (one transaction each)', fees: claims },
+        { leg: 'close (client wallet, job)', fees: close },
+        { leg: "finalize: the client's wallet and the job", fees: feesOf(fin, 0) + feesOf(fin, 1) },
+        { leg: 'finalize: the worker report (earnings and token counts)', fees: feesOf(fin, finWorker), keeps: 'reputation is counted only from authenticated reports; the held earnings travel with it' },
+        { leg: 'finalize: the protocol fee deposited in the root treasury', fees: feesOf(fin, finRoot), keeps: 'the protocol fee reaches the treasury that pays the library rent and the root' },
+        { leg: "finalize: the refund in the client's wallet", fees: feesOf(fin, finClient) },
+    ];
 }
 
 export const jobScenario: Scenario = {

@@ -1,31 +1,28 @@
 #!/usr/bin/env bash
-# Copies the governance fuzzer onto a checkout of the code before the governance hardening (b0ff0ba), so that
-# its campaigns can be run against the old contracts:
-#   scripts/fuzz/onto-old-code.sh /path/to/old-checkout
-#   cd /path/to/old-checkout && npm run fuzz -- --gov noExpiry --steps 300 --seed 1 --length 12
-# The old wrappers lack what the hardening added: the shims below encode those actions as what the old contracts
-# refuse (an unknown council action tag, an unknown op), and report no evidence and no pause flags. Nothing in
-# the old contracts is changed. Never commit the result in the old checkout.
+# Puts the fuzzer onto a checkout of the code before the hardening (b0ff0ba), so that its campaigns can be run
+# against the old contracts and seen to find the review's findings there:
+#   scripts/fuzz/onto-old-code.sh money /tmp/old-money   # the money-path fuzzer with the reach steps
+#   scripts/fuzz/onto-old-code.sh gov   /tmp/old-gov     # the governance world
+# It clones this repository into the directory, checks out b0ff0ba, applies scripts/fuzz/old-code/<world>.patch
+# and runs `npm ci` there. The patches add the fuzzer's files and, where the old wrappers lack what the hardening
+# added, shims that encode those actions as what the old contracts refuse (an unknown council action tag, an unknown
+# op) and report no evidence and no pause flags. Nothing in the old contracts is changed. Then, in that directory:
+#   money: npm run fuzz:findings                      (findings 1 and 4: their campaigns fail, printing the sequences)
+#          npm run fuzz -- --focus reputationFreeze --steps 600 --length 40 --seed 2     (finding 5)
+#          npm run fuzz -- --focus keyRotationEvasion --steps 150 --length 20 --seed 1   (finding 6)
+#          npm run fuzz -- --focus inexactExternalClaim --steps 400 --length 25 --seed 2 (finding 8)
+#          npm run fuzz -- --focus libraryRunway --steps 300 --length 20 --seed 1        (finding 9)
+#   gov:   npm run fuzz -- --gov <exactValue|noExpiry|cleanupRace|refusedRoot|badDescription|handover> --steps 300 --seed 1 --length 12
 set -euo pipefail
-old=${1:?old checkout}
+world=${1:?money or gov}
+old=${2:?directory for the old checkout}
 here=$(cd "$(dirname "$0")/../.." && pwd)
-for f in gov-world.ts governance.ts gov-actions.ts actions.ts run.ts focus.ts; do cp "$here/wrappers/testkit/fuzz/$f" "$old/wrappers/testkit/fuzz/$f"; done
-cp "$here/wrappers/testkit/ledger.ts" "$old/wrappers/testkit/ledger.ts"
-cp "$here/scripts/fuzz/main.ts" "$old/scripts/fuzz/main.ts"
+patch="$here/scripts/fuzz/old-code/$world.patch"
+[ -f "$patch" ] || { echo "no patch for '$world' (money or gov)" >&2; exit 2; }
+[ -e "$old" ] && { echo "$old exists; give a new directory" >&2; exit 2; }
+git clone -q "$here" "$old"
 cd "$old"
-grep -q 'fuzz shim' wrappers/Council.ts || {
-    # an action kind the old council does not know: an unknown tag, refused at creation
-    perl -0pi -e "s/(return b\.storeUint\(ActionTag\.setGuardian.*?\n)(    \})/\$1        default: \/\/ fuzz shim\n            return b.storeUint(0xff, 8).endCell();\n\$2/s" wrappers/Council.ts
-    cat >> wrappers/Council.ts <<'TS'
-
-// fuzz shim: the old council has no evidence and no emergency path (an unknown op, refused)
-export function needsEvidence(_actions: unknown): boolean {
-    return false;
-}
-export function emergencyActionBody(a: RootGovernanceAction): Cell {
-    return beginCell().storeUint(0x0e0e0e0e, 32).storeUint(0, 64).storeRef(rootGovernanceBody(a)).endCell();
-}
-TS
-}
-grep -q 'fuzz shim' wrappers/Root.ts || perl -0pi -e 's/(    async getBalance\(provider: ContractProvider\): Promise<bigint> \{)/    \/\/ fuzz shim: no pause flags before the hardening\n    async getPaused(_provider: ContractProvider): Promise<number> {\n        return 0;\n    }\n\n$1/' wrappers/Root.ts
-echo "fuzzer copied onto $old"
+git -c advice.detachedHead=false checkout -q b0ff0ba
+git apply "$patch"
+npm ci --no-audit --no-fund
+echo "the $world fuzzer is on the old code in $old"

@@ -26,5 +26,9 @@ describe('load benchmark smoke run', () => {
         expect(r.load.completed).toBeGreaterThanOrEqual(20);
         // every stream carried the stub's 16 words (16 completion tokens + EOS)
         expect(r.load.completionTokens).toBe(r.load.completed * 17);
+        // end to end covers the whole stream: never shorter than its first token
+        expect(r.load.e2eMs).toHaveLength(r.load.completed);
+        expect(r.e2e.p50).toBeGreaterThanOrEqual(r.ttft.p50);
+        expect(r.e2e.p99).toBeGreaterThanOrEqual(r.e2e.p50);
     });
 });

@@ -17,7 +17,7 @@ import { Worker, workerAddress, workerStateInit } from '../../wrappers/Worker';
 import { registrationRefusal } from '../../wrappers/testkit/replies';
 import { deployRejecting } from '../../wrappers/testkit/rejecting';
 import { gasConstant } from '../../wrappers/testkit/gas';
-import { gasOf, txTo } from '../../wrappers/testkit/transactions';
+import { findTxTo, gasOf, txTo } from '../../wrappers/testkit/transactions';
 import { loadCode } from '../../wrappers/code';
 import { DEFAULT_PARAMS, DEFAULT_PRICES, deployProtocol, ed25519FromLabel, hashOf, Protocol } from '../../wrappers/testkit';
 import { codeVariant } from '../../wrappers/testkit/codes';
@@ -233,7 +233,7 @@ describe('job-code library funding: no escrow locked by an unpaid bill', () => {
         await p.run(() => p.root.sendTreasuryDeposit(keeper.getSender(), toNano('100')));
         const f = await p.root.getLibraryFunding();
         e = await p.run(() => p.root.sendFundLibrary(keeper.getSender(), toNano('0.05')));
-        const toLibrarian = e.result.transactions.find((t) => t.inMessage?.info.dest?.toString() === f.librarian!.toString());
+        const toLibrarian = findTxTo(e.result.transactions, f.librarian!);
         expect(toLibrarian).toBeDefined();
         const paid = (await p.root.getLibraryFunding()).paidUntil;
         expect(paid).toBe(p.blockchain.now! + LIBRARY_TARGET_RUNWAY);

@@ -4,6 +4,7 @@
  */
 import { scenarios } from '../../bench/scenarios';
 import { gasConstant } from '../../wrappers/testkit/gas';
+import { JOB_TARGETS, jobScenario, sessionLegs } from '../../bench/scenarios/job';
 
 describe('gas budgets', () => {
     for (const scenario of scenarios) {
@@ -33,4 +34,15 @@ describe('gas budgets', () => {
             }
         });
     }
+
+    it("one job's session: its legs add up to the session row, and only the legs kept for a guarantee take it above 0.05 TON", async () => {
+        const legs = await sessionLegs();
+        const session = (await jobScenario.run()).find((r) => r.operation === 'session: open + 10 claims + close + finalize')!;
+        const total = legs.reduce((a, l) => a + l.fees, 0n);
+        expect(total).toBe(session.fees);
+        expect(total).toBeGreaterThan(JOB_TARGETS.sessionTarget);
+        const kept = legs.filter((l) => l.keeps);
+        expect(kept.map((l) => l.leg)).toHaveLength(3);
+        expect(total - kept.reduce((a, l) => a + l.fees, 0n)).toBeLessThanOrEqual(JOB_TARGETS.sessionTarget);
+    });
 });

@@ -1,15 +1,17 @@
 /**
  * Governance events for indexers: the council, each proposal and the root's governance operations emit external-out
- * log messages (protocol.tlb "events"), decoded by wrappers/governanceEvents.ts, so a wallet, an explorer or the
+ * log messages (protocol.tlb "events"), decoded by wrappers/events.ts (the one event codec), so a wallet, an explorer or the
  * relay follows governance without walking ids.
  */
-import { Address } from '@ton/core';
+import { Address, beginCell } from '@ton/core';
 import { Blockchain, BlockchainSnapshot, SendMessageResult } from '@ton/sandbox';
 import '@ton/test-utils';
 import { CouncilAction } from '../../wrappers/Council';
-import { EmittedGovernanceEvent, GovernanceEvent, governanceEventsOf } from '../../wrappers/governanceEvents';
+import { EmittedGovernanceEvent, eventsOf as allEventsOf, GovernanceEvent, governanceEventsOf, parseEvent, parseGovernanceEvent, parseRootEvent, rootEventCell } from '../../wrappers/events';
 import { PauseFlags } from '../../wrappers/Root';
 import { DEFAULT_IMAGE, DEFAULT_MODEL, DEFAULT_PARAMS, hashOf } from '../../wrappers/testkit';
+import { ProposalState } from '../../wrappers/Proposal';
+import { GovernanceEventTag } from '../../wrappers/Constants';
 import { CouncilKit, deployCouncil, EXECUTION_WINDOW, ROOT_ACTION_VALUE, SMALL, TIMELOCK, VOTING_PERIOD, WEIGHTS } from '../../wrappers/testkit/council';
 
 const eventsOf = (r: SendMessageResult): EmittedGovernanceEvent[] => governanceEventsOf(r.transactions.flatMap((t) => t.outMessages.values()));
@@ -92,6 +94,48 @@ describe('Governance events', () => {
         c.advance(VOTING_PERIOD);
         const cl = await c.run(() => stale.proposal.sendCleanup(c.outsider.getSender(), SMALL));
         expect(from(cl.result, stale.proposal.address)).toEqual([{ kind: 'proposalExpired', id: stale.id }]);
+    });
+
+    it('failed: a proposal the council refuses (a stale epoch) emits proposal_failed, never proposal_executed', async () => {
+        const stale = await c.propose(c.alice, [{ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addImage', label: 'stale', imageHash: hashOf('image: stale') } }]);
+        await c.pass(stale.proposal);
+        await c.enact([{ kind: 'setThreshold', threshold: 6n }]); // the epoch moves on: the first proposal can no longer run
+        const r = await c.execute(stale.proposal);
+        expect(from(r, stale.proposal.address)).toEqual([{ kind: 'proposalFailed', id: stale.id }]);
+        expect(kinds(r)).not.toContain('proposalExecuted');
+        expect(from(r, c.root.address)).toEqual([]);
+        expect(await stale.proposal.getState()).toBe(ProposalState.Failed);
+    });
+
+    it('expiry is derived from proposal_passed: at expires_at the proposal reads expired with no event; proposal_expired only at cleanup', async () => {
+        const { id, proposal } = await c.propose(c.alice, [{ kind: 'setThreshold', threshold: 6n }]);
+        const passing = await c.pass(proposal);
+        const passed = eventsOf(passing).find((e) => e.event.kind === 'proposalPassed')!.event as Extract<GovernanceEvent, { kind: 'proposalPassed' }>;
+        blockchain.now = passed.expiresAt - 1;
+        expect(await proposal.getState()).toBe(ProposalState.Passed);
+        blockchain.now = passed.expiresAt;
+        expect(await proposal.getState()).toBe(ProposalState.Expired);
+        const cl = await c.run(() => proposal.sendCleanup(c.outsider.getSender(), SMALL));
+        expect(from(cl.result, proposal.address)).toEqual([{ kind: 'proposalExpired', id }]);
+    });
+
+    it('one decoder for every event: worker and governance events share the tag space and the entry point', () => {
+        const worker = rootEventCell({ kind: 'workerRegistered', worker: c.alice.address, index: 3, receiptKey: hashOf('receipt key') });
+        expect(parseEvent(worker)).toMatchObject({ kind: 'workerRegistered', index: 3 });
+        expect(parseGovernanceEvent(worker)).toBeNull();
+        const expired = beginCell().storeUint(GovernanceEventTag.proposalExpired, 32).storeUint(7, 32).endCell();
+        expect(parseEvent(expired)).toEqual({ kind: 'proposalExpired', id: 7 });
+        expect(parseRootEvent(expired)).toBeNull();
+        // a truncated body is not an event, for either family
+        expect(parseEvent(beginCell().storeUint(GovernanceEventTag.proposalPassed, 32).storeUint(1, 8).endCell())).toBeNull();
+    });
+
+    it('root events of an execution decode through eventsOf like the governance ones', async () => {
+        const model = hashOf('model: one decoder');
+        const { result } = await c.enact([{ kind: 'root', value: ROOT_ACTION_VALUE, action: { kind: 'addModel', modelHash: model, name: 'm' } }]);
+        const all = allEventsOf(result.transactions.flatMap((t) => t.outMessages.values())).map((e) => e.event.kind);
+        expect(all).toEqual(eventsOf(result).map((e) => e.event.kind));
+        expect(all).toEqual(expect.arrayContaining(['modelAdded', 'proposalExecuted']));
     });
 
     it('root allowlist, parameter, pause and governance changes', async () => {

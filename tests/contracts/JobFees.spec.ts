@@ -11,6 +11,7 @@ import { claimSplit, Job } from '../../wrappers/Job';
 import { DEFAULT_PRICES, Protocol } from '../../wrappers/testkit';
 import { CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, openJob } from '../../wrappers/testkit/jobs';
 import { configWithPrices } from '../../wrappers/testkit/sizes';
+import { findTxTo, inValue, txTo } from '../../wrappers/testkit/transactions';
 
 const USAGE = { prompt: 200_000, cached: 0, completion: 80_000, reasoning: 0 };
 
@@ -36,9 +37,9 @@ describe.each([
         };
         // The root's transaction is paid out of the client's value before the rest reaches the job: measure it once.
         const first = await open(899n, toNano('1'));
-        const rootTx = first.entry.result.transactions.find((t) => t.inMessage?.info.dest?.toString() === p.root.address.toString())!;
-        const toJob = first.entry.result.transactions.find((t) => t.inMessage?.info.dest?.toString() === first.job.address.toString())!;
-        const rootCost = toNano('1') - (toJob.inMessage!.info.type === 'internal' ? toJob.inMessage!.info.value.coins : 0n);
+        const rootTx = findTxTo(first.entry.result.transactions, p.root.address);
+        const toJob = txTo(first.entry.result.transactions, first.job.address);
+        const rootCost = toNano('1') - inValue(toJob);
         expect(rootTx).toBeDefined();
         const refused = await open(900n, reserve + rootCost);
         expect(refused.entry.result.transactions).toHaveTransaction({ from: refused.job.address, to: client.address, success: true });

@@ -3,7 +3,7 @@
  * defeats it. One describe per finding; each test failed on the code before its fix (see the commit history).
  * Every action runs under the TON conservation ledger (p.run).
  */
-import { Address, toNano, Transaction } from '@ton/core';
+import { Address, toNano } from '@ton/core';
 import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, JobState, Op } from '../../wrappers/Constants';
@@ -13,15 +13,10 @@ import { DEFAULT_PRICES, Ledger, Protocol } from '../../wrappers/testkit';
 import { inlineBodyRoom, paddedBody, sendExternal } from '../../wrappers/testkit/externals';
 import { deployRejecting } from '../../wrappers/testkit/rejecting';
 import { CLAIM_VALUE, CLOSE_VALUE, deployForJobs, FINALIZE_VALUE, OpenedJob, openJob } from '../../wrappers/testkit/jobs';
+import { gasOf } from '../../wrappers/testkit/transactions';
 
 const USAGE = { prompt: 200_000, cached: 50_000, completion: 80_000, reasoning: 20_000 };
 const MAX_UINT64 = (1n << 64n) - 1n;
-
-function gasOf(tx: Transaction): number {
-    const d = tx.description;
-    if (d.type !== 'generic' || d.computePhase.type !== 'vm') return 0;
-    return Number(d.computePhase.gasUsed);
-}
 
 async function balanceOf(p: Protocol, a: Address): Promise<bigint> {
     return (await p.blockchain.getContract(a)).balance;

@@ -1,7 +1,8 @@
 /**
  * One rule per cell type, applied wherever the value enters: a malformed Prices, Params, Text or Attestation
- * cell is refused at every entry point (registration, attestation update, set_prices, set_params, add_model,
- * and the council's check of a root action that carries one), each with a named error. A truncated cell fails
+ * cell is refused at every entry point (registration, attestation update, an operator's update, set_prices,
+ * open_job's max_prices, set_params, add_model, and the council's check of a root action that carries one), each
+ * with a named error. A truncated cell fails
  * with cell underflow (exit code 9); extra bits or refs fail with the type's own error.
  */
 import { beginCell, Builder, Cell, toNano } from '@ton/core';
@@ -9,9 +10,10 @@ import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, Op } from '../../wrappers/Constants';
 import { attestationCell, pricesCell, textCell, uint256ToBuffer } from '../../wrappers/common';
-import { paramsCell, workerRegistrationBody } from '../../wrappers/Root';
+import { jobAddress, openJobBody } from '../../wrappers/Job';
+import { operatorUpdateBody, paramsCell, workerRegistrationBody } from '../../wrappers/Root';
 import { CouncilAction } from '../../wrappers/Council';
-import { DEFAULT_PARAMS, DEFAULT_PRICES, deployProtocol, Protocol, RegisteredWorker, REGISTRATION_FEES } from '../../wrappers/testkit';
+import { DEFAULT_PARAMS, DEFAULT_PRICES, deployProtocol, Ledger, Protocol, RegisteredWorker, REGISTRATION_FEES } from '../../wrappers/testkit';
 import { CouncilKit, deployCouncil, ROOT_ACTION_VALUE } from '../../wrappers/testkit/council';
 
 const GOV_VALUE = toNano('0.05');
@@ -91,6 +93,43 @@ describe('Cell validation at every entry point', () => {
         it.each(badPrices)('refuses Prices with %s', (__, cell, exitCode) => send(1, cell, exitCode));
         it.each(badAttestations)('refuses an Attestation of %s', (__, cell) => send(0, cell, Errors.badAttestation));
         it.each(badTexts)('refuses an endpoint Text with %s', (__, cell) => send(2, cell, Errors.textTooLong));
+    });
+
+    describe("an operator's update", () => {
+        it.each(badAttestations)('refuses an Attestation of %s, and nothing reaches the worker account', async (_, cell) => {
+            const operator = await p.wallet('operator');
+            const body = operatorUpdateBody({
+                owner: w.owner.address,
+                index: w.index,
+                receiptKey: uint256ToBuffer(5n),
+                encryptionKey: uint256ToBuffer(6n),
+                attestation: { imageHash: uint256ToBuffer(1n), modelHash: uint256ToBuffer(2n), quoteHash: uint256ToBuffer(3n) },
+            });
+            const s = body.beginParse();
+            const withBadAttestation = beginCell().storeBits(s.loadBits(s.remainingBits)).storeRef(cell).endCell();
+            const e = await p.run(() => p.root.sendRaw(operator.getSender(), withBadAttestation, UPDATE_VALUE));
+            expect(e.result.transactions).toHaveTransaction({ from: operator.address, to: p.root.address, success: false, exitCode: Errors.badAttestation });
+            expect(e.result.transactions).not.toHaveTransaction({ from: p.root.address, to: w.worker.address });
+        });
+    });
+
+    describe('open_job', () => {
+        // A Prices cell the worker account could not read would make every offer bounce (a malformed one) or be
+        // read as other prices (a padded one): the root refuses it, so the deposit never reaches a job.
+        it.each(badPrices)('refuses max_prices with %s: no job is deployed and the deposit bounces to the client', async (_, cell, exitCode) => {
+            const client = await p.wallet('client');
+            const deposit = toNano('5');
+            const request = { worker: w.worker.address, jobId: 1n, clientKey: uint256ToBuffer(9n), challenge: DEFAULT_PARAMS.minChallenge, maxPrices: DEFAULT_PRICES };
+            const s = openJobBody(request).beginParse();
+            const body = beginCell().storeBits(s.loadBits(s.remainingBits)).storeRef(cell).endCell();
+            const e = await p.run(() => p.root.sendRaw(client.getSender(), body, deposit));
+            expect(e.result.transactions).toHaveTransaction({ from: client.address, to: p.root.address, success: false, exitCode });
+            const job = jobAddress({ root: p.root.address, client: client.address, worker: w.worker.address, jobId: 1n });
+            expect(e.result.transactions).not.toHaveTransaction({ to: job });
+            expect((await p.blockchain.getContract(job)).accountState?.type ?? 'uninit').not.toBe('active');
+            // Only the root's gas and the forwarding fees are spent: the deposit is back with the client.
+            expect(-Ledger.flow(e, client.address)).toBeLessThan(toNano('0.05'));
+        });
     });
 
     describe('set_prices', () => {

@@ -58,6 +58,16 @@ describe('npm run demo', () => {
         expect(Number(held?.[1])).toBeGreaterThan(0);
     });
 
+    it("prints each job's transactions, gas and fees as the chain recorded them", () => {
+        const rows = [...run.out.matchAll(/^\s*(?:cheating worker's )?job 0:[0-9a-f]{10}…: (\d+) transactions on its account \(.*?\), (\d+) gas, ([\d.]+) TON in fees$/gm)];
+        expect(rows).toHaveLength(2);
+        for (const r of rows) {
+            expect(Number(r[1])).toBeGreaterThanOrEqual(4);
+            expect(Number(r[2])).toBeGreaterThan(10_000);
+            expect(Number(r[3])).toBeGreaterThan(0);
+        }
+    });
+
     it('slashes the equivocating worker and finalizes both jobs with the refund', () => {
         expect(run.out).toMatch(/status Slashed/);
         expect(run.out.match(/^\s*finalized 0:[0-9a-f]{64}: the unspent deposit is back/gm)).toHaveLength(2);

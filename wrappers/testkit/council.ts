@@ -9,6 +9,7 @@
  * Weights: alice 4, bob 3, carol 2 (total 9), threshold 5: bob + carol is exactly the threshold,
  * alice alone is one vote short. Every action goes through `c.run` (the TON conservation ledger).
  */
+import { createHash } from 'crypto';
 import { Address, Cell, toNano } from '@ton/core';
 import { internal, SandboxContract, SendMessageResult, TreasuryContract } from '@ton/sandbox';
 import { loadCode } from '../code';
@@ -144,21 +145,64 @@ export async function deployCouncil(options: CouncilOptions = {}): Promise<Counc
     return { ...p, council, proposalCode, alice, bob, carol, guardian, outsider, proposal, propose, voteAs, pass, execute, enact };
 }
 
-/** The synthetic members of maxCouncil(): 254 basechain addresses without wallets (they vote with voteAs). */
+/**
+ * The synthetic members of maxCouncil(): 254 basechain addresses without wallets (they vote with voteAs).
+ * Evenly spaced keys (0x0101.. to 0xFEFE..): a balanced member map, every leaf at depth 8 or 9. Real addresses
+ * are random hashes and sit deeper (RANDOM_MEMBERS); worst-case gas tests use those.
+ */
 export const SYNTHETIC_MEMBERS: Address[] = Array.from({ length: 254 }, (_, i) => new Address(0, Buffer.alloc(32, i + 1)));
+
+/** `n` basechain addresses whose account ids are SHA-256 hashes of a seed and an index: random-looking, reproducible. */
+export function seededAddresses(seed: string, n: number): Address[] {
+    return Array.from({ length: n }, (_, i) => new Address(0, createHash('sha256').update(`${seed}:${i}`).digest()));
+}
+
+/** 254 members with random account ids, as real addresses are (fixed seed): the member map is as deep as in life. */
+export const RANDOM_MEMBERS: Address[] = seededAddresses('cocoon council member', 254);
+
+/**
+ * Depth of each key in the Patricia trie a TVM dictionary of these 256-bit account ids builds (the number of
+ * forks above its leaf): the cells a lookup, an update or a delete of that key walks and rewrites.
+ */
+export function trieDepths(ids: readonly Buffer[]): Map<string, number> {
+    const out = new Map<string, number>();
+    const bit = (k: Buffer, i: number) => (k[i >> 3] >> (7 - (i & 7))) & 1;
+    const walk = (keys: Buffer[], from: number, depth: number) => {
+        if (keys.length === 1) {
+            out.set(keys[0].toString('hex'), depth);
+            return;
+        }
+        let i = from;
+        while (keys.every((k) => bit(k, i) === bit(keys[0], i))) {
+            if (++i >= 256) throw new Error(`duplicate key ${keys[0].toString('hex')}`); // the common prefix (a label, no fork)
+        }
+        walk(keys.filter((k) => bit(k, i) === 0), i + 1, depth + 1);
+        walk(keys.filter((k) => bit(k, i) === 1), i + 1, depth + 1);
+    };
+    if (ids.length) walk([...ids], 0, 0);
+    return out;
+}
+
+/** The `n` deepest of `members` in the member map they form together with `others` (deepest first). */
+export function deepestMembers(members: readonly Address[], n: number, others: readonly Address[] = []): Address[] {
+    const depths = trieDepths([...members, ...others].map((a) => a.hash));
+    return [...members].sort((a, b) => depths.get(b.hash.toString('hex'))! - depths.get(a.hash.toString('hex'))!).slice(0, n);
+}
 /** alice's weight and the threshold of maxCouncil(): alice passes alone; the threshold is above half the total. */
 export const MAX_COUNCIL_ALICE_WEIGHT = 300;
 export const MAX_COUNCIL_THRESHOLD = 290n;
 
 /**
  * A council of the maximum size (255 members) for worst-case gas and fee tests: alice (the kit's wallet,
- * weight 300) and SYNTHETIC_MEMBERS of weight 1; the threshold (290) lets alice pass a proposal alone.
+ * weight 300) and `others` (SYNTHETIC_MEMBERS unless given, at most 254) of weight 1; the threshold (290) lets
+ * alice pass a proposal alone.
  */
-export async function deployMaxCouncil(options: CouncilOptions = {}): Promise<CouncilKit> {
+export async function deployMaxCouncil(options: CouncilOptions & { others?: readonly Address[] } = {}): Promise<CouncilKit> {
     // treasury addresses are deterministic per name, so a throwaway sandbox tells alice's address
     const probe = await deployProtocol(options);
     const alice = (await probe.wallet('alice')).address;
-    const members: CouncilMember[] = [{ address: alice, weight: MAX_COUNCIL_ALICE_WEIGHT }, ...SYNTHETIC_MEMBERS.map((address) => ({ address, weight: 1 }))];
+    const others = options.others ?? SYNTHETIC_MEMBERS;
+    const members: CouncilMember[] = [{ address: alice, weight: MAX_COUNCIL_ALICE_WEIGHT }, ...others.map((address) => ({ address, weight: 1 }))];
     return deployCouncil({ ...options, council: { members, threshold: MAX_COUNCIL_THRESHOLD, ...options.council } });
 }
 

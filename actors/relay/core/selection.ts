@@ -1,7 +1,9 @@
 /**
- * Selection among verified workers, pure: by model, then price (the cost of a typical request at the
- * worker's prices), then measured latency, then on-chain reputation (fewer slashes, more jobs).
+ * Selection among verified workers, pure: by model and within the relay's highest prices, then price (the
+ * cost of a typical request at the worker's prices), then measured latency, then on-chain reputation (fewer
+ * slashes, more jobs).
  */
+import type { Prices } from '../../../wrappers/common';
 import type { VerifiedWorker } from './verify';
 
 export interface Candidate {
@@ -22,9 +24,18 @@ export function typicalCost(w: VerifiedWorker): bigint {
     return p.prompt * 1000n + p.completion * 500n;
 }
 
-export function rank(cands: Candidate[], model: string): Candidate[] {
+/**
+ * True when every one of the four prices is at most the relay's highest (what open_job checks on-chain,
+ * cells.fc prices_covered?): a worker above them is never tried, since its open would be refused on-chain,
+ * costing a transaction on every try.
+ */
+export function withinPrices(p: Prices, max: Prices): boolean {
+    return p.prompt <= max.prompt && p.cached <= max.cached && p.completion <= max.completion && p.reasoning <= max.reasoning;
+}
+
+export function rank(cands: Candidate[], model: string, maxPrices: Prices): Candidate[] {
     return cands
-        .filter((c) => servesModel(c.worker, model))
+        .filter((c) => servesModel(c.worker, model) && withinPrices(c.worker.onChain.prices, maxPrices))
         .sort((a, b) => {
             if (a.failures !== b.failures) return a.failures - b.failures;
             const ca = typicalCost(a.worker);

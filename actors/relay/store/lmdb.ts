@@ -45,6 +45,18 @@ export interface StoredVoucher {
     sentAt: number | null;
 }
 
+/**
+ * A worker the relay stopped paying: one of its receipts failed a check. Kept until the operator clears it
+ * (`relay workers forget`), so neither a maintenance pass nor a restart verifies it again and opens a new escrow.
+ */
+export interface BarredWorker {
+    /** Raw address of the worker account. */
+    account: string;
+    reason: string;
+    /** When the receipt was refused, ms since the epoch. */
+    at: number;
+}
+
 /** A job open sent from the wallet and not yet known to be accepted (written before the TON leaves). */
 export interface OpeningRecord {
     address: string;
@@ -170,6 +182,22 @@ export class RelayStore {
     }
     keys(): ApiKeyRecord[] {
         return this.list<ApiKeyRecord>('key:');
+    }
+
+    putBarred(b: BarredWorker): void {
+        this.put(`bar:${b.account}`, b);
+    }
+    getBarred(account: string): BarredWorker | undefined {
+        return this.get<BarredWorker>(`bar:${account}`);
+    }
+    barred(): BarredWorker[] {
+        return this.list<BarredWorker>('bar:');
+    }
+    /** Clears a bar; false when the worker was not barred. */
+    clearBarred(account: string): boolean {
+        if (this.getBarred(account) === undefined) return false;
+        this.db.removeSync(`bar:${account}`);
+        return true;
     }
 
     /** Evidence submitted on-chain (kept so it is sent once). */

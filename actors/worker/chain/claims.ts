@@ -1,7 +1,7 @@
 /** ClaimPort over the chain layer: ext_claim as an external message, or claim through the owner's wallet. */
-import { Address, Cell, toNano } from '@ton/core';
+import { Address, toNano } from '@ton/core';
 import type { Chain, ChainTransaction, ChainWallet, Cursor } from '../../chain/types';
-import { claimBody, extClaimBody, parseVoucherCell } from '../../../wrappers/payloads';
+import { claimBody, extClaimBody, parseVoucherCell, type SignedCell } from '../../../wrappers/payloads';
 import { finalizeJobBody } from '../../../wrappers/Job';
 import type { ClaimPort, ClaimVia } from '../claimer/types';
 
@@ -20,7 +20,7 @@ export class ChainClaimPort implements ClaimPort {
         return this.wallet !== null;
     }
 
-    async send(job: Address, stored: { cell: Cell; signature: Buffer }, via: ClaimVia): Promise<{ messageHash: Buffer | null }> {
+    async send(job: Address, stored: SignedCell, via: ClaimVia): Promise<{ messageHash: Buffer | null }> {
         // A claim carries the voucher's fields inline (one exact layout), not the signed cell itself.
         const signed = { voucher: parseVoucherCell(stored.cell), signature: stored.signature };
         if (via === 'wallet') {

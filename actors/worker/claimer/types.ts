@@ -1,5 +1,6 @@
-import type { Address, Cell } from '@ton/core';
+import type { Address } from '@ton/core';
 import type { ChainTransaction, Cursor } from '../../chain/types';
+import type { SignedCell } from '../../../wrappers/payloads';
 
 /** How a claim reaches the job: an external message (no wallet, gas from the payout) or the owner's wallet. */
 export type ClaimVia = 'external' | 'wallet';
@@ -7,7 +8,7 @@ export type ClaimVia = 'external' | 'wallet';
 /** The one thing the claimer needs from the chain besides reading jobs. */
 export interface ClaimPort {
     readonly walletAvailable: boolean;
-    send(job: Address, signed: { cell: Cell; signature: Buffer }, via: ClaimVia): Promise<{ messageHash: Buffer | null }>;
+    send(job: Address, signed: SignedCell, via: ClaimVia): Promise<{ messageHash: Buffer | null }>;
     /** The chain's time (unix seconds): challenge deadlines are chain time, not this host's clock. */
     chainNow(): Promise<number>;
     /** Sends finalize_job through the wallet (anyone may, once the challenge deadline has passed). */

@@ -1,12 +1,13 @@
 /**
  * The chain changes under a running relay: an image the council retires (at once, or at the end of its grace
  * after a successor) makes the relay stop using the worker for new requests; and a worker that signs two
- * different receipts for one job and seqno is reported on-chain from the relay's wallet and slashed, the
- * reporter's share arriving in that wallet. Local chain (the embedded chain layer over @ton/sandbox), the
+ * different receipts for one job and seqno (or a receipt naming another model) is reported on-chain from the
+ * relay's wallet and slashed, the reporter's share arriving in that wallet. Local chain (the embedded chain layer over @ton/sandbox), the
  * relay's production W5-wallet funding adapter, real HTTP and the tiny real engine.
  */
 import { Address, Cell, toNano } from '@ton/core';
 import { equivocate, installReceiptFault } from '../../../actors/worker/dev/faults';
+import { randomBytes } from 'crypto';
 import { equivocationEvidenceId, parseSignedReceiptCell } from '../../../wrappers/payloads';
 import { Worker } from '../../../wrappers/Worker';
 import { JobState, WorkerStatus } from '../../../wrappers/Constants';
@@ -155,5 +156,50 @@ describe('relay: chain events', () => {
         // and the slashed worker is not used again
         expect((await net.relay.checkWorker(account())).status).toBe('refused');
         expect((await chat()).status).toBe(503);
+    });
+
+    it("wrong model: a receipt its key signed for another model is reported from the relay wallet; the worker is slashed and the reporter paid", async () => {
+        // a fresh worker (the first one was slashed above), the only one the relay knows
+        const cheat = await net.startWorker();
+        const acct = cheat.reg.worker.address;
+        net.relay.registry.clear();
+        expect((await net.relay.checkWorker(acct, cheat.url)).status).toBe('verified');
+        // an honest answer first opens the job, so the wallet's balance moves only by the report after it
+        expect((await chat()).status).toBe(200);
+        const w = Worker.createFromAddress(acct);
+        const wp = net.chain.provider(acct);
+        const before = await w.getState(wp);
+        const repBefore = await w.getReputation(wp);
+        const params = await net.p.root.getParams();
+        const walletBefore = (await net.chain.getAccount(net.relayWallet)).balance;
+
+        const restore = installReceiptFault((r) => ({ ...r, modelHash: randomBytes(32) }));
+        let res: Response;
+        try {
+            res = await chat();
+        } finally {
+            restore();
+        }
+        expect(res.status).toBe(502);
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('receipt_rejected');
+        expect(body.error.message).toMatch(/model/);
+        const job = net.relayStore.jobs().find((j) => j.worker === acct.toRawString())!;
+        expect(job.stopped).toMatch(/model/);
+
+        // only the honest receipt was accepted and stored
+        expect(net.relayStore.receipts(job.address).map((r) => r.seqno)).toEqual([1]);
+        // it landed: slashed by slash_bps of the stake, the reporter's share to the relay's wallet
+        const after = await w.getState(wp);
+        const slash = (before.stake * BigInt(params.slashBps)) / 10_000n;
+        const reward = (slash * BigInt(params.reporterBps)) / 10_000n;
+        expect(reward).toBeGreaterThan(0n);
+        expect(after.status).toBe(WorkerStatus.Slashed);
+        expect(after.stake).toBe(before.stake - slash);
+        expect((await w.getReputation(wp)).slashes).toBe(repBefore.slashes + 1);
+        const gained = (await net.chain.getAccount(net.relayWallet)).balance - walletBefore;
+        expect(gained).toBeGreaterThan(reward - toNano('0.1'));
+        expect(gained).toBeLessThanOrEqual(reward);
+        expect((await net.relay.checkWorker(acct)).status).toBe('refused');
     });
 });

@@ -63,7 +63,7 @@ class FakeChain implements JobDirectory, ClaimPort {
         this.lt += 10n;
         const t: ChainTransaction = {
             id: { lt: this.lt, hash: Buffer.from(this.lt.toString(16).padStart(64, '0'), 'hex') },
-            account: JOB, now: o.now ?? this.chainTime, inMessage, outMessages: o.out ?? [], exitCode: 0, actionResultCode: 0, success: true, bounced: false, totalFees: 0n,
+            account: JOB, now: o.now ?? this.chainTime, inMessage, outMessages: o.out ?? [], exitCode: 0, actionResultCode: 0, success: true, bounced: false, totalFees: 0n, gasUsed: 0,
         };
         this.txs.push(t);
         return t;

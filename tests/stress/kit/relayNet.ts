@@ -44,12 +44,20 @@ export interface StressNet {
     p: Protocol;
     relay: Relay;
     relayStore: RelayStore;
+    /** The relay's LMDB directory (a second RelayStore on it sees what the relay wrote, as a restarted relay would). */
+    relayDir: string;
+    /** A new relay with the same wallet, voucher key, chain and settings over `store`: the relay after a restart. */
+    newRelay(store: RelayStore, o?: { maxPrices?: Prices }): Relay;
+    /** The relay's sandbox funding (every job it opened is in `opened`). */
+    funding: SandboxFunding;
+    /** Raw addresses of the two worker accounts. */
+    accounts: Record<'good' | 'hostile', string>;
     relayUrl: string;
     relayServer: Server;
     engine: StubEngine;
     hostile: HostileWorker;
     limits: Limits;
-    /** The relay sees only this worker from now on (its verified entry, failures forgotten). */
+    /** The relay sees only this worker from now on (its verified entry, failures and any bar forgotten). */
     use(which: 'good' | 'hostile'): void;
     /** Marks every open job of that worker stopped in the relay's records, so its next request opens a fresh job. */
     retireJobs(which: 'good' | 'hostile'): void;
@@ -122,8 +130,8 @@ export async function startStressNet(limits: Limits): Promise<StressNet> {
     dirs.push(relayDir);
     const relayStore = new RelayStore(relayDir);
     const log = pino({ level: process.env.RELAY_TEST_LOG ?? 'silent' });
-    const relay = new Relay({
-        store: relayStore,
+    const newRelay = (store: RelayStore, o: { maxPrices?: Prices } = {}) => new Relay({
+        store,
         facts: new ChainWorkerFacts(chain, p.root.address),
         funding,
         clock: systemClock,
@@ -132,10 +140,11 @@ export async function startStressNet(limits: Limits): Promise<StressNet> {
         voucherSeed,
         voucherPublic: voucherKeys.publicKey,
         trust: { trustedRoots: [sim.trustAnchor], allowedStatuses: ['NoCollateral'], globalId, root: p.root.address.toRawString() },
-        payment: { deposit: toNano('5'), maxPrices: PRICES, idleCloseMs: 3_600_000 },
+        payment: { deposit: toNano('5'), maxPrices: o.maxPrices ?? PRICES, idleCloseMs: 3_600_000 },
         requestTimeoutMs: limits.requestTimeoutMs,
         maxAnswerBytes: 1 << 20,
     });
+    const relay = newRelay(relayStore);
     relay.addKey(API_KEY, 'stress app', null);
     const relayServer = createRelayHttpServer(relay, limits, log);
     await new Promise<void>((r) => relayServer.listen(0, '127.0.0.1', r));
@@ -152,14 +161,20 @@ export async function startStressNet(limits: Limits): Promise<StressNet> {
         p,
         relay,
         relayStore,
+        relayDir,
+        newRelay,
+        funding,
+        accounts: { good: verified.good.account, hostile: verified.hostile.account },
         relayUrl,
         relayServer,
         engine,
         hostile,
         limits,
         use: (which) => {
-            relay.registry.clear();
             const e = verified[which];
+            // a row before may have had its receipt refused, which bars the worker: each row starts clear
+            relay.forgetBar(e.account);
+            relay.registry.clear();
             relay.registry.set(e.account, { ...e, failures: 0 });
         },
         retireJobs: (which) => {

@@ -2,7 +2,8 @@
  * The fuzzer's governance vocabulary beyond propose/vote/execute/veto/cancel/cleanup (actions.ts): the
  * guardian's restrict-only emergency path (and others trying it), council proposals of every kind the review
  * attacked (cancel by vote, handover offer/withdrawal, surplus withdrawal, membership, weights, threshold,
- * unpause), proposals the council must refuse (a malformed description, a root action the root would refuse),
+ * unpause, the periods and the guardian, within and beyond their floors and ceilings), proposals the council must
+ * refuse (a malformed description, a root action the root would refuse, an image or a model without evidence),
  * accepting a handover offer, funding the council, and an execution raced by a cleanup. Executors and
  * invariants: governance.ts.
  */
@@ -22,6 +23,9 @@ export const GOV_PROPOSALS = [
     'setWeight',
     'setThreshold',
     'unpause',
+    'setPeriods',
+    'setGuardian',
+    'noEvidence',
 ] as const;
 
 export type GovProposalKind = (typeof GOV_PROPOSALS)[number];

@@ -11,13 +11,13 @@
 import { Address, toNano } from '@ton/core';
 import { Blockchain, BlockchainSnapshot, SendMessageResult } from '@ton/sandbox';
 import fc from 'fast-check';
-import { deployCouncil, CouncilKit, SMALL } from '../council';
+import { deployCouncil, CouncilKit, RANDOM_MEMBERS, SMALL } from '../council';
 import { ConservationError } from '../ledger';
 import { ProposalState } from '../../Proposal';
 import { vetoProposalBody } from '../../Council';
 import { SENDERS, SenderName } from './actions';
 import { EnactKind, ENACT_KINDS, GovAction, govArbitraries, GovProposalKind } from './gov-actions';
-import { GovernanceFuzz, GovProposal, MODEL_EXECUTION_WINDOW, MODEL_HANDOVER_TTL, StepLike } from './governance';
+import { GovernanceFuzz, GovProposal, MODEL_EXECUTION_WINDOW, MODEL_HANDOVER_TTL, StepLike, windowOf } from './governance';
 import { InvariantError, Party } from './invariant';
 
 /** The kit's council periods (wrappers/testkit/council.ts; the same on the code before the hardening). */
@@ -88,6 +88,11 @@ export const GOV_CAMPAIGNS: Record<string, GovCampaign> = {
     refusedRoot: { members: 3, weights: { enact: 4, execute: 2, wait: 1 }, kinds: ['refusedRoot', 'addImage'] },
     /** A6: a proposal whose description is not whole bytes is refused at creation. */
     badDescription: { members: 3, weights: { enact: 4, execute: 2, wait: 1 }, kinds: ['badDescription', 'addImage'] },
+    /**
+     * A7: the periods and the guardian's term voted past their floors and ceilings, and B3: an image or a model
+     * proposed without its evidence hash.
+     */
+    bounds: { members: 3, weights: { enact: 4, execute: 2, wait: 1, emergency: 1 }, kinds: ['setPeriods', 'setGuardian', 'noEvidence', 'addImage'], after: ['executed', 'timelock'], votes: ['pass'] },
     /** A5: a handover offer accepted after it should have expired. */
     handover: {
         members: 3,
@@ -295,7 +300,7 @@ export class GovWorld {
         if (a.after === 'stay') return;
         const d = await pr.handle.getProposalData().catch(() => undefined);
         if (!d || d.executeAt === 0) return;
-        const to = a.after === 'expired' ? d.executeAt + MODEL_EXECUTION_WINDOW + 1 : d.executeAt;
+        const to = a.after === 'expired' ? d.executeAt + windowOf(d) + 1 : d.executeAt;
         if (to > this.now) this.bc.now = to;
         if (a.after === 'executed') await this.step({ k: 'execute', proposal: count, sender: 'stranger', fee: 'plus' });
     }
@@ -328,10 +333,13 @@ export class GovWorld {
     }
 }
 
-/** A council of `n` members: alice (weight n+45, passes alone) and n-1 synthetic members of weight 1 without wallets. */
+/**
+ * A council of `n` members: alice (weight n+45, passes alone) and n-1 members of weight 1 without wallets, with
+ * random addresses (RANDOM_MEMBERS) so the member map is as deep as real addresses make it.
+ */
 async function deployLargeCouncil(n: number): Promise<CouncilKit> {
     const alice = (await (await deployCouncil({ workers: 0 })).wallet('alice')).address;
-    const others = Array.from({ length: n - 1 }, (_, i) => new Address(0, Buffer.alloc(32, i + 1)));
+    const others = RANDOM_MEMBERS.slice(0, n - 1);
     const members = [{ address: alice, weight: n + 45 }, ...others.map((address) => ({ address, weight: 1 }))];
     return deployCouncil({ workers: 1, council: { members, threshold: BigInt(n + 35) } });
 }

@@ -17,10 +17,25 @@
  *                              only when a passed proposal runs
  *   handover-stale-accepted    the root's governance moves only to an address with an offer made less than
  *                              HANDOVER_TTL ago and not withdrawn since
+ *   council-bounds             the council's voting period, timelock and execution window stay within their floors
+ *                              and ceilings, and a guardian's sunset is never more than MAX_GUARDIAN_TERM ahead (and
+ *                              in the future when it is set)
+ *   evidence-missing-created   a proposal that adds an image or a model without an evidence hash is never created
  */
 import { Address, beginCell, Cell, toNano, Transaction } from '@ton/core';
 import { Blockchain, internal, SandboxContract, SendMessageResult } from '@ton/sandbox';
-import { CouncilAction, emergencyActionBody, needsEvidence } from '../../Council';
+import {
+    CouncilAction,
+    emergencyActionBody,
+    MAX_EXECUTION_WINDOW,
+    MAX_GUARDIAN_TERM,
+    MAX_TIMELOCK,
+    MAX_VOTING_PERIOD,
+    MIN_EXECUTION_WINDOW,
+    MIN_TIMELOCK,
+    MIN_VOTING_PERIOD,
+    needsEvidence,
+} from '../../Council';
 import { Proposal, ProposalState } from '../../Proposal';
 import { RootGovernanceAction, RootParams } from '../../Root';
 import { Op } from '../../Constants';
@@ -37,6 +52,14 @@ export const MODEL_HANDOVER_TTL = 14 * 24 * 3600;
  * constant, not the kit's, so that the code before the window existed is held to it too.
  */
 export const MODEL_EXECUTION_WINDOW = 7 * 24 * 3600;
+
+/**
+ * The execution window of a proposal as its data states it (its council's window when it was made, at most
+ * MAX_EXECUTION_WINDOW), or MODEL_EXECUTION_WINDOW when the data has none (the code before the window existed).
+ */
+export function windowOf(d: { executeAt: number; expiresAt?: number }): number {
+    return d.expiresAt && d.expiresAt > d.executeAt ? Math.min(d.expiresAt - d.executeAt, MAX_EXECUTION_WINDOW) : MODEL_EXECUTION_WINDOW;
+}
 
 export interface GovProposal {
     id: number;
@@ -101,6 +124,8 @@ export class GovernanceFuzz {
     private governance = '';
     private offer: { to: string; since: number } | undefined;
     private baseGovernance = '';
+    /** The council's guardian and sunset the model last saw (a change is held to the bounds at the time it is made). */
+    private guardian = '';
 
     constructor(private readonly ctx: GovContext) {}
 
@@ -109,6 +134,12 @@ export class GovernanceFuzz {
         this.offer = undefined;
         if (!this.baseGovernance) this.baseGovernance = (await this.ctx.kit.root.getGovernance()).governance.toRawString();
         this.governance = this.baseGovernance;
+        this.guardian = await this.guardianKey();
+    }
+
+    private async guardianKey(): Promise<string> {
+        const d = await this.ctx.kit.council.getCouncilData();
+        return `${d.guardian?.toRawString() ?? 'none'}@${d.guardianSunset}`;
     }
 
     private get now(): number {
@@ -212,6 +243,42 @@ export class GovernanceFuzz {
             }
             case 'unpause':
                 return { actions: [root({ kind: 'unpause', flags: 1 + (s % 3) })], description: 'unpause' };
+            case 'setPeriods': {
+                const DAY = 86_400;
+                // [voting, timelock, window]: inside, at the floors, at the ceilings, and one step beyond each bound
+                const table: [number, number, number][] = [
+                    [3 * DAY, 2 * DAY, 7 * DAY],
+                    [MIN_VOTING_PERIOD, MIN_TIMELOCK, MIN_EXECUTION_WINDOW],
+                    [MAX_VOTING_PERIOD, MAX_TIMELOCK, MAX_EXECUTION_WINDOW],
+                    [MIN_VOTING_PERIOD - 1, 2 * DAY, 7 * DAY],
+                    [3 * DAY, MIN_TIMELOCK - 1, 7 * DAY],
+                    [3 * DAY, 0, 7 * DAY],
+                    [3 * DAY, 2 * DAY, MIN_EXECUTION_WINDOW - 1],
+                    [MAX_VOTING_PERIOD + 1, 2 * DAY, 7 * DAY],
+                    [3 * DAY, MAX_TIMELOCK + 1, 7 * DAY],
+                    [3 * DAY, 2 * DAY, MAX_EXECUTION_WINDOW + 1],
+                ];
+                const [votingPeriod, timelock, executionWindow] = table[s % table.length];
+                return { actions: [{ kind: 'setPeriods', votingPeriod, timelock, executionWindow }], description: 'periods' };
+            }
+            case 'setGuardian': {
+                // sunsets relative to the proposal's time: inside, near the ceiling (still inside at execution),
+                // beyond it, in 2106, in the past; or no guardian at all
+                const now = this.now;
+                const sunsets = [now + 365 * 86_400, now + MAX_GUARDIAN_TERM, now + MAX_GUARDIAN_TERM + 86_400, 0xffffffff, now - 1, 1];
+                const guardian = s % 7 === 0 ? null : s % 2 ? this.ctx.party('guardian').address : this.ctx.stranger.address;
+                return { actions: [{ kind: 'setGuardian', guardian, sunset: guardian ? sunsets[s % sunsets.length] : 0 }], description: 'guardian' };
+            }
+            case 'noEvidence':
+                // proposed without an evidence hash (propose() sends none for this kind)
+                return {
+                    actions: [
+                        s % 2
+                            ? root({ kind: 'addImage', imageHash: hashOf(`image ${s % 5}`), label: `image ${s % 5}` })
+                            : root({ kind: 'addModel', modelHash: hashOf(`model ${s % 5}`), name: `org/model-${s % 5}` }),
+                    ],
+                    description: 'no evidence',
+                };
             case 'addImage':
                 return { actions: [root({ kind: 'addImage', imageHash: hashOf(`image ${s % 5}`), label: `image ${s % 5}` })], description: `add image ${s % 5}` };
             case 'retireImage':
@@ -227,7 +294,7 @@ export class GovernanceFuzz {
         const { actions, description } = await this.proposalOf(a);
         const { nextId } = await kit.council.getCouncilData();
         const value = (await kit.council.getProposalFee()) + toNano('0.1');
-        const evidence = needsEvidence(actions) ? hashOf(`evidence ${nextId}`) : null;
+        const evidence = a.kind !== 'noEvidence' && needsEvidence(actions) ? hashOf(`evidence ${nextId}`) : null;
         const result = await this.ctx.send(() => kit.council.sendCreateProposal(this.ctx.party(a.sender).sender(), { actions, description, value, evidence }));
         const handle = kit.proposal(nextId);
         const created = (await this.ctx.bc.getContract(handle.address)).accountState?.type === 'active';
@@ -235,6 +302,9 @@ export class GovernanceFuzz {
             this.ctx.addProposal({ id: nextId, handle });
             if (a.kind === 'badDescription' || a.kind === 'refusedRoot') {
                 throw new InvariantError('refused-proposal-created', `proposal ${nextId} (${a.kind}) was created: it can only fail, or execute with its value stuck`);
+            }
+            if (a.kind === 'noEvidence') {
+                throw new InvariantError('evidence-missing-created', `proposal ${nextId} adds an image or a model without an evidence hash and was created`);
             }
         }
         return result;
@@ -284,7 +354,7 @@ export class GovernanceFuzz {
             const pr = list.length ? list[a.proposal % list.length] : undefined;
             if (pr) {
                 const d = await pr.handle.getProposalData().catch(() => undefined);
-                if (d && d.executeAt > 0 && this.now > d.executeAt + MODEL_EXECUTION_WINDOW) out.lateExecution = pr.id;
+                if (d && d.executeAt > 0 && this.now > d.executeAt + windowOf(d)) out.lateExecution = pr.id;
             }
         }
         return out;
@@ -320,7 +390,7 @@ export class GovernanceFuzz {
             const ran = ranBy.get(raw) ?? false;
             if (ran && this.executed.has(pr.id)) throw new InvariantError('executed-twice', `proposal ${pr.id}: the council ran its actions again after it read Executed (${a.k})`);
             if (ran && before.lateExecution === pr.id) {
-                throw new InvariantError('executed-after-window', `proposal ${pr.id}: executed more than the execution window (${MODEL_EXECUTION_WINDOW} s) after its timelock ended`);
+                throw new InvariantError('executed-after-window', `proposal ${pr.id}: executed more than its execution window after its timelock ended`);
             }
             const acc = await this.ctx.bc.getContract(pr.handle.address);
             if (acc.accountState?.type !== 'active') continue;
@@ -335,6 +405,22 @@ export class GovernanceFuzz {
             const d = await kit.council.getCouncilData();
             if (!(d.threshold * 2n > d.totalWeight && d.threshold <= d.totalWeight)) {
                 throw new InvariantError('quorum-floor', `threshold ${d.threshold} of total weight ${d.totalWeight} after ${a.k}`);
+            }
+            const periods: [string, number, number, number][] = [
+                ['voting period', d.votingPeriod, MIN_VOTING_PERIOD, MAX_VOTING_PERIOD],
+                ['timelock', d.timelock, MIN_TIMELOCK, MAX_TIMELOCK],
+                ['execution window', d.executionWindow, MIN_EXECUTION_WINDOW, MAX_EXECUTION_WINDOW],
+            ];
+            for (const [name, v, lo, hi] of periods) {
+                if (v < lo || v > hi) throw new InvariantError('council-bounds', `${name} ${v} s outside [${lo}, ${hi}] after ${a.k}`);
+            }
+            if (d.guardian && d.guardianSunset > this.now + MAX_GUARDIAN_TERM) {
+                throw new InvariantError('council-bounds', `guardian sunset ${d.guardianSunset} more than ${MAX_GUARDIAN_TERM} s ahead of ${this.now} after ${a.k}`);
+            }
+            const key = `${d.guardian?.toRawString() ?? 'none'}@${d.guardianSunset}`;
+            if (key !== this.guardian) {
+                if (d.guardian && d.guardianSunset <= this.now) throw new InvariantError('council-bounds', `a guardian was set with a sunset in the past (${d.guardianSunset}) by ${a.k}`);
+                this.guardian = key;
             }
         }
 

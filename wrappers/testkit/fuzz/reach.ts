@@ -24,6 +24,7 @@ import { Blockchain, SandboxContract, SendMessageResult } from '@ton/sandbox';
 import { Ed25519KeyPair, signReceipt } from '../../../actors/crypto';
 import { Job, parseJobStorage, feesOf } from '../../Job';
 import { Worker } from '../../Worker';
+import { findTxTo } from '../transactions';
 import { LIBRARY_MIN_RUNWAY, WorkerRegistration } from '../../Root';
 import { equivocationBody, extClaimBody, Receipt, SignedVoucher, ZERO_HEAD } from '../../payloads';
 import { CouncilKit } from '../council';
@@ -263,7 +264,7 @@ export class ReachFuzz {
             if (!active || !fresh || !inWindow || stakeBefore < toNano('1')) return;
             const after = (await this.ctx.bc.getContract(w.handle.address)).accountState?.type === 'active' ? (await w.handle.getState()).stake : 0n;
             if (after >= stakeBefore) {
-                const tx = result?.transactions.find((t) => t.inMessage?.info.dest instanceof Address && t.inMessage.info.dest.equals(w.handle.address));
+                const tx = result ? findTxTo(result.transactions, w.handle.address) : undefined;
                 throw new InvariantError(
                     'slash-evaded',
                     `worker ${a.worker}: equivocation signed by its receipt key of ${rotationsSince} rotation(s) ago (${use.retiredAt === undefined ? 'current' : `retired at ${use.retiredAt}, window until ${use.retiredAt + window}`}, now ${this.now}) left its stake at ${after} (exit code ${exitCodeOf(tx)})`,

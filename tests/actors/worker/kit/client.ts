@@ -20,7 +20,7 @@ import {
     WireError,
     type AttestationDoc,
 } from '../../../../actors/wire';
-import { parseSignedReceiptCell, SignedReceipt } from '../../../../wrappers/payloads';
+import { parseSignedReceiptCell, SignedCell, SignedReceipt } from '../../../../wrappers/payloads';
 import { verifyReceipt } from '../../../../actors/crypto/payloads';
 import type { InnerRequest } from '../../../../actors/wire';
 
@@ -74,7 +74,7 @@ export class TestClient {
         return fetch(this.url + path, { method: 'POST', headers: { 'content-type': type }, body });
     }
 
-    async sendVoucher(v: { cell: Cell; signature: Buffer }): Promise<{ status: number; json: unknown }> {
+    async sendVoucher(v: SignedCell): Promise<{ status: number; json: unknown }> {
         const res = await this.post(Paths.vouchers, MediaTypes.voucher, encodeVoucherEnvelope(v));
         const text = await res.text();
         this.capture.push(Buffer.from(text));
@@ -82,7 +82,7 @@ export class TestClient {
     }
 
     /** Seals and sends one request; reads the whole answer. `abortAfterData` hangs up after that many data frames. */
-    async request(job: Address, seqno: number, request: InnerRequest, opts: { voucher?: { cell: Cell; signature: Buffer } | null; globalId?: number; abortAfterData?: number; onData?: (frames: number) => void } = {}): Promise<Answer> {
+    async request(job: Address, seqno: number, request: InnerRequest, opts: { voucher?: SignedCell | null; globalId?: number; abortAfterData?: number; onData?: (frames: number) => void } = {}): Promise<Answer> {
         const sealed = sealForWorker({
             encKey: Buffer.from(this.doc.encKey, 'hex'),
             receiptKey: this.receiptKey,
