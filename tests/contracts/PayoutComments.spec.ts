@@ -4,9 +4,13 @@
  * withdrawn", "payout" (collect) and "job closed" are checked through the scripts' links (WalletLinks.spec.ts).
  */
 import { Address, toNano } from '@ton/core';
-import { SendMessageResult } from '@ton/sandbox';
+import { internal, SendMessageResult } from '@ton/sandbox';
 import '@ton/test-utils';
 import { equivocationBody } from '../../wrappers/payloads';
+import { commentBody } from '../../wrappers/common';
+import { JobState } from '../../wrappers/Constants';
+import { Job, openJobBody } from '../../wrappers/Job';
+import { DEFAULT_PRICES, hashOf } from '../../wrappers/testkit';
 import { deployForJobs, CLOSE_VALUE, openJob } from '../../wrappers/testkit/jobs';
 import { deployCouncil } from '../../wrappers/testkit/council';
 import { commentOf } from '../../wrappers/testkit/replies';
@@ -40,6 +44,30 @@ describe('payouts and refunds carry their text comment', () => {
         expect(commentsTo(result, reporter.address)).toContain('cocoon: evidence reward');
         const next = await openJob(p, { allowRefusal: true });
         expect(commentsTo(next.opened.result, next.client.address)).toContain('cocoon: job refused');
+    });
+
+    it('a job whose worker never answered, closed by its client after the answer timeout: "cocoon: job cancelled"', async () => {
+        const p = await deployForJobs();
+        const client = await p.wallet('unanswered client');
+        const worker = p.workers[0].worker.address;
+        const open = internal({
+            from: client.address,
+            to: p.root.address,
+            value: toNano('3'),
+            body: openJobBody({ worker, jobId: 5n, clientKey: hashOf('k'), challenge: p.params.minChallenge, maxPrices: DEFAULT_PRICES }),
+        });
+        // the root deploys the job and the job sends its offer; the offer is never delivered (the worker never answers)
+        const job = p.blockchain.openContract(Job.createForJob({ root: p.root.address, client: client.address, worker, jobId: 5n }));
+        const steps = await p.blockchain.sendMessageIter(open);
+        for await (const tx of steps) if (tx.inMessage?.info.dest instanceof Address && tx.inMessage.info.dest.equals(job.address)) break;
+        // The offer still waits in the sandbox's message queue: drop it, as a lost message (nothing else is queued).
+        const queue = (p.blockchain as unknown as { defaultQueueManager: { messageQueue: unknown[] } }).defaultQueueManager.messageQueue;
+        expect(queue).toHaveLength(1);
+        queue.length = 0;
+        expect(await job.getState()).toBe(JobState.Pending);
+        p.advance(3_600 + 1);
+        const r = await client.send({ to: job.address, value: toNano('0.05'), body: commentBody('close') });
+        expect(commentsTo(r, client.address)).toContain('cocoon: job cancelled');
     });
 
     it('a treasury withdrawal by governance reaches its recipient as "cocoon: treasury withdrawal"', async () => {
