@@ -20,7 +20,8 @@ import {
 } from '@ton/core';
 import { Op } from './Constants';
 import { Bytes32, storeBytes32, textCell } from './common';
-import { describePauseFlags, parseRootGovernanceBody, RootGovernanceAction, rootGovernanceBody } from './Root';
+import { AddressView, duration, friendlyAddress, MAINNET_VIEW, utc } from './format';
+import { describeParams, describePauseFlags, parseRootGovernanceBody, RootGovernanceAction, rootGovernanceBody } from './Root';
 
 /** Tags of protocol.tlb `CouncilAction` (act_*). */
 export abstract class ActionTag {
@@ -164,10 +165,15 @@ export function parseCouncilAction(c: Cell): CouncilAction {
 }
 
 const hex = (v: bigint | Uint8Array) => '0x' + (typeof v === 'bigint' ? v.toString(16).padStart(64, '0') : Buffer.from(v).toString('hex'));
-const seconds = (s: number) => (s % 86400 === 0 ? `${s / 86400} d` : s % 3600 === 0 ? `${s / 3600} h` : `${s} s`);
 
-/** One line a voter can read, e.g. `root: add image 0x…, superseding 0x… after a grace of 7 d (0.05 TON)`. */
-export function describeAction(a: CouncilAction): string {
+/**
+ * One line a voter can read, e.g. `root: add image 0x…, superseding 0x… after a grace of 7 days (0.05 TON)`.
+ * Addresses are printed as the voter's wallet shows them on `view`'s network: wallets (members, the guardian,
+ * recipients, a slashed worker's owner) non-bounceable, contracts (a new governance) bounceable.
+ */
+export function describeAction(a: CouncilAction, view: AddressView = MAINNET_VIEW): string {
+    const wallet = (x: Address) => friendlyAddress(x, view, 'wallet');
+    const contract = (x: Address) => friendlyAddress(x, view, 'contract');
     switch (a.kind) {
         case 'root': {
             const r = a.action;
@@ -175,7 +181,7 @@ export function describeAction(a: CouncilAction): string {
             switch (r.kind) {
                 case 'addImage':
                     return r.supersedes
-                        ? `root: add image ${hex(r.imageHash)} "${r.label}", superseding ${hex(r.supersedes)} which retires after a grace of ${seconds(r.grace ?? 0)}${ton}`
+                        ? `root: add image ${hex(r.imageHash)} "${r.label}", superseding ${hex(r.supersedes)} which retires after a grace of ${duration(r.grace ?? 0)}${ton}`
                         : `root: add image ${hex(r.imageHash)} "${r.label}"${ton}`;
                 case 'retireImage':
                     return `root: retire image ${hex(r.imageHash)}${ton}`;
@@ -184,12 +190,12 @@ export function describeAction(a: CouncilAction): string {
                 case 'removeModel':
                     return `root: remove model ${hex(r.modelHash)}${ton}`;
                 case 'setParams':
-                    return `root: set parameters ${JSON.stringify(r.params, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}${ton}`;
+                    return `root: set parameters: ${describeParams(r.params)}${ton}`;
                 case 'setCode':
                     return `root: set code${r.workerCode ? ` worker ${r.workerCode.hash().toString('hex')}` : ''}${r.jobCode ? ` job ${r.jobCode.hash().toString('hex')}` : ''}${ton}`;
                 case 'proposeGovernance':
                     return r.newGovernance
-                        ? `root: hand governance over to ${r.newGovernance.toString()}${ton}`
+                        ? `root: hand governance over to ${contract(r.newGovernance)}${ton}`
                         : `root: withdraw the pending governance handover${ton}`;
                 case 'acceptGovernance':
                     return `root: accept governance${ton}`;
@@ -198,32 +204,32 @@ export function describeAction(a: CouncilAction): string {
                 case 'unpause':
                     return `root: unpause ${describePauseFlags(r.flags)}${ton}`;
                 case 'withdrawTreasury':
-                    return `root: withdraw ${fromNano(r.amount)} TON from the treasury to ${r.to.toString()}${ton}`;
+                    return `root: withdraw ${fromNano(r.amount)} TON from the treasury to ${wallet(r.to)}${ton}`;
                 case 'slashWorker':
-                    return `root: slash worker ${r.index} of ${r.owner.toString()} by ${fromNano(r.amount)} TON + ${r.bps} bps, reason ${hex(r.reason)}${ton}`;
+                    return `root: slash worker ${r.index} of ${wallet(r.owner)} by ${fromNano(r.amount)} TON + ${r.bps} bps, reason ${hex(r.reason)}${ton}`;
             }
             return `root: ${(r as { kind: string }).kind}${ton}`;
         }
         case 'rootRaw':
             return `root: unreadable body ${a.body.hash().toString('hex')} (${fromNano(a.value)} TON attached)`;
         case 'addMember':
-            return `council: add member ${a.member.toString()} with weight ${a.weight}`;
+            return `council: add member ${wallet(a.member)} with weight ${a.weight}`;
         case 'removeMember':
-            return `council: remove member ${a.member.toString()}`;
+            return `council: remove member ${wallet(a.member)}`;
         case 'setWeight':
-            return `council: set the weight of ${a.member.toString()} to ${a.weight}`;
+            return `council: set the weight of ${wallet(a.member)} to ${a.weight}`;
         case 'setThreshold':
             return `council: set the threshold to ${a.threshold}`;
         case 'setPeriods':
-            return `council: set the voting period to ${seconds(a.votingPeriod)}, the timelock to ${seconds(a.timelock)} and the execution window to ${seconds(a.executionWindow)}`;
+            return `council: set the voting period to ${duration(a.votingPeriod)}, the timelock to ${duration(a.timelock)} and the execution window to ${duration(a.executionWindow)}`;
         case 'setGuardian':
             return a.guardian
-                ? `council: set the guardian to ${a.guardian.toString()} until ${new Date(a.sunset * 1000).toISOString()}`
+                ? `council: set the guardian to ${wallet(a.guardian)} until ${utc(a.sunset)}`
                 : 'council: remove the guardian';
         case 'cancelProposal':
             return `council: cancel proposal ${a.id}`;
         case 'withdraw':
-            return `council: send ${fromNano(a.amount)} TON of the council's own balance to ${a.to.toString()}`;
+            return `council: send ${fromNano(a.amount)} TON of the council's own balance to ${wallet(a.to)}`;
     }
 }
 

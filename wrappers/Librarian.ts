@@ -30,6 +30,11 @@ export function libraryHashOf(libraryCell: Cell): Buffer {
     return s.loadBuffer(32);
 }
 
+/** The body that deploys a librarian: the code it publishes, as a reference. */
+export function librarianDeployBody(published: Cell): Cell {
+    return beginCell().storeRef(published).endCell();
+}
+
 export class Librarian implements Contract {
     constructor(
         readonly address: Address,
@@ -53,7 +58,7 @@ export class Librarian implements Contract {
     /** Deploys (or tops up) the librarian with the code; `value` pays masterchain gas and rent. */
     async sendDeploy(provider: ContractProvider, via: Sender, value: bigint) {
         if (!this.published) throw new Error('the published code is unknown: use Librarian.createFor(code)');
-        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: beginCell().storeRef(this.published).endCell() });
+        await provider.internal(via, { value, sendMode: SendMode.PAY_GAS_SEPARATELY, body: librarianDeployBody(this.published) });
     }
 
     /** Hash of the published code (32 bytes). */

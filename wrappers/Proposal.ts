@@ -220,7 +220,7 @@ export class Proposal implements Contract {
             actionsValue,
             actionCount,
             actions,
-            readable: actions.map(describeAction),
+            readable: actions.map((a) => describeAction(a)),
             description: descriptionCell ? readText(descriptionCell) : '',
             members,
             voters,

@@ -13,12 +13,14 @@ import {
     ContractProvider,
     Dictionary,
     DictionaryValue,
+    fromNano,
     Sender,
     SendMode,
     Slice,
     TupleBuilder,
 } from '@ton/core';
 import { Op } from './Constants';
+import { duration } from './format';
 import {
     Attestation,
     attestationCell,
@@ -208,6 +210,11 @@ export abstract class PauseFlags {
 
 /** A governance handover offer (propose_governance) expires after this many seconds (contracts root.fc). */
 export const HANDOVER_TTL = 14 * 24 * 3600;
+
+/** Parameters in words, periods as durations: `min stake 10 TON, unbonding 14 days, fee 200 bps, …`. */
+export function describeParams(p: RootParams): string {
+    return `min stake ${fromNano(p.minStake)} TON, unbonding ${duration(p.unbondingPeriod)}, fee ${p.protocolFeeBps} bps, slash ${p.slashBps} bps, reporter ${p.reporterBps} bps, challenge ${duration(p.minChallenge)} to ${duration(p.maxChallenge)}`;
+}
 
 export function describePauseFlags(flags: number): string {
     const names: string[] = [];

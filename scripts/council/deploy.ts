@@ -1,12 +1,14 @@
 /**
  * Deploys a DAO council that will govern the root (hand the root over afterwards with council/handover).
  * npx blueprint run council/deploy --testnet --tonconnect -- --root <addr> --members <addr>:<weight>,<addr>:<weight>,...
- *   --threshold <weight> [--voting-days 3] [--timelock-days 2] [--guardian <addr> --sunset-days 365]
+ *   --threshold <weight> [--voting-days 3] [--timelock-days 2] [--guardian <addr> --sunset-days 365] [--send | --link-only]
+ * The deployment is a transfer with the council's state init, printed as a ton:// link (init=…) and sent or not
+ * (deliver). The guardian's sunset counts from the chain's time, as the council checks it.
  */
 import { compile, NetworkProvider } from '@ton/blueprint';
-import { Address, toNano } from '@ton/core';
+import { Address, beginCell, toNano } from '@ton/core';
 import { Council, CouncilConfig, CouncilMember, validateCouncilConfig } from '../../wrappers/Council';
-import { friendly, ScriptArgs } from '../lib/cli';
+import { chainTime, deliver, friendly, linkOnlyDone, ScriptArgs } from '../lib/cli';
 
 export function parseMembers(list: string): CouncilMember[] {
     return list
@@ -40,14 +42,19 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
         timelock,
         executionWindow,
         guardian,
-        guardianSunset: guardian ? Math.floor(Date.now() / 1000) + sunsetDays * 86_400 : 0,
+        guardianSunset: guardian ? (await chainTime(provider)) + sunsetDays * 86_400 : 0,
         proposalCode: await compile('Proposal'),
     };
     validateCouncilConfig(config);
     const council = provider.open(Council.createFromConfig(config, await compile('Council')));
     ui.write(`Council: ${members.length} members, total weight ${members.reduce((s, m) => s + m.weight, 0)}, threshold ${threshold}`);
-    await council.sendDeploy(provider.sender(), toNano('0.5'));
+    const next = `Next: npx blueprint run council/handover -- --root ${friendly(provider, root)} --council ${friendly(provider, council.address)} --step propose (from the root's governance wallet)`;
+    if (!(await deliver(provider, args, { to: council.address, amount: toNano('0.5'), body: { cell: beginCell().endCell() }, init: council.init }))) {
+        linkOnlyDone(provider, `DAO council at ${friendly(provider, council.address)}`);
+        ui.write(`Once it is deployed: ${next}`);
+        return;
+    }
     await provider.waitForDeploy(council.address);
     ui.write(`DAO council deployed at ${friendly(provider, council.address)}`);
-    ui.write(`Next: npx blueprint run council/handover -- --root ${root.toString()} --council ${council.address.toString()} --step propose (from the root's governance wallet)`);
+    ui.write(next);
 }

@@ -5,9 +5,9 @@
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { fromNano, toNano } from '@ton/core';
-import { Council } from '../../wrappers/Council';
+import { Council, describeAction } from '../../wrappers/Council';
 import { Proposal, ProposalState } from '../../wrappers/Proposal';
-import { chainTime, deliver, duration, ScriptArgs, utc } from '../lib/cli';
+import { chainTime, deliver, duration, linkOnlyDone, ScriptArgs, utc, view } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -22,6 +22,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const now = await chainTime(provider);
     if (now < d.executeAt) ui.write(`warning: the timelock runs until ${utc(d.executeAt)} (chain time now ${utc(now)}, ${duration(d.executeAt - now)} left)`);
     const value = (await proposal.getExecuteValue()) + toNano('0.05');
-    ui.write(`Executing proposal ${id}: ${d.readable.join('; ')} (${fromNano(value)} TON, the rest comes back)`);
-    await deliver(provider, args, { to: proposal.address, amount: value, body: { comment: 'execute' } });
+    ui.write(`Proposal ${id} will: ${d.actions.map((a) => describeAction(a, view(provider))).join('; ')} (${fromNano(value)} TON, the rest comes back)`);
+    if (await deliver(provider, args, { to: proposal.address, amount: value, body: { comment: 'execute' } })) ui.write(`Execution of proposal ${id} sent`);
+    else linkOnlyDone(provider, `Execution of proposal ${id}`);
 }

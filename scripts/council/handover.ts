@@ -8,7 +8,7 @@ import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { acceptRootBody, Council } from '../../wrappers/Council';
 import { Root, rootGovernanceBody } from '../../wrappers/Root';
-import { deliver, friendly, ScriptArgs } from '../lib/cli';
+import { deliver, friendly, linkOnlyDone, ScriptArgs, utc } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -19,12 +19,16 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const value = toNano('0.05');
     if (step === 'propose') {
         const action = { kind: 'proposeGovernance' as const, newGovernance: council.address };
-        await deliver(provider, args, { to: root.address, amount: value, body: { cell: rootGovernanceBody(action) } });
-        ui.write(`Proposed ${friendly(provider, council.address)} as the root's governance; a council member now runs --step accept.`);
-    } else if (step === 'accept') {
-        await deliver(provider, args, { to: council.address, amount: value, body: { cell: acceptRootBody() } });
+        const what = `Propose ${friendly(provider, council.address)} as the root's governance`;
+        if (!(await deliver(provider, args, { to: root.address, amount: value, body: { cell: rootGovernanceBody(action) } }))) return linkOnlyDone(provider, what);
         const g = await root.getGovernance();
-        ui.write(`Root governance is now ${friendly(provider, g.governance)}`);
+        if (g.pending?.equals(council.address)) ui.write(`Proposed ${friendly(provider, council.address)} as the root's governance until ${utc(g.expiresAt)}; a council member now runs --step accept.`);
+        else ui.write(`Sent; the root shows no pending handover to the council yet (it may still be on its way; only the governance ${friendly(provider, g.governance)} may propose): check with root/status.`);
+    } else if (step === 'accept') {
+        if (!(await deliver(provider, args, { to: council.address, amount: value, body: { cell: acceptRootBody() } }))) return linkOnlyDone(provider, `The council's acceptance of the root`);
+        const g = await root.getGovernance();
+        if (g.governance.equals(council.address)) ui.write(`Root governance is now the council ${friendly(provider, g.governance)}`);
+        else ui.write(`Sent; the root's governance is still ${friendly(provider, g.governance)} (the acceptance may still be on its way; a handover to the council must be pending): check with root/status.`);
     } else {
         throw new Error(`--step: expected propose or accept, got "${step}"`);
     }

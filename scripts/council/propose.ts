@@ -18,7 +18,7 @@ import { readFileSync } from 'fs';
 import { actionsDict, Council, CouncilAction, createProposalBody, describeAction, needsEvidence } from '../../wrappers/Council';
 import { Proposal } from '../../wrappers/Proposal';
 import { RootGovernanceAction } from '../../wrappers/Root';
-import { deliver, friendly, ScriptArgs } from '../lib/cli';
+import { chainTime, deliver, friendly, ScriptArgs, view } from '../lib/cli';
 import { readParams } from '../root/deploy';
 import { readGovernanceAction } from '../root/governance';
 
@@ -28,7 +28,8 @@ function readBoc(file: string | undefined): Cell | undefined {
     return file ? Cell.fromBoc(readFileSync(file))[0] : undefined;
 }
 
-export async function readCouncilAction(args: ScriptArgs): Promise<CouncilAction> {
+/** Reads one council action from the arguments; `chainNow` is the chain's time (a guardian's sunset counts from it). */
+export async function readCouncilAction(args: ScriptArgs, chainNow: () => Promise<number>): Promise<CouncilAction> {
     const action = await args.string('action', 'Action (add-image, retire-image, add-model, remove-model, set-params, set-code, propose-governance, accept-governance, withdraw, slash, add-member, remove-member, set-weight, set-threshold, set-periods, set-guardian)');
     const rootAction = async (a: RootGovernanceAction): Promise<CouncilAction> => ({ kind: 'root', value: await args.ton('value', 'TON attached to the root action', '0.05'), action: a });
     if (ROOT_ACTIONS.includes(action)) {
@@ -57,7 +58,7 @@ export async function readCouncilAction(args: ScriptArgs): Promise<CouncilAction
         case 'set-guardian': {
             const g = await args.string('guardian', 'Guardian address (or none)');
             if (g === 'none') return { kind: 'setGuardian', guardian: null, sunset: 0 };
-            return { kind: 'setGuardian', guardian: Address.parse(g), sunset: Math.floor(Date.now() / 1000) + (await args.integer('sunset-days', 'Sunset, days from now', 365)) * 86_400 };
+            return { kind: 'setGuardian', guardian: Address.parse(g), sunset: (await chainNow()) + (await args.integer('sunset-days', 'Sunset, days from now', 365)) * 86_400 };
         }
         default:
             throw new Error(`unknown action "${action}"`);
@@ -82,7 +83,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const args = new ScriptArgs(provider, rawArgs);
     const ui = provider.ui();
     const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
-    const action = await readCouncilAction(args);
+    const action = await readCouncilAction(args, () => chainTime(provider));
     const description = await args.string('description', 'Description (short text, or a URL and the hash of the full text)');
     // An image or a model enters the allowlists only with the hash of the document it rests on.
     const evidence =
@@ -93,7 +94,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const { nextId: before } = await council.getCouncilData();
     const fee = await council.getProposalFee();
     const value = fee + toNano('0.05');
-    ui.write(`New proposal: ${describeAction(action)}`);
+    ui.write(`New proposal: ${describeAction(action, view(provider))}`);
     ui.write(`Attach ${fromNano(value)} TON (proposal fee ${fromNano(fee)} TON); what the proposal does not spend comes back at cleanup.`);
     const body = createProposalBody([action], description, 0n, evidence);
     if (!(await deliver(provider, args, { to: council.address, amount: value, body: { cell: body } }))) {

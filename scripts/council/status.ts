@@ -1,13 +1,13 @@
 /**
  * Prints the council (members, threshold, epoch, periods, guardian) or, with --id, one proposal as a voter
  * needs it: state, readable actions, tallies, deadline, execution time and whether --voter (default: you) voted.
- * npx blueprint run council/status --testnet -- --council <addr> [--id <n>] [--voter <addr>]
+ * No wallet needed: npm run read -- council/status --testnet --council <addr> [--id <n>] [--voter <addr>]
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { Address, fromNano } from '@ton/core';
-import { Council } from '../../wrappers/Council';
+import { Council, describeAction } from '../../wrappers/Council';
 import { Proposal, ProposalState } from '../../wrappers/Proposal';
-import { duration, friendly, friendlyAccount, hasWallet, ScriptArgs, utc as time } from '../lib/cli';
+import { duration, friendly, friendlyAccount, hasWallet, ScriptArgs, utc as time, view } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -29,7 +29,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     ui.write(`proposal ${id} (${friendly(provider, proposal.address)}): ${ProposalState[d.state]}`);
     ui.write(`description: ${d.description}`);
     ui.write(`evidence: ${d.evidence ? d.evidence.toString('hex') : 'none'}`);
-    d.readable.forEach((line, i) => ui.write(`  action ${i}: ${line}`));
+    d.actions.forEach((a, i) => ui.write(`  action ${i}: ${describeAction(a, view(provider))}`));
     ui.write(`yes ${d.yes} / no ${d.no} of threshold ${d.threshold} (epoch ${d.epoch}${d.epoch !== c.epoch ? `, council is at ${c.epoch}: can no longer execute` : ''})`);
     ui.write(`voting until ${time(d.deadline)}; passed ${time(d.passedAt)}; executable from ${time(d.executeAt)} until ${time(d.expiresAt)}`);
     const voterText = await args.optionalString('voter');

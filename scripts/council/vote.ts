@@ -5,7 +5,7 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { Council } from '../../wrappers/Council';
-import { deliver, friendly, ScriptArgs } from '../lib/cli';
+import { deliver, friendly, linkOnlyDone, ScriptArgs } from '../lib/cli';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
@@ -14,6 +14,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const vote = (await args.string('vote', 'Vote: yes or no')).trim().toLowerCase();
     if (vote !== 'yes' && vote !== 'no') throw new Error(`--vote: expected yes or no, got "${vote}"`);
     const proposal = await council.getProposalAddress(id);
-    await deliver(provider, args, { to: proposal, amount: toNano('0.05'), body: { comment: vote } }); // the unspent part comes back
-    provider.ui().write(`Voted ${vote} on proposal ${id} (${friendly(provider, proposal)})`);
+    // the unspent part comes back
+    if (await deliver(provider, args, { to: proposal, amount: toNano('0.05'), body: { comment: vote } })) provider.ui().write(`Voted ${vote} on proposal ${id} (${friendly(provider, proposal)})`);
+    else linkOnlyDone(provider, `Vote ${vote} on proposal ${id} (${friendly(provider, proposal)})`);
 }

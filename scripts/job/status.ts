@@ -1,35 +1,38 @@
 /**
- * Prints one job, or every job of a client with a worker. Finding a client's jobs: a job's address is derived
- * from (root, client wallet, worker account, job id), so this derives the addresses for job ids 0..--scan-1
- * (default 32) and prints those that exist; job/open picks the first free id, so a client's jobs sit at the
- * low ids. Needs no wallet: npm run read -- job/status --testnet --root <addr> --client <addr> --worker <addr>
- * npx blueprint run job/status --testnet -- --job <job address>
+ * Prints one job, or every job a client opened. A client's jobs are found from its address alone: its wallet's
+ * own transactions hold every open_job it sent (the root is the destination, the worker and the job id are in
+ * the body), so jobs at any id are found, the relay's random 64-bit ids included. --root and --worker only
+ * filter; --history is how many of the wallet's newest transactions to read (default 1000).
+ * Needs no wallet: npm run read -- job/status --testnet --client <addr> [--root <addr>] [--worker <addr>]
+ *                  npm run read -- job/status --testnet --job <job address>
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { Address, fromNano } from '@ton/core';
 import { JobState } from '../../wrappers/Constants';
 import { Job } from '../../wrappers/Job';
-import { Root } from '../../wrappers/Root';
 import { duration, friendly, ScriptArgs, utc } from '../lib/cli';
+import { accountTransactions, jobsOpenedBy } from '../lib/history';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
     const ui = provider.ui();
     const jobText = await args.optionalString('job');
     if (jobText) return printJob(provider, Address.parse(jobText));
-    const root = provider.open(Root.createFromAddress(await args.address('root', 'Root registry address')));
     const client = await args.address('client', 'Client wallet address');
-    const worker = await args.address('worker', 'Worker account address');
-    const scan = await args.integer('scan', 'Job ids to scan', 32);
-    let found = 0;
-    for (let jobId = 0n; jobId < BigInt(scan); jobId++) {
-        const job = Job.createForJob({ root: root.address, client, worker, jobId });
-        if ((await provider.getContractState(job.address)).state.type !== 'active') continue;
-        found++;
-        ui.write(`job ${jobId}:`);
-        await printJob(provider, job.address);
+    const rootText = await args.optionalString('root');
+    const workerText = await args.optionalString('worker');
+    const root = rootText ? Address.parse(rootText) : undefined;
+    const worker = workerText ? Address.parse(workerText) : undefined;
+    const depth = await args.integer('history', 'Transactions of the client to read', 1000);
+    const txs = await accountTransactions(provider, client, depth);
+    const jobs = jobsOpenedBy(client, txs).filter((j) => (!root || j.root.equals(root)) && (!worker || j.worker.equals(worker)));
+    for (const j of jobs) {
+        ui.write(`job ${j.jobId} with ${friendly(provider, j.worker)} at root ${friendly(provider, j.root)}, opened ${utc(j.sentAt)}:`);
+        await printJob(provider, j.job);
     }
-    ui.write(`${found} job(s) of ${friendly(provider, client, 'wallet')} with ${friendly(provider, worker)} among ids 0..${scan - 1}`);
+    const filters = [root ? `at root ${friendly(provider, root)}` : '', worker ? `with ${friendly(provider, worker)}` : ''].filter(Boolean).join(' ');
+    const reach = txs.length < depth ? 'its whole history' : `its newest ${depth} transactions (--history for more)`;
+    ui.write(`${jobs.length} job(s) opened by ${friendly(provider, client, 'wallet')}${filters ? ' ' + filters : ''}, found in ${reach}`);
 }
 
 async function printJob(provider: NetworkProvider, address: Address): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Every Blueprint script with one line saying what it does: printed when `npx blueprint run` has no terminal to
- * ask in, and the source of the README's script table (tests/scripts/Catalog.spec.ts checks both against the
- * files in scripts/).
+ * ask in, and the source of the README's script table (tests/scripts/WalletUx.spec.ts "the script list" checks
+ * both against the files in scripts/).
  */
 export const SCRIPTS: ReadonlyArray<readonly [name: string, what: string]> = [
     ['root/deploy', 'deploy a root registry governed by your wallet'],
@@ -25,7 +25,7 @@ export const SCRIPTS: ReadonlyArray<readonly [name: string, what: string]> = [
     ['job/topup', 'add to a job deposit (anyone; empty comment)'],
     ['job/close', 'start the challenge period of your job (comment "close", client)'],
     ['job/finalize', 'settle a job after its challenge period (comment "finalize", anyone)'],
-    ['job/status', "read: a job, or every job of a client with a worker (no wallet)"],
+    ['job/status', "read: a job, or every job a client opened, found from its address (no wallet)"],
     ['council/deploy', 'deploy a DAO council for a root'],
     ['council/handover', 'hand the root over to the council (propose, then accept)'],
     ['council/propose', 'create a proposal (the id is read back once it is confirmed)'],
@@ -45,6 +45,7 @@ export function noTerminalHelp(): string {
         'Name them all, e.g.:',
         '  npx blueprint run worker/status --testnet --tonconnect -- --worker EQ…',
         '  npx blueprint run council/vote --testnet --mnemonic -- --council EQ… --id 3 --vote yes --send',
+        'A script that may send also needs --send (send from that wallet) or --link-only (print the ton:// link only).',
         'Read-only scripts, and any script with --link-only, need no wallet at all:',
         '  npm run read -- root/status --testnet --root EQ…',
         '  npm run read -- council/vote --testnet --council EQ… --id 3 --vote yes   (prints the ton:// link)',
@@ -54,9 +55,15 @@ export function noTerminalHelp(): string {
     ].join('\n');
 }
 
+/** Scripts that only read (the catalog line says so): they never ask whether to send. */
+function readsOnly(script: string): boolean {
+    return SCRIPTS.some(([n, what]) => n === script && what.startsWith('read:'));
+}
+
 /**
  * Whether a `blueprint run` command line would stop at a question with no terminal to answer it: no script
- * named, or no network, or (for a script that may send) no wallet choice.
+ * named, or no network, or no wallet choice, or (for a script that may send) neither --send nor --link-only,
+ * since deliver() then asks which of the two.
  */
 export function wouldPromptWithoutTerminal(argv: string[]): boolean {
     const i = argv.indexOf('run');
@@ -66,5 +73,6 @@ export function wouldPromptWithoutTerminal(argv: string[]): boolean {
     const has = (f: string) => rest.includes(f);
     const network = has('--mainnet') || has('--testnet') || has('--tetra') || has('--custom');
     const wallet = has('--tonconnect') || has('--deeplink') || has('--mnemonic');
-    return !script || !network || !wallet;
+    const delivery = has('--send') || has('--link-only') || (script !== undefined && readsOnly(script));
+    return !script || !network || !wallet || !delivery;
 }

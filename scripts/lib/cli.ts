@@ -8,6 +8,10 @@
 import { NetworkProvider, tonDeepLink } from '@ton/blueprint';
 import { Address, beginCell, Cell, fromNano, StateInit, storeStateInit, toNano } from '@ton/core';
 import { commentBody } from '../../wrappers/common';
+import { AccountKind, AddressView, duration, friendlyAddress, utc } from '../../wrappers/format';
+
+/** One duration and time formatter for the scripts, the decoder and the wrappers' describers. */
+export { duration, utc };
 
 export class ScriptArgs {
     private readonly values = new Map<string, string>();
@@ -134,37 +138,22 @@ export function isTestnet(provider: NetworkProvider): boolean {
     return provider.network() !== 'mainnet';
 }
 
+/** The address view of the provider's network (test-only off mainnet), for the wrappers' describers. */
+export function view(provider: NetworkProvider): AddressView {
+    return { testOnly: isTestnet(provider) };
+}
+
 /**
  * An address as a wallet app shows it: user-friendly, flagged test-only off mainnet, bounceable for contracts
  * (EQ…/kQ…) and non-bounceable for wallets (UQ…/0Q…), which is how wallets show their own address.
  */
-export function friendly(provider: NetworkProvider, address: Address, kind: 'contract' | 'wallet' = 'contract'): string {
-    return address.toString({ testOnly: isTestnet(provider), bounceable: kind === 'contract', urlSafe: true });
+export function friendly(provider: NetworkProvider, address: Address, kind: AccountKind = 'contract'): string {
+    return friendlyAddress(address, view(provider), kind);
 }
 
 /** A member or voter stored as a basechain account id (hex) in a dictionary, as its wallet shows it. */
 export function friendlyAccount(provider: NetworkProvider, accountIdHex: string): string {
     return friendly(provider, new Address(0, Buffer.from(accountIdHex.padStart(64, '0'), 'hex')), 'wallet');
-}
-
-/** Seconds as a human duration: "3 days", "2 days 4 h", "45 min", "30 s". */
-export function duration(seconds: number): string {
-    if (seconds <= 0) return '0 s';
-    const d = Math.floor(seconds / 86_400);
-    const h = Math.floor((seconds % 86_400) / 3_600);
-    const m = Math.floor((seconds % 3_600) / 60);
-    const s = seconds % 60;
-    const parts: string[] = [];
-    if (d) parts.push(`${d} day${d === 1 ? '' : 's'}`);
-    if (h) parts.push(`${h} h`);
-    if (m && !d) parts.push(`${m} min`);
-    if (s && !d && !h) parts.push(`${s} s`);
-    return parts.join(' ');
-}
-
-/** A unix time as UTC text ("-" for 0). */
-export function utc(t: number): string {
-    return t ? new Date(t * 1000).toISOString().replace('.000Z', 'Z') : '-';
 }
 
 export type TransferBody = { comment: string } | { cell: Cell };
@@ -175,6 +164,14 @@ export interface Transfer {
     body: TransferBody;
     /** Deploys the destination (a job escrow opened by its client). */
     init?: StateInit;
+}
+
+/**
+ * The last line of a script whose transfer was only printed: what it would have done, and that nothing was sent,
+ * never a claim of success (the link may never be opened).
+ */
+export function linkOnlyDone(provider: NetworkProvider, what: string): void {
+    provider.ui().write(`${what}: link printed, nothing sent. It happens once your wallet sends the link (once).`);
 }
 
 const SEND = 'send it now from the connected wallet';

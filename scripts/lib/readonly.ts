@@ -6,15 +6,18 @@
  * prints its ton:// link and never sends (as with --link-only), so a plain-wallet user needs nothing else.
  */
 import { NetworkProvider, SenderWithSendResult, UIProvider } from '@ton/blueprint';
-import { Address, Cell, Contract, ContractProvider, ContractState, OpenedContract, openContract, StateInit } from '@ton/core';
+import { Address, Cell, Contract, ContractProvider, ContractState, OpenedContract, openContract, StateInit, Transaction } from '@ton/core';
 import { TonClient, TonClient4 } from '@ton/ton';
 import path from 'path';
 import { ChainClock, WalletlessProvider } from './cli';
+import { TransactionHistory, v2Transactions, v4Transactions } from './history';
 
-/** What the runner needs from a chain API: contract providers and the chain's clock. */
+/** What the runner needs from a chain API: contract providers, the chain's clock and accounts' histories. */
 export interface ChainReader {
     provider(address: Address, init?: StateInit | null): ContractProvider;
     chainTime(): Promise<number>;
+    /** An account's transactions, newest first (job/status finds a client's jobs in its wallet's history). */
+    transactions?(address: Address, limit: number): Promise<Transaction[]>;
 }
 
 export type Network = 'mainnet' | 'testnet';
@@ -40,7 +43,7 @@ export class ConsoleUI implements UIProvider {
     clearActionPrompt(): void {}
 }
 
-export class WalletlessNetworkProvider<U extends UIProvider = UIProvider> implements NetworkProvider, WalletlessProvider, ChainClock {
+export class WalletlessNetworkProvider<U extends UIProvider = UIProvider> implements NetworkProvider, WalletlessProvider, ChainClock, TransactionHistory {
     readonly walletless = true as const;
 
     constructor(
@@ -85,6 +88,10 @@ export class WalletlessNetworkProvider<U extends UIProvider = UIProvider> implem
     }
     ui(): U {
         return this.ui_;
+    }
+    async transactions(address: Address, limit: number): Promise<Transaction[]> {
+        if (!this.reader.transactions) throw new Error('this chain reader cannot read transactions');
+        return this.reader.transactions(address, limit);
     }
     chainTime(): Promise<number> {
         return this.reader.chainTime();
@@ -133,7 +140,11 @@ export function parseRunnerArgs(argv: string[]): { script: string; options: Read
 export function apiReader(o: ReaderOptions): ChainReader {
     if (o.version === 'v4') {
         const c = new TonClient4({ endpoint: o.endpoint ?? (o.network === 'mainnet' ? 'https://mainnet-v4.tonhubapi.com' : 'https://testnet-v4.tonhubapi.com') });
-        return { provider: (a, init) => c.provider(a, init ?? null), chainTime: async () => (await c.getLastBlock()).now };
+        return {
+            provider: (a, init) => c.provider(a, init ?? null),
+            chainTime: async () => (await c.getLastBlock()).now,
+            transactions: (a, limit) => v4Transactions(c, a, limit),
+        };
     }
     const endpoint = o.endpoint ?? (o.network === 'mainnet' ? 'https://toncenter.com/api/v2/jsonRPC' : 'https://testnet.toncenter.com/api/v2/jsonRPC');
     const c = new TonClient({ endpoint, apiKey: o.apiKey });
@@ -141,6 +152,7 @@ export function apiReader(o: ReaderOptions): ChainReader {
         provider: (a, init) => c.provider(a, init ?? null),
         // The elector runs a tick-tock transaction in every masterchain block: its newest is the chain's time.
         chainTime: async () => (await c.getTransactions(ELECTOR, { limit: 1 }))[0].now,
+        transactions: (a, limit) => v2Transactions(c, a, limit),
     };
 }
 

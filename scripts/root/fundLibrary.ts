@@ -6,7 +6,7 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { fundLibraryBody, Root } from '../../wrappers/Root';
-import { deliver, ScriptArgs } from '../lib/cli';
+import { chainTime, deliver, ScriptArgs, view } from '../lib/cli';
 import { libraryRunwayLine } from './status';
 
 /** What the sender attaches: the root's gas for fund_library; what is left stays in the treasury. */
@@ -15,8 +15,8 @@ export const FUND_LIBRARY_VALUE = toNano('0.02');
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
     const root = provider.open(Root.createFromAddress(await args.address('root', 'Root registry address')));
-    provider.ui().write(`before: ${libraryRunwayLine(await root.getLibraryFunding())}`);
+    provider.ui().write(`before: ${libraryRunwayLine(await root.getLibraryFunding(), await chainTime(provider), view(provider))}`);
     if (await deliver(provider, args, { to: root.address, amount: FUND_LIBRARY_VALUE, body: { cell: fundLibraryBody() } })) {
-        provider.ui().write(`after: ${libraryRunwayLine(await root.getLibraryFunding())}`);
+        provider.ui().write(`after: ${libraryRunwayLine(await root.getLibraryFunding(), await chainTime(provider), view(provider))}`);
     }
 }

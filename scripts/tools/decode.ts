@@ -6,14 +6,14 @@
  * Bodies are read with the wrappers' own parsers (parseRootGovernanceBody, parseCouncilAction, describeAction),
  * so the decoder reads exactly what the contracts and scripts write. Needs no wallet.
  */
-import { Address, Cell, fromNano, Slice } from '@ton/core';
+import { Address, Cell, fromNano, loadStateInit, Slice, StateInit } from '@ton/core';
 import { actionsDict, CouncilAction, describeAction, loadActions, parseCouncilAction } from '../../wrappers/Council';
 import { Op } from '../../wrappers/Constants';
 import { commentBody, readText } from '../../wrappers/common';
 import { Proposal, ProposalState } from '../../wrappers/Proposal';
 import { parseRootGovernanceBody } from '../../wrappers/Root';
 import { WorkerComments } from '../../wrappers/Worker';
-import { duration, utc } from '../lib/cli';
+import { AddressView, duration, friendlyAddress, MAINNET_VIEW, utc } from '../../wrappers/format';
 import { apiReader, ChainReader, parseRunnerArgs } from '../lib/readonly';
 
 /** What each known text comment asks of the contract it is sent to. */
@@ -38,8 +38,8 @@ function opName(op: number): string | undefined {
 }
 
 /** The lines describing a council action, with the hashes in full and periods as durations. */
-function actionLines(a: CouncilAction, i: number): string[] {
-    const lines = [`action ${i}: ${describeAction(a)}`];
+function actionLines(a: CouncilAction, i: number, view: AddressView): string[] {
+    const lines = [`action ${i}: ${describeAction(a, view)}`];
     if (a.kind === 'root' && a.action.kind === 'addImage') {
         lines.push(`  image hash ${a.action.imageHash.toString('hex')}`);
         lines.push(`  label "${a.action.label}" (what the proposer says the image is: check it against the evidence)`);
@@ -51,7 +51,7 @@ function actionLines(a: CouncilAction, i: number): string[] {
 }
 
 /** A message body in words. */
-export function describeBody(body: Cell | null, amount?: bigint): string[] {
+export function describeBody(body: Cell | null, amount?: bigint, view: AddressView = MAINNET_VIEW): string[] {
     if (!body || (body.bits.length === 0 && body.refs.length === 0)) return ['a plain transfer with no comment (at a job or worker account: a deposit)'];
     const s: Slice = body.beginParse();
     if (s.remainingBits < 32) return ['an unreadable body (shorter than an op code)'];
@@ -75,7 +75,7 @@ export function describeBody(body: Cell | null, amount?: bigint): string[] {
             `creates a council proposal with ${actions.length} action(s)${amount !== undefined ? ` (${fromNano(amount)} TON attached: the proposal fee, the rest comes back at cleanup)` : ''}`,
             `description: ${description}`,
             evidenceLine(evidence === 0n ? null : Buffer.from(evidence.toString(16).padStart(64, '0'), 'hex')),
-            ...actions.flatMap(actionLines),
+            ...actions.flatMap((a, i) => actionLines(a, i, view)),
         ];
     }
     if (op === Op.vetoProposal) {
@@ -84,7 +84,7 @@ export function describeBody(body: Cell | null, amount?: bigint): string[] {
     }
     try {
         const action = parseRootGovernanceBody(body);
-        return [`a governance message to the root (accepted only from the root's governance):`, ...actionLines({ kind: 'root', value: amount ?? 0n, action }, 0).map((l) => l.replace(/^action 0: /, ''))];
+        return [`a governance message to the root (accepted only from the root's governance):`, ...actionLines({ kind: 'root', value: amount ?? 0n, action }, 0, view).map((l) => l.replace(/^action 0: /, ''))];
     } catch {
         /* not a governance body */
     }
@@ -99,18 +99,42 @@ function evidenceLine(evidence: Uint8Array | null): string {
         : 'evidence: none';
 }
 
-/** A ton://transfer link in words: destination, amount, and what its comment or payload does. */
-export function describeLink(link: string, testOnly: boolean): string[] {
+/** What a ton://transfer link asks a wallet to send: exactly what the wallet app reads from it. */
+export interface TonTransferLink {
+    to: Address;
+    /** The flag of the address in the link: a wallet app sends bounceable to EQ…/kQ…, non-bounceable to UQ…/0Q…. */
+    bounceable: boolean;
+    amount: bigint;
+    /** The message body: the text comment as a comment cell, or the bin= payload; null for neither. */
+    body: Cell | null;
+    init: StateInit | null;
+}
+
+const base64url = (v: string) => Cell.fromBase64(v.replace(/-/g, '+').replace(/_/g, '/'));
+
+/** Reads a ton://transfer/<address>?amount=…[&text=…|&bin=…][&init=…] link. */
+export function parseTonLink(link: string): TonTransferLink {
     const url = new URL(link.replace(/^ton:\/\//, 'https://ton/'));
     const [, kind, dest] = url.pathname.split('/');
     if (kind !== 'transfer' || !dest) throw new Error('not a ton://transfer link');
-    const to = Address.parse(dest);
-    const amount = BigInt(url.searchParams.get('amount') ?? '0');
+    const parsed = Address.parseFriendly(dest);
     const text = url.searchParams.get('text');
     const bin = url.searchParams.get('bin');
-    const body = bin ? Cell.fromBase64(bin.replace(/-/g, '+').replace(/_/g, '/')) : text !== null ? commentBody(text) : null;
-    const lines = [`sends ${fromNano(amount)} TON to ${to.toString({ testOnly, bounceable: true })}`, ...describeBody(body, amount)];
-    if (url.searchParams.get('init')) lines.push('and deploys the destination contract (a state init is attached)');
+    const init = url.searchParams.get('init');
+    return {
+        to: parsed.address,
+        bounceable: parsed.isBounceable,
+        amount: BigInt(url.searchParams.get('amount') ?? '0'),
+        body: bin ? base64url(bin) : text !== null ? commentBody(text) : null,
+        init: init ? loadStateInit(base64url(init).beginParse()) : null,
+    };
+}
+
+/** A ton://transfer link in words: destination, amount, and what its comment or payload does. */
+export function describeLink(link: string, testOnly: boolean): string[] {
+    const { to, amount, body, init } = parseTonLink(link);
+    const lines = [`sends ${fromNano(amount)} TON to ${friendlyAddress(to, { testOnly })}`, ...describeBody(body, amount, { testOnly })];
+    if (init) lines.push('and deploys the destination contract (a state init is attached)');
     return lines;
 }
 
@@ -121,12 +145,12 @@ export async function describeProposal(reader: ChainReader, address: Address, te
     const provider = reader.provider(address);
     const d = await p.getProposalData(provider);
     const lines = [
-        `proposal ${d.id} of council ${d.council.toString({ testOnly })}: ${ProposalState[d.state]}`,
+        `proposal ${d.id} of council ${friendlyAddress(d.council, { testOnly })}: ${ProposalState[d.state]}`,
         `description: ${d.description}`,
         evidenceLine(d.evidence),
-        `proposer ${d.proposer ? d.proposer.toString({ testOnly, bounceable: false }) : '-'}`,
+        `proposer ${d.proposer ? friendlyAddress(d.proposer, { testOnly }, 'wallet') : '-'}`,
         `if executed, it will:`,
-        ...d.actions.flatMap((a, i) => actionLines(a, i)).map((l) => '  ' + l),
+        ...d.actions.flatMap((a, i) => actionLines(a, i, { testOnly })).map((l) => '  ' + l),
         `votes: yes ${d.yes} / no ${d.no}, threshold ${d.threshold}`,
         `voting until ${utc(d.deadline)}; timelock ${duration(d.timelock)}${d.executeAt ? `; executable from ${utc(d.executeAt)}` : ''}`,
     ];
@@ -153,7 +177,7 @@ async function main(): Promise<void> {
             ? describeLink(input, testOnly)
             : kind === 'address'
               ? await describeProposal(apiReader(options), Address.parse(input), testOnly)
-              : describeBody(Cell.fromBase64(input.replace(/-/g, '+').replace(/_/g, '/')));
+              : describeBody(Cell.fromBase64(input.replace(/-/g, '+').replace(/_/g, '/')), undefined, { testOnly });
     console.log(lines.join('\n'));
 }
 

@@ -1,10 +1,12 @@
 /**
- * Prints a worker account's state, keys, profile, reputation and parameter snapshot.
- * npx blueprint run worker/status --testnet -- --worker <address>
+ * Prints a worker account's state, keys, profile (with the image label and model name from the root's
+ * allowlists), reputation and parameter snapshot.
+ * No wallet needed: npm run read -- worker/status --testnet --worker <address>
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { fromNano } from '@ton/core';
 import { WorkerStatus } from '../../wrappers/Constants';
+import { Root } from '../../wrappers/Root';
 import { Worker } from '../../wrappers/Worker';
 import { ScriptArgs, utc } from '../lib/cli';
 
@@ -17,8 +19,13 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     if (state.status === 0) return;
     if (state.unbondAt) ui.write(`withdrawal allowed from ${utc(state.unbondAt)}`);
     const profile = await worker.getProfile();
-    ui.write(`image ${profile.imageHash.toString('hex')}`);
-    ui.write(`model ${profile.modelHash.toString('hex')}`);
+    // The names come from the root's allowlists (what governance recorded when it added them).
+    const root = provider.open(Root.createFromAddress(state.root));
+    const image = (await root.getImages()).get(profile.imageHash);
+    const model = (await root.getModels()).get(profile.modelHash);
+    const gone = "(no longer in the root's allowlist)";
+    ui.write(`image ${profile.imageHash.toString('hex')} ${image ? `"${image.label}"${image.retireAt ? `, retires ${utc(image.retireAt)}` : ''}` : gone}`);
+    ui.write(`model ${profile.modelHash.toString('hex')} ${model ? `"${model.name}"` : gone}`);
     ui.write(`endpoint ${profile.endpoint}`);
     ui.write(`prices per million tokens: prompt ${fromNano(profile.prices.prompt)}, cached ${fromNano(profile.prices.cached)}, completion ${fromNano(profile.prices.completion)}, reasoning ${fromNano(profile.prices.reasoning)} TON`);
     const rep = await worker.getReputation();

@@ -169,7 +169,7 @@ describe('Council actions', () => {
             const { proposal } = await c.propose(c.alice, actions);
             const d = await proposal.getProposalData();
             expect(d.actions.length).toBe(actions.length);
-            expect(d.readable).toEqual(actions.map(describeAction));
+            expect(d.readable).toEqual(actions.map((a) => describeAction(a)));
             expect(d.readable[0]).toMatch(/add image 0x0+1 "test image", superseding 0x0+2 .* grace of 1 d/);
             expect(d.readable[6]).toBe('council: remove the guardian');
             expect(d.actionsValue).toBe(3n * ROOT_ACTION_VALUE);

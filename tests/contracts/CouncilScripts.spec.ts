@@ -45,6 +45,7 @@ describe('council scripts', () => {
             '--timelock-days', '2',
             '--guardian', k.guardian.address.toString(),
             '--sunset-days', '365',
+            '--send',
         ]);
         const line = p1.ui().output.find((l) => l.startsWith('DAO council deployed at '))!;
         council = k.blockchain.openContract(Council.createFromAddress(Address.parse(line.split(' ')[4])));

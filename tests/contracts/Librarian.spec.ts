@@ -82,11 +82,11 @@ describe('job code as a public library', () => {
         const p = await deployForJobs();
         const deployer = await p.wallet('deployer');
         const publisher = new SandboxNetworkProvider(p.blockchain, deployer);
-        await publishJobCode(publisher, ['--rent', '5']);
+        await publishJobCode(publisher, ['--rent', '5', '--send']);
         const written = Cell.fromBoc(readFileSync(JOB_LIBRARY_BOC))[0];
         expect(written.equals(libraryCell(loadCode('Job')))).toBe(true);
         const provider = new SandboxNetworkProvider(p.blockchain, deployer);
-        await deployRoot(provider, []);
+        await deployRoot(provider, ['--send']);
         const line = provider.ui().output.find((l) => l.startsWith('Root registry deployed at '))!;
         const root = p.blockchain.openContract(Root.createFromAddress((await import('@ton/core')).Address.parse(line.split(' ')[4])));
         expect((await root.getChildCodes()).jobCode.equals(written)).toBe(true);

@@ -50,7 +50,7 @@ describe('registry and worker scripts', () => {
     it('root/deploy deploys a root governed by the sender, with the parameters given', async () => {
         const deployer = await p.wallet('deployer');
         const provider = new SandboxNetworkProvider(p.blockchain, deployer);
-        await deployRoot(provider, ['--min-stake', '25', '--fee-bps', '150']);
+        await deployRoot(provider, ['--min-stake', '25', '--fee-bps', '150', '--send']);
         const line = provider.ui().output.find((l) => l.startsWith('Root registry deployed at '))!;
         const root = p.blockchain.openContract(Root.createFromAddress(
             (await import('@ton/core')).Address.parse(line.split(' ')[4]),

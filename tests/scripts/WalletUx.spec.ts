@@ -17,7 +17,7 @@ import { Proposal, ProposalState } from '../../wrappers/Proposal';
 import { hashOf } from '../../wrappers/testkit';
 import { deployCouncil, CouncilKit, TIMELOCK } from '../../wrappers/testkit/council';
 import { deployForJobs } from '../../wrappers/testkit/jobs';
-import { SandboxNetworkProvider, ScriptedUI } from '../../wrappers/testkit/networkProvider';
+import { SandboxNetworkProvider, sandboxTransactions, ScriptedUI } from '../../wrappers/testkit/networkProvider';
 import { duration, friendly } from '../../scripts/lib/cli';
 import { SCRIPTS } from '../../scripts/lib/catalog';
 import { parseRunnerArgs, WalletlessNetworkProvider } from '../../scripts/lib/readonly';
@@ -42,6 +42,7 @@ function walletless(blockchain: Blockchain): WalletlessNetworkProvider<ScriptedU
         {
             provider: (a, init) => blockchain.provider(a, init?.code && init?.data ? { code: init.code, data: init.data } : undefined),
             chainTime: async () => blockchain.now!,
+            transactions: (a, limit) => sandboxTransactions(blockchain, a, limit),
         },
         'testnet',
         new ScriptedUI(),
@@ -161,7 +162,7 @@ describe('client job scripts and read-only registry scripts', () => {
         const reader = walletless(p.blockchain);
         await jobStatus(reader, ['--root', p.root.address.toString(), '--client', client.address.toString(), '--worker', worker.toString()]);
         const out = reader.ui().output.join('\n');
-        expect(out).toContain(`2 job(s) of ${client.address.toString({ testOnly: true, bounceable: false })}`);
+        expect(out).toContain(`2 job(s) opened by ${client.address.toString({ testOnly: true, bounceable: false })}`);
         expect(out).toContain(`${friendly(reader, job0.address)}: Active, job id 0`);
 
         await jobClose(c(), ['--job', job0.address.toString(), '--send']);

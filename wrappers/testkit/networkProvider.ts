@@ -4,7 +4,7 @@
  * same prompts (answered from a queue) and the same printed output (captured).
  */
 import { NetworkProvider, SenderWithSendResult, UIProvider } from '@ton/blueprint';
-import { Address, Cell, Contract, ContractProvider, ContractState, OpenedContract, SenderArguments } from '@ton/core';
+import { Address, Cell, Contract, ContractProvider, ContractState, OpenedContract, SenderArguments, Transaction } from '@ton/core';
 import { Blockchain, SandboxContract, TreasuryContract } from '@ton/sandbox';
 
 export class ScriptedUI implements UIProvider {
@@ -39,6 +39,15 @@ export class ScriptedUI implements UIProvider {
         if (a === undefined) throw new Error(`the script asked "${question}" and no answer was scripted`);
         return a;
     }
+}
+
+/**
+ * An account's transactions in the sandbox, newest first (what a chain API's history gives). Sorted here by lt:
+ * Blockchain.getTransactions reverses its own list in place, so its order alternates between calls.
+ */
+export async function sandboxTransactions(blockchain: Blockchain, address: Address, limit: number): Promise<Transaction[]> {
+    const all = await blockchain.getTransactions(address);
+    return [...all].sort((a, b) => (a.lt < b.lt ? 1 : a.lt > b.lt ? -1 : 0)).slice(0, limit);
 }
 
 export class SandboxNetworkProvider implements NetworkProvider {
@@ -97,6 +106,10 @@ export class SandboxNetworkProvider implements NetworkProvider {
     }
     ui(): ScriptedUI {
         return this.ui_;
+    }
+    /** An account's transactions, newest first (scripts/lib/history.ts). */
+    async transactions(address: Address, limit: number): Promise<Transaction[]> {
+        return sandboxTransactions(this.blockchain, address, limit);
     }
     /** The sandbox chain's clock (scripts/lib/cli.ts chainTime). */
     async chainTime(): Promise<number> {
