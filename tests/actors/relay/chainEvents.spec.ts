@@ -40,6 +40,20 @@ describe('relay: chain events', () => {
             headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
             body: JSON.stringify({ model: MODEL, messages, max_tokens: 6 }),
         });
+    /** A chat answered by a worker whose receipt `fault` rewrites: the relay must refuse it with 502 receipt_rejected. */
+    const refusedChat = async (fault: Parameters<typeof installReceiptFault>[0], reason: RegExp) => {
+        const restore = installReceiptFault(fault);
+        let res: Response;
+        try {
+            res = await chat();
+        } finally {
+            restore();
+        }
+        expect(res.status).toBe(502);
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('receipt_rejected');
+        expect(body.error.message).toMatch(reason);
+    };
     const govern = (action: Parameters<Network['p']['root']['sendGovernance']>[1]) => net.p.run(() => net.p.root.sendGovernance(net.p.governance.getSender(), action, toNano('0.2')));
 
     it('an image retired by the council: the relay drops the worker on its next check and serves no new request through it', async () => {
@@ -119,17 +133,7 @@ describe('relay: chain events', () => {
 
         // the hostile worker (the same dev fault switch `npm run demo` starts its cheating worker with): its key
         // signs the next answer's receipt under the seqno it already receipted
-        const restore = installReceiptFault(equivocate);
-        let res: Response;
-        try {
-            res = await chat();
-        } finally {
-            restore();
-        }
-        expect(res.status).toBe(502);
-        const body = (await res.json()) as { error: { code: string; message: string } };
-        expect(body.error.code).toBe('receipt_rejected');
-        expect(body.error.message).toMatch(/equivocation/);
+        await refusedChat(equivocate, /equivocation/);
 
         // payment stopped, the worker dropped, the evidence recorded as sent
         const stopped = net.relayStore.getJob(job.address)!;
@@ -173,17 +177,7 @@ describe('relay: chain events', () => {
         const params = await net.p.root.getParams();
         const walletBefore = (await net.chain.getAccount(net.relayWallet)).balance;
 
-        const restore = installReceiptFault((r) => ({ ...r, modelHash: randomBytes(32) }));
-        let res: Response;
-        try {
-            res = await chat();
-        } finally {
-            restore();
-        }
-        expect(res.status).toBe(502);
-        const body = (await res.json()) as { error: { code: string; message: string } };
-        expect(body.error.code).toBe('receipt_rejected');
-        expect(body.error.message).toMatch(/model/);
+        await refusedChat((r) => ({ ...r, modelHash: randomBytes(32) }), /model/);
         const job = net.relayStore.jobs().find((j) => j.worker === acct.toRawString())!;
         expect(job.stopped).toMatch(/model/);
 
