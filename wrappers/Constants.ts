@@ -262,7 +262,7 @@ export abstract class Errors {
     static readonly zeroWeight = 221;
     /** threshold zero, above the total weight, or not above half of it (the quorum floor) */
     static readonly badThreshold = 222;
-    /** voting period, timelock or execution window outside its floor and ceiling (council::min_/max_*) */
+    /** voting period, timelock or execution window outside its floor and ceiling (bound::min_/max_*) */
     static readonly badCouncilPeriod = 223;
     /** value attached to a proposal is below get_proposal_fee */
     static readonly proposalFeeTooSmall = 224;

@@ -41,7 +41,7 @@ export const MAX_ACTIONS = 8;
 export const MAX_MEMBERS = 255;
 const HOUR = 3600;
 const DAY = 24 * HOUR;
-/** Floors and ceilings of the council's periods (contracts/council-common.fc council::min_* / max_*). */
+/** Floors and ceilings of the council's periods (contracts/council-common.fc bound::min_* / max_*). */
 export const MIN_VOTING_PERIOD = HOUR;
 export const MAX_VOTING_PERIOD = 90 * DAY;
 /** The guardian's veto window is at least this long. */

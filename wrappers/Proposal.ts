@@ -39,7 +39,7 @@ export enum ProposalState {
     Rejected = 9,
 }
 
-/** contracts/council-common.fc proposal::answer_timeout: an execution still unanswered after this may be retried. */
+/** contracts/council-common.fc period::proposal_answer_timeout: an execution still unanswered after this may be retried. */
 export const ANSWER_TIMEOUT = 3600;
 
 /** The text comments a plain wallet sends to a proposal. */

@@ -6,18 +6,20 @@
  * Root actions (sent by the council to the root): add-image --image <hex> --label <words> [--supersedes <hex> --grace <seconds>],
  *   retire-image --image, add-model --model <hex> --name <org/model@rev:hash>, remove-model --model,
  *   set-params [--min-stake ... as root/deploy], set-code [--worker-boc <file>] [--job-boc <file>],
- *   propose-governance --to <addr>, accept-governance, withdraw --amount <TON> --to <addr>,
+ *   propose-governance --to <addr>, withdraw-handover (withdraws a pending offer), accept-governance,
+ *   withdraw --amount <TON> --to <addr> (from the root's treasury), pause|unpause --what registrations|jobs|all,
  *   slash --owner <addr> --index <n> [--amount <TON>] [--bps <n>] --reason <hex>
  * Council changes: add-member --member <addr> --weight <n>, remove-member --member, set-weight --member --weight,
- *   set-threshold --threshold <n>, set-periods --voting-days <n> --timelock-days <n>,
- *   set-guardian --guardian <addr>|none --sunset-days <n>
+ *   set-threshold --threshold <n>, set-periods --voting-days <n> --timelock-days <n> --window-days <n>,
+ *   set-guardian --guardian <addr>|none --sunset-days <n>, cancel-proposal --id <n> (a queued proposal),
+ *   withdraw-surplus --amount <TON> --to <addr> (the council's own balance)
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { Address, beginCell, Cell, fromNano, OpenedContract, toNano } from '@ton/core';
 import { readFileSync } from 'fs';
 import { actionsDict, Council, CouncilAction, createProposalBody, describeAction, needsEvidence } from '../../wrappers/Council';
 import { Proposal } from '../../wrappers/Proposal';
-import { RootGovernanceAction } from '../../wrappers/Root';
+import { PauseFlags, RootGovernanceAction } from '../../wrappers/Root';
 import { chainTime, deliver, friendly, ScriptArgs, view } from '../lib/cli';
 import { readParams } from '../root/deploy';
 import { readGovernanceAction } from '../root/governance';
@@ -30,7 +32,7 @@ function readBoc(file: string | undefined): Cell | undefined {
 
 /** Reads one council action from the arguments; `chainNow` is the chain's time (a guardian's sunset counts from it). */
 export async function readCouncilAction(args: ScriptArgs, chainNow: () => Promise<number>): Promise<CouncilAction> {
-    const action = await args.string('action', 'Action (add-image, retire-image, add-model, remove-model, set-params, set-code, propose-governance, accept-governance, withdraw, slash, add-member, remove-member, set-weight, set-threshold, set-periods, set-guardian)');
+    const action = await args.string('action', 'Action (add-image, retire-image, add-model, remove-model, set-params, set-code, propose-governance, withdraw-handover, accept-governance, withdraw, slash, pause, unpause, add-member, remove-member, set-weight, set-threshold, set-periods, set-guardian, cancel-proposal, withdraw-surplus)');
     const rootAction = async (a: RootGovernanceAction): Promise<CouncilAction> => ({ kind: 'root', value: await args.ton('value', 'TON attached to the root action', '0.05'), action: a });
     if (ROOT_ACTIONS.includes(action)) {
         return rootAction(await readGovernanceAction(new ScriptArgsWith(args, 'action', action)));
@@ -38,6 +40,21 @@ export async function readCouncilAction(args: ScriptArgs, chainNow: () => Promis
     switch (action) {
         case 'set-params':
             return rootAction({ kind: 'setParams', params: await readParams(args) });
+        case 'withdraw-handover':
+            // a pending handover offer withdrawn: propose_governance with no address
+            return rootAction({ kind: 'proposeGovernance', newGovernance: null });
+        case 'pause':
+        case 'unpause': {
+            const what = await args.string('what', 'Which (registrations, jobs, all)');
+            const flags = ({ registrations: PauseFlags.registrations, jobs: PauseFlags.jobOpenings, all: PauseFlags.all } as Record<string, number>)[what];
+            if (flags === undefined) throw new Error(`--what must be registrations, jobs or all, not "${what}"`);
+            return rootAction({ kind: action, flags });
+        }
+        case 'cancel-proposal':
+            return { kind: 'cancelProposal', id: await args.integer('id', 'Id of the queued proposal to cancel') };
+        case 'withdraw-surplus':
+            // the council's own balance above what it keeps (not the root's treasury: that is --action withdraw)
+            return { kind: 'withdraw', amount: await args.ton('amount', 'Amount, TON'), to: await args.address('to', 'Recipient') };
         case 'set-code':
             return rootAction({ kind: 'setCode', workerCode: readBoc(await args.optionalString('worker-boc')), jobCode: readBoc(await args.optionalString('job-boc')) });
         case 'add-member':

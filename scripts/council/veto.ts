@@ -1,5 +1,5 @@
 /**
- * The guardian vetoes a passed proposal during its timelock (only before the guardian's sunset).
+ * The guardian vetoes a passed proposal at any time until it is executed (only before the guardian's sunset).
  * npx blueprint run council/veto --testnet --tonconnect -- --council <addr> --id <n>
  */
 import { NetworkProvider } from '@ton/blueprint';

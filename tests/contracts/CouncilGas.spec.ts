@@ -69,10 +69,10 @@ describe('Council gas', () => {
     });
 
     it('proposal size bounds: account and deploy message under size::proposal_* for 3 and 255 members', async () => {
-        const fixedBits = gasConstant('size::proposal_fixed_bits');
-        const fixedCells = gasConstant('size::proposal_fixed_cells');
-        const memberBits = gasConstant('size::proposal_member_bits');
-        const memberCells = gasConstant('size::proposal_member_cells');
+        const fixedBits = gasConstant('max_size::proposal_fixed_bits');
+        const fixedCells = gasConstant('max_size::proposal_fixed_cells');
+        const memberBits = gasConstant('max_size::proposal_member_bits');
+        const memberCells = gasConstant('max_size::proposal_member_cells');
         let aliceAddress: Address | undefined;
         for (const n of [3, 255]) {
             // treasury addresses are deterministic per name, so the 3-member kit tells alice's address

@@ -679,7 +679,7 @@ describe('Job', () => {
             }
         });
 
-        it('job storage stays within size::job_storage_bits / cells', async () => {
+        it('job storage stays within max_size::job_storage_bits / cells', async () => {
             const state = (await p.blockchain.getContract(j.address)).accountState;
             if (state?.type !== 'active') throw new Error('inactive');
             const data = state.state.data!;
@@ -696,8 +696,8 @@ describe('Job', () => {
                 c.refs.forEach(walk);
             };
             walk(data);
-            const maxBits = gasConstant('size::job_storage_bits');
-            const maxCells = gasConstant('size::job_storage_cells');
+            const maxBits = gasConstant('max_size::job_storage_bits');
+            const maxCells = gasConstant('max_size::job_storage_cells');
             expect(bits).toBeLessThanOrEqual(maxBits);
             expect(cells).toBeLessThanOrEqual(maxCells);
         });

@@ -27,15 +27,15 @@ describe('state init and message sizes', () => {
             .endCell();
         const body = installBody(loadCode('Worker'), attest);
         const size = treeSize([stateInit, body]);
-        expect(size.bits).toBeLessThanOrEqual(constant('size::worker_deploy_msg_bits'));
-        expect(size.cells).toBeLessThanOrEqual(constant('size::worker_deploy_msg_cells'));
+        expect(size.bits).toBeLessThanOrEqual(constant('max_size::worker_deploy_msg_bits'));
+        expect(size.cells).toBeLessThanOrEqual(constant('max_size::worker_deploy_msg_cells'));
     });
 
     it('the root → worker parameter push fits the size the root charges for', async () => {
         // worker_params query_id cfg:^WorkerConfig (the Params cell)
         const body = beginCell().storeUint(0, 32 + 64).storeRef(beginCell().storeUint(0, 300).endCell()).endCell();
         const size = treeSize([body]);
-        expect(size.bits).toBeLessThanOrEqual(constant('size::worker_params_msg_bits'));
-        expect(size.cells).toBeLessThanOrEqual(constant('size::worker_params_msg_cells'));
+        expect(size.bits).toBeLessThanOrEqual(constant('max_size::worker_params_msg_bits'));
+        expect(size.cells).toBeLessThanOrEqual(constant('max_size::worker_params_msg_cells'));
     });
 });

@@ -154,7 +154,7 @@ describe('root/fundLibrary and root/status: the job-code library runway', () => 
         const p = await deployProtocol({ workers: 0 });
         p.advance(LIBRARY_TARGET_RUNWAY - LIBRARY_MIN_RUNWAY);
         const keeper = await p.wallet('keeper');
-        // two years of rent at the size bound (gas.fc size::job_code_*) is about 71 TON
+        // two years of rent at the size bound (gas.fc max_size::job_code_*) is about 71 TON
         await p.run(() => p.root.sendTreasuryDeposit(keeper.getSender(), toNano('80')));
         const provider = new SandboxNetworkProvider(p.blockchain, keeper);
         await fundLibrary(provider, ['--root', p.root.address.toString(), '--send']);

@@ -11,7 +11,7 @@ import { JobState, WorkerStatus } from '../../wrappers/Constants';
 import { Job, jobPayoutBody } from '../../wrappers/Job';
 import { ProposalState } from '../../wrappers/Proposal';
 import { Council } from '../../wrappers/Council';
-import { Root } from '../../wrappers/Root';
+import { PauseFlags, Root } from '../../wrappers/Root';
 import { Worker } from '../../wrappers/Worker';
 import { Librarian } from '../../wrappers/Librarian';
 import { hashOf, Protocol } from '../../wrappers/testkit';
@@ -42,6 +42,7 @@ import { run as vote } from '../../scripts/council/vote';
 import { run as propose } from '../../scripts/council/propose';
 import { run as cancel } from '../../scripts/council/cancel';
 import { run as veto } from '../../scripts/council/veto';
+import { run as emergency } from '../../scripts/council/emergency';
 import { run as execute } from '../../scripts/council/execute';
 import { run as cleanup } from '../../scripts/council/cleanup';
 import { run as councilDeploy } from '../../scripts/council/deploy';
@@ -294,12 +295,42 @@ describe('council actions from a plain wallet, through the printed link', () => 
             },
         ],
         [
-            'council/veto (the guardian, during the timelock)',
+            'council/veto (the guardian, until execution)',
             async () => {
                 const { id, proposal: pr } = await k.propose(k.alice, [{ kind: 'setThreshold', threshold: 6n }]);
                 await k.pass(pr);
                 await sendLink(k.guardian, await printedLink(k, k.guardian, veto, ['--council', council(), '--id', String(id)]));
                 expect(await pr.getState()).toBe(ProposalState.Vetoed);
+            },
+        ],
+        [
+            'council/emergency (the guardian: retire an image and pause, at once; never unpause)',
+            async () => {
+                await sendLink(k.guardian, await printedLink(k, k.guardian, emergency, ['--council', council(), '--action', 'retire-image', '--image', hex(k.imageHash)]));
+                expect(await k.root.getIsImageAllowed(k.imageHash)).toBe(false);
+                await sendLink(k.guardian, await printedLink(k, k.guardian, emergency, ['--council', council(), '--action', 'pause', '--what', 'jobs']));
+                expect(await k.root.getPaused()).toBe(PauseFlags.jobOpenings);
+                await expect(printedLink(k, k.guardian, emergency, ['--council', council(), '--action', 'add-image', '--image', hex(k.imageHash)])).rejects.toThrow(/not an emergency action/);
+            },
+        ],
+        [
+            'council/propose: cancel a queued proposal, unpause, withdraw a handover offer, return the council surplus',
+            async () => {
+                const { id: queued, proposal: q } = await k.propose(k.alice, [{ kind: 'setThreshold', threshold: 6n }]);
+                await k.pass(q);
+                const { nextId } = await k.council.getCouncilData();
+                await sendLink(k.alice, await printedLink(k, k.alice, propose, ['--council', council(), '--action', 'cancel-proposal', '--id', String(queued), '--description', 'cancel by vote']));
+                const actions = (await proposal(nextId).getProposalData()).actions;
+                expect(actions).toEqual([{ kind: 'cancelProposal', id: queued }]);
+                for (const [action, extra, kind] of [
+                    ['unpause', ['--what', 'all'], { kind: 'root', action: { kind: 'unpause', flags: PauseFlags.all } }],
+                    ['withdraw-handover', [], { kind: 'root', action: { kind: 'proposeGovernance', newGovernance: null } }],
+                    ['withdraw-surplus', ['--amount', '1', '--to', k.outsider.address.toString()], { kind: 'withdraw', amount: toNano('1') }],
+                ] as const) {
+                    const id = (await k.council.getCouncilData()).nextId;
+                    await sendLink(k.alice, await printedLink(k, k.alice, propose, ['--council', council(), '--action', action, ...extra, '--description', action]));
+                    expect((await proposal(id).getProposalData()).actions[0]).toMatchObject(kind);
+                }
             },
         ],
         [
