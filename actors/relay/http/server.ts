@@ -10,7 +10,7 @@ import { asRelayError, RelayError } from '../errors';
 import { sseEvent } from '../openai/shape';
 import { DEFAULT_HTTP_LIMITS, validateRequest, type Limits } from '../openai/validate';
 import { guardedServerOptions, guardServer, MAX_JSON_DEPTH, nestsDeeperThan, type ClientFault } from '../../wire';
-import type { Relay, StreamSink } from '../relay';
+import { barReason, type Relay, type StreamSink } from '../relay';
 import type { EndpointKind } from '../../engine/types';
 
 const ROUTES: Record<string, EndpointKind> = { '/v1/chat/completions': 'chat', '/v1/completions': 'completions' };
@@ -90,7 +90,7 @@ export interface RelayHttpObserver {
 }
 
 /** The relay's surface the HTTP adapter uses. */
-export type ServedRelay = Pick<Relay, 'authenticate' | 'serve' | 'models'>;
+export type ServedRelay = Pick<Relay, 'authenticate' | 'serve' | 'models' | 'status'>;
 
 export function createRelayHttpServer(relay: ServedRelay, limits: Limits, log: Logger, observer: RelayHttpObserver = {}): http.Server {
     const timeouts = {
@@ -137,7 +137,16 @@ function drained(res: ServerResponse, timeoutMs: number): Promise<void> {
 
 async function handle(relay: ServedRelay, limits: Limits, log: Logger, observer: RelayHttpObserver, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/health') return sendJson(res, 200, { ok: true, verifiedWorkers: relay.models().reduce((a, m) => a + m.workers, 0) });
+    if (path === '/health') {
+        // the operator's view of every worker: why one is not used is exactly what its checks found
+        const { workers, barred } = relay.status();
+        return sendJson(res, 200, {
+            ok: true,
+            verifiedWorkers: relay.models().reduce((a, m) => a + m.workers, 0),
+            workers: workers.map((w) => ({ account: w.account, url: w.url, status: w.status, reasons: w.reasons, checkedAt: new Date(w.checkedAt).toISOString() })),
+            barred: barred.map((b) => ({ account: b.account, reason: barReason(b) })),
+        });
+    }
     if (path === '/v1/models') {
         if (req.method !== 'GET') return sendError(res, new RelayError('method_not_allowed', 'use GET'));
         try {

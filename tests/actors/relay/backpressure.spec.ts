@@ -41,6 +41,9 @@ class EndlessRelay implements ServedRelay {
     authenticate(): ReturnType<ServedRelay['authenticate']> {
         return newApiKey('k', 'test', null, 0);
     }
+    status(): ReturnType<ServedRelay['status']> {
+        return { workers: [], jobs: [], barred: [] };
+    }
     models(): ReturnType<ServedRelay['models']> {
         return [];
     }

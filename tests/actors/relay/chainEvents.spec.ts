@@ -70,6 +70,11 @@ describe('relay: chain events', () => {
         const again = await net.relay.checkWorker(account());
         expect(again.status).toBe('refused');
         expect(again.reasons.join('\n')).toMatch(/is not allowed on-chain now/);
+        // and the relay's status says exactly why, to its operator
+        const health = (await (await fetch(`${net.relayUrl}/health`)).json()) as { workers: Array<{ account: string; status: string; reasons: string[] }> };
+        const seen = health.workers.find((w) => w.account === account().toRawString());
+        expect(seen?.status).toBe('refused');
+        expect(seen?.reasons.join('\n')).toMatch(new RegExp(`image ${imageHash.toString('hex')} is not allowed on-chain now`));
     });
 
     it('an image superseded with a grace period: still used during the grace, dropped once it ends', async () => {
