@@ -208,6 +208,13 @@ export abstract class PauseFlags {
     static readonly all = 3;
 }
 
+/** The pause flags by the word scripts take (`--what registrations|jobs|all`). */
+export function pauseFlagsNamed(what: string): number {
+    const flags = ({ registrations: PauseFlags.registrations, jobs: PauseFlags.jobOpenings, all: PauseFlags.all } as Record<string, number>)[what];
+    if (flags === undefined) throw new Error(`--what must be registrations, jobs or all, not "${what}"`);
+    return flags;
+}
+
 /** A governance handover offer (propose_governance) expires after this many seconds (contracts root.fc). */
 export const HANDOVER_TTL = 14 * 24 * 3600;
 

@@ -8,10 +8,8 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { Council, emergencyActionBody } from '../../wrappers/Council';
-import { PauseFlags, RootGovernanceAction } from '../../wrappers/Root';
+import { pauseFlagsNamed, RootGovernanceAction } from '../../wrappers/Root';
 import { deliver, linkOnlyDone, ScriptArgs } from '../lib/cli';
-
-const PAUSE_WHAT: Record<string, number> = { registrations: PauseFlags.registrations, jobs: PauseFlags.jobOpenings, all: PauseFlags.all };
 
 async function readEmergencyAction(args: ScriptArgs): Promise<RootGovernanceAction> {
     const action = await args.string('action', 'Emergency action (retire-image, remove-model, pause)');
@@ -20,12 +18,8 @@ async function readEmergencyAction(args: ScriptArgs): Promise<RootGovernanceActi
             return { kind: 'retireImage', imageHash: await args.hash('image', 'Image hash') };
         case 'remove-model':
             return { kind: 'removeModel', modelHash: await args.hash('model', 'Model hash') };
-        case 'pause': {
-            const what = await args.string('what', 'Pause what (registrations, jobs, all)');
-            const flags = PAUSE_WHAT[what];
-            if (flags === undefined) throw new Error(`--what must be registrations, jobs or all, not "${what}"`);
-            return { kind: 'pause', flags };
-        }
+        case 'pause':
+            return { kind: 'pause', flags: pauseFlagsNamed(await args.string('what', 'Pause what (registrations, jobs, all)')) };
         default:
             throw new Error(`"${action}" is not an emergency action: the guardian may only retire-image, remove-model or pause`);
     }

@@ -19,7 +19,7 @@ import { Address, beginCell, Cell, fromNano, OpenedContract, toNano } from '@ton
 import { readFileSync } from 'fs';
 import { actionsDict, Council, CouncilAction, createProposalBody, describeAction, needsEvidence } from '../../wrappers/Council';
 import { Proposal } from '../../wrappers/Proposal';
-import { PauseFlags, RootGovernanceAction } from '../../wrappers/Root';
+import { pauseFlagsNamed, RootGovernanceAction } from '../../wrappers/Root';
 import { chainTime, deliver, friendly, ScriptArgs, view } from '../lib/cli';
 import { readParams } from '../root/deploy';
 import { readGovernanceAction } from '../root/governance';
@@ -44,12 +44,8 @@ export async function readCouncilAction(args: ScriptArgs, chainNow: () => Promis
             // a pending handover offer withdrawn: propose_governance with no address
             return rootAction({ kind: 'proposeGovernance', newGovernance: null });
         case 'pause':
-        case 'unpause': {
-            const what = await args.string('what', 'Which (registrations, jobs, all)');
-            const flags = ({ registrations: PauseFlags.registrations, jobs: PauseFlags.jobOpenings, all: PauseFlags.all } as Record<string, number>)[what];
-            if (flags === undefined) throw new Error(`--what must be registrations, jobs or all, not "${what}"`);
-            return rootAction({ kind: action, flags });
-        }
+        case 'unpause':
+            return rootAction({ kind: action, flags: pauseFlagsNamed(await args.string('what', 'Which (registrations, jobs, all)')) });
         case 'cancel-proposal':
             return { kind: 'cancelProposal', id: await args.integer('id', 'Id of the queued proposal to cancel') };
         case 'withdraw-surplus':
