@@ -679,7 +679,12 @@ export class Relay {
     }
 
     status(): { workers: RegistryEntry[]; jobs: JobRecord[]; barred: BarredWorker[] } {
-        return { workers: [...this.registry.values()], jobs: this.d.store.jobs(), barred: this.d.store.barred() };
+        return { ...this.workerStatus(), jobs: this.d.store.jobs() };
+    }
+
+    /** The workers and why each is or is not used (what `GET /health` shows: no job records read). */
+    workerStatus(): { workers: RegistryEntry[]; barred: BarredWorker[] } {
+        return { workers: [...this.registry.values()], barred: this.d.store.barred() };
     }
 }
 

@@ -90,7 +90,7 @@ export interface RelayHttpObserver {
 }
 
 /** The relay's surface the HTTP adapter uses. */
-export type ServedRelay = Pick<Relay, 'authenticate' | 'serve' | 'models' | 'status'>;
+export type ServedRelay = Pick<Relay, 'authenticate' | 'serve' | 'models' | 'workerStatus'>;
 
 export function createRelayHttpServer(relay: ServedRelay, limits: Limits, log: Logger, observer: RelayHttpObserver = {}): http.Server {
     const timeouts = {
@@ -139,7 +139,7 @@ async function handle(relay: ServedRelay, limits: Limits, log: Logger, observer:
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') {
         // the operator's view of every worker: why one is not used is exactly what its checks found
-        const { workers, barred } = relay.status();
+        const { workers, barred } = relay.workerStatus();
         return sendJson(res, 200, {
             ok: true,
             verifiedWorkers: relay.models().reduce((a, m) => a + m.workers, 0),

@@ -41,8 +41,8 @@ class EndlessRelay implements ServedRelay {
     authenticate(): ReturnType<ServedRelay['authenticate']> {
         return newApiKey('k', 'test', null, 0);
     }
-    status(): ReturnType<ServedRelay['status']> {
-        return { workers: [], jobs: [], barred: [] };
+    workerStatus(): ReturnType<ServedRelay['workerStatus']> {
+        return { workers: [], barred: [] };
     }
     models(): ReturnType<ServedRelay['models']> {
         return [];
