@@ -16,6 +16,9 @@ interface DemoRun {
     out: string;
 }
 
+/** The demo's own budget: past it the demo is sent SIGTERM, on which it stops every process it started. */
+const DEMO_LIMIT_MS = 5 * 60_000;
+
 function runDemo(): Promise<DemoRun> {
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', 'demo/network.ts'], {
@@ -23,11 +26,15 @@ function runDemo(): Promise<DemoRun> {
             env: { ...process.env, FORCE_COLOR: '0' },
             stdio: ['ignore', 'pipe', 'pipe'],
         });
+        const limit = setTimeout(() => child.kill('SIGTERM'), DEMO_LIMIT_MS);
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));
         child.on('error', reject);
-        child.on('exit', (code) => resolve({ code, out }));
+        child.on('exit', (code) => {
+            clearTimeout(limit);
+            resolve({ code, out });
+        });
     });
 }
 
