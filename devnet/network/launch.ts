@@ -19,7 +19,13 @@ import { TIMELOCK } from '../../wrappers/testkit/council';
 
 const ROOT = join(__dirname, '../..');
 
-export function freePort(): Promise<number> {
+/**
+ * Ports this process has handed out. A process that is stopped and started again on its port (the relay in the
+ * fault tests) leaves that port free in between, and the OS may offer it to the next caller: never twice here.
+ */
+const handedOut = new Set<number>();
+
+function osFreePort(): Promise<number> {
     return new Promise((resolve, reject) => {
         const s = net.createServer();
         s.once('error', reject);
@@ -28,6 +34,15 @@ export function freePort(): Promise<number> {
             s.close(() => resolve(port));
         });
     });
+}
+
+export async function freePort(): Promise<number> {
+    for (;;) {
+        const port = await osFreePort();
+        if (handedOut.has(port)) continue;
+        handedOut.add(port);
+        return port;
+    }
 }
 
 export interface Started {
