@@ -22,7 +22,7 @@ export { Ledger } from './ledger';
 export * from './keys';
 export * from './gas';
 export * from './transactions';
-export { refusalTo, commentOf } from './replies';
+export { refusalTo, refusalFrom, commentOf } from './replies';
 
 /** Parameters used unless a test overrides them. */
 export const DEFAULT_PARAMS: RootParams = {

@@ -30,3 +30,27 @@ export function commentOf(body: Cell): string | undefined {
         return undefined;
     }
 }
+
+/**
+ * How `from` refused a message in `result`: the error of the refusal comment it sent back (contracts/comments.fc)
+ * when every transaction of `from` succeeded, `threw <exit code>` when one of them failed (a bounce), undefined when
+ * it neither refused nor failed. Tests of what a plain wallet sends assert the number.
+ */
+export function refusalFrom(result: SendMessageResult, from: Address): number | string | undefined {
+    for (const tx of result.transactions) {
+        const info = tx.inMessage?.info;
+        if (!info || info.type === 'external-out' || !info.dest.equals(from)) continue;
+        const d = tx.description;
+        if (d.type === 'generic' && (d.aborted || (d.computePhase.type === 'vm' && !d.computePhase.success))) {
+            return `threw ${d.computePhase.type === 'vm' ? d.computePhase.exitCode : 'skipped'}`;
+        }
+    }
+    for (const tx of result.transactions) {
+        const info = tx.inMessage?.info;
+        if (!info || info.type !== 'internal' || !info.src.equals(from)) continue;
+        const text = commentOf(tx.inMessage!.body);
+        const refusal = text === undefined ? undefined : parseRefusal(text);
+        if (refusal) return refusal.error;
+    }
+    return undefined;
+}
