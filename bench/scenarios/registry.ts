@@ -15,10 +15,10 @@ export const REGISTRY_GAS_BUDGETS = {
     registrationRefused: 9_000, // the Attestation, Prices and Text checks run before the refusal; the reply is a readable comment (~2,000 gas)
     updateWorker: 24_000, // includes the root's worker_updated event; the operator kept across rotations (+~600)
     syncWorker: 16_500,
-    setOperator: 8_000, // measured 7443: the keys cell rewritten with the operator
+    setOperator: 9_000, // measured 8563: the keys cell rewritten with the operator; owner ops run inside a try (+~900) so a refusal comes back as text
     operatorUpdate: 27_000, // measured 25699: like updateWorker (a second rotation here, so one retired key walked) + the excesses back
     addStake: 5_000,
-    setPrices: 8_000,
+    setPrices: 9_000, // measured 8678 (7904 before owner ops ran inside a try)
     unbond: 8_500, // the comment is normalised and run inside a try (a refusal comes back as text)
     cancelUnbond: 8_500,
     withdraw: 9_000, // the comment is normalised and run inside a try
