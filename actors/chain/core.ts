@@ -6,7 +6,7 @@
 import { Address, beginCell, Cell, ContractProvider, Dictionary, external, storeMessage, Transaction, TupleReader } from '@ton/core';
 import { mnemonicToPrivateKey } from '@ton/crypto';
 import { ChainBackend } from './backend';
-import { asChainError } from './errors';
+import { asChainError, traceOf } from './errors';
 import { chainProvider } from './provider';
 import { DEFAULT_RETRY, RetryPolicy, sleep, withRetry } from './retry';
 import { toChainTransaction } from './transactions';
@@ -135,7 +135,7 @@ export class ChainCore implements Chain {
                 delay = Math.min(this.poll.max, Math.ceil(delay * 1.5));
             }
         }
-        return { transactions, success: transactions.every((t) => t.success && !t.bounced) };
+        return traceOf(transactions);
     }
 
     /**

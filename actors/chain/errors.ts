@@ -2,7 +2,9 @@
  * Typed chain errors: the exit-code names from wrappers/Constants.ts, the failure of a trace, and the
  * classification of transport failures (what the retry loop may repeat and what it must not).
  */
-import { Errors } from '../../wrappers/Constants';
+import { Address } from '@ton/core';
+import { parseRefusal } from '../../wrappers/common';
+import { Errors, Op } from '../../wrappers/Constants';
 import { ChainError, ChainTransaction, Trace } from './types';
 
 /** Exit code -> name of our FunC errors (wrappers/Constants.ts `Errors`), built once. */
@@ -17,16 +19,67 @@ export function errorNameOf(exitCode: number): string | undefined {
     return errorNames.get(exitCode);
 }
 
+/** A contract's refusal of what a wallet sent: the reason and the named error of its refusal comment. */
+export interface ChainRefusal {
+    /** The contract that refused. */
+    account: Address;
+    reason: string;
+    error: number;
+}
+
+/**
+ * The first refusal inside a trace. A contract that refuses what a plain wallet sent (a text command, or a binary
+ * payload such as open_job or create_proposal) does not fail its transaction: it answers with a refusal comment
+ * ("cocoon-ton: refused: <reason> (error N)", contracts/comments.fc), so every transaction succeeds.
+ */
+export function refusalIn(trace: Pick<Trace, 'transactions'>): ChainRefusal | null {
+    for (const t of trace.transactions)
+        for (const m of t.outMessages) {
+            const b = m.body.beginParse();
+            if (m.kind !== 'internal' || b.remainingBits < 32 || b.loadUint(32) !== Op.textComment) continue;
+            let refusal;
+            try {
+                refusal = parseRefusal(b.loadStringTail());
+            } catch {
+                continue;
+            }
+            if (refusal) return { account: t.account, reason: refusal.reason, error: refusal.error };
+        }
+    return null;
+}
+
+/** "<reason> (error N errorName)": a refusal as one line for logs and CLIs. */
+export function describeRefusal(r: ChainRefusal): string {
+    const name = errorNameOf(r.error);
+    return `${r.reason} (error ${r.error}${name ? ` ${name}` : ''})`;
+}
+
+/**
+ * The trace of `transactions`: a success only when every transaction succeeded, none was a bounce and no contract
+ * answered with a refusal comment (a refused open_job succeeds on-chain, yet opens nothing).
+ */
+export function traceOf(transactions: ChainTransaction[]): Trace {
+    return { transactions, success: transactions.every((t) => t.success && !t.bounced) && refusalIn({ transactions }) === null };
+}
+
 /** The first failed transaction of a trace, or undefined when every transaction succeeded. */
 export function firstFailure(trace: Trace): ChainTransaction | undefined {
     return trace.transactions.find((t) => !t.success);
 }
 
 /**
- * The trace itself when it succeeded; otherwise ChainError('failed_on_chain') naming the first failed
+ * The trace itself when it succeeded; ChainError('refused_on_chain') with the reason and the named error when a
+ * contract answered with a refusal comment; otherwise ChainError('failed_on_chain') naming the first failed
  * transaction's exit code (the compute phase's, or the action phase's when compute succeeded).
  */
 export function requireSuccess(trace: Trace): Trace {
+    const refusal = refusalIn(trace);
+    if (refusal) {
+        throw new ChainError('refused_on_chain', `${refusal.account.toString()} refused it: ${describeRefusal(refusal)}`, {
+            exitCode: refusal.error,
+            errorName: errorNameOf(refusal.error),
+        });
+    }
     if (trace.success) return trace;
     const failed = firstFailure(trace) ?? trace.transactions.find((t) => t.bounced);
     const exitCode = failed ? failedCode(failed) : undefined;

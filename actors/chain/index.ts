@@ -5,7 +5,7 @@
 export * from './types';
 export { ChainCore, type ChainCoreOptions } from './core';
 export type { ChainBackend, RawGetMethodResult } from './backend';
-export { errorNameOf, requireSuccess, firstFailure } from './errors';
+export { errorNameOf, requireSuccess, firstFailure, refusalIn, describeRefusal, traceOf, type ChainRefusal } from './errors';
 export { withRetry, DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { HttpChain, HttpBackend } from './http/httpChain';
 export { chainSettingsFromEnv, chainSettingsSchema, createChain, INDEX_PRESETS, NETWORK_PRESETS, type ChainSettings } from './config';

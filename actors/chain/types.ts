@@ -85,7 +85,7 @@ export interface ChainMessage {
 export interface Trace {
     /** Every transaction of the trace, in causal order (root first). */
     transactions: ChainTransaction[];
-    /** true when every transaction in it succeeded (bounces of refused messages count as failures). */
+    /** true when every transaction in it succeeded and nothing was refused (bounces and refusal comments count as failures). */
     success: boolean;
 }
 
@@ -159,6 +159,7 @@ export type ChainErrorCode =
     | 'timeout' //            the operation or the wait did not finish in time
     | 'rejected' //           the node refused a message (e.g. an external that threw before accept_message)
     | 'failed_on_chain' //    a transaction in the trace failed (exitCode and errorName set)
+    | 'refused_on_chain' //   a contract answered with a refusal comment (exitCode and errorName: the refusal's error)
     | 'unavailable' //        endpoint down or unreachable after retries
     | 'bad_response'; //      the endpoint answered something that does not parse
 

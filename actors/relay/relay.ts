@@ -6,6 +6,7 @@
  */
 import { Address, Cell } from '@ton/core';
 import type { Logger } from 'pino';
+import { ChainError } from '../chain/types';
 import { signVoucher, verifyReceipt } from '../crypto/payloads';
 import { sealForWorker, WireError, type StreamEvent } from '../wire';
 import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedCell, type SignedReceipt } from '../../wrappers/payloads';
@@ -392,6 +393,11 @@ export class Relay {
                 throw new Error('the job was accepted with another receipt key');
             }
             return j;
+        } catch (e) {
+            // the root refused the open_job with a comment (paused, library unpaid…): no job will ever come, and the
+            // deposit is back with the wallet, so the opening is dropped now instead of waiting out the recovery pass
+            if (openingJob !== null && e instanceof ChainError && e.code === 'refused_on_chain') await this.d.store.settleOpening(openingJob, null);
+            throw e;
         } finally {
             // an open that failed (a timeout waiting for it on-chain) is the recovery pass's from now on
             if (openingJob !== null) this.opening.delete(openingJob);

@@ -52,7 +52,8 @@ export interface OpenedJobInfo {
 export interface JobFunding {
     /**
      * Opens a job; `beforeSend` learns the job's address before any TON leaves the wallet, so the caller can
-     * record it durably and find the job again after a crash (see `accepted`).
+     * record it durably and find the job again after a crash (see `accepted`). Rejects with
+     * ChainError('refused_on_chain') and the root's reason when the root refused the open_job (the deposit is back).
      */
     open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices, beforeSend?: (job: Address) => void): Promise<OpenedJobInfo>;
     /** What became of a job whose open was sent: null while it does not exist (or no longer), 'pending' before the worker accepted it. */

@@ -19,7 +19,7 @@ import pino from 'pino';
 import { Address, Cell, toNano } from '@ton/core';
 import { ConfigfsTsmProvider, type QuoteProvider } from '../tee';
 import { ChainError, type Chain, type ChainWallet } from '../chain/types';
-import { errorNameOf, requireSuccess } from '../chain/errors';
+import { errorNameOf, refusalIn, requireSuccess } from '../chain/errors';
 import { commentBody } from '../../wrappers/common';
 import { setOperatorBody, setPricesBody, Worker, WorkerComments } from '../../wrappers/Worker';
 import { WorkerApp } from './app';
@@ -32,7 +32,6 @@ import {
     putKeysOnChain,
     putKeysOnChainAsOperator,
     readWorker,
-    refusalIn,
     registrationFor,
     tonTransferLink,
     waitForKeys,

@@ -9,6 +9,7 @@ import { ChainBackend } from '../backend';
 import { ChainCore, ChainCoreOptions } from '../core';
 import { sleep } from '../retry';
 import { toChainTransaction } from '../transactions';
+import { traceOf } from '../errors';
 import { ChainError, ChainTransaction, Cursor, SendResult, Trace } from '../types';
 import { ChainIndex } from './tonApiIndex';
 
@@ -61,7 +62,7 @@ export class IndexedChain extends ChainCore {
                     throw new ChainError('bad_response', `message ${sent.messageHash.toString('hex')} landed on ${transactions[0].account}, not ${address}`);
                 }
                 this.usage.indexed++;
-                return { transactions, success: transactions.every((t) => t.success && !t.bounced) };
+                return traceOf(transactions);
             }
             if (!found && this.fallback && Date.now() - started > this.graceMs) {
                 this.usage.fellBack++;

@@ -4,7 +4,8 @@
  * come only from the wrappers (Job.ts, payloads.ts), so layout changes reach the relay through them.
  */
 import { Address, Cell, toNano } from '@ton/core';
-import type { Chain, ChainWallet } from '../../chain/types';
+import { describeRefusal, errorNameOf, refusalIn } from '../../chain/errors';
+import { ChainError, type Chain, type ChainWallet } from '../../chain/types';
 import { crashPoint } from '../../crashpoint';
 import { closeJobBody, finalizeJobBody, Job, openJobBody, topUpBody } from '../../../wrappers/Job';
 import { claimBody, equivocationBody, wrongModelBody, type SignedCell, type SignedVoucher } from '../../../wrappers/payloads';
@@ -38,6 +39,15 @@ export class WalletJobFunding implements JobFunding {
         const sent = await this.wallet.send([{ to, value, body, bounce: true }]);
         crashPoint(`relay.${what}.sent`);
         const trace = await this.chain.waitForTrace(this.wallet.address, sent, { timeoutMs: this.s.timeoutMs });
+        // A refused open_job (job openings paused, the library unpaid…) succeeds on-chain with a refusal comment
+        // back to this wallet and opens nothing: say why, with the named error, not "the job never appeared".
+        const refusal = refusalIn(trace);
+        if (refusal) {
+            throw new ChainError('refused_on_chain', `the ${what} was refused by ${refusal.account.toRawString()}: ${describeRefusal(refusal)}`, {
+                exitCode: refusal.error,
+                errorName: errorNameOf(refusal.error),
+            });
+        }
         if (!trace.success) throw new Error(`a transaction to ${to.toRawString()} failed on-chain`);
     }
 

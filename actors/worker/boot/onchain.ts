@@ -10,10 +10,10 @@
  */
 import { Address, Cell } from '@ton/core';
 import type { Chain, ChainWallet, Trace } from '../../chain/types';
-import { errorNameOf, firstFailure } from '../../chain/errors';
-import { parseRefusal, type Prices } from '../../../wrappers/common';
+import { errorNameOf, firstFailure, refusalIn } from '../../chain/errors';
+import type { Prices } from '../../../wrappers/common';
 import { OperatorUpdate, operatorUpdateBody, Root, WorkerRegistration, workerRegistrationBody } from '../../../wrappers/Root';
-import { Errors, Op, WorkerStatus } from '../../../wrappers/Constants';
+import { Errors, WorkerStatus } from '../../../wrappers/Constants';
 import { Worker } from '../../../wrappers/Worker';
 import type { Attested, BootKeys } from './attest';
 import { BootError } from '../errors';
@@ -160,26 +160,6 @@ export async function putKeysOnChainAsOperator(i: OnChainInput, operator: ChainW
     const body = operatorUpdateBody(operatorUpdateFor(i));
     const sent = await operator.send([{ to: i.root, value: fee + OPERATOR_UPDATE_MARGIN, body, bounce: true }]);
     await failFastOnChain('operator update', await i.chain.waitForTrace(operator.address, sent, { timeoutMs: 120_000 }).catch(() => null));
-}
-
-/**
- * A refusal inside a trace. A contract that refuses what a plain wallet sent does not fail its transaction: it
- * answers with a refusal comment ("cocoon-ton: refused: <reason> (error N)"), so the trace succeeds.
- */
-export function refusalIn(trace: Trace): { account: Address; reason: string; error: number } | null {
-    for (const t of trace.transactions)
-        for (const m of t.outMessages) {
-            const b = m.body.beginParse();
-            if (b.remainingBits < 32 || b.loadUint(32) !== Op.textComment) continue;
-            let refusal;
-            try {
-                refusal = parseRefusal(b.loadStringTail());
-            } catch {
-                continue;
-            }
-            if (refusal) return { account: t.account, reason: refusal.reason, error: refusal.error };
-        }
-    return null;
 }
 
 /**

@@ -222,6 +222,26 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
             rootCursor = next.cursor;
         });
 
+        it('a contract that refuses with a comment: the trace is no success, refused_on_chain with the reason and the named error', async () => {
+            const s = client.sender();
+            const offChain = new Address(-1, Buffer.alloc(32, 5));
+            await root.sendOpenJob(s, toNano('0.5'), { worker: offChain, jobId: 77n, clientKey: clientKeys.publicKey, challenge: params.minChallenge, maxPrices: DEFAULT_PRICES });
+            const trace = await chain.waitForTrace(client.address, last(s));
+            // every transaction succeeded: the root answered with a refusal comment and the value, no bounce
+            expect(trace.transactions.every((x) => x.success && !x.bounced)).toBe(true);
+            expect(trace.success).toBe(false);
+            let error: unknown;
+            try {
+                requireSuccess(trace);
+            } catch (e) {
+                error = e;
+            }
+            expect(error).toBeInstanceOf(ChainError);
+            expect((error as ChainError).code).toBe('refused_on_chain');
+            expect((error as ChainError).details).toMatchObject({ exitCode: Errors.workerNotBasechain, errorName: 'workerNotBasechain' });
+            expect((error as ChainError).message).toMatch(/basechain/);
+        });
+
         it('two sends in a row from one wallet never collide on the seqno', async () => {
             const s = gov.sender();
             const target = Address.parse(root.address.toString());
