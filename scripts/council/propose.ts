@@ -23,6 +23,7 @@ import { pauseFlagsNamed, RootGovernanceAction } from '../../wrappers/Root';
 import { chainTime, deliver, friendly, ScriptArgs, view } from '../lib/cli';
 import { readParams } from '../root/deploy';
 import { readGovernanceAction } from '../root/governance';
+import { failOnRefusal } from '../lib/verdict';
 
 const ROOT_ACTIONS = ['add-image', 'retire-image', 'add-model', 'remove-model', 'propose-governance', 'accept-governance', 'withdraw', 'slash'];
 
@@ -110,10 +111,12 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     ui.write(`New proposal: ${describeAction(action, view(provider))}`);
     ui.write(`Attach ${fromNano(value)} TON (proposal fee ${fromNano(fee)} TON); what the proposal does not spend comes back at cleanup.`);
     const body = createProposalBody([action], description, 0n, evidence);
+    const sentAt = await chainTime(provider);
     if (!(await deliver(provider, args, { to: council.address, amount: value, body: { cell: body } }))) {
         ui.write(`Its id is given when the council processes it (the next free id is ${before} now, unless another member proposes first): find it with council/status.`);
         return;
     }
+    await failOnRefusal(provider, 'create_proposal', council.address, body, sentAt); // e.g. not a member: the reason, not a 2-minute wait
     const id = await findOwnProposal(provider, council, before, provider.sender().address, body);
     ui.write(`Proposal ${id} at ${friendly(provider, await council.getProposalAddress(id))}`);
 }

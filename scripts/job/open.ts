@@ -12,7 +12,9 @@ import { Address, fromNano } from "@ton/core";
 import { Job, openJobBody } from '../../wrappers/Job';
 import { Root } from '../../wrappers/Root';
 import { Worker } from '../../wrappers/Worker';
-import { deliver, duration, friendly, hasWallet, ScriptArgs } from '../lib/cli';
+import { JobState } from '../../wrappers/Constants';
+import { chainTime, deliver, duration, friendly, hasWallet, ScriptArgs } from '../lib/cli';
+import { failOnRefusal } from '../lib/verdict';
 import { parsePrices } from '../worker/register';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
@@ -35,11 +37,12 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     const clientKey = await args.hash('client-key', 'Ed25519 public key that signs your vouchers (hex)');
     ui.write(`Job ${jobId} with worker ${friendly(provider, worker.address)} at ${friendly(provider, job.address)}`);
     ui.write(`deposit ${fromNano(deposit)} TON + reserve ${fromNano(reserve)} TON; challenge period ${duration(challenge)}`);
-    await deliver(provider, args, {
-        to: root.address,
-        amount: deposit + reserve,
-        body: { cell: openJobBody({ worker: worker.address, jobId, clientKey, challenge, maxPrices }) },
-    });
+    const body = openJobBody({ worker: worker.address, jobId, clientKey, challenge, maxPrices });
+    const sentAt = await chainTime(provider);
+    if (!(await deliver(provider, args, { to: root.address, amount: deposit + reserve, body: { cell: body } }))) return;
+    // A refused open_job (job openings paused, the library unpaid…) comes back as a comment with the deposit.
+    await failOnRefusal(provider, 'open_job', root.address, body, sentAt);
+    if (await provider.isContractDeployed(job.address)) ui.write(`Job ${jobId} at ${friendly(provider, job.address)}: ${JobState[await provider.open(job).getState()] ?? 'deployed'} (job/status follows it)`);
 }
 
 /** The first job id (from 0) whose job account does not exist yet for this client and worker. */

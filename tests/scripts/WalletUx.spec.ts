@@ -13,6 +13,7 @@ import { createNetworkProvider } from '@ton/blueprint/dist/network/createNetwork
 import { JobState } from '../../wrappers/Constants';
 import { Council, createProposalBody } from '../../wrappers/Council';
 import { Job } from '../../wrappers/Job';
+import { PauseFlags } from '../../wrappers/Root';
 import { Proposal, ProposalState } from '../../wrappers/Proposal';
 import { hashOf } from '../../wrappers/testkit';
 import { deployCouncil, CouncilKit, TIMELOCK } from '../../wrappers/testkit/council';
@@ -173,6 +174,23 @@ describe('client job scripts and read-only registry scripts', () => {
         p.advance(p.params.minChallenge + 1);
         await jobFinalize(c(), ['--job', job0.address.toString(), '--send']);
         expect((await p.blockchain.getContract(job0.address)).accountState?.type ?? 'none').not.toBe('active');
+    });
+
+    it('job/open and council/propose fail with the contract’s refusal (a refused transfer never reads as done)', async () => {
+        const p = await deployForJobs();
+        const client = await p.wallet('paused client');
+        const worker = p.workers[0].worker.address;
+        await p.run(() => p.root.sendGovernance(p.governance.getSender(), { kind: 'pause', flags: PauseFlags.jobOpenings }, toNano('0.05')));
+        const open = new SandboxNetworkProvider(p.blockchain, client);
+        const opening = jobOpen(open, ['--root', p.root.address.toString(), '--worker', worker.toString(), '--client-key', hex(hashOf('client key')), '--deposit', '3', '--send']);
+        await expect(opening).rejects.toThrow(/open_job refused on-chain: job openings are paused by governance \(error 110 jobOpeningsPaused\)/);
+        const job = Job.createForJob({ root: p.root.address, client: client.address, worker, jobId: 0n });
+        expect((await p.blockchain.getContract(job.address)).accountState?.type ?? 'none').not.toBe('active');
+
+        const k = await deployCouncil();
+        const outsider = new SandboxNetworkProvider(k.blockchain, k.outsider);
+        const proposing = propose(outsider, ['--council', k.council.address.toString(), '--action', 'set-threshold', '--threshold', '6', '--description', 'not a member', '--send']);
+        await expect(proposing).rejects.toThrow(/create_proposal refused on-chain: not a council member \(error 200 notMember\)/);
     });
 
     it('root/status and worker/status run with no wallet and print friendly addresses and durations', async () => {
