@@ -16,7 +16,7 @@ import {
     Protocol,
     REGISTRATION_FEES,
 } from '../../wrappers/testkit';
-import { registrationRefusal } from '../../wrappers/testkit/replies';
+import { refusalFrom, registrationRefusal } from '../../wrappers/testkit/replies';
 import { deployRejecting } from '../../wrappers/testkit/rejecting';
 
 const GOV_VALUE = toNano('0.05');
@@ -486,9 +486,9 @@ describe('Root registry', () => {
             expect((await w.worker.getState()).status).toBe(WorkerStatus.Active);
         });
 
-        it('should reject a sync with too little value, and bounce one for an account that does not exist', async () => {
+        it('should refuse a sync with too little value (a refusal comment), and bounce one for an account that does not exist', async () => {
             let e = await p.run(() => p.root.sendSyncWorker(stranger.getSender(), owner.address, 0, toNano('0.005')));
-            expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.insufficientValue });
+            expect(refusalFrom(e.result, p.root.address)).toBe(Errors.insufficientValue);
             e = await p.run(() => p.root.sendSyncWorker(stranger.getSender(), owner.address, 9, toNano('0.05')));
             expect(e.result.transactions).toHaveTransaction({ to: p.root.address, inMessageBounced: true });
         });

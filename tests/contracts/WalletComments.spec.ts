@@ -9,7 +9,7 @@ import { Errors, JobState, Op } from '../../wrappers/Constants';
 import { commentBody, pricesCell, textCell } from '../../wrappers/common';
 import { CouncilAction, createProposalBody } from '../../wrappers/Council';
 import { jobAddress } from '../../wrappers/Job';
-import { LIBRARY_MIN_RUNWAY, LIBRARY_TARGET_RUNWAY, PauseFlags } from '../../wrappers/Root';
+import { fundLibraryBody, LIBRARY_MIN_RUNWAY, LIBRARY_TARGET_RUNWAY, PauseFlags, syncWorkerBody } from '../../wrappers/Root';
 import { setOperatorBody, setPayoutThresholdBody, setPricesBody, workerOpBody } from '../../wrappers/Worker';
 import { DEFAULT_PRICES, hashOf, Ledger, Protocol, RegisteredWorker } from '../../wrappers/testkit';
 import { CouncilKit, deployCouncil } from '../../wrappers/testkit/council';
@@ -128,6 +128,17 @@ describe('binary payloads from a plain wallet are refused with a readable commen
             const worker = p.workers[0].worker.address;
             const reason = await expectRefused(p, client, p.root.address, request(worker, 4n), toNano('5'), Errors.libraryUnfunded, [jobOf(worker, 4n)]);
             expect(reason).toMatch(/library/);
+        });
+    });
+
+    describe("the root's sync_worker and fund_library (scripts/root/sync.ts, scripts/root/fundLibrary.ts)", () => {
+        it('too little value for a sync, a library already paid up to the target runway: refused with the named error', async () => {
+            const p = await deployForJobs();
+            const anyone = await p.wallet('anyone');
+            const w = p.workers[0];
+            await expectRefused(p, anyone, p.root.address, syncWorkerBody(w.owner.address, 0), toNano('0.005'), Errors.insufficientValue, [w.worker.address]);
+            const reason = await expectRefused(p, anyone, p.root.address, fundLibraryBody(), toNano('1'), Errors.libraryFunded);
+            expect(reason).toMatch(/already paid/);
         });
     });
 
