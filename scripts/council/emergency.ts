@@ -9,7 +9,8 @@ import { NetworkProvider } from '@ton/blueprint';
 import { toNano } from '@ton/core';
 import { Council, emergencyActionBody } from '../../wrappers/Council';
 import { pauseFlagsNamed, RootGovernanceAction } from '../../wrappers/Root';
-import { deliver, linkOnlyDone, ScriptArgs } from '../lib/cli';
+import { chainTime, deliver, linkOnlyDone, ScriptArgs } from '../lib/cli';
+import { failOnRefusal } from '../lib/verdict';
 
 async function readEmergencyAction(args: ScriptArgs): Promise<RootGovernanceAction> {
     const action = await args.string('action', 'Emergency action (retire-image, remove-model, pause)');
@@ -32,6 +33,10 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     // the council forwards the whole value to the root, which returns what its handler did not use
     const value = toNano('0.1');
     const what = `Emergency ${action.kind}`;
-    if (await deliver(provider, args, { to: council.address, amount: value, body: { cell: emergencyActionBody(action) } })) provider.ui().write(`${what} sent`);
-    else linkOnlyDone(provider, what);
+    const body = emergencyActionBody(action);
+    const sentAt = await chainTime(provider);
+    if (await deliver(provider, args, { to: council.address, amount: value, body: { cell: body } })) {
+        await failOnRefusal(provider, 'emergency_action', council.address, body, sentAt); // not the guardian, not restrictive
+        provider.ui().write(`${what} sent`);
+    } else linkOnlyDone(provider, what);
 }

@@ -58,7 +58,14 @@ export async function contractVerdict(
 export async function failOnRefusal(provider: NetworkProvider, what: string, contract: Address, body: Cell, sentAt: number): Promise<void> {
     const wallet = provider.sender().address;
     if (!wallet) return; // a connection that does not say its address: nothing to match the reply with
-    const v = await contractVerdict(provider, contract, wallet, body, sentAt);
+    let v: Verdict;
+    try {
+        v = await contractVerdict(provider, contract, wallet, body, sentAt);
+    } catch (e) {
+        // an API client that cannot read an account's transactions: the transfer was sent, its outcome is unread
+        provider.ui().write(`Sent; the outcome could not be read (${(e as Error).message}): check the contract's state.`);
+        return;
+    }
     if (v.kind === 'refused') throw new Error(`${what} refused on-chain: ${describeRefusal({ account: contract, ...v.refusal })}; the value came back to the wallet, less fees`);
     if (v.kind === 'unknown') provider.ui().write(`Not processed on-chain yet: check again later (${what}).`);
 }

@@ -7,12 +7,12 @@ import { SandboxContract, TreasuryContract } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, JobState, Op } from '../../wrappers/Constants';
 import { commentBody, pricesCell, textCell } from '../../wrappers/common';
-import { CouncilAction, createProposalBody } from '../../wrappers/Council';
+import { acceptRootBody, CouncilAction, createProposalBody, emergencyActionBody, vetoProposalBody } from '../../wrappers/Council';
 import { jobAddress } from '../../wrappers/Job';
 import { fundLibraryBody, LIBRARY_MIN_RUNWAY, LIBRARY_TARGET_RUNWAY, PauseFlags, syncWorkerBody } from '../../wrappers/Root';
 import { setOperatorBody, setPayoutThresholdBody, setPricesBody, workerOpBody } from '../../wrappers/Worker';
 import { DEFAULT_PRICES, hashOf, Ledger, Protocol, RegisteredWorker } from '../../wrappers/testkit';
-import { CouncilKit, deployCouncil } from '../../wrappers/testkit/council';
+import { CouncilKit, deployCouncil, GUARDIAN_TERM } from '../../wrappers/testkit/council';
 import { deployForJobs, openJob } from '../../wrappers/testkit/jobs';
 import { refusalTo } from '../../wrappers/testkit/replies';
 
@@ -173,6 +173,20 @@ describe('binary payloads from a plain wallet are refused with a readable commen
             await expectRefused(k, k.alice, k.council.address, body([badThreshold]), value, Errors.badThreshold);
             const truncated = beginCell().storeUint(Op.createProposal, 32).storeUint(0, 64).endCell();
             await expectRefused(k, k.alice, k.council.address, truncated, value, Errors.cellUnderflow);
+        });
+    });
+
+    describe("the council's guardian and handover operations (scripts/council/veto.ts, emergency.ts, handover.ts)", () => {
+        it('a veto, an emergency action or accept_root from a wallet that may not send it, an emergency action that does more than restrict: refused with the named error', async () => {
+            const k = await deployCouncil();
+            const { id } = await k.propose(k.alice, [{ kind: 'root', value: toNano('0.05'), action: { kind: 'retireImage', imageHash: hashOf('x') } }]);
+            await expectRefused(k, k.outsider, k.council.address, vetoProposalBody(id), toNano('0.5'), Errors.notGuardian);
+            await expectRefused(k, k.outsider, k.council.address, emergencyActionBody({ kind: 'pause', flags: PauseFlags.jobOpenings }), toNano('0.5'), Errors.notGuardian);
+            await expectRefused(k, k.guardian, k.council.address, emergencyActionBody({ kind: 'unpause', flags: PauseFlags.jobOpenings }), toNano('0.5'), Errors.notRestrictive);
+            await expectRefused(k, k.guardian, k.council.address, emergencyActionBody({ kind: 'pause', flags: 0 }), toNano('0.5'), Errors.badPauseFlags);
+            await expectRefused(k, k.outsider, k.council.address, acceptRootBody(), toNano('0.5'), Errors.notMember);
+            k.advance(GUARDIAN_TERM);
+            await expectRefused(k, k.guardian, k.council.address, vetoProposalBody(id), toNano('0.5'), Errors.guardianSunset);
         });
     });
 

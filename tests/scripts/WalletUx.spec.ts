@@ -24,6 +24,7 @@ import { SCRIPTS } from '../../scripts/lib/catalog';
 import { parseRunnerArgs, WalletlessNetworkProvider } from '../../scripts/lib/readonly';
 import { run as vote } from '../../scripts/council/vote';
 import { run as propose } from '../../scripts/council/propose';
+import { run as veto } from '../../scripts/council/veto';
 import { run as execute } from '../../scripts/council/execute';
 import { run as councilStatus } from '../../scripts/council/status';
 import { run as rootStatus } from '../../scripts/root/status';
@@ -176,7 +177,7 @@ describe('client job scripts and read-only registry scripts', () => {
         expect((await p.blockchain.getContract(job0.address)).accountState?.type ?? 'none').not.toBe('active');
     });
 
-    it('job/open and council/propose fail with the contract’s refusal (a refused transfer never reads as done)', async () => {
+    it('job/open, council/propose and council/veto fail with the contract’s refusal (a refused transfer never reads as done)', async () => {
         const p = await deployForJobs();
         const client = await p.wallet('paused client');
         const worker = p.workers[0].worker.address;
@@ -191,6 +192,8 @@ describe('client job scripts and read-only registry scripts', () => {
         const outsider = new SandboxNetworkProvider(k.blockchain, k.outsider);
         const proposing = propose(outsider, ['--council', k.council.address.toString(), '--action', 'set-threshold', '--threshold', '6', '--description', 'not a member', '--send']);
         await expect(proposing).rejects.toThrow(/create_proposal refused on-chain: not a council member \(error 200 notMember\)/);
+        const vetoing = veto(outsider, ['--council', k.council.address.toString(), '--id', '0', '--send']);
+        await expect(vetoing).rejects.toThrow(/veto_proposal refused on-chain: only the guardian may send this \(error 203 notGuardian\)/);
     });
 
     it('root/status and worker/status run with no wallet and print friendly addresses and durations', async () => {
