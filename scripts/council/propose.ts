@@ -13,6 +13,10 @@
  *   set-threshold --threshold <n>, set-periods --voting-days <n> --timelock-days <n> --window-days <n>,
  *   set-guardian --guardian <addr>|none --sunset-days <n>, cancel-proposal --id <n> (a queued proposal),
  *   withdraw-surplus --amount <TON> --to <addr> (the council's own balance)
+ * Then [--send | --link-only] [--proposer <your wallet, when it is not connected>] [--wait <minutes, default 5> | --no-wait]:
+ * whoever sends the transfer (this script, or a wallet that opens the printed link), the script waits for the council
+ * to process it and prints the id and address the chain gave the proposal (scripts/lib/proposals.ts says how it
+ * recognises its own). Without waiting: council/status --council <addr> --proposer <your wallet> lists them.
  */
 import { NetworkProvider } from '@ton/blueprint';
 import { Address, Cell, fromNano, toNano } from '@ton/core';
