@@ -145,11 +145,18 @@ export async function pause(provider: NetworkProvider, ms: number): Promise<void
     await new Promise((r) => setTimeout(r, ms));
 }
 
+/** A provider that says itself whether someone answers its questions (a test's scripted answers do). */
+export interface Interactive {
+    readonly interactive: boolean;
+}
+
 /**
  * Whether the script may ask a question nobody passed as an argument: only Blueprint's own runs in a terminal
- * (the no-wallet runner asks nothing, and with no terminal a question would hang).
+ * (the no-wallet runner asks nothing, and with no terminal a question would hang), or a provider that says so.
  */
 export function canAsk(provider: NetworkProvider): boolean {
+    const own = (provider as Partial<Interactive>).interactive;
+    if (typeof own === 'boolean') return own;
     return hasWallet(provider) && process.stdin.isTTY === true && process.stdout.isTTY === true;
 }
 

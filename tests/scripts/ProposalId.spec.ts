@@ -55,8 +55,8 @@ function gated<P extends ScriptProvider>(provider: P): GatedRun<P> {
 }
 
 /** blueprint --deeplink: a wallet with no known address (Blueprint's DeeplinkProvider); it must never send here. */
-function deeplinkLike(blockchain: Blockchain, wallet: Wallet): SandboxNetworkProvider {
-    const p = new SandboxNetworkProvider(blockchain, wallet);
+function deeplinkLike(blockchain: Blockchain, wallet: Wallet, answers: string[] = []): SandboxNetworkProvider {
+    const p = new SandboxNetworkProvider(blockchain, wallet, answers);
     p.sender = () => ({
         address: undefined,
         send: async () => {
@@ -179,6 +179,20 @@ describe('council/propose reads the id of the proposal the wallet created from t
         expect(out).not.toMatch(/next free id/);
         expect(out).not.toMatch(new RegExp(`\\bid (is )?${nextId}\\b|Proposal ${nextId}\\b`));
         expect(out).toContain(`council/status --council ${friendly(p.provider, k.council.address)} --proposer ${friendly(p.provider, k.alice.address, 'wallet')}`);
+    });
+
+    it('--deeplink without --proposer in a terminal asks for the wallet address, then reads the id back', async () => {
+        const { nextId } = await k.council.getCouncilData();
+        const asked = deeplinkLike(k.blockchain, k.bob, [k.bob.address.toString()]);
+        asked.interactive = true;
+        const p = gated(asked);
+        const run = propose(p.provider, [...same(), '--link-only']);
+        await p.waiting;
+        await sendLink(k.bob, linkOf(p.provider));
+        p.release();
+        await run;
+        expect(reported(p.provider)).toEqual([await line(p.provider, nextId)]);
+        expect((await k.proposal(nextId).getProposalData()).proposer).toEqualAddress(k.bob.address);
     });
 
     it('without --proposer and no terminal to ask in, says how to find it and does not wait', async () => {

@@ -117,6 +117,8 @@ export class SandboxNetworkProvider implements NetworkProvider {
      * sends the link the script printed), with no real-time wait.
      */
     sleep: (ms: number) => Promise<void> = async () => {};
+    /** Whether a script may ask what no argument gave (scripts/lib/cli.ts canAsk): only when the test scripted the answers. */
+    interactive = false;
     /** The sandbox chain's clock (scripts/lib/cli.ts chainTime). */
     async chainTime(): Promise<number> {
         return this.blockchain.now ?? Math.floor(Date.now() / 1000);
