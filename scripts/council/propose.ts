@@ -131,11 +131,12 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
         ui.write(`No proposal from ${friendly(provider, proposer, 'wallet')} with this payload within ${duration(minutes * 60)}. Once sent, find it with ${later}`);
         return;
     }
-    const first = found[0];
-    if (first.kind === 'refused') throw new Error(`the council refused the proposal: ${first.reason}; the value came back to ${friendly(provider, proposer, 'wallet')}`);
-    ui.write(`Proposal ${first.id} at ${friendly(provider, first.proposal)}`);
-    const again = found.slice(1).filter((c) => c.kind === 'created');
-    if (again.length) ui.write(`The same transfer was sent again and created proposal(s) ${again.map((c) => c.kind === 'created' && c.id).join(', ')} too: cancel the extra one(s) with council/cancel.`);
+    const created = found.flatMap((c) => (c.kind === 'created' ? [c] : []));
+    const refused = found.flatMap((c) => (c.kind === 'refused' ? [c.reason] : []));
+    if (created.length === 0) throw new Error(`the council refused the proposal: ${refused.join(', ')}; the value came back to ${friendly(provider, proposer, 'wallet')}`);
+    ui.write(`Proposal ${created[0].id} at ${friendly(provider, created[0].proposal)}`);
+    // the link opened twice: the council created a second proposal from the same payload
+    if (created.length > 1) ui.write(`The same transfer was sent again and created proposal(s) ${created.slice(1).map((c) => c.id).join(', ')} too: cancel the extra one(s) with council/cancel.`);
 }
 
 /** How long council/propose waits for its proposal by default, and how often it reads the council meanwhile. */
