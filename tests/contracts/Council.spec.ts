@@ -362,7 +362,7 @@ describe('Council', () => {
             await run(() => proposal.sendComment(c.alice.getSender(), 'cancel', SMALL));
             expect(await state(proposal)).toBe(ProposalState.Cancelled);
             const { result } = await run(() => proposal.sendComment(c.outsider.getSender(), 'cleanup', SMALL));
-            expect(result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, body: commentBody('cocoon: proposal deposit refund') });
+            expect(result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, body: commentBody('cocoon: proposal refund') });
         });
     });
 
@@ -577,7 +577,7 @@ describe('Council', () => {
         const expectCleaned = async (by: SandboxContract<TreasuryContract>) => {
             const balance = await proposal.getBalance();
             const entry = await run(() => proposal.sendCleanup(by.getSender(), SMALL));
-            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, body: commentBody('cocoon: proposal deposit refund') });
+            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, body: commentBody('cocoon: proposal refund') });
             expect((await blockchain.getContract(proposal.address)).accountState).toBeUndefined();
             // the proposer gets back the proposal's balance (minus the message fee)
             expect(Ledger.flow(entry, c.alice.address)).toBeGreaterThan(balance - toNano('0.01'));

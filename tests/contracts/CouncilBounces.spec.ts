@@ -95,7 +95,7 @@ describe('Council bounces', () => {
         expect(await proposal.getState()).toBe(ProposalState.Failed);
         expect(-Ledger.flow(entry, c.outsider.address)).toBeLessThan(toNano('0.05'));
         const clean = await c.run(() => proposal.sendCleanup(c.outsider.getSender(), SMALL));
-        expect(clean.result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, body: commentBody('cocoon: proposal deposit refund') });
+        expect(clean.result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, body: commentBody('cocoon: proposal refund') });
     });
 
     it('a refused veto (no such proposal) bounces to the council, which returns the value to the guardian', async () => {

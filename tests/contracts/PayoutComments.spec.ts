@@ -4,7 +4,9 @@
  * contracts/*.fc); "stake withdrawn", "payout" (collect) and "job closed" are checked through the scripts' links
  * (WalletLinks.spec.ts).
  */
-import { Address, toNano } from '@ton/core';
+import { readdirSync, readFileSync } from 'fs';
+import path from 'path';
+import { Address, beginCell, storeCommonMessageInfo, toNano } from '@ton/core';
 import { Blockchain, internal, loadConfig, SendMessageResult } from '@ton/sandbox';
 import '@ton/test-utils';
 import { equivocationBody } from '../../wrappers/payloads';
@@ -125,21 +127,21 @@ describe('change and refunds to a wallet carry their text comment, never a binar
         expectComment(result, k.blockchain, proposal.address, k.alice.address, 'cocoon: cancel change');
     });
 
-    it('a cleanup by a stranger: the cleaner gets "cocoon: cleanup change", the proposer "cocoon: proposal deposit refund"', async () => {
+    it('a cleanup by a stranger: the cleaner gets "cocoon: cleanup change", the proposer "cocoon: proposal refund"', async () => {
         const k = await deployCouncil();
         const { proposal } = await k.propose(k.alice, [addImage('cleanup')], { value: toNano('2') });
         k.advance(VOTING_PERIOD); // expired
         const { result } = await k.run(() => proposal.sendComment(k.outsider.getSender(), 'cleanup', SMALL));
         expectComment(result, k.blockchain, proposal.address, k.outsider.address, 'cocoon: cleanup change');
-        expectComment(result, k.blockchain, proposal.address, k.alice.address, 'cocoon: proposal deposit refund');
+        expectComment(result, k.blockchain, proposal.address, k.alice.address, 'cocoon: proposal refund');
     });
 
-    it('a cleanup by the proposer itself: one message, "cocoon: proposal deposit refund"', async () => {
+    it('a cleanup by the proposer itself: one message, "cocoon: proposal refund"', async () => {
         const k = await deployCouncil();
         const { proposal } = await k.propose(k.alice, [addImage('own cleanup')]);
         await k.run(() => proposal.sendComment(k.alice.getSender(), 'cancel', SMALL));
         const { result } = await k.run(() => proposal.sendComment(k.alice.getSender(), 'cleanup', SMALL));
-        expectComment(result, k.blockchain, proposal.address, k.alice.address, 'cocoon: proposal deposit refund');
+        expectComment(result, k.blockchain, proposal.address, k.alice.address, 'cocoon: proposal refund');
     });
 
     it('an execution: the executor gets its change from the council as "cocoon: execution change"', async () => {
@@ -193,5 +195,44 @@ describe('change and refunds to a wallet carry their text comment, never a binar
         };
         const { result } = await p.run(() => p.root.sendOperatorUpdate(operator.getSender(), update, toNano('1')));
         expectComment(result, p.blockchain, w.worker.address, operator.address, 'cocoon: attestation change');
+    });
+});
+
+describe('every text a contract sends stays in the message\'s root cell, at any value', () => {
+    /** The payout, refund and change comments of the contracts ("cocoon: ..." literals), read from the sources. */
+    function sentTexts(): string[] {
+        const dir = path.join(__dirname, '..', '..', 'contracts');
+        const texts = readdirSync(dir)
+            .filter((f) => f.endsWith('.fc'))
+            .flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/"(cocoon: [^"]+)"/g)].map((m) => m[1]));
+        return [...new Set(texts)];
+    }
+
+    it('header at its largest (8-byte value, 4-byte forward fee, both addresses) + op 0 + the text fit 1023 bits', () => {
+        const texts = sentTexts();
+        expect(texts).toEqual(expect.arrayContaining(['cocoon: proposal refund', 'cocoon: vote change', 'cocoon: attestation change', 'cocoon: veto refund']));
+        const someone = new Address(0, Buffer.alloc(32, 0xff));
+        // the header as the action phase completes it: source, value (all the TON there is fits 8 bytes), fees, lt, time
+        const header = beginCell()
+            .store(
+                storeCommonMessageInfo({
+                    type: 'internal',
+                    ihrDisabled: true,
+                    bounce: true,
+                    bounced: false,
+                    src: someone,
+                    dest: someone,
+                    value: { coins: 2n ** 64n - 1n },
+                    ihrFee: 0n,
+                    forwardFee: 2n ** 32n - 1n,
+                    createdLt: 2n ** 64n - 1n,
+                    createdAt: 2 ** 32 - 1,
+                }),
+            )
+            .endCell().bits.length;
+        for (const text of texts) {
+            const bits = header + 1 + 1 + 32 + Buffer.byteLength(text) * 8; // no state init, body inline, op 0, the text
+            expect({ text, fits: bits <= 1023 }).toEqual({ text, fits: true });
+        }
     });
 });
