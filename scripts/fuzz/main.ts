@@ -37,6 +37,7 @@ async function main(): Promise<void> {
         shrink: o.shrink,
         exclude: o.focus ? FOCUS_EXCLUDE[o.focus] : o.known ? {} : KNOWN_FINDINGS,
         governance: o.gov,
+        campaignFlags: [o.focus && `--focus ${o.focus}`, o.known && '--known', o.liveness !== '50' && `--liveness ${o.liveness}`].filter(Boolean).join(' '),
         log: (l) => console.error(l),
     });
     console.log(outcome.report);

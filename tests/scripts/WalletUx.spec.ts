@@ -191,7 +191,7 @@ describe('client job scripts and read-only registry scripts', () => {
         const k = await deployCouncil();
         const outsider = new SandboxNetworkProvider(k.blockchain, k.outsider);
         const proposing = propose(outsider, ['--council', k.council.address.toString(), '--action', 'set-threshold', '--threshold', '6', '--description', 'not a member', '--send']);
-        await expect(proposing).rejects.toThrow(/create_proposal refused on-chain: not a council member \(error 200 notMember\)/);
+        await expect(proposing).rejects.toThrow(/the council refused the proposal: not a council member \(error 200 notMember\)/);
         const vetoing = veto(outsider, ['--council', k.council.address.toString(), '--id', '0', '--send']);
         await expect(vetoing).rejects.toThrow(/veto_proposal refused on-chain: only the guardian may send this \(error 203 notGuardian\)/);
     });

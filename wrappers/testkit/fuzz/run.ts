@@ -28,6 +28,8 @@ export interface FuzzOptions {
     shrink?: boolean;
     /** Run a governance campaign of gov-world.ts (GOV_CAMPAIGNS) instead of the protocol campaign (weights, exclude ignored). */
     governance?: string;
+    /** The command-line flags that chose the campaign (e.g. `--focus reputationFreeze`), repeated in the replay command. */
+    campaignFlags?: string;
 }
 
 /** What runSequence drives: the protocol's world (world.ts) or the governance campaigns' (gov-world.ts). */
@@ -148,7 +150,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzOutcome> {
     const report = [
         `fuzz FAILED: invariant ${invariant}`,
         `  ${message}`,
-        `  seed ${o.seed}, path "${details.counterexamplePath}" (replay: npm run fuzz -- --seed ${o.seed} --steps ${o.steps} --length ${length}${o.governance ? ` --gov ${o.governance}` : ''} --path "${details.counterexamplePath}")`,
+        `  seed ${o.seed}, path "${details.counterexamplePath}" (replay: npm run fuzz -- --seed ${o.seed} --steps ${o.steps} --length ${length}${o.governance ? ` --gov ${o.governance}` : ''}${o.campaignFlags ? ` ${o.campaignFlags}` : ''} --path "${details.counterexamplePath}")`,
         `  shrunk sequence (${shrunk.length} steps, after ${details.numShrinks} shrinks):`,
         describeSequence(shrunk),
     ].join('\n');
