@@ -199,18 +199,18 @@ describe('the guardian\'s binary ops from a wallet (scripts/council/veto.ts, eme
 });
 
 describe('a job the worker refuses says why in the client\'s refund', () => {
-    it('worker not active, prices too low, challenge out of range: "cocoon: job refused: <reason> (error N)"', async () => {
+    it('worker not active, prices too low, challenge out of range: "cocoon: job refused: <reason>"', async () => {
         const p = await deployForJobs();
         const low = await openJob(p, { allowRefusal: true, maxPrices: { prompt: 0n, cached: 0n, completion: 0n, reasoning: 0n } });
-        expect(commentsTo(low.opened, low.client.address)).toContain(`cocoon: job refused: prices too low (error ${Errors.pricesTooLow})`);
+        expect(commentsTo(low.opened, low.client.address)).toContain('cocoon: job refused: prices too low');
         expect(Ledger.flow(low.opened, low.client.address)).toBe(-(low.opened.fees + low.opened.forwardFees));
         const long = await openJob(p, { allowRefusal: true, challenge: p.params.maxChallenge + 1 });
-        expect(commentsTo(long.opened, long.client.address)).toContain(`cocoon: job refused: challenge out of range (error ${Errors.challengeOutOfRange})`);
+        expect(commentsTo(long.opened, long.client.address)).toContain('cocoon: job refused: challenge out of range');
         const w = p.workers[0];
         await p.run(() => w.worker.sendRequestUnbond(w.owner.getSender(), toNano('0.05')));
         expect((await w.worker.getState()).status).toBe(WorkerStatus.Unbonding);
         const idle = await openJob(p, { allowRefusal: true });
-        expect(commentsTo(idle.opened, idle.client.address)).toContain(`cocoon: job refused: worker not active (error ${Errors.workerNotActive})`);
+        expect(commentsTo(idle.opened, idle.client.address)).toContain('cocoon: job refused: worker not active');
     });
 
     it('no worker account at that address (job_offer bounced): "cocoon: job refused: no worker account"', async () => {
