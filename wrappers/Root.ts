@@ -586,7 +586,7 @@ export class Root implements Contract {
         return { register: s.readBigNumber(), update: s.readBigNumber(), sync: s.readBigNumber() };
     }
 
-    /** What an operator's attestation update must carry at current prices (what is left comes back as excesses). */
+    /** What an operator's attestation update must carry at current prices (what is left comes back with the comment "cocoon: attestation change"). */
     async getOperatorUpdateFee(provider: ContractProvider): Promise<bigint> {
         return (await provider.get('get_operator_update_fee', [])).stack.readBigNumber();
     }

@@ -16,7 +16,7 @@ export const REGISTRY_GAS_BUDGETS = {
     updateWorker: 24_000, // includes the root's worker_updated event; the operator kept across rotations (+~600)
     syncWorker: 16_500,
     setOperator: 8_000, // measured 7443: the keys cell rewritten with the operator
-    operatorUpdate: 27_000, // measured 25699: like updateWorker (a second rotation here, so one retired key walked) + the excesses back
+    operatorUpdate: 27_000, // measured 26163: like updateWorker (a second rotation here, so one retired key walked) + the change back with its comment
     addStake: 5_000,
     setPrices: 8_000,
     unbond: 8_500, // the comment is normalised and run inside a try (a refusal comes back as text)
@@ -82,7 +82,7 @@ export const registryScenario: Scenario = {
                 toNano('0.1'),
             ),
         );
-        row('operatorUpdate', 'operator update (key rotation)', e.result, 'operator wallet → root → worker → excesses to the operator', [
+        row('operatorUpdate', 'operator update (key rotation)', e.result, 'operator wallet → root → worker → "attestation change" to the operator', [
             { constant: 'gas::root_operator_update', transaction: 1 },
             { constant: 'gas::worker_operator_attest', transaction: 2 },
         ]);

@@ -13,14 +13,19 @@
  *   set-threshold --threshold <n>, set-periods --voting-days <n> --timelock-days <n> --window-days <n>,
  *   set-guardian --guardian <addr>|none --sunset-days <n>, cancel-proposal --id <n> (a queued proposal),
  *   withdraw-surplus --amount <TON> --to <addr> (the council's own balance)
+ * Then [--send | --link-only] [--proposer <your wallet, when it is not connected>] [--wait <minutes, default 5> | --no-wait]:
+ * whoever sends the transfer (this script, or a wallet that opens the printed link), the script waits for the council
+ * to process it and prints the id and address the chain gave the proposal (scripts/lib/proposals.ts says how it
+ * recognises its own). Without waiting: council/status --council <addr> --proposer <your wallet> lists them.
  */
 import { NetworkProvider } from '@ton/blueprint';
-import { Address, beginCell, Cell, fromNano, OpenedContract, toNano } from '@ton/core';
+import { Address, Cell, fromNano, toNano } from '@ton/core';
+import { randomBytes } from 'crypto';
 import { readFileSync } from 'fs';
-import { actionsDict, Council, CouncilAction, createProposalBody, describeAction, needsEvidence } from '../../wrappers/Council';
-import { Proposal } from '../../wrappers/Proposal';
+import { Council, CouncilAction, createProposalBody, describeAction, needsEvidence } from '../../wrappers/Council';
 import { pauseFlagsNamed, RootGovernanceAction } from '../../wrappers/Root';
-import { chainTime, deliver, friendly, ScriptArgs, view } from '../lib/cli';
+import { canAsk, chainTime, deliver, duration, friendly, hasWallet, ScriptArgs, view } from '../lib/cli';
+import { lastLt, waitForCreation } from '../lib/proposals';
 import { readParams } from '../root/deploy';
 import { readGovernanceAction } from '../root/governance';
 
@@ -104,37 +109,50 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
             ? await args.hash('evidence', 'Evidence: SHA-256 (hex) of the release notes, reference quote or measurement manifest')
             : null;
     if (evidence) ui.write(`Evidence: ${evidence.toString('hex')}`);
-    const { nextId: before } = await council.getCouncilData();
     const fee = await council.getProposalFee();
     const value = fee + toNano('0.05');
     ui.write(`New proposal: ${describeAction(action, view(provider))}`);
     ui.write(`Attach ${fromNano(value)} TON (proposal fee ${fromNano(fee)} TON); what the proposal does not spend comes back at cleanup.`);
-    const body = createProposalBody([action], description, 0n, evidence);
-    if (!(await deliver(provider, args, { to: council.address, amount: value, body: { cell: body } }))) {
-        ui.write(`Its id is given when the council processes it (the next free id is ${before} now, unless another member proposes first): find it with council/status.`);
+    // A random query_id makes this run's body unique: its hash names this transfer among the council's
+    // transactions, even next to an identical proposal from the same member (scripts/lib/proposals.ts).
+    const body = createProposalBody([action], description, randomBytes(8).readBigUInt64BE(), evidence);
+    const after = await lastLt(provider, council.address);
+    const sent = await deliver(provider, args, { to: council.address, amount: value, body: { cell: body } });
+    const proposer = await proposerOf(provider, args);
+    const later = `council/status --council ${friendly(provider, council.address)} --proposer ${proposer ? friendly(provider, proposer, 'wallet') : '<your wallet address>'}`;
+    if (!proposer || args.has('no-wait')) {
+        ui.write(`Its id is given by the council when it processes the transfer; find it with ${later}`);
         return;
     }
-    const id = await findOwnProposal(provider, council, before, provider.sender().address, body);
-    ui.write(`Proposal ${id} at ${friendly(provider, await council.getProposalAddress(id))}`);
+    const minutes = await args.integer('wait', 'Minutes to wait for the proposal', DEFAULT_WAIT_MINUTES);
+    ui.write(`${sent ? 'Waiting' : 'Waiting for your wallet to send it, then'} for the council to create it (up to ${duration(minutes * 60)}; --no-wait to skip)...`);
+    const found = await waitForCreation(provider, council.address, proposer, body, after, { waitMs: minutes * 60_000, intervalMs: POLL_MS });
+    if (found.length === 0) {
+        ui.write(`No proposal from ${friendly(provider, proposer, 'wallet')} with this payload within ${duration(minutes * 60)}. Once sent, find it with ${later}`);
+        return;
+    }
+    const created = found.flatMap((c) => (c.kind === 'created' ? [c] : []));
+    const refused = found.flatMap((c) => (c.kind === 'refused' ? [c.reason] : []));
+    if (created.length === 0) throw new Error(`the council refused the proposal: ${refused.join(', ')}; the value came back to ${friendly(provider, proposer, 'wallet')}`);
+    ui.write(`Proposal ${created[0].id} at ${friendly(provider, created[0].proposal)}`);
+    // the link opened twice: the council created a second proposal from the same payload
+    if (created.length > 1) ui.write(`The same transfer was sent again and created proposal(s) ${created.slice(1).map((c) => c.id).join(', ')} too: cancel the extra one(s) with council/cancel.`);
 }
 
+/** How long council/propose waits for its proposal by default, and how often it reads the council meanwhile. */
+const DEFAULT_WAIT_MINUTES = 5;
+const POLL_MS = 5_000;
+
 /**
- * The id the council gave to the proposal this script sent, read once the transaction is confirmed: among the
- * proposals created since `from`, the one whose proposer is this wallet and whose actions are the ones sent.
- * (Reading next_id before sending is wrong when two members propose at once.)
+ * The wallet the proposal comes from: --proposer, else the connected wallet's address (TON Connect, mnemonic),
+ * else (a deep link, or no wallet) asked for, only when a terminal can answer. Undefined when unknown.
  */
-export async function findOwnProposal(provider: NetworkProvider, council: OpenedContract<Council>, from: number, proposer: Address | undefined, sent: Cell): Promise<number> {
-    const actionsHash = sent.refs[0]?.hash().toString('hex');
-    for (let attempt = 0; attempt < 60; attempt++) {
-        const { nextId } = await council.getCouncilData();
-        for (let id = nextId - 1; id >= from; id--) {
-            const p = provider.open(Proposal.createFromAddress(await council.getProposalAddress(id)));
-            if (!(await provider.isContractDeployed(p.address))) continue;
-            const d = await p.getProposalData();
-            const sameActions = beginCell().storeDictDirect(actionsDict(d.actions)).endCell().hash().toString('hex') === actionsHash;
-            if (proposer && d.proposer?.equals(proposer) && sameActions) return id;
-        }
-        await new Promise((r) => setTimeout(r, 2_000)); // not yet processed on a real network
-    }
-    throw new Error('the proposal did not appear within two minutes: find it with council/status');
+async function proposerOf(provider: NetworkProvider, args: ScriptArgs): Promise<Address | undefined> {
+    const given = await args.optionalString('proposer');
+    if (given) return Address.parse(given);
+    const connected = hasWallet(provider) ? provider.sender().address : undefined;
+    if (connected) return connected;
+    if (args.has('no-wait') || !canAsk(provider)) return undefined;
+    const typed = (await provider.ui().input('Your wallet address, to read the new proposal id back (empty to skip)')).trim();
+    return typed ? Address.parse(typed) : undefined;
 }

@@ -1,19 +1,27 @@
 /**
  * Prints the council (members, threshold, epoch, periods, guardian) or, with --id, one proposal as a voter
- * needs it: state, readable actions, tallies, deadline, execution time and whether --voter (default: you) voted.
- * No wallet needed: npm run read -- council/status --testnet --council <addr> [--id <n>] [--voter <addr>]
+ * needs it: state, readable actions, tallies, deadline, execution time and whether --voter (default: you) voted;
+ * or, with --proposer, every proposal that wallet created (ids, states, what they do), found in the council's
+ * last --history transactions (default 1000).
+ * No wallet needed: npm run read -- council/status --testnet --council <addr> [--id <n>] [--voter <addr>] [--proposer <addr>]
  */
 import { NetworkProvider } from '@ton/blueprint';
-import { Address, fromNano } from '@ton/core';
+import { Address, fromNano, OpenedContract } from '@ton/core';
 import { Council, describeAction } from '../../wrappers/Council';
 import { Proposal, ProposalState } from '../../wrappers/Proposal';
 import { duration, friendly, friendlyAccount, hasWallet, ScriptArgs, utc as time, view } from '../lib/cli';
+import { creationsBy } from '../lib/proposals';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
     const args = new ScriptArgs(provider, rawArgs);
     const ui = provider.ui();
     const council = provider.open(Council.createFromAddress(await args.address('council', 'DAO council address')));
     const c = await council.getCouncilData();
+    const proposer = await args.optionalString('proposer');
+    if (proposer && !args.has('id')) {
+        await listProposalsBy(provider, council, Address.parse(proposer), await args.integer('history', 'Council transactions to search', 1_000));
+        return;
+    }
     if (!args.has('id')) {
         ui.write(`root ${friendly(provider, c.root)}; epoch ${c.epoch}; next proposal id ${c.nextId}`);
         ui.write(`threshold ${c.threshold} of total weight ${c.totalWeight}; ${c.memberCount} members`);
@@ -40,4 +48,30 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     }
     if (d.state === ProposalState.Passed) ui.write(`execute with ${fromNano(await proposal.getExecuteValue())} TON or more, before ${time(d.expiresAt)}`);
     if (d.state === ProposalState.Executing) ui.write(`executing since ${time(d.attemptAt)}: waiting for the council's answer`);
+}
+
+/**
+ * The proposals `proposer` created (and the creations the council refused), oldest first, from the council's last
+ * `history` transactions: each with its id, address, current state and actions. A proposal cleaned up since is no
+ * longer on chain: its id is still listed.
+ */
+async function listProposalsBy(provider: NetworkProvider, council: OpenedContract<Council>, proposer: Address, history: number): Promise<void> {
+    const ui = provider.ui();
+    const who = friendly(provider, proposer, 'wallet');
+    const found = await creationsBy(provider, council.address, proposer, history);
+    ui.write(`proposals created by ${who} (in the council's last ${history} transactions): ${found.filter((f) => f.kind === 'created').length}`);
+    for (const f of found) {
+        if (f.kind === 'refused') {
+            ui.write(`refused at ${time(f.at)}: ${f.reason} (the value went back)`);
+            continue;
+        }
+        const head = `proposal ${f.id} (${friendly(provider, f.proposal)}): `;
+        if (!(await provider.isContractDeployed(f.proposal))) {
+            ui.write(`${head}cleaned up (created ${time(f.at)})`);
+            continue;
+        }
+        const d = await provider.open(Proposal.createFromAddress(f.proposal)).getProposalData();
+        ui.write(`${head}${ProposalState[d.state]}, created ${time(f.at)}, yes ${d.yes} / no ${d.no} of ${d.threshold}: ${d.description}`);
+        d.actions.forEach((a, i) => ui.write(`  action ${i}: ${describeAction(a, view(provider))}`));
+    }
 }

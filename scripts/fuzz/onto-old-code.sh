@@ -7,7 +7,8 @@
 # and runs `npm ci` there. The patches add the fuzzer's files and, where the old wrappers lack what the hardening
 # added, shims that encode those actions as what the old contracts refuse (an unknown council action tag, an unknown
 # op) and report no evidence and no pause flags. Nothing in the old contracts is changed. Then, in that directory:
-#   money: npm run fuzz:findings                      (findings 1 and 4: their campaigns fail, printing the sequences)
+#   money: npm run fuzz -- --focus clientCutsChallenge --steps 1500 --length 25 --seed 2   (finding 1)
+#          npm run fuzz -- --focus pendingWithoutExit --steps 300 --length 25 --seed 1     (finding 4)
 #          npm run fuzz -- --focus reputationFreeze --steps 600 --length 40 --seed 2     (finding 5)
 #          npm run fuzz -- --focus keyRotationEvasion --steps 150 --length 20 --seed 1   (finding 6)
 #          npm run fuzz -- --focus inexactExternalClaim --steps 400 --length 25 --seed 2 (finding 8)

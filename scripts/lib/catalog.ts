@@ -28,14 +28,14 @@ export const SCRIPTS: ReadonlyArray<readonly [name: string, what: string]> = [
     ['job/status', "read: a job, or every job a client opened, found from its address (no wallet)"],
     ['council/deploy', 'deploy a DAO council for a root'],
     ['council/handover', 'hand the root over to the council (propose, then accept)'],
-    ['council/propose', 'create a proposal (the id is read back once it is confirmed)'],
+    ['council/propose', "create a proposal; its id is read from the council's transaction, also when your wallet sends the link (`--proposer`, `--wait`)"],
     ['council/vote', 'vote yes or no (comment "yes" / "no")'],
     ['council/execute', 'execute a passed proposal after its timelock (comment "execute")'],
     ['council/veto', 'guardian veto, until the proposal is executed'],
     ['council/emergency', 'guardian: retire an image, remove a model or pause, at once (restrict only)'],
     ['council/cancel', 'the proposer cancels while voting (comment "cancel")'],
     ['council/cleanup', 'refund and remove a finished proposal (comment "cleanup")'],
-    ['council/status', 'read: the council, or one proposal with its actions and votes (no wallet)'],
+    ['council/status', "read: the council, one proposal with its actions and votes, or a member's proposals (`--proposer`) (no wallet)"],
 ];
 
 /** What `npx blueprint run` prints when it cannot ask which script, network or wallet (no terminal). */

@@ -133,6 +133,33 @@ export async function chainTime(provider: NetworkProvider): Promise<number> {
     throw new Error('cannot read the chain time from this API client (use --custom-version v2 or v4)');
 }
 
+/** A provider that waits between reads in its own way (the sandbox provider: a step the test drives). */
+export interface PollClock {
+    sleep(ms: number): Promise<void>;
+}
+
+/** Waits `ms` between two reads of the chain: the provider's own sleep when it has one, a timer otherwise. */
+export async function pause(provider: NetworkProvider, ms: number): Promise<void> {
+    const clock = provider as Partial<PollClock>;
+    if (typeof clock.sleep === 'function') return clock.sleep(ms);
+    await new Promise((r) => setTimeout(r, ms));
+}
+
+/** A provider that says itself whether someone answers its questions (a test's scripted answers do). */
+export interface Interactive {
+    readonly interactive: boolean;
+}
+
+/**
+ * Whether the script may ask a question nobody passed as an argument: only Blueprint's own runs in a terminal
+ * (the no-wallet runner asks nothing, and with no terminal a question would hang), or a provider that says so.
+ */
+export function canAsk(provider: NetworkProvider): boolean {
+    const own = (provider as Partial<Interactive>).interactive;
+    if (typeof own === 'boolean') return own;
+    return hasWallet(provider) && process.stdin.isTTY === true && process.stdout.isTTY === true;
+}
+
 /** testnet links and addresses unless the provider runs on mainnet. */
 export function isTestnet(provider: NetworkProvider): boolean {
     return provider.network() !== 'mainnet';

@@ -156,7 +156,7 @@ describe('Council', () => {
             const txs = entry.result.transactions;
             expect(txs).toHaveTransaction({ from: proposal.address, to: c.council.address, op: Op.proposalApproved, success: true });
             expect(txs).toHaveTransaction({ from: c.council.address, to: c.root.address, op: Op.addImage, success: true, value: ROOT_ACTION_VALUE });
-            expect(txs).toHaveTransaction({ from: c.council.address, to: c.outsider.address, op: Op.excesses });
+            expect(txs).toHaveTransaction({ from: c.council.address, to: c.outsider.address, body: commentBody('cocoon: execution change') });
             expect(await state(proposal)).toBe(ProposalState.Executed);
             expect((await proposal.getProposalData()).executor).toEqualAddress(c.outsider.address);
             // the executor paid the action value and the fees, nothing more
@@ -247,7 +247,7 @@ describe('Council', () => {
 
         it('a vote returns the unspent value to the voter', async () => {
             const entry = await run(() => proposal.sendVote(c.bob.getSender(), true, toNano('1')));
-            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.bob.address, op: Op.excesses });
+            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.bob.address, body: commentBody('cocoon: vote change') });
             expect(-Ledger.flow(entry, c.bob.address)).toBeLessThan(toNano('0.01'));
         });
 
@@ -362,7 +362,7 @@ describe('Council', () => {
             await run(() => proposal.sendComment(c.alice.getSender(), 'cancel', SMALL));
             expect(await state(proposal)).toBe(ProposalState.Cancelled);
             const { result } = await run(() => proposal.sendComment(c.outsider.getSender(), 'cleanup', SMALL));
-            expect(result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, op: Op.excesses });
+            expect(result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, body: commentBody('cocoon: proposal refund') });
         });
     });
 
@@ -435,7 +435,7 @@ describe('Council', () => {
             // the council answers "failed" (nothing runs) and refunds the executor itself
             expect(txs).toHaveTransaction({ from: proposal.address, to: c.council.address, success: true });
             expect(txs).toHaveTransaction({ from: c.council.address, to: proposal.address, op: Op.proposalAnswer, success: true });
-            expect(txs).toHaveTransaction({ from: c.council.address, to: c.outsider.address, op: Op.excesses });
+            expect(txs).toHaveTransaction({ from: c.council.address, to: c.outsider.address, body: commentBody('cocoon: execution change') });
             expect(txs).not.toHaveTransaction({ to: c.root.address });
             expect(await state(proposal)).toBe(ProposalState.Failed);
             // the executor got back all but the fees
@@ -467,7 +467,7 @@ describe('Council', () => {
             c.advance(TIMELOCK - 1);
             const entry = await run(() => c.council.sendVeto(c.guardian.getSender(), id, SMALL));
             expect(entry.result.transactions).toHaveTransaction({ from: c.council.address, to: proposal.address, op: Op.councilVeto, success: true });
-            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.guardian.address, op: Op.excesses });
+            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.guardian.address, body: commentBody('cocoon: veto change') });
             expect(await state(proposal)).toBe(ProposalState.Vetoed);
             c.advance(1);
             const { result } = await run(() => proposal.sendExecute(c.outsider.getSender(), toNano('1')));
@@ -512,7 +512,7 @@ describe('Council', () => {
             const entry = await run(() => c.council.sendVeto(c.guardian.getSender(), id, SMALL));
             expect(entry.result.transactions).toHaveTransaction({ to: proposal.address, success: false, exitCode: Errors.notPassed });
             expect(entry.result.transactions).toHaveTransaction({ to: c.council.address, inMessageBounced: true });
-            expect(entry.result.transactions).toHaveTransaction({ from: c.council.address, to: c.guardian.address, op: Op.excesses });
+            expect(entry.result.transactions).toHaveTransaction({ from: c.council.address, to: c.guardian.address, body: commentBody('cocoon: veto refund') });
             expect(await state(proposal)).toBe(ProposalState.Executed);
         });
 
@@ -577,7 +577,7 @@ describe('Council', () => {
         const expectCleaned = async (by: SandboxContract<TreasuryContract>) => {
             const balance = await proposal.getBalance();
             const entry = await run(() => proposal.sendCleanup(by.getSender(), SMALL));
-            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, op: Op.excesses });
+            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, body: commentBody('cocoon: proposal refund') });
             expect((await blockchain.getContract(proposal.address)).accountState).toBeUndefined();
             // the proposer gets back the proposal's balance (minus the message fee)
             expect(Ledger.flow(entry, c.alice.address)).toBeGreaterThan(balance - toNano('0.01'));
@@ -596,7 +596,7 @@ describe('Council', () => {
         it('anyone cleans up an expired proposal; the balance goes to the proposer, the cleaner keeps its change', async () => {
             c.advance(VOTING_PERIOD);
             const entry = await expectCleaned(c.outsider);
-            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.outsider.address, op: Op.excesses });
+            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: c.outsider.address, body: commentBody('cocoon: cleanup change') });
             expect(-Ledger.flow(entry, c.outsider.address)).toBeLessThan(toNano('0.01'));
         });
 

@@ -7,12 +7,13 @@
  * council -> proposal init     bounceable; only out-of-gas refuses it (fee-checked); a bounce is ignored
  * council -> proposal veto     bounceable; a refusal sends the value back to the guardian
  * proposal -> council approved bounceable; a refusal marks the proposal failed and refunds the executor
- * replies (excesses, cleanup)  non-bounceable: a recipient that rejects them keeps the value, nothing returns
+ * replies (change, cleanup)    non-bounceable: a recipient that rejects them keeps the value, nothing returns
  */
 import { Address, beginCell, Cell, toNano } from '@ton/core';
 import { Blockchain, BlockchainSnapshot } from '@ton/sandbox';
 import '@ton/test-utils';
 import { Errors, Op } from '../../wrappers/Constants';
+import { commentBody } from '../../wrappers/common';
 import { CouncilAction } from '../../wrappers/Council';
 import { ProposalState } from '../../wrappers/Proposal';
 import { hashOf, Ledger } from '../../wrappers/testkit';
@@ -94,13 +95,13 @@ describe('Council bounces', () => {
         expect(await proposal.getState()).toBe(ProposalState.Failed);
         expect(-Ledger.flow(entry, c.outsider.address)).toBeLessThan(toNano('0.05'));
         const clean = await c.run(() => proposal.sendCleanup(c.outsider.getSender(), SMALL));
-        expect(clean.result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, op: Op.excesses });
+        expect(clean.result.transactions).toHaveTransaction({ from: proposal.address, to: c.alice.address, body: commentBody('cocoon: proposal refund') });
     });
 
     it('a refused veto (no such proposal) bounces to the council, which returns the value to the guardian', async () => {
         const entry = await c.run(() => c.council.sendVeto(c.guardian.getSender(), 77, toNano('0.3')));
         expect(entry.result.transactions).toHaveTransaction({ to: c.council.address, inMessageBounced: true, success: true });
-        expect(entry.result.transactions).toHaveTransaction({ from: c.council.address, to: c.guardian.address, op: Op.excesses });
+        expect(entry.result.transactions).toHaveTransaction({ from: c.council.address, to: c.guardian.address, body: commentBody('cocoon: veto refund') });
         expect(-Ledger.flow(entry, c.guardian.address)).toBeLessThan(toNano('0.01'));
     });
 
@@ -139,11 +140,11 @@ describe('Council bounces', () => {
             ]);
         });
 
-        it('the vote counts; its excesses reply is refused by the wallet and does not bounce', async () => {
+        it('the vote counts; its change reply is refused by the wallet and does not bounce', async () => {
             const { proposal } = await k.propose(k.alice, [addImage(hashOf('r'))]);
             const voter = k.blockchain.sender(rejecting);
             const entry = await new Ledger(k.blockchain).run(() => proposal.sendVote(voter, true, toNano('0.2')));
-            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: rejecting, op: Op.excesses, success: false, exitCode: REJECTED });
+            expect(entry.result.transactions).toHaveTransaction({ from: proposal.address, to: rejecting, body: commentBody('cocoon: vote change'), success: false, exitCode: REJECTED });
             expect(entry.result.transactions).not.toHaveTransaction({ to: proposal.address, inMessageBounced: true });
             expect(await proposal.getState()).toBe(ProposalState.Passed);
         });

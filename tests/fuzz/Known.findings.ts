@@ -14,8 +14,9 @@ import { fuzz } from '../../wrappers/testkit/fuzz/run';
 const CAMPAIGNS: Array<{ finding: string; focus: keyof typeof FOCUS; seed: number; steps: number; length: number }> = [
     { finding: "1: a client's own final voucher at amount == paid voids the worker's later vouchers", focus: 'clientCutsChallenge', seed: 2, steps: 1500, length: 25 },
     { finding: '4: a pending job with no exit (the worker never answers the offer)', focus: 'pendingWithoutExit', seed: 1, steps: 300, length: 25 },
-    // Found on the old code at the 13th sequence (about 150 steps; shrunk to 6 steps: two lives of one job of worker 1,
-    // a settled voucher, then one with tokens near 2^64 settled by the liveness check: its job_report fails, exit code 5).
+    // Found on the old code (scripts/fuzz/onto-old-code.sh money) at the 11th sequence (about 150 steps), shrunk to 8 steps:
+    // two jobs of worker 2, each with a claimed voucher, one of them with tokens near 2^64; the liveness check settles
+    // both, and the second job_report to the worker fails its uint64 range check (exit code 5): invariant message-lost.
     { finding: "5: a voucher with tokens near 2^64 freezes the worker's reputation reports", focus: 'reputationFreeze', seed: 2, steps: 600, length: 40 },
     // Found on the old code at the 1st sequence, shrunk to 2 steps: the council sets a new job code, then a client opens a job
     // of the old code (deployed directly, as the old code allowed) and the worker accepts its offer.

@@ -24,7 +24,7 @@ export const VOTING_PERIOD = 3 * 24 * 3600;
 export const TIMELOCK = 2 * 24 * 3600;
 export const EXECUTION_WINDOW = 7 * 24 * 3600;
 export const GUARDIAN_TERM = 365 * 24 * 3600;
-/** What tests attach to a vote, a cancel, a cleanup, a veto (the rest comes back as excesses). */
+/** What tests attach to a vote, a cancel, a cleanup, a veto (the rest comes back as a change comment, e.g. "cocoon: vote change"). */
 export const SMALL = toNano('0.05');
 /** What tests attach to a root action. */
 export const ROOT_ACTION_VALUE = toNano('0.05');

@@ -111,6 +111,14 @@ export class SandboxNetworkProvider implements NetworkProvider {
     async transactions(address: Address, limit: number): Promise<Transaction[]> {
         return sandboxTransactions(this.blockchain, address, limit);
     }
+    /**
+     * A script's wait between two reads of the chain (scripts/lib/cli.ts pause). The sandbox chain moves only when
+     * the test moves it, so this returns at once; a test replaces it to act while the script waits (e.g. a wallet
+     * sends the link the script printed), with no real-time wait.
+     */
+    sleep: (ms: number) => Promise<void> = async () => {};
+    /** Whether a script may ask what no argument gave (scripts/lib/cli.ts canAsk): only when the test scripted the answers. */
+    interactive = false;
     /** The sandbox chain's clock (scripts/lib/cli.ts chainTime). */
     async chainTime(): Promise<number> {
         return this.blockchain.now ?? Math.floor(Date.now() / 1000);

@@ -151,7 +151,7 @@ export function operatorUpdateFor(i: OnChainInput): OperatorUpdate {
 
 /**
  * Sends this boot's keys through the operator wallet the owner authorised (operator_update to the root). The value is
- * the root's fee plus a margin for a price change in between; what is left comes back to the operator as excesses.
+ * the root's fee plus a margin for a price change in between; what is left comes back to the operator with the comment "cocoon: attestation change".
  * The worker account refuses it (a "cocoon-ton: refused: … (error N)" comment to the operator, seen by waitForKeys timing out) unless the
  * owner's set_operator named this wallet.
  */
@@ -199,7 +199,7 @@ function failFastOnChain(what: string, trace: Trace | null): void {
     throw new BootError('keys_not_registered', `the ${what} failed on-chain at ${failed.account.toString()} (exit code ${failed.exitCode ?? failed.actionResultCode}${failed.exitCode !== null ? ` ${errorNameOf(failed.exitCode) ?? ''}`.trimEnd() : ''}): this boot's keys are not on-chain`);
 }
 
-/** Sent on top of the operator update fee (returned as excesses): covers a gas price rise between the read and the send. */
+/** Sent on top of the operator update fee (returned as the change, "cocoon: attestation change"): covers a gas price rise between the read and the send. */
 export const OPERATOR_UPDATE_MARGIN = 20_000_000n;
 
 /** Polls until the worker account holds this boot's keys (or throws keys_not_registered after timeoutMs). */
