@@ -16,7 +16,7 @@ import {
     Protocol,
     REGISTRATION_FEES,
 } from '../../wrappers/testkit';
-import { registrationRefusal } from '../../wrappers/testkit/replies';
+import { refusalTo, registrationRefusal } from '../../wrappers/testkit/replies';
 import { deployRejecting } from '../../wrappers/testkit/rejecting';
 
 const GOV_VALUE = toNano('0.05');
@@ -69,12 +69,16 @@ describe('Root registry', () => {
             expect(onChain).not.toEqualAddress(workerOf(owner.address, 8).address);
         });
 
-        it('should ignore plain transfers and comments (they stay in the treasury)', async () => {
+        it('should keep plain transfers, empty comments and deposit words in the treasury; refuse other texts', async () => {
             const before = (await p.root.getTreasury()).withdrawable;
             const e = await p.run(() => stranger.send({ to: p.root.address, value: toNano('2') }));
             expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: true });
-            await p.run(() => stranger.send({ to: p.root.address, value: toNano('1'), body: commentBody('thanks') }));
-            expect((await p.root.getTreasury()).withdrawable).toBeGreaterThan(before + toNano('2.9'));
+            await p.run(() => stranger.send({ to: p.root.address, value: toNano('1'), body: commentBody('') }));
+            await p.run(() => stranger.send({ to: p.root.address, value: toNano('1'), body: commentBody('Deposit') }));
+            expect((await p.root.getTreasury()).withdrawable).toBeGreaterThan(before + toNano('3.9'));
+            const refused = await p.run(() => stranger.send({ to: p.root.address, value: toNano('1'), body: commentBody('thanks') }));
+            expect(refusalTo(refused.result, stranger.address)?.error).toBe(Errors.notACommand);
+            expect((await p.root.getTreasury()).withdrawable).toBeLessThan(before + toNano('4.1'));
         });
 
         it('should reject an unknown op and a malformed body', async () => {
@@ -486,9 +490,9 @@ describe('Root registry', () => {
             expect((await w.worker.getState()).status).toBe(WorkerStatus.Active);
         });
 
-        it('should reject a sync with too little value, and bounce one for an account that does not exist', async () => {
+        it('should refuse a sync with too little value (a refusal comment), and bounce one for an account that does not exist', async () => {
             let e = await p.run(() => p.root.sendSyncWorker(stranger.getSender(), owner.address, 0, toNano('0.005')));
-            expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: false, exitCode: Errors.insufficientValue });
+            expect(refusalTo(e.result, stranger.address)?.error).toBe(Errors.insufficientValue);
             e = await p.run(() => p.root.sendSyncWorker(stranger.getSender(), owner.address, 9, toNano('0.05')));
             expect(e.result.transactions).toHaveTransaction({ to: p.root.address, inMessageBounced: true });
         });
