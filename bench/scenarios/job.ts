@@ -34,7 +34,7 @@ export const JOB_TARGETS = {
 /** Gas budgets per operation (whole chain; the sender's wallet excluded, an external's first transaction included). */
 export const JOB_GAS_BUDGETS = {
     open: 32_000, // root open_job (pause flag, library runway) + job install and init + worker offer + job answer
-    refused: 31_000, // root + job install and init + worker offer + job refusal + client wallet
+    refused: 32_000, // root + job install and init + worker offer + job refusal (its comment says why: +703 gas, measured 31,269) + client wallet
     claimExternal: JOB_TARGETS.claimGas, // one transaction: the job records the claim and holds the earnings
     claimInternal: 6_500, // job claim (the claimer's wallet excluded)
     claimPayout: 15_000, // job claim + payout to the worker account + owner wallet (threshold reached)

@@ -15,6 +15,9 @@ import { ProposalState } from '../../wrappers/Proposal';
 import { deployCouncil, CouncilKit, ROOT_ACTION_VALUE } from '../../wrappers/testkit/council';
 import { deployForJobs, openJob } from '../../wrappers/testkit/jobs';
 import { refusalTo } from '../../wrappers/testkit/replies';
+import { gasConstant } from '../../wrappers/testkit/gas';
+import { gasOf, txTo } from '../../wrappers/testkit/transactions';
+import { Job } from '../../wrappers/Job';
 
 type Wallet = SandboxContract<TreasuryContract>;
 
@@ -199,21 +202,23 @@ describe('the guardian\'s binary ops from a wallet (scripts/council/veto.ts, eme
 });
 
 describe('a job the worker refuses says why in the client\'s refund', () => {
-    it('worker not active, prices too low, challenge out of range: "cocoon: job refused: <reason>"', async () => {
+    it('worker not active, prices too low, challenge out of range: "cocoon: job refused: inactive / prices / challenge"', async () => {
         const p = await deployForJobs();
         const low = await openJob(p, { allowRefusal: true, maxPrices: { prompt: 0n, cached: 0n, completion: 0n, reasoning: 0n } });
-        expect(commentsTo(low.opened, low.client.address)).toContain('cocoon: job refused: prices too low');
+        expect(commentsTo(low.opened, low.client.address)).toContain('cocoon: job refused: prices');
+        // The job's transaction that chooses the words stays within the answer's gas, which the reserve pays for.
+        expect(gasOf(txTo(low.opened.result.transactions, low.address, Op.jobRefused))).toBeLessThanOrEqual(gasConstant('gas::job_answer'));
         expect(Ledger.flow(low.opened, low.client.address)).toBe(-(low.opened.fees + low.opened.forwardFees));
         const long = await openJob(p, { allowRefusal: true, challenge: p.params.maxChallenge + 1 });
-        expect(commentsTo(long.opened, long.client.address)).toContain('cocoon: job refused: challenge out of range');
+        expect(commentsTo(long.opened, long.client.address)).toContain('cocoon: job refused: challenge');
         const w = p.workers[0];
         await p.run(() => w.worker.sendRequestUnbond(w.owner.getSender(), toNano('0.05')));
         expect((await w.worker.getState()).status).toBe(WorkerStatus.Unbonding);
         const idle = await openJob(p, { allowRefusal: true });
-        expect(commentsTo(idle.opened, idle.client.address)).toContain('cocoon: job refused: worker not active');
+        expect(commentsTo(idle.opened, idle.client.address)).toContain('cocoon: job refused: inactive');
     });
 
-    it('no worker account at that address (job_offer bounced): "cocoon: job refused: no worker account"', async () => {
+    it('no worker account at that address (job_offer bounced): "cocoon: job refused: no worker"', async () => {
         const p = await deployForJobs();
         const client = await p.wallet('client');
         const e = await p.run(() =>
@@ -226,7 +231,10 @@ describe('a job the worker refuses says why in the client\'s refund', () => {
             }),
         );
         expect(e.result.transactions).toHaveTransaction({ op: Op.jobOffer, inMessageBounceable: true, success: false });
-        expect(commentsTo(e, client.address)).toContain('cocoon: job refused: no worker account');
+        expect(commentsTo(e, client.address)).toContain('cocoon: job refused: no worker');
+        const job = Job.createForJob({ root: p.root.address, client: client.address, worker: new Address(0, Buffer.alloc(32, 7)), jobId: 1n });
+        const bounce = e.result.transactions.find((t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.bounced && t.inMessage.info.dest.equals(job.address));
+        expect(gasOf(bounce!)).toBeLessThanOrEqual(gasConstant('gas::job_answer'));
         expect(Ledger.flow(e, client.address)).toBe(-(e.fees + e.forwardFees));
     });
 });
