@@ -185,9 +185,9 @@ describe('the guardian\'s binary ops from a wallet (scripts/council/veto.ts, eme
     it('the guardian after its sunset: veto and emergency refused with the reason', async () => {
         k.blockchain.now = (await k.council.getCouncilData()).guardianSunset;
         let e = await k.run(() => k.council.sendVeto(k.guardian.getSender(), 0, toNano('0.1')));
-        expectRefusedWhole(e, k.guardian, k.council.address, Errors.guardianSunset, /sunset/);
+        expectRefusedWhole(e, k.guardian, k.council.address, Errors.guardianSunset, /term is over/);
         e = await k.run(() => k.council.sendEmergency(k.guardian.getSender(), { kind: 'pause', flags: 1 }, toNano('0.1')));
-        expectRefusedWhole(e, k.guardian, k.council.address, Errors.guardianSunset, /sunset/);
+        expectRefusedWhole(e, k.guardian, k.council.address, Errors.guardianSunset, /term is over/);
         expect(await k.root.getPaused()).toBe(0);
     });
 
