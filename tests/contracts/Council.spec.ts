@@ -101,11 +101,13 @@ describe('Council', () => {
             expect((await fresh.root.getGovernance()).governance).toEqualAddress(fresh.governance.address);
         });
 
-        it('should ignore top-ups, comments and the root excesses', async () => {
-            for (const body of [beginCell().endCell(), commentBody('thanks'), beginCell().storeUint(Op.excesses, 32).storeUint(0, 64).endCell()]) {
+        it('should keep top-ups, an empty comment, a deposit word and the root excesses; refuse any other text', async () => {
+            for (const body of [beginCell().endCell(), commentBody(''), commentBody('Deposit'), beginCell().storeUint(Op.excesses, 32).storeUint(0, 64).endCell()]) {
                 const { result } = await run(() => c.council.sendRaw(c.outsider.getSender(), body, toNano('0.1')));
                 expect(result.transactions).toHaveTransaction({ to: c.council.address, success: true, outMessagesCount: 0 });
             }
+            const { result } = await run(() => c.council.sendRaw(c.outsider.getSender(), commentBody('thanks'), toNano('0.1')));
+            expect(refusalTo(result, c.outsider.address)?.error).toBe(Errors.notACommand);
         });
 
         it('should reject an unknown op', async () => {
@@ -474,7 +476,7 @@ describe('Council', () => {
             expect(result.transactions).toHaveTransaction({ to: proposal.address, success: false, exitCode: Errors.notPassed });
         });
 
-        it('should reject a veto by anyone else: a member, an outsider', async () => {
+        it('should refuse a veto by anyone else (a member, an outsider) with a comment and the value back', async () => {
             await c.pass(proposal);
             for (const w of [c.alice, c.outsider]) {
                 const { result } = await run(() => c.council.sendVeto(w.getSender(), id, SMALL));
@@ -491,7 +493,7 @@ describe('Council', () => {
             expect(await state(proposal)).toBe(ProposalState.Passed);
         });
 
-        it('should reject a veto after the sunset', async () => {
+        it('should refuse a veto after the sunset (a refusal comment)', async () => {
             await c.pass(proposal);
             blockchain.now = (await c.council.getCouncilData()).guardianSunset;
             const { result } = await run(() => c.council.sendVeto(c.guardian.getSender(), id, SMALL));
@@ -522,7 +524,7 @@ describe('Council', () => {
             expect(await state(proposal)).toBe(ProposalState.Voting);
         });
 
-        it('should reject a veto when the council has no guardian', async () => {
+        it('should refuse a veto when the council has no guardian (a refusal comment)', async () => {
             const fresh = await deployCouncil({ council: { guardian: null, guardianSunset: 0 } });
             const { id: fid, proposal: p } = await fresh.propose(fresh.alice, [addImage()]);
             await fresh.pass(p);

@@ -66,7 +66,7 @@ describe('payouts and refunds carry their text comment', () => {
         expect(commentsTo(result, j.worker.owner.address)).toContain('cocoon: payout');
     });
 
-    it('proven equivocation: the reporter gets "cocoon: evidence reward"; the next client of the slashed worker "cocoon: job refused"', async () => {
+    it('proven equivocation: the reporter gets "cocoon: evidence reward"; the next client of the slashed worker "cocoon: job refused: inactive"', async () => {
         const p = await deployForJobs();
         const j = await openJob(p);
         const reporter = await p.wallet('reporter');
@@ -74,7 +74,7 @@ describe('payouts and refunds carry their text comment', () => {
         const { result } = await p.run(() => j.worker.worker.sendRaw(reporter.getSender(), body, toNano('0.1')));
         expect(commentsTo(result, reporter.address)).toContain('cocoon: evidence reward');
         const next = await openJob(p, { allowRefusal: true });
-        expect(commentsTo(next.opened.result, next.client.address)).toContain('cocoon: job refused');
+        expect(commentsTo(next.opened.result, next.client.address)).toContain('cocoon: job refused: inactive');
     });
 
     it('a job whose worker never answered, closed by its client after the answer timeout: "cocoon: job cancelled"', async () => {

@@ -16,7 +16,7 @@ import {
     Protocol,
     REGISTRATION_FEES,
 } from '../../wrappers/testkit';
-import { refusalFrom, registrationRefusal } from '../../wrappers/testkit/replies';
+import { refusalFrom, refusalTo, registrationRefusal } from '../../wrappers/testkit/replies';
 import { deployRejecting } from '../../wrappers/testkit/rejecting';
 
 const GOV_VALUE = toNano('0.05');
@@ -69,12 +69,16 @@ describe('Root registry', () => {
             expect(onChain).not.toEqualAddress(workerOf(owner.address, 8).address);
         });
 
-        it('should ignore plain transfers and comments (they stay in the treasury)', async () => {
+        it('should keep plain transfers, empty comments and deposit words in the treasury; refuse other texts', async () => {
             const before = (await p.root.getTreasury()).withdrawable;
             const e = await p.run(() => stranger.send({ to: p.root.address, value: toNano('2') }));
             expect(e.result.transactions).toHaveTransaction({ to: p.root.address, success: true });
-            await p.run(() => stranger.send({ to: p.root.address, value: toNano('1'), body: commentBody('thanks') }));
-            expect((await p.root.getTreasury()).withdrawable).toBeGreaterThan(before + toNano('2.9'));
+            await p.run(() => stranger.send({ to: p.root.address, value: toNano('1'), body: commentBody('') }));
+            await p.run(() => stranger.send({ to: p.root.address, value: toNano('1'), body: commentBody('Deposit') }));
+            expect((await p.root.getTreasury()).withdrawable).toBeGreaterThan(before + toNano('3.9'));
+            const refused = await p.run(() => stranger.send({ to: p.root.address, value: toNano('1'), body: commentBody('thanks') }));
+            expect(refusalTo(refused.result, stranger.address)?.error).toBe(Errors.notACommand);
+            expect((await p.root.getTreasury()).withdrawable).toBeLessThan(before + toNano('4.1'));
         });
 
         it('should reject an unknown op and a malformed body', async () => {
