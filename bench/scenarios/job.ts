@@ -34,7 +34,7 @@ export const JOB_TARGETS = {
 /** Gas budgets per operation (whole chain; the sender's wallet excluded, an external's first transaction included). */
 export const JOB_GAS_BUDGETS = {
     open: 33_000, // measured 32236: root open_job (pause flag, library runway, inside a try so a refusal comes back as text) + job install and init + worker offer + job answer
-    refused: 33_000, // measured REMEASURE: root (open_job inside a try) + job install and init + worker offer + job refusal (its comment says why) + client wallet
+    refused: 33_000, // measured 31901: root (open_job inside a try) + job install and init + worker offer + job refusal (its comment says why) + client wallet
     claimExternal: JOB_TARGETS.claimGas, // one transaction: the job records the claim and holds the earnings
     claimInternal: 6_500, // job claim (the claimer's wallet excluded)
     claimPayout: 15_000, // job claim + payout to the worker account + owner wallet (threshold reached)
