@@ -117,7 +117,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     // transactions, even next to an identical proposal from the same member (scripts/lib/proposals.ts).
     const body = createProposalBody([action], description, randomBytes(8).readBigUInt64BE(), evidence);
     const after = await lastLt(provider, council.address);
-    const sent = await deliver(provider, args, { to: council.address, amount: value, body: { cell: body } });
+    const sent = await deliver(provider, args, { to: council.address, amount: value, body: { cell: body }, readsAnswer: true });
     const proposer = await proposerOf(provider, args);
     const later = `council/status --council ${friendly(provider, council.address)} --proposer ${proposer ? friendly(provider, proposer, 'wallet') : '<your wallet address>'}`;
     if (!proposer || args.has('no-wait')) {

@@ -13,8 +13,7 @@ import { Job, openJobBody } from '../../wrappers/Job';
 import { Root } from '../../wrappers/Root';
 import { Worker } from '../../wrappers/Worker';
 import { JobState } from '../../wrappers/Constants';
-import { chainTime, deliver, duration, friendly, hasWallet, ScriptArgs } from '../lib/cli';
-import { failOnRefusal } from '../lib/verdict';
+import { deliver, duration, friendly, hasWallet, ScriptArgs } from '../lib/cli';
 import { parsePrices } from '../worker/register';
 
 export async function run(provider: NetworkProvider, rawArgs: string[]): Promise<void> {
@@ -38,10 +37,7 @@ export async function run(provider: NetworkProvider, rawArgs: string[]): Promise
     ui.write(`Job ${jobId} with worker ${friendly(provider, worker.address)} at ${friendly(provider, job.address)}`);
     ui.write(`deposit ${fromNano(deposit)} TON + reserve ${fromNano(reserve)} TON; challenge period ${duration(challenge)}`);
     const body = openJobBody({ worker: worker.address, jobId, clientKey, challenge, maxPrices });
-    const sentAt = await chainTime(provider);
-    if (!(await deliver(provider, args, { to: root.address, amount: deposit + reserve, body: { cell: body } }))) return;
-    // A refused open_job (job openings paused, the library unpaid…) comes back as a comment with the deposit.
-    await failOnRefusal(provider, 'open_job', root.address, body, sentAt);
+    if (!(await deliver(provider, args, { to: root.address, amount: deposit + reserve, body: { cell: body }, what: 'open_job' }))) return;
     if (await provider.isContractDeployed(job.address)) ui.write(`Job ${jobId} at ${friendly(provider, job.address)}: ${JobState[await provider.open(job).getState()] ?? 'deployed'} (job/status follows it)`);
 }
 

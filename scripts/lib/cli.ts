@@ -9,6 +9,7 @@ import { NetworkProvider, tonDeepLink } from '@ton/blueprint';
 import { Address, beginCell, Cell, fromNano, StateInit, storeStateInit, toNano } from '@ton/core';
 import { commentBody } from '../../wrappers/common';
 import { AccountKind, AddressView, duration, friendlyAddress, utc } from '../../wrappers/format';
+import { failOnRefusal } from './verdict';
 
 /** One duration and time formatter for the scripts, the decoder and the wrappers' describers. */
 export { duration, utc };
@@ -191,6 +192,10 @@ export interface Transfer {
     body: TransferBody;
     /** Deploys the destination (a job escrow opened by its client). */
     init?: StateInit;
+    /** What the transfer is, in the failure a refusal makes (default: the op or the comment). */
+    what?: string;
+    /** The script reads the contract's answer itself (council/propose reads the id or the refusal). */
+    readsAnswer?: boolean;
 }
 
 /**
@@ -223,7 +228,20 @@ export async function deliver(provider: NetworkProvider, args: ScriptArgs, t: Tr
         return false;
     }
     const body = 'comment' in t.body ? commentBody(t.body.comment) : t.body.cell;
+    // The contract's answer is read from its transaction: a refusal (a comment with the value, its transaction a
+    // success) fails the script with the contract's reason instead of ending as if the transfer had done its work.
+    const sentAt = await chainTime(provider).catch(() => undefined);
     ui.write('Sending from the connected wallet now; do not also open the link.');
     await provider.sender().send({ to: t.to, value: t.amount, body, init: t.init });
+    if (t.readsAnswer) return true;
+    if (sentAt === undefined) ui.write('Sent; this API client cannot tell the chain time, so the contract\'s answer is not read.');
+    else await failOnRefusal(provider, t.what ?? transferName(t.body), t.to, body, sentAt, (ms) => pause(provider, ms));
     return true;
+}
+
+/** A transfer's name in a failure: the comment it carries, or its op. */
+function transferName(body: TransferBody): string {
+    if ('comment' in body) return `"${body.comment}"`;
+    const s = body.cell.beginParse();
+    return s.remainingBits >= 32 ? `op 0x${s.loadUint(32).toString(16).padStart(8, '0')}` : 'the transfer';
 }

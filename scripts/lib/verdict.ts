@@ -38,7 +38,7 @@ export async function contractVerdict(
     wallet: Address,
     body: Cell,
     sentAt: number,
-    o: { attempts: number; intervalMs: number } = { attempts: 60, intervalMs: 2_000 },
+    o: { attempts: number; intervalMs: number; sleep: (ms: number) => Promise<void> } = { attempts: 60, intervalMs: 2_000, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
 ): Promise<Verdict> {
     const hash = body.hash();
     for (let attempt = 0; attempt < o.attempts; attempt++) {
@@ -49,18 +49,25 @@ export async function contractVerdict(
             const refusal = refusalSentTo(tx, wallet);
             return refusal ? { kind: 'refused', refusal } : { kind: 'accepted' };
         }
-        if (attempt + 1 < o.attempts) await new Promise((r) => setTimeout(r, o.intervalMs));
+        if (attempt + 1 < o.attempts) await o.sleep(o.intervalMs);
     }
     return { kind: 'unknown' };
 }
 
 /** Throws (the script fails) with the contract's reason when it refused `what`; says so when it is not on-chain yet. */
-export async function failOnRefusal(provider: NetworkProvider, what: string, contract: Address, body: Cell, sentAt: number): Promise<void> {
+export async function failOnRefusal(
+    provider: NetworkProvider,
+    what: string,
+    contract: Address,
+    body: Cell,
+    sentAt: number,
+    sleep: (ms: number) => Promise<void>,
+): Promise<void> {
     const wallet = provider.sender().address;
     if (!wallet) return; // a connection that does not say its address: nothing to match the reply with
     let v: Verdict;
     try {
-        v = await contractVerdict(provider, contract, wallet, body, sentAt);
+        v = await contractVerdict(provider, contract, wallet, body, sentAt, { attempts: 60, intervalMs: 2_000, sleep });
     } catch (e) {
         // an API client that cannot read an account's transactions: the transfer was sent, its outcome is unread
         provider.ui().write(`Sent; the outcome could not be read (${(e as Error).message}): check the contract's state.`);

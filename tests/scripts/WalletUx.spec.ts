@@ -33,6 +33,8 @@ import { run as jobOpen } from '../../scripts/job/open';
 import { run as jobTopup } from '../../scripts/job/topup';
 import { run as jobClose } from '../../scripts/job/close';
 import { run as jobFinalize } from '../../scripts/job/finalize';
+import { run as workerWithdraw } from '../../scripts/worker/withdraw';
+import { run as workerSetPrices } from '../../scripts/worker/setPrices';
 import { run as jobStatus } from '../../scripts/job/status';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -194,6 +196,20 @@ describe('client job scripts and read-only registry scripts', () => {
         await expect(proposing).rejects.toThrow(/the council refused the proposal: not a council member \(error 200 notMember\)/);
         const vetoing = veto(outsider, ['--council', k.council.address.toString(), '--id', '0', '--send']);
         await expect(vetoing).rejects.toThrow(/veto_proposal refused on-chain: only the guardian may send this \(error 203 notGuardian\)/);
+    });
+
+    it('every other sending script reads the contract’s answer too: a refused comment or owner op fails the script with the reason', async () => {
+        const p = await deployForJobs();
+        const w = p.workers[0];
+        const worker = w.worker.address.toString();
+        // The owner's "withdraw" before any unbonding: the worker account refuses it with the value.
+        const owner = new SandboxNetworkProvider(p.blockchain, w.owner);
+        await expect(workerWithdraw(owner, ['--worker', worker, '--send'])).rejects.toThrow(/"withdraw" refused on-chain: .*\(error 141 notUnbonding\)/);
+        // set_prices (a binary owner op) from another wallet.
+        const stranger = new SandboxNetworkProvider(p.blockchain, await p.wallet('stranger'));
+        await expect(workerSetPrices(stranger, ['--worker', worker, '--prices', '0.2,0.05,0.6,0.6', '--send'])).rejects.toThrow(/op 0x[0-9a-f]{8} refused on-chain: .*\(error 102 notOwner\)/);
+        // An accepted transfer still ends quietly: the owner's own set_prices.
+        await workerSetPrices(owner, ['--worker', worker, '--prices', '0.2,0.05,0.6,0.6', '--send']);
     });
 
     it('root/status and worker/status run with no wallet and print friendly addresses and durations', async () => {

@@ -15,6 +15,16 @@ import { Root, RootParams, WorkerRegistration } from '../../../wrappers/Root';
 import { Worker } from '../../../wrappers/Worker';
 import { DEFAULT_IMAGE, DEFAULT_IMAGE_LABEL, DEFAULT_MODEL, DEFAULT_MODEL_NAME, DEFAULT_PARAMS, DEFAULT_PRICES, ed25519FromLabel, hashOf, x25519FromLabel } from '../../../wrappers/testkit';
 
+/** What `f` throws (undefined when it returns). */
+function thrownBy(f: () => void): unknown {
+    try {
+        f();
+    } catch (e) {
+        return e;
+    }
+    return undefined;
+}
+
 export interface ConformanceTarget {
     chain: Chain;
     /** At least three funded wallets: governance, worker owner, client. */
@@ -204,12 +214,7 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
             const trace = await chain.waitForTrace(client.address, last(s));
             expect(trace.success).toBe(false);
             expect(trace.transactions.some((x) => x.bounced)).toBe(true);
-            let error: unknown;
-            try {
-                requireSuccess(trace);
-            } catch (e) {
-                error = e;
-            }
+            const error = thrownBy(() => requireSuccess(trace));
             expect(error).toBeInstanceOf(ChainError);
             expect((error as ChainError).code).toBe('failed_on_chain');
             // Only governance may send the root anything but registrations: the named error comes with the code.
@@ -230,12 +235,7 @@ export function conformanceSuite(label: string, setup: () => Promise<Conformance
             // every transaction succeeded: the root answered with a refusal comment and the value, no bounce
             expect(trace.transactions.every((x) => x.success && !x.bounced)).toBe(true);
             expect(trace.success).toBe(false);
-            let error: unknown;
-            try {
-                requireSuccess(trace);
-            } catch (e) {
-                error = e;
-            }
+            const error = thrownBy(() => requireSuccess(trace));
             expect(error).toBeInstanceOf(ChainError);
             expect((error as ChainError).code).toBe('refused_on_chain');
             expect((error as ChainError).details).toMatchObject({ exitCode: Errors.workerNotBasechain, errorName: 'workerNotBasechain' });
