@@ -127,7 +127,7 @@ describe('relay: opens the chain refuses', () => {
         expect(await opensSent()).toBe(before + 2);
     });
 
-    it('a worker account that refuses the offer (inactive): after one refused open no other job is opened at it and /health names the reason', async () => {
+    it('a worker account that refuses the offer (inactive): after one refused open no other job is opened at it and /health names the reason; the verification pass re-reads the chain: skipped while unbonding, used again once the owner cancels', async () => {
         retire();
         const account = Address.parse(net.accounts.good);
         // the relay's chain view lags: it still sees the worker active while its owner has asked to unbond
@@ -143,5 +143,19 @@ describe('relay: opens the chain refuses', () => {
         const w = (await health()).workers.find((x) => x.account === net.accounts.good)!;
         expect(w.status).toBe('refused');
         expect(w.reasons.join(' ')).toMatch(/refused the job offer: inactive/);
+
+        // the maintenance pass verifies it again from the chain as it is: still unbonding, still not chosen
+        stale = null;
+        const found = [{ address: account, standing: 'active' as const }];
+        await relay.discovered(found);
+        expect(relay.registry.get(net.accounts.good)!.worker).toBeNull();
+        expect((await chat()).status).toBe(503);
+        expect(await opensSent()).toBe(before + 1);
+        // the owner cancels the unbonding: the next pass finds it usable and a job is opened again
+        await net.p.run(() => reg.worker.sendCancelUnbond(reg.owner.getSender(), toNano('0.1')) as never);
+        await relay.discovered(found);
+        expect(relay.registry.get(net.accounts.good)!.status).toBe('verified');
+        expect((await chat()).status).toBe(200);
+        expect(await opensSent()).toBe(before + 2);
     });
 });
