@@ -14,7 +14,7 @@ import { join } from 'path';
 import pino from 'pino';
 import { Address, toNano } from '@ton/core';
 import { EmbeddedChain } from '../../../actors/chain/dev';
-import type { ChainWallet } from '../../../actors/chain/types';
+import { ChainError, type ChainWallet } from '../../../actors/chain/types';
 import { DEFAULT_FUNDING, WalletJobFunding } from '../../../actors/relay/chain/funding';
 import { createRelayHttpServer } from '../../../actors/relay/http/server';
 import { Relay, type RelayDeps } from '../../../actors/relay/relay';
@@ -38,6 +38,8 @@ describe('relay: opens the chain refuses', () => {
     /** The relay's clock runs `skew` ms ahead of the system's (to pass a cool-down without waiting). */
     let skew = 0;
     /** While set, the relay reads this snapshot of the worker account (a chain view that lags the chain). */
+    /** While set, the relay's funding rejects every open with it (a root refusal the local chain cannot produce here). */
+    let injected: ChainError | null = null;
     let stale: Awaited<ReturnType<WorkerFacts['read']>> | null = null;
 
     beforeAll(async () => {
@@ -65,7 +67,12 @@ describe('relay: opens the chain refuses', () => {
             store,
             facts,
             clock: { now: () => Date.now() + skew },
-            funding: new WalletJobFunding(chain, wallet, net.p.root.address, { bytes: (n) => randomBytes(n) }, { ...DEFAULT_FUNDING, challenge: net.p.params.minChallenge }),
+            funding: new (class extends WalletJobFunding {
+                override async open(...a: Parameters<WalletJobFunding['open']>) {
+                    if (injected) throw injected;
+                    return super.open(...a);
+                }
+            })(chain, wallet, net.p.root.address, { bytes: (n) => randomBytes(n) }, { ...DEFAULT_FUNDING, challenge: net.p.params.minChallenge }),
         });
         relay.addKey(API_KEY, 'refused opens', null);
         await relay.checkWorker(Address.parse(net.accounts.good), net.relay.registry.get(net.accounts.good)!.url);
@@ -157,5 +164,19 @@ describe('relay: opens the chain refuses', () => {
         expect(relay.registry.get(net.accounts.good)!.status).toBe('verified');
         expect((await chat()).status).toBe(200);
         expect(await opensSent()).toBe(before + 2);
+    });
+
+    it('a root refusal about the worker (156 workerNotBasechain) counts against that worker, not every open: it is refused in /health, no cool-down starts', async () => {
+        retire();
+        injected = new ChainError('refused_on_chain', 'the open was refused by the root: worker not on basechain (error 156 workerNotBasechain)', { exitCode: 156, errorName: 'workerNotBasechain' });
+        const r = await chat();
+        expect(r.status).toBe(503);
+        expect(((await r.json()) as { error: { code: string } }).error.code).toBe('no_worker_available');
+        const w = (await health()).workers.find((x) => x.account === net.accounts.good)!;
+        expect(w.status).toBe('refused');
+        expect(w.reasons.join(' ')).toMatch(/root refused the open: .*156/);
+        injected = null;
+        await relay.discovered([{ address: Address.parse(net.accounts.good), standing: 'active' }]);
+        expect((await chat()).status).toBe(200); // no chain-wide cool-down was started
     });
 });
