@@ -120,6 +120,8 @@ export class Relay {
     /** Worst-case costs of the requests in flight, by API key (counted against the key's cap). */
     private readonly reservations = new CapReservations();
     /** Set when the root refused an open for a chain-wide reason: no open is sent before `until`. */
+    /** A refusal of the relay's challenge period is the relay's own configuration: logged as an error once. */
+    private challengeRefusalLogged = false;
     private opensPaused: { until: number; code: 'job_openings_paused' | 'chain_refused'; why: string } | null = null;
 
     constructor(private readonly d: RelayDeps) {}
@@ -433,7 +435,10 @@ export class Relay {
         let reason: string;
         if (e instanceof JobRefusedByWorker) {
             reason = e.message;
-            if (e.reason === 'challenge') this.d.log.error({ worker: w.account, job: e.job.toRawString() }, "the worker refused the relay's challenge period: check the relay's funding challenge against the worker's limits");
+            if (e.reason === 'challenge' && !this.challengeRefusalLogged) {
+                this.challengeRefusalLogged = true;
+                this.d.log.error({ worker: w.account, job: e.job.toRawString() }, "the worker refused the relay's challenge period: check the relay's funding challenge against the worker's limits");
+            }
         } else if (e instanceof ChainError && e.code === 'refused_on_chain') {
             const chainWide = e.details.exitCode === undefined ? undefined : CHAIN_WIDE_REFUSALS.get(e.details.exitCode);
             if (chainWide) {
