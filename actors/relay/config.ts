@@ -50,6 +50,8 @@ export const relayConfigSchema = z.object({
     /** account=url overrides of the on-chain endpoint (e.g. a worker on 127.0.0.1). */
     workerUrls: z.record(z.string(), z.string().url()).default({}),
     refreshSeconds: z.coerce.number().int().positive().default(60),
+    /** After the root refused an open_job for everyone (job openings paused, library unpaid), no open is sent for this long. */
+    refusedOpenCooldownSeconds: z.coerce.number().int().positive().default(60),
 });
 export type RelayConfig = z.infer<typeof relayConfigSchema>;
 
@@ -86,6 +88,7 @@ export function configFromFlags(o: Record<string, string | boolean | undefined>,
         maxAnswerBytes: o.maxAnswerBytes,
         idleCloseMinutes: o.idleCloseMinutes,
         refreshSeconds: o.refreshSeconds,
+        refusedOpenCooldownSeconds: o.refusedOpenCooldownSeconds,
         bodyTimeoutMs: o.bodyTimeoutMs,
         headersTimeoutMs: o.headersTimeoutMs,
         keepAliveTimeoutMs: o.keepAliveTimeoutMs,

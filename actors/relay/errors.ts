@@ -18,6 +18,8 @@ export type RelayErrorCode =
     | 'worker_failed'
     | 'receipt_rejected'
     | 'payment_failed'
+    | 'job_openings_paused'
+    | 'chain_refused'
     | 'request_timeout'
     | 'bad_http'
     | 'headers_too_large'
@@ -50,6 +52,9 @@ export const RELAY_ERRORS: Record<RelayErrorCode, ErrorRow> = {
     worker_failed: { status: 502, type: 'server_error', retry: false },
     receipt_rejected: { status: 502, type: 'server_error', retry: false },
     payment_failed: { status: 503, type: 'server_error', retry: false },
+    // the root refuses every open_job for now (paused, library unpaid): nothing was spent on this request
+    job_openings_paused: { status: 503, type: 'server_error', retry: true },
+    chain_refused: { status: 503, type: 'server_error', retry: true },
     request_timeout: { status: 504, type: 'server_error', retry: false },
     internal: { status: 500, type: 'server_error', retry: false },
 };

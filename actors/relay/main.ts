@@ -68,7 +68,7 @@ async function start(o: Record<string, string | boolean | undefined>): Promise<v
         voucherSeed: seed,
         voucherPublic: ed25519FromSeed(seed).publicKey,
         trust: { trustedRoots: trustedRoots ?? [(await import('../tee')).INTEL_SGX_ROOT], allowedStatuses: cfg.allowNoCollateral ? ['UpToDate', 'NoCollateral'] : ['UpToDate'], globalId, root: root.toRawString() },
-        payment: { deposit: cfg.deposit, maxPrices: cfg.maxPrices, idleCloseMs: cfg.idleCloseMinutes * 60_000 },
+        payment: { deposit: cfg.deposit, maxPrices: cfg.maxPrices, idleCloseMs: cfg.idleCloseMinutes * 60_000, refusedOpenCooldownMs: cfg.refusedOpenCooldownSeconds * 1000 },
         requestTimeoutMs: cfg.requestTimeoutMs,
         maxAnswerBytes: cfg.maxAnswerBytes,
     });
@@ -186,6 +186,7 @@ program
     .option('--max-answer-bytes <n>', 'largest non-streamed answer held for a client; a worker that sends more is cut off (502)', String(16 << 20))
     .option('--idle-close-minutes <n>', 'a job unused this long is closed (its deposit comes back at settlement)', '60')
     .option('--refresh-seconds <n>', 'how often workers are discovered and rechecked and idle or due jobs closed and finalized', '60')
+    .option('--refused-open-cooldown-seconds <n>', 'after the root refused an open_job for everyone (openings paused, library unpaid), no job is opened for this long', '60')
     .option('--trust-simulated-root <pem>', 'trust a simulated TDX root (development only)')
     .option('--allow-no-collateral', 'accept quotes verified offline only')
     .option('--collateral <file,...>', "Intel collateral files (dcap-qvl JSON, `npm run collateral -- fetch`) for workers that staple none, picked by the quote's FMSPC")

@@ -12,6 +12,8 @@ import { sealForWorker, WireError, type StreamEvent } from '../wire';
 import { buildSignedReceiptCell, equivocationEvidenceId, parseSignedReceiptCell, wrongModelEvidenceId, type SignedCell, type SignedReceipt } from '../../wrappers/payloads';
 import type { Prices } from '../../wrappers/common';
 import { crashPoint } from '../crashpoint';
+import { Errors } from '../../wrappers/Constants';
+import { JobRefusedByWorker } from './chain/funding';
 import { RelayError } from './errors';
 import { CapReservations, capRefusal, charge, keyId, newApiKey, type ApiKeyRecord } from './core/keys';
 import { applyReceipt, headroom, newJobRecord, voucherFor, worstCaseCost, type JobRecord } from './core/ledger';
@@ -34,7 +36,20 @@ export interface PaymentSettings {
     maxPrices: Prices;
     /** Close a job nobody used for this long. */
     idleCloseMs: number;
+    /**
+     * After the root refused an open_job for a reason not about the worker (job openings paused, library unpaid),
+     * no job is opened for this long (default DEFAULT_REFUSED_OPEN_COOLDOWN_MS): each refused open costs its fees.
+     */
+    refusedOpenCooldownMs?: number;
 }
+
+export const DEFAULT_REFUSED_OPEN_COOLDOWN_MS = 60_000;
+
+/** Root refusals about the chain, not the worker: every open would be refused alike until governance acts. */
+const CHAIN_WIDE_REFUSALS: ReadonlyMap<number, 'job_openings_paused' | 'chain_refused'> = new Map([
+    [Errors.jobOpeningsPaused, 'job_openings_paused'],
+    [Errors.libraryUnfunded, 'chain_refused'],
+]);
 
 export interface RelayDeps {
     store: RelayStore;
@@ -104,6 +119,10 @@ export class Relay {
     private readonly knownModels = new Set<string>();
     /** Worst-case costs of the requests in flight, by API key (counted against the key's cap). */
     private readonly reservations = new CapReservations();
+    /** Set when the root refused an open for a chain-wide reason: no open is sent before `until`. */
+    /** A refusal of the relay's challenge period is the relay's own configuration: logged as an error once. */
+    private challengeRefusalLogged = false;
+    private opensPaused: { until: number; code: 'job_openings_paused' | 'chain_refused'; why: string } | null = null;
 
     constructor(private readonly d: RelayDeps) {}
 
@@ -364,6 +383,8 @@ export class Relay {
             this.busy.delete(j.address);
         }
         if (this.d.payment.deposit < worst) throw new RelayError('invalid_request', `the request could cost up to ${worst} nanoton, above the relay's job deposit`, 'max_tokens');
+        const paused = this.opensPaused;
+        if (paused && this.d.clock.now() < paused.until) throw new RelayError(paused.code, `no new job can be opened now: ${paused.why}; retry after ${new Date(paused.until).toISOString()}`);
         // money goes into a new escrow only for a worker the chain allows at this moment, at prices the relay
         // accepts (prices may have changed since verification: open_job would be refused on-chain)
         const now = await this.d.facts.read(Address.parse(w.account));
@@ -396,12 +417,42 @@ export class Relay {
         } catch (e) {
             // the root refused the open_job with a comment (paused, library unpaid…): no job will ever come, and the
             // deposit is back with the wallet, so the opening is dropped now instead of waiting out the recovery pass
-            if (openingJob !== null && e instanceof ChainError && e.code === 'refused_on_chain') await this.d.store.settleOpening(openingJob, null);
-            throw e;
+            if (openingJob !== null && (e instanceof JobRefusedByWorker || (e instanceof ChainError && e.code === 'refused_on_chain'))) await this.d.store.settleOpening(openingJob, null);
+            throw this.refusedOpen(w, e);
         } finally {
             // an open that failed (a timeout waiting for it on-chain) is the recovery pass's from now on
             if (openingJob !== null) this.opening.delete(openingJob);
         }
+    }
+
+    /**
+     * What a refused open means for the next ones. A root refusal about the chain (openings paused, library unpaid)
+     * stops every open for the cool-down and answers 503 with the reason; a refusal about the worker (its account
+     * refused the offer, or the root refused it, e.g. off basechain) stops choosing that worker until a verification
+     * pass finds it usable. Any other error is returned as it is.
+     */
+    private refusedOpen(w: VerifiedWorker, e: unknown): unknown {
+        let reason: string;
+        if (e instanceof JobRefusedByWorker) {
+            reason = e.message;
+            if (e.reason === 'challenge' && !this.challengeRefusalLogged) {
+                this.challengeRefusalLogged = true;
+                this.d.log.error({ worker: w.account, job: e.job.toRawString() }, "the worker refused the relay's challenge period: check the relay's funding challenge against the worker's limits");
+            }
+        } else if (e instanceof ChainError && e.code === 'refused_on_chain') {
+            const chainWide = e.details.exitCode === undefined ? undefined : CHAIN_WIDE_REFUSALS.get(e.details.exitCode);
+            if (chainWide) {
+                const until = this.d.clock.now() + (this.d.payment.refusedOpenCooldownMs ?? DEFAULT_REFUSED_OPEN_COOLDOWN_MS);
+                this.opensPaused = { until, code: chainWide, why: e.message };
+                this.d.log.error({ until: new Date(until).toISOString(), err: e.message }, 'the root refuses job openings: no open is sent during the cool-down');
+                return new RelayError(chainWide, `no new job can be opened now: ${e.message}; retry after ${new Date(until).toISOString()}`);
+            }
+            reason = `the root refused the open: ${e.message}`;
+        } else return e;
+        const entry = this.registry.get(w.account);
+        if (entry) Object.assign(entry, { worker: null, status: 'refused', reasons: [reason], checkedAt: this.d.clock.now() });
+        this.d.log.warn({ worker: w.account, reason }, 'worker not chosen until verified again: the chain refused its job');
+        return e;
     }
 
     private latestVoucher(job: string): SignedCell | null {

@@ -10,7 +10,48 @@ import { crashPoint } from '../../crashpoint';
 import { closeJobBody, finalizeJobBody, Job, openJobBody, topUpBody } from '../../../wrappers/Job';
 import { claimBody, equivocationBody, wrongModelBody, type SignedCell, type SignedVoucher } from '../../../wrappers/payloads';
 import type { Prices } from '../../../wrappers/common';
+import type { Trace } from '../../chain/types';
 import type { JobFunding, OpenedJobInfo, Random } from '../types';
+
+/** Why a worker account refused a job offer, as the job's refund says it (contracts/job.fc `refusal_text`). */
+export type JobRefusalReason = 'inactive' | 'challenge' | 'prices' | 'no worker' | 'other';
+
+/**
+ * The worker account refused the offer: the job refunded the relay's wallet with "cocoon: job refused: <reason>"
+ * and deleted itself. The deposit is back; the fees are not. The worker's failure, not the chain's.
+ */
+export class JobRefusedByWorker extends Error {
+    constructor(
+        readonly job: Address,
+        readonly reason: JobRefusalReason,
+    ) {
+        super(`the worker account refused the job offer: ${reason}`);
+        this.name = 'JobRefusedByWorker';
+    }
+}
+
+const JOB_REFUSAL = /^cocoon: job refused(?:: (inactive|challenge|prices|no worker))?$/;
+
+/** The reason of the job's refund comment to `client` inside a trace, or null when the job did not refuse. */
+export function jobRefusalIn(trace: Pick<Trace, 'transactions'>, job: Address, client: Address): JobRefusalReason | null {
+    for (const t of trace.transactions) {
+        if (!t.account.equals(job)) continue;
+        for (const m of t.outMessages) {
+            if (m.kind !== 'internal' || !m.destination?.equals(client)) continue;
+            const b = m.body.beginParse();
+            if (b.remainingBits < 32 || b.loadUint(32) !== 0) continue;
+            let text: string;
+            try {
+                text = b.loadStringTail();
+            } catch {
+                continue;
+            }
+            const r = JOB_REFUSAL.exec(text);
+            if (r) return (r[1] as JobRefusalReason | undefined) ?? 'other';
+        }
+    }
+    return null;
+}
 
 export interface FundingSettings {
     /** Added to the deposit on open_job: the job's storage reserve and gas (the rest is refunded at the end). */
@@ -35,7 +76,7 @@ export class WalletJobFunding implements JobFunding {
         private readonly s: FundingSettings = DEFAULT_FUNDING,
     ) {}
 
-    private async send(what: 'open' | 'top-up' | 'close' | 'finalize' | 'report' | 'claim', to: Address, value: bigint, body: Cell): Promise<void> {
+    private async send(what: 'open' | 'top-up' | 'close' | 'finalize' | 'report' | 'claim', to: Address, value: bigint, body: Cell): Promise<Trace> {
         const sent = await this.wallet.send([{ to, value, body, bounce: true }]);
         crashPoint(`relay.${what}.sent`);
         const trace = await this.chain.waitForTrace(this.wallet.address, sent, { timeoutMs: this.s.timeoutMs });
@@ -49,6 +90,7 @@ export class WalletJobFunding implements JobFunding {
             });
         }
         if (!trace.success) throw new Error(`a transaction to ${to.toRawString()} failed on-chain`);
+        return trace;
     }
 
     async open(worker: Address, deposit: bigint, clientKey: Buffer, maxPrices: Prices, beforeSend?: (job: Address) => void): Promise<OpenedJobInfo> {
@@ -56,7 +98,10 @@ export class WalletJobFunding implements JobFunding {
         // The root deploys the job with its current code at the address the identity fixes; the job asks the worker.
         const job = Job.createForJob({ root: this.root, client: this.wallet.address, worker, jobId });
         beforeSend?.(job.address);
-        await this.send('open', this.root, deposit + this.s.openExtra, openJobBody({ worker, jobId, clientKey, challenge: this.s.challenge, maxPrices }));
+        const trace = await this.send('open', this.root, deposit + this.s.openExtra, openJobBody({ worker, jobId, clientKey, challenge: this.s.challenge, maxPrices }));
+        // the worker account's answer is in the same trace: a refusal comes back as the job's refund, read here
+        const refused = jobRefusalIn(trace, job.address, this.wallet.address);
+        if (refused) throw new JobRefusedByWorker(job.address, refused);
         const p = this.chain.provider(job.address);
         const [data, terms] = await Promise.all([job.getJobData(p), job.getTerms(p)]);
         if (data.state !== 2 || !terms.acceptance) throw new Error(`the worker account did not accept job ${job.address.toRawString()}`);

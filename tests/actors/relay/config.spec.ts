@@ -15,13 +15,14 @@ describe('relay config from flags', () => {
         expect(c.requestTimeoutMs).toBe(300_000);
         expect(c.maxAnswerBytes).toBe(16 << 20);
         expect(c.idleCloseMinutes).toBe(60);
+        expect(c.refusedOpenCooldownSeconds).toBe(60);
         expect(c.refreshSeconds).toBe(60);
         expect(c.root).toBe(ROOT);
     });
 
     it('each of them is set by its flag', () => {
-        const c = configFromFlags({ ...base, requestTimeoutMs: '8000', maxAnswerBytes: '65536', idleCloseMinutes: '5', refreshSeconds: '10', bodyTimeoutMs: '2000', slowReaderTimeoutMs: '1500' }, env);
-        expect(c).toMatchObject({ requestTimeoutMs: 8000, maxAnswerBytes: 65536, idleCloseMinutes: 5, refreshSeconds: 10, bodyTimeoutMs: 2000, slowReaderTimeoutMs: 1500 });
+        const c = configFromFlags({ ...base, requestTimeoutMs: '8000', maxAnswerBytes: '65536', idleCloseMinutes: '5', refreshSeconds: '10', bodyTimeoutMs: '2000', slowReaderTimeoutMs: '1500', refusedOpenCooldownSeconds: '5' }, env);
+        expect(c).toMatchObject({ requestTimeoutMs: 8000, maxAnswerBytes: 65536, idleCloseMinutes: 5, refreshSeconds: 10, bodyTimeoutMs: 2000, slowReaderTimeoutMs: 1500, refusedOpenCooldownSeconds: 5 });
     });
 
     it('a bad value is refused with the field named', () => {

@@ -8,7 +8,7 @@ import { toNano } from '@ton/core';
 import '@ton/test-utils';
 import { ChainError } from '../../../../actors/chain';
 import { EmbeddedChain } from '../../../../actors/chain/dev';
-import { DEFAULT_FUNDING, WalletJobFunding } from '../../../../actors/relay/chain/funding';
+import { DEFAULT_FUNDING, JobRefusedByWorker, WalletJobFunding } from '../../../../actors/relay/chain/funding';
 import { Errors } from '../../../../wrappers/Constants';
 import { PauseFlags } from '../../../../wrappers/Root';
 import { DEFAULT_PRICES, ed25519FromLabel } from '../../../../wrappers/testkit';
@@ -39,5 +39,23 @@ describe('WalletJobFunding: a refused open_job', () => {
         expect((error as ChainError).message).toMatch(/job openings are paused/);
         // only fees were spent: the deposit came back with the refusal
         expect(before - (await chain.getAccount(wallet.address)).balance).toBeLessThan(toNano('0.05'));
+    });
+
+    it('a worker account that refuses the offer: rejects with JobRefusedByWorker and the reason of the job’s refund (inactive); the deposit is back', async () => {
+        const p = await deployForJobs();
+        const chain = EmbeddedChain.over(p.blockchain);
+        const wallet = await chain.openWallet((await chain.local.fundedWallet(toNano('100'))).mnemonic);
+        const funding = new WalletJobFunding(chain, wallet, p.root.address, { bytes: (n) => randomBytes(n) }, { ...DEFAULT_FUNDING, challenge: p.params.minChallenge });
+        const w = p.workers[0];
+        await p.run(() => w.worker.sendRequestUnbond(w.owner.getSender(), toNano('0.1')) as never);
+        const before = (await chain.getAccount(wallet.address)).balance;
+        const error = await funding.open(w.worker.address, toNano('5'), ed25519FromLabel('relay voucher key').publicKey, DEFAULT_PRICES).then(
+            () => null,
+            (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(JobRefusedByWorker);
+        expect((error as JobRefusedByWorker).reason).toBe('inactive');
+        expect((await chain.getAccount((error as JobRefusedByWorker).job)).status).not.toBe('active');
+        expect(before - (await chain.getAccount(wallet.address)).balance).toBeLessThan(toNano('0.1'));
     });
 });
