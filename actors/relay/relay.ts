@@ -119,9 +119,9 @@ export class Relay {
     private readonly knownModels = new Set<string>();
     /** Worst-case costs of the requests in flight, by API key (counted against the key's cap). */
     private readonly reservations = new CapReservations();
-    /** Set when the root refused an open for a chain-wide reason: no open is sent before `until`. */
     /** A refusal of the relay's challenge period is the relay's own configuration: logged as an error once. */
     private challengeRefusalLogged = false;
+    /** Set when the root refused an open for a chain-wide reason: no open is sent before `until`. */
     private opensPaused: { until: number; code: 'job_openings_paused' | 'chain_refused'; why: string } | null = null;
 
     constructor(private readonly d: RelayDeps) {}
