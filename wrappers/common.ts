@@ -122,6 +122,17 @@ export function commentBody(text: string): Cell {
     return beginCell().storeUint(0, 32).storeStringTail(text).endCell();
 }
 
+/** The text of a comment body (op 0 + UTF-8), or undefined for any other body: the reader of commentBody. */
+export function commentOf(body: Cell): string | undefined {
+    const s = body.beginParse();
+    if (s.remainingBits < 32 || s.loadUint(32) !== 0) return undefined;
+    try {
+        return s.loadStringTail();
+    } catch {
+        return undefined;
+    }
+}
+
 /** A refusal a contract sends back to a plain wallet (contracts/comments.fc): the readable reason and the named error. */
 export interface Refusal {
     reason: string;

@@ -3,8 +3,8 @@
  * classification of transport failures (what the retry loop may repeat and what it must not).
  */
 import { Address } from '@ton/core';
-import { parseRefusal } from '../../wrappers/common';
-import { Errors, Op } from '../../wrappers/Constants';
+import { commentOf, parseRefusal } from '../../wrappers/common';
+import { Errors } from '../../wrappers/Constants';
 import { ChainError, ChainTransaction, Trace } from './types';
 
 /** Exit code -> name of our FunC errors (wrappers/Constants.ts `Errors`), built once. */
@@ -35,14 +35,9 @@ export interface ChainRefusal {
 export function refusalIn(trace: Pick<Trace, 'transactions'>): ChainRefusal | null {
     for (const t of trace.transactions)
         for (const m of t.outMessages) {
-            const b = m.body.beginParse();
-            if (m.kind !== 'internal' || b.remainingBits < 32 || b.loadUint(32) !== Op.textComment) continue;
-            let refusal;
-            try {
-                refusal = parseRefusal(b.loadStringTail());
-            } catch {
-                continue;
-            }
+            if (m.kind !== 'internal') continue;
+            const text = commentOf(m.body);
+            const refusal = text === undefined ? undefined : parseRefusal(text);
             if (refusal) return { account: t.account, reason: refusal.reason, error: refusal.error };
         }
     return null;

@@ -6,8 +6,7 @@
 import { NetworkProvider } from '@ton/blueprint';
 import { Address, Cell, Transaction } from '@ton/core';
 import { describeRefusal } from '../../actors/chain/errors';
-import { parseRefusal, Refusal } from '../../wrappers/common';
-import { Op } from '../../wrappers/Constants';
+import { commentOf, parseRefusal, Refusal } from '../../wrappers/common';
 import { accountTransactions } from './history';
 
 export type Verdict = { kind: 'accepted' } | { kind: 'refused'; refusal: Refusal } | { kind: 'unknown' };
@@ -16,14 +15,9 @@ export type Verdict = { kind: 'accepted' } | { kind: 'refused'; refusal: Refusal
 export function refusalSentTo(tx: Transaction, to: Address): Refusal | undefined {
     for (const m of tx.outMessages.values()) {
         if (m.info.type !== 'internal' || !m.info.dest.equals(to)) continue;
-        const s = m.body.beginParse();
-        if (s.remainingBits < 32 || s.loadUint(32) !== Op.textComment) continue;
-        try {
-            const r = parseRefusal(s.loadStringTail());
-            if (r) return r;
-        } catch {
-            // not a text: not a refusal
-        }
+        const text = commentOf(m.body);
+        const r = text === undefined ? undefined : parseRefusal(text);
+        if (r) return r;
     }
     return undefined;
 }

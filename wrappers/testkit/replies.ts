@@ -1,7 +1,7 @@
 /** Reading the replies contracts send back, for tests and scripts. */
-import { Address, Cell } from '@ton/core';
+import { Address } from '@ton/core';
 import { SendMessageResult } from '@ton/sandbox';
-import { parseRefusal, Refusal } from '../common';
+import { commentOf, parseRefusal, Refusal } from '../common';
 
 /** The first refusal comment ("cocoon-ton: refused: <reason> (error N)", contracts/comments.fc) sent to `to`, if any. */
 export function refusalTo(result: SendMessageResult, to: Address): Refusal | undefined {
@@ -20,16 +20,8 @@ export function registrationRefusal(result: SendMessageResult, to: Address): num
     return refusalTo(result, to)?.error;
 }
 
-/** The text comment of a message body (op 0), or undefined for any other body. */
-export function commentOf(body: Cell): string | undefined {
-    const s = body.beginParse();
-    if (s.remainingBits < 32 || s.loadUint(32) !== 0) return undefined;
-    try {
-        return s.loadStringTail();
-    } catch {
-        return undefined;
-    }
-}
+/** The text comment of a message body (wrappers/common.ts), re-exported for the tests that read replies. */
+export { commentOf };
 
 /**
  * How `from` refused a message in `result`: the error of the refusal comment it sent back (contracts/comments.fc)

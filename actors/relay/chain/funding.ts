@@ -9,7 +9,7 @@ import { ChainError, type Chain, type ChainWallet } from '../../chain/types';
 import { crashPoint } from '../../crashpoint';
 import { closeJobBody, finalizeJobBody, Job, openJobBody, topUpBody } from '../../../wrappers/Job';
 import { claimBody, equivocationBody, wrongModelBody, type SignedCell, type SignedVoucher } from '../../../wrappers/payloads';
-import type { Prices } from '../../../wrappers/common';
+import { commentOf, type Prices } from '../../../wrappers/common';
 import type { Trace } from '../../chain/types';
 import type { JobFunding, OpenedJobInfo, Random } from '../types';
 
@@ -38,15 +38,8 @@ export function jobRefusalIn(trace: Pick<Trace, 'transactions'>, job: Address, c
         if (!t.account.equals(job)) continue;
         for (const m of t.outMessages) {
             if (m.kind !== 'internal' || !m.destination?.equals(client)) continue;
-            const b = m.body.beginParse();
-            if (b.remainingBits < 32 || b.loadUint(32) !== 0) continue;
-            let text: string;
-            try {
-                text = b.loadStringTail();
-            } catch {
-                continue;
-            }
-            const r = JOB_REFUSAL.exec(text);
+            const text = commentOf(m.body);
+            const r = text === undefined ? null : JOB_REFUSAL.exec(text);
             if (r) return (r[1] as JobRefusalReason | undefined) ?? 'other';
         }
     }

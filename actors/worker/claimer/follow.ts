@@ -13,9 +13,10 @@
  *   destroyed, nothing more can be claimed.
  * Failed transactions change nothing (the contract threw, its storage is as before) and are skipped.
  */
-import { Cell, Slice } from '@ton/core';
+import { Slice } from '@ton/core';
 import type { ChainTransaction } from '../../chain/types';
 import { Op } from '../../../wrappers/Constants';
+import { commentOf } from '../../../wrappers/common';
 import { parseJobReportBody } from '../../../wrappers/Job';
 import { parseClaimBody } from '../../../wrappers/payloads';
 
@@ -30,16 +31,6 @@ const BOUNCE_PREFIX = 0xffffffff;
 
 function opOf(s: Slice): number | null {
     return s.remainingBits >= 32 ? s.loadUint(32) : null;
-}
-
-function textOf(body: Cell): string | null {
-    try {
-        const s = body.beginParse();
-        if (opOf(s) !== Op.textComment) return null;
-        return s.loadStringTail();
-    } catch {
-        return null;
-    }
 }
 
 /** The event one transaction of a job's account is, or null when it changes nothing the claimer needs. */
@@ -75,7 +66,7 @@ export function jobEventOf(tx: ChainTransaction): JobEvent | null {
     if (op === Op.closeJob) return { kind: 'closed', now };
     if (op === Op.topUp || op === null) return { kind: 'topped-up', now };
     if (op === Op.textComment) {
-        const text = textOf(msg.body);
+        const text = commentOf(msg.body);
         if (text === 'close') return { kind: 'closed', now };
         if (text === 'finalize') return null; // a settlement shows up as its report (above)
         return { kind: 'topped-up', now };
