@@ -133,6 +133,25 @@ export function commentOf(body: Cell): string | undefined {
     }
 }
 
+/** Texts longer than this are never commands (contracts/comments.fc comment::max_command_bytes). */
+export const MAX_COMMAND_BYTES = 24;
+
+/**
+ * The command a comment is to the contracts (contracts/comments.fc `command_word`): its bytes with bit 0x20 set
+ * (A-Z become a-z) and surrounding spaces removed, or undefined for a text too long to be a command. Off-chain
+ * readers of comments use it so that "Close" from a phone means to them what it means to the job.
+ */
+export function commandWord(text: string): string | undefined {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length > MAX_COMMAND_BYTES) return undefined;
+    const lowered = Buffer.from(bytes.map((b) => b | 0x20));
+    let start = 0;
+    let end = lowered.length;
+    while (end > start && lowered[end - 1] === 0x20) end--;
+    while (start < end && lowered[start] === 0x20) start++;
+    return lowered.subarray(start, end).toString('latin1');
+}
+
 /** A refusal a contract sends back to a plain wallet (contracts/comments.fc): the readable reason and the named error. */
 export interface Refusal {
     reason: string;

@@ -16,7 +16,7 @@
 import { Slice } from '@ton/core';
 import type { ChainTransaction } from '../../chain/types';
 import { Op } from '../../../wrappers/Constants';
-import { commentOf } from '../../../wrappers/common';
+import { commandWord, commentOf } from '../../../wrappers/common';
 import { parseJobReportBody } from '../../../wrappers/Job';
 import { parseClaimBody } from '../../../wrappers/payloads';
 
@@ -66,9 +66,11 @@ export function jobEventOf(tx: ChainTransaction): JobEvent | null {
     if (op === Op.closeJob) return { kind: 'closed', now };
     if (op === Op.topUp || op === null) return { kind: 'topped-up', now };
     if (op === Op.textComment) {
+        // as the job reads it: trimmed and case-insensitive ("Close" from a phone closes the job)
         const text = commentOf(msg.body);
-        if (text === 'close') return { kind: 'closed', now };
-        if (text === 'finalize') return null; // a settlement shows up as its report (above)
+        const word = text === undefined ? undefined : commandWord(text);
+        if (word === 'close') return { kind: 'closed', now };
+        if (word === 'finalize') return null; // a settlement shows up as its report (above)
         return { kind: 'topped-up', now };
     }
     return null;

@@ -21,6 +21,7 @@ import type { JobDirectory, JobView } from '../../../actors/worker/types';
 import { systemClock } from '../../../actors/worker/types';
 import { deployForJobs, openJob, CLOSE_VALUE, type OpenedJob } from '../../../wrappers/testkit/jobs';
 import type { Protocol } from '../../../wrappers/testkit';
+import { commentBody } from '../../../wrappers/common';
 
 jest.setTimeout(120_000);
 
@@ -120,6 +121,22 @@ describe('claimer following job transactions on the embedded chain', () => {
         await c.pass();
         expect(store.getJob(j.address.toRawString())!.pendingClaim).toBeNull();
         expect(store.getJob(j.address.toRawString())!.confirmedPaid).toBe(amount);
+    });
+
+    it('a close sent as a phone-capitalised comment (" Close ") is a close too, as the contract reads it, not a top-up', async () => {
+        const amount = (await j.job.getJobData()).deposit / 3n;
+        await holdVoucher(amount);
+        const c = claimer();
+        await c.pass();
+        await p.run(() => j.client.send({ to: j.job.address, value: CLOSE_VALUE, body: commentBody(' Close ') }));
+        const deadline = (await j.job.getJobData()).deadline;
+        expect(deadline).toBeGreaterThan(0); // the contract took it as the close
+        p.blockchain.now = deadline - 30;
+        await c.pass();
+        const rec = store.getJob(j.address.toRawString())!;
+        expect(rec.chainState).toBe('closing');
+        expect(rec.deadline).toBe(deadline);
+        expect(await paid()).toBe(amount); // claimed inside the window
     });
 
     it('a worker restarted after the close resumes from its cursor and still claims in time', async () => {
